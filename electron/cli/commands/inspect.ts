@@ -1,0 +1,64 @@
+// `stevedore inspect <reference>`: manifest, platforms, layers with sizes and the commands that made them.
+import type { ImageConfig, PlatformImage } from '../../../shared/image.js';
+import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
+import { formatReference, parseReference } from '../../core/reference.js';
+import { openClient, type GlobalOptions } from '../context.js';
+import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
+import type { Output } from '../output.js';
+
+export async function inspectCommand(args: readonly string[], options: GlobalOptions, out: Output, signal: AbortSignal): Promise<void> {
+  const ref = parseReference(out.requireOne(args, 'inspect <reference>'));
+  const client = await openClient(ref.registry, options);
+  try {
+    const details = await imageSummary(client, ref, { signal, concurrency: options.jobs });
+    if (options.json) out.json(details);
+    else out.line(renderImage(formatReference(ref), details));
+  } finally {
+    await client.close();
+  }
+}
+
+const platformName = (p: PlatformImage): string => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/');
+
+export function renderImage(reference: string, image: ImageDetails): string {
+  const images = image.platforms.filter((p) => !p.isAttestation);
+  const lines = [
+    table(
+      ['', ''],
+      [
+        ['Reference', reference],
+        ['Digest', image.digest],
+        ['Media type', `${image.mediaType} (${image.kind === 'index' ? `index of ${images.length} platform${images.length === 1 ? '' : 's'}` : 'single platform'})`],
+        ['Created', image.created ? `${image.created} (${formatRelative(image.created)})` : '-'],
+        ['Total size', `${formatBytes(image.totalSize)} (${image.totalSize.toLocaleString('en-US')} bytes, compressed, shared layers counted once)`],
+      ],
+    )
+      .split('\n')
+      .slice(1)
+      .join('\n'),
+  ];
+  if (image.kind === 'index') {
+    lines.push('', table(['PLATFORM', 'DIGEST', 'LAYERS', 'SIZE', 'CREATED'], image.platforms.map((p) => [p.isAttestation ? 'attestation' : platformName(p), shortDigest(p.digest), String(p.layers.length), formatBytes(p.size), formatRelative(p.created)])));
+  }
+  for (const platform of images) {
+    lines.push('', `Layers of ${platformName(platform)} (${formatBytes(platform.size)}):`);
+    const commands = layerCommands(platform.config, platform.layers.length);
+    lines.push(table(['#', 'DIGEST', 'SIZE', 'CREATED BY'], platform.layers.map((l, i) => [String(i + 1), shortDigest(l.digest), formatBytes(l.size), commands[i] ?? ''])));
+    const config = platform.config;
+    if (config) {
+      const entry = [...config.entrypoint, ...config.cmd].join(' ');
+      if (entry) lines.push(`Runs: ${entry}`);
+      const labels = Object.entries(config.labels);
+      if (labels.length > 0) lines.push(`Labels: ${labels.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The history entry that made each layer: history lists empty-layer steps too, which are skipped. */
+export function layerCommands(config: ImageConfig | undefined, layerCount: number): string[] {
+  if (!config) return [];
+  const made = config.history.filter((h) => !h.emptyLayer);
+  if (made.length !== layerCount) return [];
+  return made.map((h) => (h.createdBy ?? '').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+/g, ' ').slice(0, 80));
+}

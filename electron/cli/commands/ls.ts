@@ -1,0 +1,20 @@
+// `stevedore ls <registry>`: every repository in the catalog, page by page as they arrive.
+import { parseRegistry } from '../../core/reference.js';
+import { openClient, type GlobalOptions } from '../context.js';
+import type { Output } from '../output.js';
+
+export async function lsCommand(args: readonly string[], options: GlobalOptions & { pageSize?: number }, out: Output, signal: AbortSignal): Promise<void> {
+  const target = out.requireOne(args, 'ls <registry>');
+  const { registry, scheme } = parseRegistry(target);
+  const client = await openClient(registry, options, scheme);
+  try {
+    const all: string[] = [];
+    for await (const page of client.catalogPages({ signal, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+      if (options.json) all.push(...page);
+      else if (page.length > 0) out.line(page.join('\n'));
+    }
+    if (options.json) out.json(all);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// The stevedore command line: parses options, runs one command, prints one clear line on failure.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { toErrorInfo } from '../core/errors.js';
+import { deleteCommand } from './commands/delete.js';
+import { inspectCommand } from './commands/inspect.js';
+import { lsCommand } from './commands/ls.js';
+import { tagsCommand } from './commands/tags.js';
+import type { GlobalOptions } from './context.js';
+import { UsageError, terminalOutput } from './output.js';
+
+const HELP = `stevedore: container registries from the command line
+
+Usage:
+  stevedore ls <registry>            list the repositories in a registry's catalog
+  stevedore tags <repository>        list a repository's tags (--long: digest, size, created, platforms)
+  stevedore inspect <reference>      show an image: digest, platforms, layers, sizes, config
+  stevedore delete <reference>       delete the manifest a tag or digest names
+
+Options:
+  --json                 machine-readable output
+  -l, --long             tags: one row per tag with its size
+  --creds USER:PASS      credentials (default: ~/.docker/config.json and its credential helpers)
+  --username USER --password-stdin
+  --ca-file FILE         trust this CA for the registry (also read: /etc/docker/certs.d/<host>/*.crt)
+  --cert-dir DIR         a docker certs.d-style directory (*.crt, *.cert, *.key) for the registry
+  --insecure             allow plain HTTP and unverified TLS (loopback registries may use HTTP without it)
+  --plain-http           use plain HTTP (implies --insecure)
+  -j, --jobs N           concurrent requests for sizes (default 8)
+  --page-size N          catalog and tag page size (default 1000)
+  --cache-dir DIR        content cache (default ~/.cache/stevedore); --no-cache to skip it
+  -h, --help             this text
+  --version              the version
+`;
+
+function readStdin(): string {
+  return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const out = terminalOutput();
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        long: { type: 'boolean', short: 'l', default: false },
+        creds: { type: 'string' },
+        username: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        'ca-file': { type: 'string' },
+        'cert-dir': { type: 'string' },
+        insecure: { type: 'boolean', default: false },
+        'plain-http': { type: 'boolean', default: false },
+        jobs: { type: 'string', short: 'j' },
+        'page-size': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+    if (values.version) {
+      out.line('stevedore 0.1.0');
+      return 0;
+    }
+    const [command, ...args] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      process.stdout.write(HELP);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    const options: GlobalOptions & { long: boolean; pageSize?: number } = {
+      json: values.json,
+      long: values.long,
+      insecure: values.insecure,
+      plainHttp: values['plain-http'],
+      noCache: values['no-cache'],
+      jobs: positiveInt(values.jobs, '--jobs') ?? 8,
+      ...(values['page-size'] ? { pageSize: positiveInt(values['page-size'], '--page-size') } : {}),
+      ...(values.creds ? { creds: values.creds } : {}),
+      ...(values.username ? { username: values.username } : {}),
+      ...(values['password-stdin'] ? { password: readStdin() } : {}),
+      ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
+      ...(values['cert-dir'] ? { certDir: values['cert-dir'] } : {}),
+      ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
+    };
+    switch (command) {
+      case 'ls':
+        await lsCommand(args, options, out, controller.signal);
+        break;
+      case 'tags':
+        await tagsCommand(args, options, out, controller.signal);
+        break;
+      case 'inspect':
+        await inspectCommand(args, options, out, controller.signal);
+        break;
+      case 'delete':
+        await deleteCommand(args, options, out, controller.signal);
+        break;
+      default:
+        throw new UsageError(`unknown command "${command}"; see stevedore --help`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`stevedore: ${(error as Error).message}\n`);
+      return 2;
+    }
+    const info = toErrorInfo(error);
+    process.stderr.write(`stevedore: ${info.message} [${info.code}]\n`);
+    return controller.signal.aborted ? 130 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a whole number of at least 1`);
+  return n;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,127 @@
+// Per-registry authentication state: the challenge learned from 401s, the credential, and tokens per scope set.
+import { StevedoreError } from '../errors.js';
+import type { Transport } from '../http/transport.js';
+import { pickChallenge, type Challenge } from './challenge.js';
+import type { Credential, CredentialProvider } from './credentials.js';
+import { basicHeader, fetchToken, type Token } from './token.js';
+
+export type AuthScheme = 'none' | 'basic' | 'bearer';
+
+export class Authenticator {
+  readonly #registry: string;
+  readonly #transport: Transport;
+  readonly #credentials: CredentialProvider;
+  readonly #now: () => number;
+  #challenge: Challenge | undefined;
+  #credential: Promise<Credential | undefined> | undefined;
+  readonly #tokens = new Map<string, Promise<Token>>();
+
+  constructor(registry: string, transport: Transport, credentials: CredentialProvider, now: () => number = Date.now) {
+    this.#registry = registry;
+    this.#transport = transport;
+    this.#credentials = credentials;
+    this.#now = now;
+  }
+
+  get scheme(): AuthScheme {
+    if (this.#challenge === undefined) return 'none';
+    return this.#challenge.scheme === 'bearer' ? 'bearer' : 'basic';
+  }
+
+  credential(signal?: AbortSignal): Promise<Credential | undefined> {
+    this.#credential ??= this.#credentials.get(this.#registry, signal).catch((error: unknown) => {
+      this.#credential = undefined;
+      throw error;
+    });
+    return this.#credential;
+  }
+
+  async hasCredential(signal?: AbortSignal): Promise<boolean> {
+    return (await this.credential(signal)) !== undefined;
+  }
+
+  /** The Authorization header for a request needing `scopes`, or undefined while the registry asked for none. */
+  async authorize(scopes: readonly string[], signal?: AbortSignal): Promise<string | undefined> {
+    const challenge = this.#challenge;
+    if (challenge === undefined) return undefined;
+    const credential = await this.credential(signal);
+    if (credential?.kind === 'registry-token') return `Bearer ${credential.token}`;
+    if (challenge.scheme === 'basic') {
+      return credential?.kind === 'basic' ? basicHeader(credential.username, credential.password) : undefined;
+    }
+    const token = await this.#token(challenge, scopes, credential, signal);
+    return `Bearer ${token.token}`;
+  }
+
+  /**
+   * Learns from a 401 and says which scopes to retry with; throws when retrying cannot help.
+   * `sentAuthorization` tells whether the refused request carried credentials already.
+   */
+  async onUnauthorized(
+    wwwAuthenticate: readonly Challenge[],
+    scopes: readonly string[],
+    sentAuthorization: boolean,
+    firstRefusal: boolean,
+    signal?: AbortSignal,
+  ): Promise<readonly string[]> {
+    const challenge = pickChallenge(wwwAuthenticate);
+    if (challenge === undefined) {
+      throw new StevedoreError('AUTH_REQUIRED', `${this.#registry} answered 401 without a Basic or Bearer challenge`);
+    }
+    const learnedNow = this.#challenge === undefined || this.#challenge.scheme !== challenge.scheme;
+    this.#challenge = challenge;
+    const credential = await this.credential(signal);
+    if (!sentAuthorization || learnedNow) {
+      if (challenge.scheme === 'basic' && credential?.kind !== 'basic') throw this.#required();
+      return scopes;
+    }
+    this.#forgetTokens(scopes);
+    if (challenge.scheme === 'bearer' && challenge.params.error === 'insufficient_scope') {
+      const wanted = (challenge.params.scope ?? '').split(' ').filter((s) => s !== '' && !scopes.includes(s));
+      if (wanted.length > 0) return [...scopes, ...wanted];
+      if (credential === undefined) throw this.#required();
+      throw new StevedoreError('DENIED', `${this.#registry} denied access to ${scopes.join(' ') || 'this resource'} for this account`);
+    }
+    // A cached token may have been revoked or expired early: one fresh token is worth a try.
+    if (challenge.scheme === 'bearer' && firstRefusal && credential?.kind !== 'registry-token') return scopes;
+    if (credential === undefined) throw this.#required();
+    throw new StevedoreError('AUTH_FAILED', `${this.#registry} refused the credentials (wrong user name, password or token)`);
+  }
+
+  #required(): StevedoreError {
+    return new StevedoreError('AUTH_REQUIRED', `${this.#registry} requires credentials: run docker login ${this.#registry}, or give --creds`);
+  }
+
+  #token(challenge: Challenge, scopes: readonly string[], credential: Credential | undefined, signal?: AbortSignal): Promise<Token> {
+    const key = scopeKey(scopes);
+    const cached = this.#tokens.get(key);
+    if (cached) {
+      return cached.then((token) => (token.expiresAt > this.#now() ? token : this.#refetch(key, challenge, scopes, credential, signal)));
+    }
+    return this.#refetch(key, challenge, scopes, credential, signal);
+  }
+
+  #refetch(key: string, challenge: Challenge, scopes: readonly string[], credential: Credential | undefined, signal?: AbortSignal): Promise<Token> {
+    const pending = fetchToken(this.#transport, challenge, scopes, credential, this.#registry, signal, this.#now);
+    this.#tokens.set(key, pending);
+    pending.catch(() => {
+      if (this.#tokens.get(key) === pending) this.#tokens.delete(key);
+    });
+    return pending;
+  }
+
+  #forgetTokens(scopes: readonly string[]): void {
+    this.#tokens.delete(scopeKey(scopes));
+  }
+}
+
+function scopeKey(scopes: readonly string[]): string {
+  return [...scopes].sort().join(' ');
+}
+
+/** Scope for a repository; push comes first because some registries read only the first action. */
+export function repositoryScope(repository: string, push = false): string {
+  return `repository:${repository}:${push ? 'push,pull' : 'pull'}`;
+}
+
+export const CATALOG_SCOPE = 'registry:catalog:*';

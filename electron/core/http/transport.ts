@@ -1,0 +1,166 @@
+// HTTP for one registry: a keep-alive pool with the registry's TLS settings, retries, and redirects that
+// never carry credentials to another host.
+import { rootCertificates } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { StevedoreError } from '../errors.js';
+import { toNetworkError } from './network-errors.js';
+import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+
+export interface TlsSettings {
+  /** Extra CA certificates (PEM) trusted besides the system ones. */
+  readonly ca?: string | readonly string[];
+  readonly clientCert?: { readonly cert: string; readonly key: string };
+  /** Skip certificate verification. Only by explicit opt-in. */
+  readonly insecureSkipVerify?: boolean;
+}
+
+export interface TransportOptions {
+  readonly tls?: TlsSettings;
+  readonly retry?: RetryPolicy;
+  readonly connectTimeoutMs?: number;
+  /** Time to wait for response headers and between body chunks. */
+  readonly idleTimeoutMs?: number;
+  readonly connections?: number;
+  /** Use HTTP(S)_PROXY / NO_PROXY from the environment (never for loopback registries). */
+  readonly useEnvProxy?: boolean;
+}
+
+export type RequestBody = string | Uint8Array | Readable;
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: RequestBody;
+  readonly signal?: AbortSignal;
+  /** Defaults to true; a streamed body is never retried because it cannot be replayed. */
+  readonly retry?: boolean;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** The URL that answered, after redirects. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Dispatcher.ResponseData['body'];
+}
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+
+export function header(response: Pick<HttpResponse, 'headers'>, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function headerValues(response: Pick<HttpResponse, 'headers'>, name: string): readonly string[] {
+  const value = response.headers[name.toLowerCase()];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export class Transport {
+  readonly #dispatcher: Dispatcher;
+  readonly #retry: RetryPolicy;
+
+  constructor(options: TransportOptions = {}) {
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+    const tls = tlsConnectOptions(options.tls);
+    const common = {
+      connect: { ...tls, timeout: options.connectTimeoutMs ?? 15_000 },
+      headersTimeout: options.idleTimeoutMs ?? 60_000,
+      bodyTimeout: options.idleTimeoutMs ?? 60_000,
+      keepAliveTimeout: 30_000,
+      connections: options.connections ?? 16,
+    };
+    const proxied = options.useEnvProxy === true && hasProxyEnv();
+    this.#dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: tls }) : new Agent(common);
+  }
+
+  /** Sends a request, following redirects and retrying what is safe to retry. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
+    const mayRetry = req.retry !== false && replayable;
+    for (let attempt = 1; ; attempt++) {
+      const last = !mayRetry || attempt >= this.#retry.attempts;
+      let response: HttpResponse;
+      try {
+        response = await this.#sendFollowingRedirects(req);
+      } catch (error) {
+        if (last || !isRetryableError(error) || req.signal?.aborted) throw toNetworkError(error, req.method, req.url);
+        await sleep(backoffDelay(this.#retry, attempt), req.signal);
+        continue;
+      }
+      if (last || !isRetryableStatus(response.status)) return response;
+      const retryAfter = parseRetryAfter(header(response, 'retry-after'));
+      if (retryAfter !== undefined && retryAfter > this.#retry.maxRetryAfterMs) return response;
+      await response.body.dump().catch(() => undefined);
+      await sleep(retryAfter ?? backoffDelay(this.#retry, attempt), req.signal);
+    }
+  }
+
+  async #sendFollowingRedirects(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url;
+    let method = req.method;
+    let headers: Record<string, string> = { ...req.headers };
+    let body = req.body;
+    const origin = new URL(url).origin;
+    for (let hop = 0; ; hop++) {
+      const response = await request(url, {
+        method,
+        headers,
+        body: body ?? null,
+        signal: req.signal,
+        dispatcher: this.#dispatcher,
+      });
+      const location = header(response, 'location');
+      if (!REDIRECT_STATUS.has(response.statusCode) || location === undefined || req.method === 'POST' || req.method === 'PATCH') {
+        return { status: response.statusCode, url, headers: response.headers, body: response.body };
+      }
+      await response.body.dump().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) {
+        throw new StevedoreError('REGISTRY_ERROR', `too many redirects (more than ${MAX_REDIRECTS})`, { method: req.method, url: req.url });
+      }
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new StevedoreError('REGISTRY_ERROR', `redirect to unsupported URL scheme ${next.protocol}`, { method: req.method, url: req.url });
+      }
+      // Blob downloads commonly redirect to object storage: credentials for the registry must not follow.
+      if (next.origin !== origin) headers = withoutCredentials(headers);
+      if (response.statusCode === 303 && method !== 'HEAD') {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next.toString();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+}
+
+function withoutCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'authorization' && name.toLowerCase() !== 'cookie') out[name] = value;
+  }
+  return out;
+}
+
+function tlsConnectOptions(tls: TlsSettings | undefined): Record<string, unknown> {
+  if (tls === undefined) return {};
+  const extra = tls.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca];
+  return {
+    // A custom `ca` replaces Node's trust store, so the system roots are kept alongside it.
+    ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+    ...(tls.clientCert ? { cert: tls.clientCert.cert, key: tls.clientCert.key } : {}),
+    ...(tls.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
+  };
+}
+
+function hasProxyEnv(): boolean {
+  const env = process.env;
+  return Boolean(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy);
+}

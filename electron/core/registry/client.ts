@@ -1,0 +1,370 @@
+// A client for one Registry v2 / OCI distribution registry: every read operation, authenticated and verified.
+import type { Readable } from 'node:stream';
+import type { Descriptor, Manifest } from '../../../shared/image.js';
+import { MANIFEST_ACCEPT, MediaType } from '../../../shared/media-types.js';
+import { Authenticator, CATALOG_SCOPE, repositoryScope, type AuthScheme } from '../auth/authenticator.js';
+import { parseChallenges } from '../auth/challenge.js';
+import { anonymous, type CredentialProvider } from '../auth/credentials.js';
+import type { ContentCache } from '../cache/content-cache.js';
+import { VerifyingStream, algorithmOf, digestOf, verifyDigest } from '../digest.js';
+import { StevedoreError, isStevedoreError } from '../errors.js';
+import { readJson, readLimited } from '../http/body.js';
+import { isPlainHttpServerError } from '../http/network-errors.js';
+import type { RetryPolicy } from '../http/retry.js';
+import { Transport, header, headerValues, type HttpResponse, type RequestBody, type TlsSettings } from '../http/transport.js';
+import { apiHost, isDigest, isLoopbackHost } from '../reference.js';
+import { parseManifest } from './manifest.js';
+import { nextPageUrl } from './pagination.js';
+import { responseError } from './response-error.js';
+
+export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+const USER_AGENT = 'stevedore/0.1';
+const VALID_TAG = /^[\w][\w.-]{0,127}$/;
+const VALID_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+export interface RegistryClientOptions {
+  /** As references name it: `localhost:5000`, `docker.io`. */
+  readonly registry: string;
+  /** Forces the scheme; otherwise HTTPS, with plain HTTP for loopback or insecure registries that do not speak TLS. */
+  readonly scheme?: 'http' | 'https';
+  /** Explicit opt-in: allow plain HTTP and skip TLS verification. */
+  readonly insecure?: boolean;
+  readonly tls?: TlsSettings;
+  readonly credentials?: CredentialProvider;
+  readonly cache?: ContentCache;
+  readonly retry?: RetryPolicy;
+  readonly maxManifestBytes?: number;
+  readonly connections?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+export interface PingResult {
+  readonly url: string;
+  readonly auth: AuthScheme;
+  /** Credentials were found for this registry (and accepted, since ping succeeded). */
+  readonly usedCredentials: boolean;
+  readonly apiVersion?: string;
+  readonly rateLimit?: RateLimit;
+}
+
+export interface RateLimit {
+  readonly limit: number;
+  readonly remaining: number;
+}
+
+export interface FetchedManifest {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly bytes: Buffer;
+  readonly manifest: Manifest;
+}
+
+export interface PageOptions {
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+interface RegistryRequest {
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path?: string;
+  readonly url?: string;
+  readonly scopes: readonly string[];
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: RequestBody;
+  readonly signal?: AbortSignal;
+}
+
+const MAX_PAGES = 100_000;
+
+export class RegistryClient {
+  readonly registry: string;
+  readonly #options: RegistryClientOptions;
+  readonly #transport: Transport;
+  readonly #auth: Authenticator;
+  #base: Promise<string> | undefined;
+  #rateLimit: RateLimit | undefined;
+
+  constructor(options: RegistryClientOptions) {
+    this.registry = options.registry;
+    this.#options = options;
+    const loopback = isLoopbackHost(options.registry);
+    this.#transport = new Transport({
+      tls: { ...options.tls, ...(options.insecure ? { insecureSkipVerify: true } : {}) },
+      useEnvProxy: !loopback,
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.connections ? { connections: options.connections } : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    });
+    this.#auth = new Authenticator(options.registry, this.#transport, options.credentials ?? anonymous);
+  }
+
+  get rateLimit(): RateLimit | undefined {
+    return this.#rateLimit;
+  }
+
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  /** The registry's base URL, found once: HTTPS, or plain HTTP where allowed and the server does not speak TLS. */
+  baseUrl(signal?: AbortSignal): Promise<string> {
+    this.#base ??= this.#detectBase(signal).catch((error: unknown) => {
+      this.#base = undefined;
+      throw error;
+    });
+    return this.#base;
+  }
+
+  async #detectBase(signal?: AbortSignal): Promise<string> {
+    const host = apiHost(this.registry);
+    if (this.#options.scheme === 'http' && !this.#options.insecure && !isLoopbackHost(this.registry)) {
+      throw new StevedoreError('CONFIG', `plain HTTP to ${this.registry} needs the insecure opt-in`);
+    }
+    if (this.#options.scheme) return `${this.#options.scheme}://${host}`;
+    const https = `https://${host}`;
+    try {
+      const response = await this.#transport.send({ method: 'GET', url: `${https}/v2/`, signal, headers: { 'user-agent': USER_AGENT } });
+      await response.body.dump().catch(() => undefined);
+      return https;
+    } catch (error) {
+      const mayUseHttp = this.#options.insecure === true || isLoopbackHost(this.registry);
+      if (mayUseHttp && isPlainHttpServerError((error as Error).cause ?? error)) return `http://${host}`;
+      throw error;
+    }
+  }
+
+  async #send(req: RegistryRequest): Promise<HttpResponse> {
+    const url = req.url ?? `${await this.baseUrl(req.signal)}${req.path ?? ''}`;
+    let scopes = req.scopes;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const authorization = await this.#auth.authorize(scopes, req.signal);
+      const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
+      if (authorization) headers.authorization = authorization;
+      const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal });
+      this.#noteRateLimit(response);
+      if (response.status !== 401) return response;
+      await response.body.dump().catch(() => undefined);
+      const challenges = parseChallenges(headerValues(response, 'www-authenticate'));
+      scopes = await this.#auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);
+    }
+    throw new StevedoreError('AUTH_FAILED', `${this.registry} kept refusing authorization`, { method: req.method, url });
+  }
+
+  #noteRateLimit(response: HttpResponse): void {
+    const limit = parseInt(header(response, 'ratelimit-limit') ?? '', 10);
+    const remaining = parseInt(header(response, 'ratelimit-remaining') ?? '', 10);
+    if (Number.isFinite(limit) && Number.isFinite(remaining)) this.#rateLimit = { limit, remaining };
+  }
+
+  /** GET /v2/: reachable, which auth it wants, and whether our credentials (if any) are accepted. */
+  async ping(signal?: AbortSignal): Promise<PingResult> {
+    const response = await this.#send({ method: 'GET', path: '/v2/', scopes: [], signal });
+    if (response.status !== 200) {
+      const error = await responseError(response, 'GET', `${this.registry}`);
+      if (response.status === 404) throw new StevedoreError('UNSUPPORTED', `${this.registry} does not serve the Registry v2 API (GET /v2/ answered 404)`, error.details);
+      throw error;
+    }
+    await response.body.dump().catch(() => undefined);
+    const apiVersion = header(response, 'docker-distribution-api-version');
+    return {
+      url: await this.baseUrl(signal),
+      auth: this.#auth.scheme,
+      usedCredentials: this.#auth.scheme !== 'none' && (await this.#auth.hasCredential(signal)),
+      ...(apiVersion ? { apiVersion } : {}),
+      ...(this.#rateLimit ? { rateLimit: this.#rateLimit } : {}),
+    };
+  }
+
+  /** Repository names page by page (`_catalog`). Registries that deny the catalog give DENIED or UNSUPPORTED. */
+  async *catalogPages(options: PageOptions = {}): AsyncGenerator<readonly string[]> {
+    const pageSize = options.pageSize ?? 1000;
+    const first = `${await this.baseUrl(options.signal)}/v2/_catalog?n=${pageSize}`;
+    yield* this.#pages(first, [CATALOG_SCOPE], 'repositories', pageSize, `catalog of ${this.registry}`, (name) => VALID_REPOSITORY.test(name), options.signal);
+  }
+
+  async *tagPages(repository: string, options: PageOptions = {}): AsyncGenerator<readonly string[]> {
+    const pageSize = options.pageSize ?? 1000;
+    const first = `${await this.baseUrl(options.signal)}/v2/${repository}/tags/list?n=${pageSize}`;
+    yield* this.#pages(first, [repositoryScope(repository)], 'tags', pageSize, `tags of ${this.registry}/${repository}`, (tag) => VALID_TAG.test(tag), options.signal);
+  }
+
+  async listRepositories(options: PageOptions = {}): Promise<string[]> {
+    return collect(this.catalogPages(options));
+  }
+
+  async listTags(repository: string, options: PageOptions = {}): Promise<string[]> {
+    return collect(this.tagPages(repository, options));
+  }
+
+  async *#pages(
+    firstUrl: string,
+    scopes: readonly string[],
+    field: 'repositories' | 'tags',
+    pageSize: number,
+    what: string,
+    isValid: (entry: string) => boolean,
+    signal?: AbortSignal,
+  ): AsyncGenerator<readonly string[]> {
+    let url: string | undefined = firstUrl;
+    let previousLast: string | undefined;
+    for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+      const response = await this.#send({ method: 'GET', url, scopes, signal });
+      if (response.status !== 200) {
+        const error = await responseError(response, 'GET', what);
+        if (field === 'repositories' && ['DENIED', 'NOT_FOUND', 'UNSUPPORTED', 'AUTH_REQUIRED'].includes(error.code)) {
+          throw new StevedoreError(error.code === 'AUTH_REQUIRED' ? 'AUTH_REQUIRED' : 'DENIED', `${this.registry} does not let this account list its catalog; add repositories by name instead`, error.details);
+        }
+        throw error;
+      }
+      const body = (await readJson(response, 64 * 1024 * 1024, { method: 'GET', url })) as Record<string, unknown> | null;
+      const raw = body?.[field];
+      // Junk entries (null, numbers, digests as tags) are skipped rather than failing the list.
+      const entries = Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string' && isValid(e)) : [];
+      const last = entries[entries.length - 1];
+      if (entries.length > 0 && last === previousLast) return;
+      yield entries;
+      previousLast = last;
+      const linked = nextPageUrl(header(response, 'link'), url);
+      url = linked ?? (Array.isArray(raw) && raw.length >= pageSize && last !== undefined ? withLast(url, last) : undefined);
+    }
+  }
+
+  /** GET a manifest by tag or digest; the bytes are hashed and checked against the digest asked for or announced. */
+  async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
+    const byDigest = isDigest(reference);
+    if (byDigest) {
+      const cached = await this.#options.cache?.get(reference);
+      if (cached) {
+        const manifest = parseManifest(cached);
+        return { digest: reference, mediaType: manifest.mediaType, bytes: cached, manifest };
+      }
+    }
+    const what = `manifest ${this.registry}/${repository}${byDigest ? '@' : ':'}${reference}`;
+    const response = await this.#send({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, scopes: [repositoryScope(repository)], headers: { accept: MANIFEST_ACCEPT }, signal });
+    if (response.status !== 200) throw await responseError(response, 'GET', what);
+    const limit = this.#options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    const bytes = await readLimited(response, limit, { method: 'GET', url: response.url });
+    const announced = header(response, 'docker-content-digest');
+    let digest: string;
+    if (byDigest) {
+      verifyDigest(bytes, reference, what);
+      digest = reference;
+    } else if (announced && isDigest(announced)) {
+      verifyDigest(bytes, announced, what);
+      digest = announced;
+    } else {
+      digest = digestOf(bytes);
+    }
+    const manifest = parseManifest(bytes, header(response, 'content-type'));
+    if (manifest.kind !== 'schema1') await this.#options.cache?.put(digest, bytes);
+    return { digest, mediaType: manifest.mediaType, bytes, manifest };
+  }
+
+  /** HEAD a manifest: its descriptor without the body. */
+  async headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor> {
+    const what = `manifest ${this.registry}/${repository}${isDigest(reference) ? '@' : ':'}${reference}`;
+    const response = await this.#send({ method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, scopes: [repositoryScope(repository)], headers: { accept: MANIFEST_ACCEPT }, signal });
+    if (response.status !== 200) throw await responseError(response, 'HEAD', what);
+    await response.body.dump().catch(() => undefined);
+    const digest = header(response, 'docker-content-digest');
+    const size = Number(header(response, 'content-length'));
+    const mediaType = header(response, 'content-type')?.split(';')[0]?.trim() ?? MediaType.ociManifest;
+    if (!digest || !isDigest(digest) || !Number.isFinite(size)) {
+      // Some registries leave the digest out of HEAD answers: fall back to a verified GET.
+      const fetched = await this.getManifest(repository, reference, signal);
+      return { digest: fetched.digest, mediaType: fetched.mediaType, size: fetched.bytes.length };
+    }
+    if (isDigest(reference) && digest !== reference) {
+      throw new StevedoreError('DIGEST_MISMATCH', `${what}: registry answered with digest ${digest}`);
+    }
+    return { digest, mediaType, size };
+  }
+
+  /** A small blob (a config) read whole, verified, and cached by digest. */
+  async getBlobBytes(repository: string, digest: string, signal?: AbortSignal, limit = DEFAULT_MAX_CONFIG_BYTES): Promise<Buffer> {
+    const cached = await this.#options.cache?.get(digest);
+    if (cached) return cached;
+    const what = `blob ${this.registry}/${repository}@${digest}`;
+    const response = await this.#send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, scopes: [repositoryScope(repository)], signal });
+    if (response.status !== 200) throw await responseError(response, 'GET', what);
+    const bytes = await readLimited(response, limit, { method: 'GET', url: response.url });
+    verifyDigest(bytes, digest, what);
+    await this.#options.cache?.put(digest, bytes);
+    return bytes;
+  }
+
+  /** A blob as a stream; the stream errors with DIGEST_MISMATCH if the bytes do not hash to `digest`. */
+  async openBlob(repository: string, digest: string, options: { signal?: AbortSignal; expectedSize?: number } = {}): Promise<{ size: number | undefined; stream: Readable }> {
+    algorithmOf(digest);
+    const what = `blob ${this.registry}/${repository}@${digest}`;
+    const response = await this.#send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, scopes: [repositoryScope(repository)], signal: options.signal });
+    if (response.status !== 200) throw await responseError(response, 'GET', what);
+    const length = Number(header(response, 'content-length'));
+    const size = Number.isFinite(length) ? length : undefined;
+    const verifier = new VerifyingStream(digest, what, options.expectedSize ?? size);
+    response.body.on('error', (error: Error) => verifier.destroy(error));
+    return { size, stream: response.body.pipe(verifier) };
+  }
+
+  /** The size of a blob in the repository, or undefined when it is not there. */
+  async headBlob(repository: string, digest: string, signal?: AbortSignal, push = false): Promise<number | undefined> {
+    const response = await this.#send({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [repositoryScope(repository, push)], signal });
+    await response.body.dump().catch(() => undefined);
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw await responseError(response, 'HEAD', `blob ${this.registry}/${repository}@${digest}`);
+    const size = Number(header(response, 'content-length'));
+    return Number.isFinite(size) ? size : 0;
+  }
+
+  /** Deletes a manifest by digest: every tag pointing at it goes with it. */
+  async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
+    if (!isDigest(digest)) throw new StevedoreError('INVALID_REFERENCE', `delete needs a digest, got "${digest}"`);
+    const response = await this.#send({ method: 'DELETE', path: `/v2/${repository}/manifests/${digest}`, scopes: [`repository:${repository}:delete`], signal });
+    if (response.status !== 202 && response.status !== 200) throw await responseError(response, 'DELETE', `delete ${this.registry}/${repository}@${digest}`);
+    await response.body.dump().catch(() => undefined);
+  }
+
+  /** Manifests that refer to `digest` (signatures, SBOMs): the referrers API, else the `sha256-<hex>` tag schema. */
+  async referrers(repository: string, digest: string, options: { artifactType?: string; signal?: AbortSignal } = {}): Promise<readonly Descriptor[]> {
+    const query = options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : '';
+    const response = await this.#send({ method: 'GET', path: `/v2/${repository}/referrers/${digest}${query}`, scopes: [repositoryScope(repository)], headers: { accept: MediaType.ociIndex }, signal: options.signal });
+    let descriptors: readonly Descriptor[];
+    let filtered = false;
+    if (response.status === 200) {
+      const bytes = await readLimited(response, this.#options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES, { method: 'GET', url: response.url });
+      const index = parseManifest(bytes, MediaType.ociIndex);
+      descriptors = index.kind === 'index' ? index.manifests : [];
+      filtered = (header(response, 'oci-filters-applied') ?? '').includes('artifactType');
+    } else if ([404, 400, 405].includes(response.status)) {
+      await response.body.dump().catch(() => undefined);
+      descriptors = await this.#referrersFromTag(repository, digest, options.signal);
+    } else {
+      throw await responseError(response, 'GET', `referrers of ${this.registry}/${repository}@${digest}`);
+    }
+    return options.artifactType && !filtered ? descriptors.filter((d) => d.artifactType === options.artifactType) : descriptors;
+  }
+
+  async #referrersFromTag(repository: string, digest: string, signal?: AbortSignal): Promise<readonly Descriptor[]> {
+    const tag = digest.replace(':', '-');
+    try {
+      const { manifest } = await this.getManifest(repository, tag, signal);
+      return manifest.kind === 'index' ? manifest.manifests : [];
+    } catch (error) {
+      if (isStevedoreError(error, 'NOT_FOUND')) return [];
+      throw error;
+    }
+  }
+}
+
+function withLast(url: string, last: string): string {
+  const next = new URL(url);
+  next.searchParams.set('last', last);
+  return next.toString();
+}
+
+async function collect(pages: AsyncIterable<readonly string[]>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const page of pages) all.push(...page);
+  return all;
+}

@@ -1,0 +1,71 @@
+// Maps an unexpected registry answer to a StevedoreError, keeping the registry's own error code and message.
+import type { ErrorCode } from '../../../shared/errors.js';
+import { StevedoreError } from '../errors.js';
+import { header, type HttpResponse } from '../http/transport.js';
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+interface RegistryErrorBody {
+  readonly code?: string;
+  readonly message?: string;
+}
+
+async function readRegistryError(response: HttpResponse): Promise<RegistryErrorBody> {
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > ERROR_BODY_LIMIT) break;
+      chunks.push(chunk as Buffer);
+    }
+    response.body.destroy();
+    if (!(header(response, 'content-type') ?? '').includes('json')) return {};
+    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: unknown };
+    const first = Array.isArray(parsed.errors) ? (parsed.errors[0] as Record<string, unknown> | undefined) : undefined;
+    return {
+      ...(typeof first?.code === 'string' ? { code: first.code } : {}),
+      ...(typeof first?.message === 'string' ? { message: first.message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+function codeFor(status: number, registryCode: string | undefined): ErrorCode {
+  if (registryCode === 'DENIED' || registryCode === 'UNAUTHORIZED') return status === 401 ? 'AUTH_REQUIRED' : 'DENIED';
+  if (registryCode === 'TOOMANYREQUESTS') return 'RATE_LIMITED';
+  if (registryCode === 'UNSUPPORTED') return 'UNSUPPORTED';
+  switch (status) {
+    case 401:
+      return 'AUTH_REQUIRED';
+    case 403:
+      return 'DENIED';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'UNSUPPORTED';
+    case 413:
+      return 'TOO_LARGE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return 'REGISTRY_ERROR';
+  }
+}
+
+/** `what` names the operation for the user, e.g. "manifest localhost:5000/app:1.0". */
+export async function responseError(response: HttpResponse, method: string, what: string): Promise<StevedoreError> {
+  const body = await readRegistryError(response);
+  const code = codeFor(response.status, body.code);
+  const said = body.message ?? body.code?.toLowerCase().replace(/_/g, ' ');
+  const reason = said ?? `HTTP ${response.status}`;
+  const hint = code === 'UNSUPPORTED' && method === 'DELETE' ? ' (the registry does not allow deleting; enable storage.delete on the registry)' : '';
+  return new StevedoreError(code, `${what}: ${reason}${hint}`, {
+    status: response.status,
+    method,
+    url: response.url,
+    ...(body.code ? { registryCode: body.code } : {}),
+    ...(body.message ? { registryMessage: body.message } : {}),
+  });
+}

@@ -1,0 +1,45 @@
+// Per-registry TLS material from files: an explicit CA file, and docker's certs.d layout (*.crt CAs, *.cert/*.key pairs).
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StevedoreError } from './errors.js';
+import type { TlsSettings } from './http/transport.js';
+
+export const DOCKER_CERTS_DIR = '/etc/docker/certs.d';
+
+export interface TlsFileOptions {
+  readonly caFile?: string;
+  /** A directory in docker's certs.d layout for this registry; defaults to /etc/docker/certs.d/<host>. */
+  readonly certDir?: string;
+}
+
+export async function loadTlsSettings(registry: string, options: TlsFileOptions = {}): Promise<TlsSettings> {
+  const ca: string[] = [];
+  if (options.caFile) ca.push(await readPem(options.caFile, 'CA file'));
+  const dir = options.certDir ?? join(DOCKER_CERTS_DIR, registry.replace(/[/\\]/g, '_'));
+  let entries: string[] = [];
+  try {
+    entries = (await readdir(dir)).sort();
+  } catch (error) {
+    if (options.certDir !== undefined) throw new StevedoreError('CONFIG', `cannot read certificate directory ${dir}: ${(error as Error).message}`);
+  }
+  for (const name of entries.filter((n) => n.endsWith('.crt'))) ca.push(await readPem(join(dir, name), 'CA certificate'));
+  let clientCert: TlsSettings['clientCert'];
+  const certName = entries.find((n) => n.endsWith('.cert'));
+  if (certName) {
+    const keyName = `${certName.slice(0, -'.cert'.length)}.key`;
+    if (!entries.includes(keyName)) throw new StevedoreError('CONFIG', `client certificate ${join(dir, certName)} has no matching ${keyName}`);
+    clientCert = { cert: await readPem(join(dir, certName), 'client certificate'), key: await readPem(join(dir, keyName), 'client key') };
+  }
+  return { ...(ca.length > 0 ? { ca } : {}), ...(clientCert ? { clientCert } : {}) };
+}
+
+async function readPem(path: string, what: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new StevedoreError('CONFIG', `cannot read ${what} ${path}: ${(error as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN')) throw new StevedoreError('CONFIG', `${what} ${path} is not PEM`);
+  return text;
+}

@@ -1,0 +1,36 @@
+// Stable error codes shared by the engine, the CLI and (later) the IPC contract.
+export const ERROR_CODES = [
+  'AUTH_REQUIRED',
+  'AUTH_FAILED',
+  'DENIED',
+  'NOT_FOUND',
+  'UNSUPPORTED',
+  'DIGEST_MISMATCH',
+  'TOO_LARGE',
+  'RATE_LIMITED',
+  'NETWORK',
+  'TLS',
+  'TIMEOUT',
+  'REGISTRY_ERROR',
+  'INVALID_REFERENCE',
+  'INVALID_RESPONSE',
+  'CONFIG',
+  'CANCELLED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What an error looks like once it leaves the engine (JSON output, IPC). Never holds secrets. */
+export interface ErrorInfo {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: ErrorDetails;
+}
+
+export interface ErrorDetails {
+  readonly status?: number;
+  readonly method?: string;
+  readonly url?: string;
+  readonly registryCode?: string;
+  readonly registryMessage?: string;
+}
