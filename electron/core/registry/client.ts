@@ -223,7 +223,8 @@ export class RegistryClient {
       const entries = Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string' && isValid(e)) : [];
       const last = entries[entries.length - 1];
       if (entries.length > 0 && last === previousLast) return;
-      yield entries;
+      // Registry 2.8 links a "next" page from a full last page; that page comes back empty.
+      if (entries.length > 0) yield entries;
       previousLast = last;
       const linked = nextPageUrl(header(response, 'link'), url);
       url = linked ?? (Array.isArray(raw) && raw.length >= pageSize && last !== undefined ? withLast(url, last) : undefined);

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { configKeyHost, dockerConfigCredentials, readDockerConfig } from '../../electron/core/auth/docker-config.js';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { writeCredentialHelper } from '../harness/credential-helper.js';
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+
+describe('docker config credentials', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-dockercfg-'));
+    await writeCredentialHelper(dir, 'testhelper', {
+      'helped.example:5000': ['helper-user', 'helper-secret'],
+      'https://index.docker.io/v1/': ['<token>', 'hub-refresh-token'],
+    });
+    env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, DOCKER_CONFIG: dir };
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const writeConfig = (config: unknown): Promise<void> => writeFile(join(dir, 'config.json'), JSON.stringify(config));
+
+  it('reads inline auths under any key spelling', async () => {
+    await writeConfig({ auths: { 'https://plain.example/v1/': { auth: b64('ann:pa:ss') }, 'other.example': { username: 'u', password: 'p' } } });
+    const provider = dockerConfigCredentials({ env });
+    assert.deepEqual(await provider.get('plain.example'), { kind: 'basic', username: 'ann', password: 'pa:ss' });
+    assert.deepEqual(await provider.get('other.example'), { kind: 'basic', username: 'u', password: 'p' });
+    assert.equal(await provider.get('unknown.example'), undefined);
+  });
+
+  it('prefers credHelpers, then credsStore, falling back to inline auths', async () => {
+    await writeConfig({
+      auths: { 'helped.example:5000': { auth: b64('inline:ignored') }, 'inline.example': { auth: b64('in:line') } },
+      credsStore: 'testhelper',
+      credHelpers: { 'helped.example:5000': 'testhelper' },
+    });
+    const provider = dockerConfigCredentials({ env });
+    assert.deepEqual(await provider.get('helped.example:5000'), { kind: 'basic', username: 'helper-user', password: 'helper-secret' });
+    assert.deepEqual(await provider.get('docker.io'), { kind: 'identity-token', token: 'hub-refresh-token' });
+    assert.deepEqual(await provider.get('inline.example'), { kind: 'basic', username: 'in', password: 'line' });
+    const calls = await readFile(join(dir, 'calls.log'), 'utf8');
+    assert.match(calls, /get helped\.example:5000/);
+    assert.match(calls, /get https:\/\/index\.docker\.io\/v1\//);
+  });
+
+  it('reads identity tokens and registry tokens', async () => {
+    await writeConfig({ auths: { 'id.example': { auth: b64('me:'), identitytoken: 'refresh' }, 'rt.example': { registrytoken: 'bearer-tok' } } });
+    const provider = dockerConfigCredentials({ env });
+    assert.deepEqual(await provider.get('id.example'), { kind: 'identity-token', token: 'refresh', username: 'me' });
+    assert.deepEqual(await provider.get('rt.example'), { kind: 'registry-token', token: 'bearer-tok' });
+  });
+
+  it('names the file and the problem when the config is broken', async () => {
+    await writeFile(join(dir, 'config.json'), '{ not json');
+    await assert.rejects(readDockerConfig(join(dir, 'config.json')), (e: unknown) => isStevedoreError(e, 'CONFIG') && e.message.includes('config.json'));
+    await writeConfig({ credHelpers: { 'x.example': 'missing' } });
+    await assert.rejects(dockerConfigCredentials({ env }).get('x.example'), /docker-credential-missing is not installed/);
+  });
+
+  it('treats a missing config as empty', async () => {
+    const config = await readDockerConfig(join(dir, 'nope', 'config.json'));
+    assert.deepEqual(config.auths, {});
+  });
+
+  it('normalises config keys to registry hosts', () => {
+    assert.equal(configKeyHost('https://index.docker.io/v1/'), 'docker.io');
+    assert.equal(configKeyHost('http://localhost:5000'), 'localhost:5000');
+  });
+});

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatBytes, formatRelative, shortDigest, table } from '../../electron/cli/format.js';
+
+describe('CLI formatting', () => {
+  it('shows sizes in decimal units as Docker does', () => {
+    assert.equal(formatBytes(999), '999 B');
+    assert.equal(formatBytes(1500), '1.5 kB');
+    assert.equal(formatBytes(123_456_789), '123 MB');
+    assert.equal(formatBytes(2_000_000_000), '2.0 GB');
+  });
+  it('shows dates relative to now', () => {
+    const now = Date.parse('2026-01-10T00:00:00Z');
+    assert.equal(formatRelative('2026-01-09T00:00:00Z', now), '1 day ago');
+    assert.equal(formatRelative('2025-01-10T00:00:00Z', now), '1 year ago');
+    assert.equal(formatRelative(undefined, now), '-');
+  });
+  it('shortens digests and aligns tables', () => {
+    assert.equal(shortDigest(`sha256:${'ab'.repeat(32)}`), 'sha256:abababababab');
+    assert.equal(table(['A', 'BB'], [['xxx', 'y']]), 'A    BB\nxxx  y');
+  });
+});
