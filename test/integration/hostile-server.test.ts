@@ -1,0 +1,188 @@
+// A server that misbehaves on purpose: huge or lying answers, redirects to other hosts, junk lists, rate limits.
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { MediaType } from '../../shared/media-types.js';
+import { staticCredentials } from '../../electron/core/auth/credentials.js';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { RegistryClient } from '../../electron/core/registry/client.js';
+import { FAST_RETRY } from '../harness/clients.js';
+import { sha256 } from '../harness/seed.js';
+
+const CREDENTIAL = { kind: 'basic', username: 'u', password: 'hostile-test-password' } as const;
+const EXPECTED_AUTH = `Basic ${Buffer.from('u:hostile-test-password').toString('base64')}`;
+const goodBlob = Buffer.from('the real blob bytes');
+const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest: sha256(Buffer.from('{}')), size: 2 }, layers: [] }));
+
+function listen(server: Server, host: string): Promise<number> {
+  return new Promise((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
+}
+
+describe('hostile or broken servers', () => {
+  let registry: Server;
+  let storage: Server;
+  let host: string;
+  let storagePort: number;
+  const storageSaw: IncomingHttpHeaders[] = [];
+  const registrySaw: IncomingHttpHeaders[] = [];
+  const hits = new Map<string, number>();
+
+  before(async () => {
+    storage = createServer((req, res) => {
+      storageSaw.push(req.headers);
+      res.writeHead(200, { 'content-length': goodBlob.length }).end(goodBlob);
+    });
+    storagePort = await listen(storage, '127.0.0.2');
+    registry = createServer((req, res) => {
+      const path = req.url ?? '';
+      if (req.headers.authorization !== EXPECTED_AUTH) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="hostile"' }).end();
+        return;
+      }
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      registrySaw.push(req.headers);
+      route(path, res, hits.get(path) ?? 0);
+    });
+    host = `127.0.0.1:${await listen(registry, '127.0.0.1')}`;
+  });
+  after(async () => {
+    await new Promise((r) => registry.close(r));
+    await new Promise((r) => storage.close(r));
+  });
+
+  function route(path: string, res: ServerResponse, hit: number): void {
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    };
+    if (path === '/v2/') return json(200, {});
+    if (path === '/v2/huge/manifests/latest') {
+      res.writeHead(200, { 'content-type': MediaType.ociManifest, 'content-length': 50 * 1024 * 1024 });
+      res.end();
+      return;
+    }
+    if (path === '/v2/huge-chunked/manifests/latest') {
+      res.writeHead(200, { 'content-type': MediaType.ociManifest });
+      const chunk = Buffer.alloc(256 * 1024, 0x20);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 40 && res.write(chunk)) sent++;
+        if (sent < 40) res.once('drain', pump);
+        else res.end();
+      };
+      res.on('error', () => undefined);
+      pump();
+      return;
+    }
+    if (path === '/v2/liar/manifests/latest') {
+      res.writeHead(200, { 'content-type': MediaType.ociManifest, 'docker-content-digest': sha256(Buffer.from('something else')) }).end(manifest);
+      return;
+    }
+    if (path.startsWith('/v2/liar/manifests/sha256:')) {
+      res.writeHead(200, { 'content-type': MediaType.ociManifest }).end(manifest);
+      return;
+    }
+    if (path.startsWith('/v2/liar/blobs/')) {
+      res.writeHead(200, { 'content-length': 5 }).end('wrong');
+      return;
+    }
+    if (path.startsWith('/v2/redirect/blobs/')) {
+      res.writeHead(307, { location: `http://127.0.0.2:${storagePort}/bucket/blob?X-Amz-Signature=abc` }).end();
+      return;
+    }
+    if (path.startsWith('/v2/junk/tags/list')) return json(200, { name: 'junk', tags: [null, 'ok', 5, 'sha256:abc', '', 'v1', { a: 1 }] });
+    if (path.startsWith('/v2/_catalog')) {
+      return json(200, { repositories: ['first'] }, { link: '<http://127.0.0.2:1/v2/_catalog?last=first>; rel="next"' });
+    }
+    if (path.startsWith('/v2/flaky/tags/list')) {
+      if (hit === 1) return json(429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }, { 'retry-after': '0' });
+      return json(200, { tags: ['after-retry'] });
+    }
+    if (path.startsWith('/v2/broken/tags/list')) return json(500, { errors: [{ code: 'UNKNOWN', message: 'internal meltdown' }] });
+    if (path.startsWith('/v2/limited/tags/list')) return json(429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'pull rate limit' }] }, { 'retry-after': '3600', 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600' });
+    if (path.startsWith('/v2/proxy413/')) {
+      res.writeHead(413, { 'content-type': 'text/html' }).end('<html><body>413 Request Entity Too Large</body></html>');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>not here</h1>');
+  }
+
+  const client = (): RegistryClient => new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY });
+
+  it('refuses a manifest over the size cap, declared or streamed', async () => {
+    const c = client();
+    await assert.rejects(c.getManifest('huge', 'latest'), (e: unknown) => isStevedoreError(e, 'TOO_LARGE'));
+    await assert.rejects(c.getManifest('huge-chunked', 'latest'), (e: unknown) => isStevedoreError(e, 'TOO_LARGE'));
+    await c.close();
+  });
+
+  it('refuses bytes that do not match the digest, for manifests and blobs', async () => {
+    const c = client();
+    await assert.rejects(c.getManifest('liar', 'latest'), (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH'));
+    await assert.rejects(c.getManifest('liar', sha256(Buffer.from('not this manifest'))), (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH'));
+    const { stream } = await c.openBlob('liar', sha256(Buffer.from('right')));
+    await assert.rejects(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+      (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH'),
+    );
+    await c.close();
+  });
+
+  it('follows a blob redirect to another host without sending it the credentials', async () => {
+    const c = client();
+    const { stream } = await c.openBlob('redirect', sha256(goodBlob));
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), goodBlob);
+    assert.equal(storageSaw.length, 1);
+    assert.equal(storageSaw[0]?.authorization, undefined);
+    assert.equal(registrySaw.at(-1)?.authorization, EXPECTED_AUTH);
+    await c.close();
+  });
+
+  it('skips junk tags instead of failing the list', async () => {
+    const c = client();
+    assert.deepEqual(await c.listTags('junk'), ['ok', 'v1']);
+    await c.close();
+  });
+
+  it('does not follow a pagination link to another origin', async () => {
+    const c = client();
+    assert.deepEqual(await c.listRepositories(), ['first']);
+    await c.close();
+  });
+
+  it('retries a 429 with Retry-After and a 500 until it gives up, keeping the registry message', async () => {
+    const c = client();
+    assert.deepEqual(await c.listTags('flaky'), ['after-retry']);
+    assert.equal(hits.get('/v2/flaky/tags/list?n=1000'), 2);
+    await assert.rejects(c.listTags('broken'), (e: unknown) => isStevedoreError(e, 'REGISTRY_ERROR') && e.details.status === 500 && /internal meltdown/.test(e.message));
+    assert.equal(hits.get('/v2/broken/tags/list?n=1000'), FAST_RETRY.attempts);
+    await c.close();
+  });
+
+  it('does not wait an hour for a rate limit: RATE_LIMITED at once, with the limit recorded', async () => {
+    const c = client();
+    await assert.rejects(c.listTags('limited'), (e: unknown) => isStevedoreError(e, 'RATE_LIMITED') && /pull rate limit/.test(e.message));
+    assert.equal(hits.get('/v2/limited/tags/list?n=1000'), 1);
+    assert.deepEqual(c.rateLimit, { limit: 100, remaining: 0 });
+    await c.close();
+  });
+
+  it('names HTML error pages by status rather than dumping them', async () => {
+    const c = client();
+    await assert.rejects(c.getManifest('proxy413', 'x'), (e: unknown) => isStevedoreError(e, 'TOO_LARGE') && !e.message.includes('<html>'));
+    await c.close();
+  });
+
+  it('says when a server is not a registry at all', async () => {
+    const web = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Welcome</h1>'));
+    const port = await listen(web, '127.0.0.1');
+    const c = new RegistryClient({ registry: `127.0.0.1:${port}`, retry: FAST_RETRY });
+    await assert.rejects(c.ping(), (e: unknown) => isStevedoreError(e, 'UNSUPPORTED') && /Registry v2 API/.test(e.message));
+    await c.close();
+    await new Promise((r) => web.close(r));
+  });
+});
