@@ -27,7 +27,7 @@ Options:
   --cert-dir DIR         a docker certs.d-style directory (*.crt, *.cert, *.key) for the registry
   --insecure             allow plain HTTP and unverified TLS (loopback registries may use HTTP without it)
   --plain-http           use plain HTTP (implies --insecure)
-  -j, --jobs N           concurrent requests for sizes (default 8)
+  -j, --jobs N           concurrent requests for sizes (default 16)
   --page-size N          catalog and tag page size (default 1000)
   --cache-dir DIR        content cache (default ~/.cache/stevedore); --no-cache to skip it
   -h, --help             this text
@@ -80,7 +80,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       insecure: values.insecure,
       plainHttp: values['plain-http'],
       noCache: values['no-cache'],
-      jobs: positiveInt(values.jobs, '--jobs') ?? 8,
+      jobs: positiveInt(values.jobs, '--jobs') ?? 16,
       ...(values['page-size'] ? { pageSize: positiveInt(values['page-size'], '--page-size') } : {}),
       ...(values.creds ? { creds: values.creds } : {}),
       ...(values.username ? { username: values.username } : {}),

@@ -139,7 +139,7 @@ export type TagSummary = { readonly tag: string; readonly summary: ImageSummary 
 export async function tagSummaries(client: RegistryClient, repository: string, tags: readonly string[], options: SummaryOptions = {}): Promise<TagSummary[]> {
   return mapLimit(
     tags,
-    options.concurrency ?? 8,
+    options.concurrency ?? 16,
     async (tag): Promise<TagSummary> => {
       try {
         const details = await imageSummary(client, { registry: client.registry, repository, tag }, { ...options, concurrency: 2 });

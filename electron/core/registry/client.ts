@@ -104,6 +104,7 @@ export class RegistryClient {
   }
 
   async close(): Promise<void> {
+    await this.#options.cache?.flush();
     await this.#transport.close();
   }
 
@@ -258,7 +259,7 @@ export class RegistryClient {
       digest = digestOf(bytes);
     }
     const manifest = parseManifest(bytes, header(response, 'content-type'));
-    if (manifest.kind !== 'schema1') await this.#options.cache?.put(digest, bytes);
+    if (manifest.kind !== 'schema1') this.#options.cache?.putLater(digest, bytes);
     return { digest, mediaType: manifest.mediaType, bytes, manifest };
   }
 
@@ -291,7 +292,7 @@ export class RegistryClient {
     if (response.status !== 200) throw await responseError(response, 'GET', what);
     const bytes = await readLimited(response, limit, { method: 'GET', url: response.url });
     verifyDigest(bytes, digest, what);
-    await this.#options.cache?.put(digest, bytes);
+    this.#options.cache?.putLater(digest, bytes);
     return bytes;
   }
 
