@@ -259,7 +259,9 @@ export class RegistryClient {
       digest = digestOf(bytes);
     }
     const manifest = parseManifest(bytes, header(response, 'content-type'));
-    if (manifest.kind !== 'schema1') this.#options.cache?.putLater(digest, bytes);
+    // What is asked for by digest is asked for again by digest (index children, compare, image view); a tag is
+    // always asked for again by tag, so only an index found by tag is worth keeping for its children's sake.
+    if (manifest.kind !== 'schema1' && (byDigest || manifest.kind === 'index')) this.#options.cache?.putLater(digest, bytes);
     return { digest, mediaType: manifest.mediaType, bytes, manifest };
   }
 
