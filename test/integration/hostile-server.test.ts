@@ -98,6 +98,23 @@ describe('hostile or broken servers', () => {
       if (hit === 1) return json(429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }, { 'retry-after': '0' });
       return json(200, { tags: ['after-retry'] });
     }
+    if (path.startsWith('/v2/reset/tags/list')) {
+      if (hit === 1) {
+        res.socket?.destroy();
+        return;
+      }
+      return json(200, { tags: ['survived'] });
+    }
+    if (path.startsWith('/v2/refs/referrers/')) {
+      return json(200, {
+        schemaVersion: 2,
+        mediaType: MediaType.ociIndex,
+        manifests: [
+          { mediaType: MediaType.ociManifest, digest: sha256(Buffer.from('sig')), size: 10, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' },
+          { mediaType: MediaType.ociManifest, digest: sha256(Buffer.from('sbom')), size: 11, artifactType: 'application/spdx+json' },
+        ],
+      }, { 'content-type': MediaType.ociIndex });
+    }
     if (path.startsWith('/v2/broken/tags/list')) return json(500, { errors: [{ code: 'UNKNOWN', message: 'internal meltdown' }] });
     if (path.startsWith('/v2/limited/tags/list')) return json(429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'pull rate limit' }] }, { 'retry-after': '3600', 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600' });
     if (path.startsWith('/v2/proxy413/')) {
@@ -160,6 +177,22 @@ describe('hostile or broken servers', () => {
     assert.equal(hits.get('/v2/flaky/tags/list?n=1000'), 2);
     await assert.rejects(c.listTags('broken'), (e: unknown) => isStevedoreError(e, 'REGISTRY_ERROR') && e.details.status === 500 && /internal meltdown/.test(e.message));
     assert.equal(hits.get('/v2/broken/tags/list?n=1000'), FAST_RETRY.attempts);
+    await c.close();
+  });
+
+  it('retries a request whose connection was reset', async () => {
+    const c = client();
+    assert.deepEqual(await c.listTags('reset'), ['survived']);
+    assert.equal(hits.get('/v2/reset/tags/list?n=1000'), 2);
+    await c.close();
+  });
+
+  it('reads the referrers API and filters by artifact type when the server did not', async () => {
+    const c = client();
+    const subject = sha256(Buffer.from('subject'));
+    assert.equal((await c.referrers('refs', subject)).length, 2);
+    const sboms = await c.referrers('refs', subject, { artifactType: 'application/spdx+json' });
+    assert.deepEqual(sboms.map((d) => d.digest), [sha256(Buffer.from('sbom'))]);
     await c.close();
   });
 

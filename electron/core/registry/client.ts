@@ -76,6 +76,7 @@ interface RegistryRequest {
 }
 
 const MAX_PAGES = 100_000;
+const REGISTRY_PAGE_CAP = 1000;
 
 export class RegistryClient {
   readonly registry: string;
@@ -202,17 +203,25 @@ export class RegistryClient {
     firstUrl: string,
     scopes: readonly string[],
     field: 'repositories' | 'tags',
-    pageSize: number,
+    requestedPageSize: number,
     what: string,
     isValid: (entry: string) => boolean,
     signal?: AbortSignal,
   ): AsyncGenerator<readonly string[]> {
     let url: string | undefined = firstUrl;
+    let pageSize = requestedPageSize;
     let previousLast: string | undefined;
     for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
       const response = await this.#send({ method: 'GET', url, scopes, signal });
       if (response.status !== 200) {
         const error = await responseError(response, 'GET', what);
+        // Registries cap the page size (2.8 and ECR: 1000) and refuse larger ones: ask again within the cap.
+        if (error.details.registryCode === 'PAGINATION_NUMBER_INVALID' && pageSize > REGISTRY_PAGE_CAP) {
+          pageSize = REGISTRY_PAGE_CAP;
+          url = withPageSize(url, pageSize);
+          page--;
+          continue;
+        }
         if (field === 'repositories' && ['DENIED', 'NOT_FOUND', 'UNSUPPORTED', 'AUTH_REQUIRED'].includes(error.code)) {
           throw new StevedoreError(error.code === 'AUTH_REQUIRED' ? 'AUTH_REQUIRED' : 'DENIED', `${this.registry} does not let this account list its catalog; add repositories by name instead`, error.details);
         }
@@ -228,7 +237,9 @@ export class RegistryClient {
       if (entries.length > 0) yield entries;
       previousLast = last;
       const linked = nextPageUrl(header(response, 'link'), url);
-      url = linked ?? (Array.isArray(raw) && raw.length >= pageSize && last !== undefined ? withLast(url, last) : undefined);
+      // Without a Link, only a page filled to exactly the size asked for may have a next one (n/last paging);
+      // a registry that ignores n (2.8 for tags) answers everything at once.
+      url = linked ?? (Array.isArray(raw) && raw.length === pageSize && last !== undefined ? withLast(url, last) : undefined);
     }
   }
 
@@ -359,6 +370,12 @@ export class RegistryClient {
       throw error;
     }
   }
+}
+
+function withPageSize(url: string, n: number): string {
+  const next = new URL(url);
+  next.searchParams.set('n', String(n));
+  return next.toString();
 }
 
 function withLast(url: string, last: string): string {

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Authenticator } from '../../electron/core/auth/authenticator.js';
+import { parseChallenges } from '../../electron/core/auth/challenge.js';
+import { anonymous, staticCredentials } from '../../electron/core/auth/credentials.js';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { Transport } from '../../electron/core/http/transport.js';
+
+const REALM = 'Bearer realm="http://127.0.0.1:1/token",service="reg"';
+const pull = ['repository:a:pull'];
+
+function authenticator(withCredential: boolean): Authenticator {
+  const credentials = withCredential ? staticCredentials({ reg: { kind: 'basic', username: 'u', password: 'p' } }) : anonymous;
+  return new Authenticator('reg', new Transport(), credentials);
+}
+
+describe('Authenticator.onUnauthorized', () => {
+  it('learns the scheme from the first 401 and retries with the same scopes', async () => {
+    const auth = authenticator(true);
+    assert.equal(auth.scheme, 'none');
+    assert.deepEqual(await auth.onUnauthorized(parseChallenges([REALM]), pull, false, true), pull);
+    assert.equal(auth.scheme, 'bearer');
+  });
+
+  it('adds the scope an insufficient_scope challenge names', async () => {
+    const auth = authenticator(true);
+    await auth.onUnauthorized(parseChallenges([REALM]), pull, false, true);
+    const next = await auth.onUnauthorized(parseChallenges([`${REALM},error="insufficient_scope",scope="repository:a:push repository:a:pull"`]), pull, true, false);
+    assert.deepEqual(next, ['repository:a:pull', 'repository:a:push']);
+  });
+
+  it('says DENIED when the scope was asked for and still refused, AUTH_REQUIRED when anonymous', async () => {
+    const auth = authenticator(true);
+    await auth.onUnauthorized(parseChallenges([REALM]), pull, false, true);
+    await assert.rejects(auth.onUnauthorized(parseChallenges([`${REALM},error="insufficient_scope",scope="repository:a:pull"`]), pull, true, false), (e: unknown) => isStevedoreError(e, 'DENIED'));
+    const anon = authenticator(false);
+    await anon.onUnauthorized(parseChallenges([REALM]), pull, false, true);
+    await assert.rejects(anon.onUnauthorized(parseChallenges([`${REALM},error="insufficient_scope",scope="repository:a:pull"`]), pull, true, false), (e: unknown) => isStevedoreError(e, 'AUTH_REQUIRED'));
+  });
+
+  it('gives a refused token one fresh try, then AUTH_FAILED', async () => {
+    const auth = authenticator(true);
+    await auth.onUnauthorized(parseChallenges([REALM]), pull, false, true);
+    assert.deepEqual(await auth.onUnauthorized(parseChallenges([`${REALM},error="invalid_token"`]), pull, true, true), pull);
+    await assert.rejects(auth.onUnauthorized(parseChallenges([`${REALM},error="invalid_token"`]), pull, true, false), (e: unknown) => isStevedoreError(e, 'AUTH_FAILED'));
+  });
+
+  it('asks for credentials on a Basic challenge without them, and on a 401 without any challenge', async () => {
+    await assert.rejects(authenticator(false).onUnauthorized(parseChallenges(['Basic realm="r"']), pull, false, true), (e: unknown) => isStevedoreError(e, 'AUTH_REQUIRED'));
+    await assert.rejects(authenticator(true).onUnauthorized([], pull, false, true), (e: unknown) => isStevedoreError(e, 'AUTH_REQUIRED') && /without a Basic or Bearer challenge/.test(e.message));
+  });
+});
