@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'INVALID_RESPONSE',
   'CONFIG',
   'CANCELLED',
+  'ARCHIVE_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,242 @@
+// An image archive on disk as a set of entries: a plain tar is indexed by seeking and read at offsets; a
+// gzip-wrapped one is read in one sequential pass that hashes every entry and keeps the small ones (manifests,
+// configs), so it can be described without a second pass and without a temporary copy.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname, posix } from 'node:path';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { StevedoreError } from '../errors.js';
+import { detectCompression } from './compression.js';
+import { archiveInvalid, safeEntryName, type EntryType, type TarEntry } from './tar-entry.js';
+import { indexTarFile } from './tar-index.js';
+
+const SMALL_ENTRY_LIMIT = 1024 * 1024;
+const SMALL_TOTAL_LIMIT = 64 * 1024 * 1024;
+const HEAD_BYTES = 16;
+
+export interface EntryFacts extends TarEntry {
+  /** sha256 of the entry's bytes, when a sequential pass has hashed it. */
+  readonly digest?: string;
+  readonly head?: Buffer;
+}
+
+export interface ArchiveSource {
+  readonly path: string;
+  readonly gzipped: boolean;
+  readonly entries: ReadonlyMap<string, EntryFacts>;
+  /** Follows symlinks and hard links inside the archive to the file holding the bytes. */
+  resolve(name: string): EntryFacts;
+  readSmall(name: string, limit?: number): Promise<Buffer>;
+  head(name: string): Promise<Buffer>;
+  /** Streams a file's bytes; for gzip-wrapped archives, see `streamInOrder`. */
+  openEntry(name: string, start?: number): Readable;
+  /** One sequential pass handing each wanted file's stream to `onEntry` (the only way into a gzip-wrapped archive). */
+  streamInOrder(wanted: ReadonlySet<string>, onEntry: (name: string, stream: Readable) => Promise<void>, signal?: AbortSignal): Promise<void>;
+}
+
+async function isGzipFile(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && detectCompression(head) === 'gzip';
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function openArchive(path: string, signal?: AbortSignal): Promise<ArchiveSource> {
+  let gzipped: boolean;
+  try {
+    gzipped = await isGzipFile(path);
+  } catch (error) {
+    throw new StevedoreError('ARCHIVE_INVALID', `cannot open archive ${path}: ${(error as Error).message}`);
+  }
+  if (!gzipped) {
+    const entries = await indexTarFile(path, signal);
+    return new Source(path, false, toMap(entries), new Map());
+  }
+  const { entries, small } = await scanSequentially(path, signal);
+  return new Source(path, true, toMap(entries), small);
+}
+
+function toMap(entries: readonly EntryFacts[]): Map<string, EntryFacts> {
+  const map = new Map<string, EntryFacts>();
+  for (const entry of entries) if (entry.name !== '') map.set(entry.name, entry);
+  return map;
+}
+
+function tarType(type: string): EntryType {
+  if (type === 'file' || type === 'contiguous-file') return 'file';
+  if (type === 'symlink') return 'symlink';
+  if (type === 'link') return 'hardlink';
+  if (type === 'directory') return 'directory';
+  return 'other';
+}
+
+async function scanSequentially(path: string, signal?: AbortSignal): Promise<{ entries: EntryFacts[]; small: Map<string, Buffer> }> {
+  const entries: EntryFacts[] = [];
+  const small = new Map<string, Buffer>();
+  let kept = 0;
+  const tar = extract();
+  tar.on('entry', (header, stream, next) => {
+    let name: string;
+    try {
+      name = safeEntryName(header.name);
+    } catch (error) {
+      stream.resume();
+      next(error as Error);
+      return;
+    }
+    const type = tarType(header.type ?? 'file');
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let head = Buffer.alloc(0);
+    const keep = type === 'file' && (header.size ?? 0) <= SMALL_ENTRY_LIMIT && kept + (header.size ?? 0) <= SMALL_TOTAL_LIMIT;
+    stream.on('data', (data: unknown) => {
+      const chunk = data as Buffer;
+      hash.update(chunk);
+      if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
+      if (keep) chunks.push(chunk);
+      size += chunk.length;
+    });
+    stream.on('end', () => {
+      if (keep) {
+        small.set(name, Buffer.concat(chunks));
+        kept += size;
+      }
+      entries.push({
+        name,
+        type,
+        size: type === 'file' ? size : 0,
+        offset: -1,
+        ...(header.linkname ? { linkname: header.linkname } : {}),
+        ...(type === 'file' ? { digest: `sha256:${hash.digest('hex')}`, head } : {}),
+      });
+      next();
+    });
+    stream.on('error', (error: Error) => next(error));
+  });
+  try {
+    await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), createGunzip(), tar as unknown as Writable, { signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw wrapStreamError(error);
+  }
+  if (entries.length === 0) throw archiveInvalid('', 'not a tar archive inside the gzip');
+  return { entries, small };
+}
+
+function wrapStreamError(error: unknown): Error {
+  if (error instanceof StevedoreError) return error;
+  const message = (error as Error).message ?? String(error);
+  if (/unexpected end of file|Unexpected end of data|premature/i.test(message)) return archiveInvalid('', 'truncated archive');
+  if (/Invalid tar header|invalid header/i.test(message)) return archiveInvalid('', 'not a tar archive (invalid tar header)');
+  if (/incorrect header check|invalid/i.test(message)) return archiveInvalid('', `corrupt gzip data (${message})`);
+  return archiveInvalid('', message);
+}
+
+class Source implements ArchiveSource {
+  constructor(
+    readonly path: string,
+    readonly gzipped: boolean,
+    readonly entries: ReadonlyMap<string, EntryFacts>,
+    private readonly small: ReadonlyMap<string, Buffer>,
+  ) {}
+
+  resolve(name: string): EntryFacts {
+    let current = safeEntryName(name);
+    for (let hops = 0; hops < 16; hops++) {
+      const entry = this.entries.get(current);
+      if (!entry) throw archiveInvalid(name, current === name ? 'missing from the archive' : `points at "${current}", which is missing`);
+      if (entry.type === 'file') return entry;
+      if (entry.type !== 'symlink' && entry.type !== 'hardlink') throw archiveInvalid(name, `is a ${entry.type}, not a file`);
+      const link = entry.linkname ?? '';
+      if (link.startsWith('/')) throw archiveInvalid(current, `link to absolute path "${link}" leaves the archive`);
+      // Symlinks are relative to their own directory; hard links name a path from the archive root.
+      const target = entry.type === 'symlink' ? posix.join(dirname(current) === '.' ? '' : dirname(current), link) : link;
+      if (target.startsWith('..') || posix.normalize(target).startsWith('..')) throw archiveInvalid(current, `link "${link}" leaves the archive`);
+      current = safeEntryName(posix.normalize(target));
+    }
+    throw archiveInvalid(name, 'too many levels of links');
+  }
+
+  async readSmall(name: string, limit = SMALL_ENTRY_LIMIT): Promise<Buffer> {
+    const entry = this.resolve(name);
+    if (entry.size > limit) throw archiveInvalid(name, `is ${entry.size} bytes, more than the ${limit} expected for metadata`);
+    const kept = this.small.get(entry.name);
+    if (kept) return kept;
+    if (this.gzipped) throw archiveInvalid(name, 'was not kept from the sequential pass');
+    const handle = await open(this.path, 'r');
+    try {
+      const buffer = Buffer.alloc(entry.size);
+      const { bytesRead } = await handle.read(buffer, 0, entry.size, entry.offset);
+      if (bytesRead !== entry.size) throw archiveInvalid(name, 'truncated');
+      return buffer;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async head(name: string): Promise<Buffer> {
+    const entry = this.resolve(name);
+    if (entry.head) return entry.head;
+    if (entry.size === 0) return Buffer.alloc(0);
+    const handle = await open(this.path, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(HEAD_BYTES, entry.size));
+      await handle.read(buffer, 0, buffer.length, entry.offset);
+      return buffer;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  openEntry(name: string, start = 0): Readable {
+    const entry = this.resolve(name);
+    if (this.gzipped) throw new StevedoreError('UNSUPPORTED', 'a gzip-wrapped archive can only be read in order');
+    if (entry.size === 0 || start >= entry.size) return createReadStream(this.path, { start: 0, end: -1 });
+    return createReadStream(this.path, { start: entry.offset + start, end: entry.offset + entry.size - 1, highWaterMark: 1024 * 1024 });
+  }
+
+  async streamInOrder(wanted: ReadonlySet<string>, onEntry: (name: string, stream: Readable) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    const resolved = new Set([...wanted].map((n) => this.resolve(n).name));
+    const tar = extract();
+    tar.on('entry', (header, stream, next) => {
+      let name: string;
+      try {
+        name = safeEntryName(header.name);
+      } catch (error) {
+        stream.resume();
+        next(error as Error);
+        return;
+      }
+      if (!resolved.has(name)) {
+        stream.on('end', () => next());
+        stream.resume();
+        return;
+      }
+      onEntry(name, Readable.from(stream, { objectMode: false })).then(
+        () => next(),
+        (error: unknown) => {
+          stream.destroy();
+          next(error as Error);
+        },
+      );
+    });
+    const file = createReadStream(this.path, { highWaterMark: 1024 * 1024 });
+    const sink = tar as unknown as Writable;
+    try {
+      if (this.gzipped) await pipeline(file, createGunzip(), sink, { signal });
+      else await pipeline(file, sink, { signal });
+    } catch (error) {
+      if (signal?.aborted || error instanceof StevedoreError) throw error;
+      throw wrapStreamError(error);
+    }
+  }
+}

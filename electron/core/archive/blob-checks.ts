@@ -1,0 +1,53 @@
+// Checks shared by the archive formats: blobs named by digest must hash to it, JSON must parse.
+import type { Platform } from '../../../shared/image.js';
+import { digestOf } from '../digest.js';
+import { isDigest } from '../reference.js';
+import { parseImageConfig } from '../registry/image-config.js';
+import type { ArchiveSource } from './archive-source.js';
+import { archiveInvalid } from './tar-entry.js';
+
+export const METADATA_LIMIT = 8 * 1024 * 1024;
+
+export function blobEntry(digest: string): string {
+  return `blobs/${digest.replace(':', '/')}`;
+}
+
+/** Reads a small blob and checks it against its digest (and size, when the descriptor gives one). */
+export async function readVerified(source: ArchiveSource, entry: string, digest: string, size?: number): Promise<Buffer> {
+  const bytes = await source.readSmall(entry, METADATA_LIMIT);
+  if (size !== undefined && bytes.length !== size) throw archiveInvalid(entry, `is ${bytes.length} bytes, the descriptor says ${size}`);
+  const actual = digestOf(bytes);
+  if (actual !== digest) throw archiveInvalid(entry, `content hashes to ${actual}, not ${digest}`);
+  return bytes;
+}
+
+export function parseJsonEntry(bytes: Buffer, entry: string): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw archiveInvalid(entry, 'is not valid JSON');
+  }
+}
+
+/** Digest named by a blobs/<alg>/<hex> path, if the entry is one. */
+export function digestFromBlobPath(entry: string): string | undefined {
+  const match = /^blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(entry);
+  const digest = match ? `${match[1]}:${match[2]}` : undefined;
+  return digest && isDigest(digest) ? digest : undefined;
+}
+
+export interface ConfigFacts {
+  readonly diffIds: readonly string[];
+  readonly platform: Platform;
+  readonly created?: string;
+}
+
+export function configFacts(bytes: Buffer, entry: string): ConfigFacts {
+  const config = parseImageConfig(bytes);
+  for (const diffId of config.diffIds) if (!isDigest(diffId)) throw archiveInvalid(entry, `rootfs.diff_ids holds an invalid digest "${diffId}"`);
+  return {
+    diffIds: config.diffIds,
+    platform: { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) },
+    ...(config.created ? { created: config.created } : {}),
+  };
+}
