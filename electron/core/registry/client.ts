@@ -65,7 +65,7 @@ export interface PageOptions {
   readonly signal?: AbortSignal;
 }
 
-interface RegistryRequest {
+export interface RegistryRequest {
   readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path?: string;
   readonly url?: string;
@@ -73,6 +73,8 @@ interface RegistryRequest {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: RequestBody;
   readonly signal?: AbortSignal;
+  /** false: the caller handles failures itself (chunk uploads resume from the registry's offset instead). */
+  readonly retry?: boolean;
 }
 
 const MAX_PAGES = 100_000;
@@ -136,6 +138,11 @@ export class RegistryClient {
     }
   }
 
+  /** A raw authenticated request, for the write operations that live in their own modules (uploads). */
+  send(req: RegistryRequest): Promise<HttpResponse> {
+    return this.#send(req);
+  }
+
   async #send(req: RegistryRequest): Promise<HttpResponse> {
     const url = req.url ?? `${await this.baseUrl(req.signal)}${req.path ?? ''}`;
     let scopes = req.scopes;
@@ -143,7 +150,7 @@ export class RegistryClient {
       const authorization = await this.#auth.authorize(scopes, req.signal);
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
       if (authorization) headers.authorization = authorization;
-      const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal });
+      const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal, ...(req.retry === false ? { retry: false } : {}) });
       this.#noteRateLimit(response);
       if (response.status !== 401) return response;
       await response.body.dump().catch(() => undefined);

@@ -1,0 +1,135 @@
+// Uploads one blob: monolithic when it fits one chunk, else PATCH chunks; resumes after a dropped connection from
+// the offset the registry reports, and starts the blob again when the registry forgot the session.
+import { createHash } from 'node:crypto';
+import { StevedoreError, isAbortError } from '../errors.js';
+import { DEFAULT_RETRY, backoffDelay, sleep, type RetryPolicy } from '../http/retry.js';
+import { SessionGoneError, type UploadSessions } from '../registry/upload-session.js';
+import { blocks } from './parallel-gzip.js';
+
+export interface BlobBytes {
+  /** A fresh pass over the bytes; called again to restart a blob whose session the registry lost. */
+  open(): AsyncIterable<Uint8Array>;
+  readonly restartable: boolean;
+  /** What the bytes must hash to, when known before reading them. */
+  readonly digest?: string;
+  /** Names the blob in errors, e.g. the archive entry. */
+  readonly label: string;
+  /** Runs once every byte was read, before the upload is committed; throws to stop it (a DiffID check). */
+  readonly verify?: () => void;
+}
+
+export interface UploadOptions {
+  readonly chunkSize: number;
+  readonly signal?: AbortSignal;
+  readonly retry?: RetryPolicy;
+  readonly onSent?: (bytes: number) => void;
+  /** The blob's session restarted: progress so far no longer counts. */
+  readonly onRestart?: () => void;
+}
+
+export interface Uploaded {
+  readonly digest: string;
+  readonly size: number;
+}
+
+const MAX_RESTARTS = 2;
+const RESUME_ATTEMPTS = 6;
+
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof StevedoreError)) return false;
+  if (error.code === 'NETWORK' || error.code === 'TIMEOUT' || error.code === 'RATE_LIMITED') return true;
+  const status = error.details.status ?? 0;
+  return status === 408 || status === 416 || status >= 500;
+}
+
+export async function uploadBlob(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions): Promise<Uploaded> {
+  for (let round = 0; ; round++) {
+    const started = await sessions.start(options.signal);
+    if (started.kind !== 'session') throw new StevedoreError('INVALID_RESPONSE', 'the registry mounted a blob nobody asked to mount');
+    let location = started.location;
+    try {
+      return await sendAll(sessions, bytes, options, Math.max(options.chunkSize, started.minChunk), (next) => (location = next), location);
+    } catch (error) {
+      if (error instanceof SessionGoneError && bytes.restartable && round < MAX_RESTARTS && !options.signal?.aborted) {
+        options.onRestart?.();
+        continue;
+      }
+      await sessions.cancel(location);
+      throw error;
+    }
+  }
+}
+
+async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions, chunkSize: number, moved: (location: string) => void, first: string): Promise<Uploaded> {
+  let location = first;
+  const hash = createHash('sha256');
+  const chunks = blocks(bytes.open(), chunkSize)[Symbol.asyncIterator]();
+  let current = await chunks.next();
+  let next = current.done ? current : await chunks.next();
+  let offset = 0;
+  const finishDigest = (): string => {
+    const digest = `sha256:${hash.digest('hex')}`;
+    if (bytes.digest && bytes.digest !== digest) {
+      throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${bytes.label}": content hashes to ${digest}, not ${bytes.digest}`);
+    }
+    bytes.verify?.();
+    return digest;
+  };
+  if (current.done || next.done) {
+    // The whole blob fits one chunk: one PUT, replayable by the transport's retries.
+    const body = current.done ? new Uint8Array(0) : current.value;
+    hash.update(body);
+    const digest = finishDigest();
+    await sessions.finish(location, digest, body, options.signal);
+    options.onSent?.(body.length);
+    return { digest, size: body.length };
+  }
+  while (!current.done) {
+    const chunk = current.value;
+    hash.update(chunk);
+    location = await patchResuming(sessions, location, offset, chunk, options);
+    moved(location);
+    offset += chunk.length;
+    current = next;
+    next = current.done ? current : await chunks.next();
+  }
+  const digest = finishDigest();
+  await sessions.finish(location, digest, undefined, options.signal);
+  return { digest, size: offset };
+}
+
+async function patchResuming(sessions: UploadSessions, first: string, start: number, chunk: Uint8Array, options: UploadOptions): Promise<string> {
+  const policy = options.retry ?? DEFAULT_RETRY;
+  let location = first;
+  let held = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await sessions.patch(location, start + held, chunk.subarray(held), options.signal);
+      options.onSent?.(chunk.length - held);
+      return result.location;
+    } catch (error) {
+      if (error instanceof SessionGoneError || isAbortError(error) || options.signal?.aborted) throw error;
+      if (attempt >= RESUME_ATTEMPTS || !isTransient(error)) throw error;
+      await sleep(backoffDelay(policy, attempt), options.signal);
+      // Where does the session stand? The registry may hold part of this chunk, all of it, or none.
+      const status = await statusAfterFailure(sessions, location, policy, options.signal);
+      location = status.location;
+      const holds = status.end + 1 - start;
+      if (holds < 0 || holds > chunk.length) throw new SessionGoneError(location);
+      if (holds > held) options.onSent?.(holds - held);
+      held = Math.max(held, holds);
+      if (held === chunk.length) return location;
+    }
+  }
+}
+
+async function statusAfterFailure(sessions: UploadSessions, location: string, policy: RetryPolicy, signal?: AbortSignal): Promise<{ location: string; end: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sessions.status(location, signal);
+    } catch (error) {
+      if (error instanceof SessionGoneError || attempt >= RESUME_ATTEMPTS || !isTransient(error)) throw error;
+      await sleep(backoffDelay(policy, attempt), signal);
+    }
+  }
+}

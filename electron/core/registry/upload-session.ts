@@ -1,0 +1,143 @@
+// Blob upload sessions of the distribution spec: start (or mount), PATCH chunks with Content-Range, ask where a
+// session stands after a dropped connection, finish with PUT ?digest=, cancel with DELETE.
+import { StevedoreError } from '../errors.js';
+import { header } from '../http/transport.js';
+import { repositoryScope } from '../auth/authenticator.js';
+import type { RegistryClient } from './client.js';
+import { responseError } from './response-error.js';
+
+export type StartResult = { readonly kind: 'mounted' } | { readonly kind: 'session'; readonly location: string; readonly minChunk: number };
+
+const OCTETS = { 'content-type': 'application/octet-stream' };
+
+export class SessionGoneError extends StevedoreError {
+  constructor(location: string) {
+    super('REGISTRY_ERROR', 'the registry forgot the upload session (blob upload unknown)', { url: location });
+  }
+}
+
+/** Location may be relative or on another host: resolve it against the URL that answered (spec: Location). */
+function locationOf(responseUrl: string, value: string | undefined, what: string): string {
+  if (!value) throw new StevedoreError('INVALID_RESPONSE', `${what}: the registry gave no Location`);
+  return new URL(value, responseUrl).toString();
+}
+
+function withDigest(location: string, digest: string): string {
+  const url = new URL(location);
+  url.searchParams.set('digest', digest);
+  return url.toString();
+}
+
+export class UploadSessions {
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly repository: string,
+  ) {}
+
+  #scopes(from?: string): string[] {
+    const scopes = [repositoryScope(this.repository, true)];
+    if (from && from !== this.repository) scopes.push(repositoryScope(from));
+    return scopes;
+  }
+
+  /** Opens an upload session, or mounts `mount.digest` from another repository when the registry allows it. */
+  async start(signal?: AbortSignal, mount?: { digest: string; from: string }): Promise<StartResult> {
+    const query = mount ? `?mount=${encodeURIComponent(mount.digest)}&from=${encodeURIComponent(mount.from)}` : '';
+    const response = await this.client.send({ method: 'POST', path: `/v2/${this.repository}/blobs/uploads/${query}`, scopes: this.#scopes(mount?.from), headers: { 'content-length': '0' }, signal });
+    if (mount && response.status === 201) {
+      await response.body.dump().catch(() => undefined);
+      return { kind: 'mounted' };
+    }
+    if (response.status !== 202) {
+      if (mount) {
+        // Mount refused with 401/400/404 (Harbor, Docker Hub): a plain upload still works.
+        await response.body.dump().catch(() => undefined);
+        return this.start(signal);
+      }
+      throw await responseError(response, 'POST', `start upload to ${this.client.registry}/${this.repository}`);
+    }
+    await response.body.dump().catch(() => undefined);
+    const minChunk = Number(header(response, 'oci-chunk-min-length') ?? 0);
+    return { kind: 'session', location: locationOf(response.url, header(response, 'location'), 'start upload'), minChunk: Number.isFinite(minChunk) ? minChunk : 0 };
+  }
+
+  /** Sends bytes starting at `start`; returns the next Location and the last byte offset the registry holds. */
+  async patch(location: string, start: number, body: Uint8Array, signal?: AbortSignal): Promise<{ location: string; end: number }> {
+    const end = start + body.length - 1;
+    const response = await this.client.send({
+      method: 'PATCH',
+      url: location,
+      scopes: this.#scopes(),
+      headers: { ...OCTETS, 'content-range': `${start}-${end}`, 'content-length': String(body.length) },
+      body,
+      signal,
+      retry: false,
+    });
+    if (response.status === 404) {
+      await response.body.dump().catch(() => undefined);
+      throw new SessionGoneError(location);
+    }
+    if (response.status !== 202) throw await responseError(response, 'PATCH', `upload to ${this.client.registry}/${this.repository}`);
+    await response.body.dump().catch(() => undefined);
+    return { location: locationOf(response.url, header(response, 'location') ?? location, 'upload'), end: rangeEnd(header(response, 'range')) ?? end };
+  }
+
+  /** Where an interrupted session stands: the last byte offset held (-1 for none). */
+  async status(location: string, signal?: AbortSignal): Promise<{ location: string; end: number }> {
+    const response = await this.client.send({ method: 'GET', url: location, scopes: this.#scopes(), signal });
+    await response.body.dump().catch(() => undefined);
+    if (response.status === 404) throw new SessionGoneError(location);
+    if (response.status !== 204 && response.status !== 200) throw await responseError(response, 'GET', `upload status at ${this.client.registry}/${this.repository}`);
+    return { location: locationOf(response.url, header(response, 'location') ?? location, 'upload status'), end: rangeEnd(header(response, 'range')) ?? -1 };
+  }
+
+  /** Completes a session; with `body`, the whole blob in one request (monolithic). */
+  async finish(location: string, digest: string, body?: Uint8Array, signal?: AbortSignal): Promise<void> {
+    const response = await this.client.send({
+      method: 'PUT',
+      url: withDigest(location, digest),
+      scopes: this.#scopes(),
+      headers: { ...OCTETS, 'content-length': String(body?.length ?? 0) },
+      ...(body ? { body } : {}),
+      signal,
+      retry: body !== undefined,
+    });
+    if (response.status === 404) {
+      await response.body.dump().catch(() => undefined);
+      throw new SessionGoneError(location);
+    }
+    if (response.status !== 201) throw await responseError(response, 'PUT', `finish upload of ${digest}`);
+    await response.body.dump().catch(() => undefined);
+    const stored = header(response, 'docker-content-digest');
+    if (stored && stored !== digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored ${stored} for a blob sent as ${digest}`);
+  }
+
+  /** Best effort: a cancelled push should not leave sessions open. */
+  async cancel(location: string): Promise<void> {
+    try {
+      const response = await this.client.send({ method: 'DELETE', url: location, scopes: this.#scopes(), signal: AbortSignal.timeout(5_000) });
+      await response.body.dump().catch(() => undefined);
+    } catch {
+      // the session expires on its own
+    }
+  }
+
+  async putManifest(reference: string, bytes: Uint8Array, mediaType: string, signal?: AbortSignal): Promise<string | undefined> {
+    const response = await this.client.send({
+      method: 'PUT',
+      path: `/v2/${this.repository}/manifests/${reference}`,
+      scopes: this.#scopes(),
+      headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
+      body: bytes,
+      signal,
+    });
+    if (response.status !== 201 && response.status !== 200) throw await responseError(response, 'PUT', `manifest ${this.client.registry}/${this.repository}:${reference}`);
+    await response.body.dump().catch(() => undefined);
+    return header(response, 'docker-content-digest');
+  }
+}
+
+function rangeEnd(value: string | undefined): number | undefined {
+  const match = /^(?:bytes=)?(\d+)-(\d+)$/.exec(value?.trim() ?? '');
+  return match ? Number(match[2]) : undefined;
+}
