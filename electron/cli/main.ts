@@ -6,6 +6,7 @@ import { toErrorInfo } from '../core/errors.js';
 import { deleteCommand } from './commands/delete.js';
 import { inspectCommand } from './commands/inspect.js';
 import { lsCommand } from './commands/ls.js';
+import { pushCommand } from './commands/push.js';
 import { tagsCommand } from './commands/tags.js';
 import type { GlobalOptions } from './context.js';
 import { UsageError, terminalOutput } from './output.js';
@@ -17,6 +18,8 @@ Usage:
   stevedore tags <repository>        list a repository's tags (--long: digest, size, created, platforms)
   stevedore inspect <reference>      show an image: digest, platforms, layers, sizes, config
   stevedore delete <reference>       delete the manifest a tag or digest names
+  stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
+  stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
 
 Options:
   --json                 machine-readable output
@@ -30,6 +33,12 @@ Options:
   -j, --jobs N           concurrent requests for sizes (default 16)
   --page-size N          catalog and tag page size (default 1000)
   --cache-dir DIR        content cache (default ~/.cache/stevedore); --no-cache to skip it
+  push:
+  --image N / --all      which image of a multi-image archive (default: the only one, or all to their own tags)
+  --compression gzip|keep  gzip uncompressed layers on the way (default), or push them as stored
+  --chunk-size SIZE      upload chunk size (default 8M); blobs up to one chunk go in a single request
+  --level N              gzip level 1-9 (default 6)
+  --json                 progress as one JSON event per line
   -h, --help             this text
   --version              the version
 `;
@@ -61,6 +70,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         'page-size': { type: 'string' },
         'cache-dir': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
+        image: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        compression: { type: 'string' },
+        'chunk-size': { type: 'string' },
+        level: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -74,7 +88,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
-    const options: GlobalOptions & { long: boolean; pageSize?: number } = {
+    const options: GlobalOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
+      all: values.all,
+      ...(values.image !== undefined ? { image: nonNegativeInt(values.image, '--image') } : {}),
+      ...(values.compression ? { compression: values.compression } : {}),
+      ...(values['chunk-size'] ? { chunkSize: values['chunk-size'] } : {}),
+      ...(values.level !== undefined ? { level: levelOf(values.level) } : {}),
       json: values.json,
       long: values.long,
       insecure: values.insecure,
@@ -99,6 +118,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'inspect':
         await inspectCommand(args, options, out, controller.signal);
         break;
+      case 'push':
+        await pushCommand(args, options, out, controller.signal);
+        break;
       case 'delete':
         await deleteCommand(args, options, out, controller.signal);
         break;
@@ -117,6 +139,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+}
+
+function nonNegativeInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number`);
+  return n;
+}
+
+function levelOf(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError('--level takes 1 to 9');
+  return n;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {

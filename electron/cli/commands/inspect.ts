@@ -1,13 +1,28 @@
 // `stevedore inspect <reference>`: manifest, platforms, layers with sizes and the commands that made them.
+import { stat } from 'node:fs/promises';
 import type { ImageConfig, PlatformImage } from '../../../shared/image.js';
 import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
 import { formatReference, parseReference } from '../../core/reference.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
+import { inspectArchiveCommand } from './inspect-archive.js';
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
 
 export async function inspectCommand(args: readonly string[], options: GlobalOptions, out: Output, signal: AbortSignal): Promise<void> {
-  const ref = parseReference(out.requireOne(args, 'inspect <reference>'));
+  const target = out.requireOne(args, 'inspect <reference|archive>');
+  if (await isFile(target)) {
+    await inspectArchiveCommand(target, options.json, out, signal);
+    return;
+  }
+  const ref = parseReference(target);
   const client = await openClient(ref.registry, options);
   try {
     const details = await imageSummary(client, ref, { signal, concurrency: options.jobs });

@@ -31,6 +31,8 @@ export interface ArchiveSource {
   /** Follows symlinks and hard links inside the archive to the file holding the bytes. */
   resolve(name: string): EntryFacts;
   readSmall(name: string, limit?: number): Promise<Buffer>;
+  /** True when the bytes can be read without another pass (always, for a plain tar). */
+  isInMemory(name: string): boolean;
   head(name: string): Promise<Buffer>;
   /** Streams a file's bytes; for gzip-wrapped archives, see `streamInOrder`. */
   openEntry(name: string, start?: number): Readable;
@@ -164,6 +166,10 @@ class Source implements ArchiveSource {
       current = safeEntryName(posix.normalize(target));
     }
     throw archiveInvalid(name, 'too many levels of links');
+  }
+
+  isInMemory(name: string): boolean {
+    return !this.gzipped || this.small.has(this.resolve(name).name);
   }
 
   async readSmall(name: string, limit = SMALL_ENTRY_LIMIT): Promise<Buffer> {

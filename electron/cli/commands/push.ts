@@ -1,0 +1,103 @@
+// `stevedore push <archive> [<reference>]`: pushes the archive's images, to the tags stored in it or to a reference.
+import { randomUUID } from 'node:crypto';
+import type { ArchiveImage } from '../../../shared/archive.js';
+import { inspectArchive } from '../../core/archive/inspect-archive.js';
+import { defaultCacheDir } from '../../core/cache/content-cache.js';
+import { StevedoreError } from '../../core/errors.js';
+import { LayerCache } from '../../core/push/layer-cache.js';
+import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../core/push/push-image.js';
+import { formatReference, parseReference, type Reference } from '../../core/reference.js';
+import type { RegistryClient } from '../../core/registry/client.js';
+import { compressionPool } from '../../core/workers/pool.js';
+import { openClient, type GlobalOptions } from '../context.js';
+import type { Output } from '../output.js';
+import { pushDisplay } from '../push-display.js';
+
+export interface PushOptions extends GlobalOptions {
+  readonly image?: number;
+  readonly all: boolean;
+  readonly compression?: string;
+  readonly chunkSize?: string;
+  readonly level?: number;
+}
+
+export function parseSize(value: string): number {
+  const match = /^(\d+)\s*([kmg]?)i?b?$/i.exec(value.trim());
+  if (!match) throw new StevedoreError('CONFIG', `"${value}" is not a size (e.g. 8M, 512k)`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+/** Which images go where: the archive's own names, or the reference given. */
+export function pushTargets(images: readonly ArchiveImage[], reference: string | undefined, options: Pick<PushOptions, 'image' | 'all'>): { image: ArchiveImage; target: Reference }[] {
+  let chosen = images;
+  if (options.image !== undefined) {
+    const image = images[options.image];
+    if (!image) throw new StevedoreError('CONFIG', `the archive has no image ${options.image} (it holds ${images.length})`);
+    chosen = [image];
+  } else if (reference !== undefined && images.length > 1 && !options.all) {
+    throw new StevedoreError('CONFIG', `the archive holds ${images.length} images: choose one with --image N (see stevedore inspect), or --all`);
+  }
+  const targets: { image: ArchiveImage; target: Reference }[] = [];
+  for (const image of chosen) {
+    if (reference !== undefined) {
+      const ref = parseReference(reference);
+      const storedTags = image.names.map(tagOf).filter((t): t is string => t !== undefined);
+      const tags = ref.tag ? [ref.tag] : storedTags.length > 0 ? [...new Set(storedTags)] : ['latest'];
+      for (const tag of tags) targets.push({ image, target: { registry: ref.registry, repository: ref.repository, tag } });
+      continue;
+    }
+    if (image.names.length === 0) throw new StevedoreError('CONFIG', `image ${image.id} of the archive has no name: give a reference to push it to`);
+    for (const name of image.names) {
+      if (!name.includes('/') && !name.includes(':')) throw new StevedoreError('CONFIG', `the archive names image ${image.id} "${name}" without a repository: give a reference to push it to`);
+      const ref = parseReference(name);
+      targets.push({ image, target: { ...ref, tag: ref.tag ?? 'latest' } });
+    }
+  }
+  return targets;
+}
+
+function tagOf(name: string): string | undefined {
+  try {
+    return parseReference(name.includes('/') || name.includes(':') ? name : `x:${name}`).tag;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function pushCommand(args: readonly string[], options: PushOptions, out: Output, signal: AbortSignal): Promise<void> {
+  if (args.length < 1 || args.length > 2) out.usage('usage: stevedore push <archive> [<reference>]');
+  const [path, reference] = args as [string, string | undefined];
+  const compression = options.compression ?? 'gzip';
+  if (compression !== 'gzip' && compression !== 'keep') out.usage('--compression takes gzip or keep');
+  const settings: PushSettings = {
+    ...DEFAULT_PUSH_SETTINGS,
+    jobs: options.jobs,
+    compression,
+    ...(options.chunkSize ? { chunkSize: parseSize(options.chunkSize) } : {}),
+    ...(options.level !== undefined ? { level: options.level } : {}),
+  };
+  const archive = await inspectArchive(path, signal);
+  const targets = pushTargets(archive.inspection.images, reference, options);
+  const display = pushDisplay(process.stderr, options.json);
+  const pool = compressionPool();
+  const layers = options.noCache ? undefined : new LayerCache(options.cacheDir ?? defaultCacheDir());
+  const clients = new Map<string, RegistryClient>();
+  try {
+    const results: { target: string; digest: string }[] = [];
+    for (const { image, target } of targets) {
+      let client = clients.get(target.registry);
+      if (!client) {
+        client = await openClient(target.registry, options);
+        clients.set(target.registry, client);
+      }
+      const emit = options.json ? (event: Parameters<typeof display.onEvent>[0]) => out.line(JSON.stringify(event)) : display.onEvent;
+      const digest = await pushImage({ jobId: randomUUID(), archive, image, target, emit, signal }, { client, pool, ...(layers ? { layers } : {}) }, settings);
+      results.push({ target: formatReference(target), digest });
+    }
+    if (!options.json) for (const r of results) out.line(`${r.target}@${r.digest}`);
+  } finally {
+    await pool.close();
+    for (const client of clients.values()) await client.close();
+  }
+}

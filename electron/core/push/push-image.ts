@@ -1,0 +1,217 @@
+// Pushes one image of an archive: plan, every blob (concurrently), then the manifests, the tag last. A failure or a
+// cancel anywhere stops everything before the tag exists, so no half-pushed tag is ever visible.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
+import type { BlobProgress, PushEvent } from '../../../shared/push.js';
+import type { OpenedArchive } from '../archive/inspect-archive.js';
+import { mapLimit } from '../concurrency.js';
+import { StevedoreError, toErrorInfo } from '../errors.js';
+import { formatReference, type Reference } from '../reference.js';
+import type { RegistryClient } from '../registry/client.js';
+import { UploadSessions } from '../registry/upload-session.js';
+import type { WorkerPool } from '../workers/pool.js';
+import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type BlobTask, type CompressionChoice, type PlannedBlob } from './blob-plan.js';
+import { uploadBlob, type BlobBytes } from './blob-upload.js';
+import type { LayerCache } from './layer-cache.js';
+import { indexForOci, manifestForDockerArchive, manifestForOci, type BuiltManifest, type PushedBlob } from './manifests.js';
+import { parallelGzip } from './parallel-gzip.js';
+import { ProgressReporter } from './progress.js';
+
+export interface PushSettings {
+  readonly jobs: number;
+  readonly compression: CompressionChoice;
+  readonly chunkSize: number;
+  readonly level: number;
+  readonly blockSize: number;
+}
+
+export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 8 * 1024 * 1024, level: 6, blockSize: 2 * 1024 * 1024 };
+
+export interface PushDeps {
+  readonly client: RegistryClient;
+  readonly pool: WorkerPool;
+  readonly layers?: LayerCache;
+}
+
+export interface PushImageRequest {
+  readonly jobId: string;
+  readonly archive: OpenedArchive;
+  readonly image: ArchiveImage;
+  readonly target: Reference;
+  readonly emit: (event: PushEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+export async function pushImage(request: PushImageRequest, deps: PushDeps, settings: PushSettings = DEFAULT_PUSH_SETTINGS): Promise<string> {
+  const { archive, image, target } = request;
+  const targetName = formatReference(target);
+  if (!target.tag && !target.digest) throw new StevedoreError('INVALID_REFERENCE', `push needs a tag: ${targetName}`);
+  // One controller for the whole image: the first failure stops every other transfer.
+  const controller = new AbortController();
+  const onOuterAbort = (): void => controller.abort(request.signal?.reason);
+  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
+  try {
+    const sessions = new UploadSessions(deps.client, target.repository);
+    const tasks = blobTasks(image, settings.compression);
+    const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, controller.signal);
+    reporter.plan(plan.map(initialProgress));
+    const results = new Map<string, PushedBlob>();
+    const transfer = (planned: PlannedBlob, stream?: Readable): Promise<void> =>
+      transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, sessions, reporter).then((result) => {
+        results.set(planned.task.id, result);
+      });
+    try {
+      if (archive.source.gzipped) {
+        // A gzip-wrapped archive is read once, in order: small blobs come from memory, layers as they pass by.
+        const fromMemory = plan.filter((p) => archive.source.isInMemory(p.task.entry));
+        await mapLimit(fromMemory, settings.jobs, (p) => transfer(p), controller.signal);
+        const streamed = new Map(plan.filter((p) => !fromMemory.includes(p)).map((p) => [archive.source.resolve(p.task.entry).name, p]));
+        if (streamed.size > 0) {
+          await archive.source.streamInOrder(new Set(streamed.keys()), (name, stream) => transfer(streamed.get(name) as PlannedBlob, stream), controller.signal);
+        }
+      } else {
+        await mapLimit(plan, settings.jobs, (p) => transfer(p), controller.signal);
+      }
+    } catch (error) {
+      controller.abort(error);
+      throw error;
+    }
+    const digest = await putManifests(image, target, results, archive, sessions, controller.signal);
+    reporter.stop();
+    request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest });
+    return digest;
+  } catch (error) {
+    reporter.stop();
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : error;
+    request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
+    throw reason;
+  } finally {
+    request.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function initialProgress(planned: PlannedBlob): BlobProgress {
+  const { task, action } = planned;
+  const finished = action === 'skip';
+  return {
+    id: task.id,
+    kind: task.kind,
+    action,
+    state: finished ? 'skipped' : 'waiting',
+    bytesDone: finished ? task.storedSize : 0,
+    bytesTotal: task.storedSize,
+    bytesSent: 0,
+    ...(planned.result ? { digest: planned.result.digest } : task.expectedDigest ? { digest: task.expectedDigest } : {}),
+    ...(task.diffId ? { diffId: task.diffId } : {}),
+  };
+}
+
+async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, sessions: UploadSessions, reporter: ProgressReporter): Promise<PushedBlob> {
+  const { task } = planned;
+  const registry = deps.client.registry;
+  if (planned.action === 'skip' && planned.result) {
+    if (stream) await drain(stream);
+    return planned.result;
+  }
+  if (planned.action === 'mount' && planned.result && planned.mountFrom) {
+    const mounted = await sessions.start(request.signal, { digest: planned.result.digest, from: planned.mountFrom });
+    if (mounted.kind === 'mounted') {
+      if (stream) await drain(stream);
+      reporter.update(task.id, { state: 'mounted', bytesDone: task.storedSize });
+      deps.layers?.record(registry, planned.result.digest, BLOB_LOCATION, { ...planned.result, repository: request.target.repository });
+      return planned.result;
+    }
+    // The registry opened a session instead of mounting: let it go and upload.
+    await sessions.cancel(mounted.location);
+  }
+  const action = task.compressOnTheWay ? 'compress' : 'upload';
+  reporter.update(task.id, { action, state: task.compressOnTheWay ? 'compressing' : 'uploading', bytesDone: 0, bytesSent: 0 });
+  try {
+    const uploaded = await uploadBlob(sessions, blobBytes(task, stream, request, deps, settings, reporter), {
+      chunkSize: settings.chunkSize,
+      signal: request.signal,
+      onSent: (n) => reporter.add(task.id, 0, n),
+      onRestart: () => reporter.update(task.id, { bytesDone: 0, bytesSent: 0 }),
+    });
+    const result: PushedBlob = { digest: uploaded.digest, size: uploaded.size, mediaType: task.mediaType };
+    reporter.update(task.id, { state: 'done', digest: uploaded.digest, bytesDone: task.storedSize });
+    // Recorded only now that the registry has accepted the blob.
+    if (task.compressOnTheWay && task.diffId) deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
+    deps.layers?.record(registry, uploaded.digest, BLOB_LOCATION, { ...result, repository: request.target.repository });
+    return result;
+  } catch (error) {
+    reporter.update(task.id, { state: 'failed' });
+    throw error;
+  }
+}
+
+function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, reporter: ProgressReporter): BlobBytes {
+  const source = request.archive.source;
+  const counted = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of input) {
+      reporter.add(task.id, chunk.length, 0);
+      yield chunk;
+    }
+  };
+  const raw = (): AsyncIterable<Uint8Array> => {
+    if (stream) return stream;
+    if (source.gzipped) return smallFromMemory(task.entry, request);
+
+    return source.openEntry(task.entry);
+  };
+  if (!task.compressOnTheWay) {
+    return { label: task.entry, restartable: stream === undefined, ...(task.expectedDigest ? { digest: task.expectedDigest } : {}), open: () => counted(raw()) };
+  }
+  let diffHash = createHash('sha256');
+  return {
+    label: task.entry,
+    restartable: stream === undefined,
+    open: () => {
+      diffHash = createHash('sha256');
+      return parallelGzip(counted(raw()), deps.pool, { level: settings.level, blockSize: settings.blockSize, window: 4, signal: request.signal }, (block) => diffHash.update(block));
+    },
+    verify: () => {
+      const diffId = `sha256:${diffHash.digest('hex')}`;
+      if (task.diffId && diffId !== task.diffId) {
+        throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${task.entry}": layer content hashes to ${diffId}, not the config's diff_id ${task.diffId}`);
+      }
+    },
+  };
+}
+
+async function drain(stream: Readable): Promise<void> {
+  for await (const _ of stream) void _;
+}
+
+async function* smallFromMemory(entry: string, request: PushImageRequest): AsyncGenerator<Uint8Array> {
+  yield await request.archive.source.readSmall(entry, Number.MAX_SAFE_INTEGER);
+}
+
+async function putManifests(image: ArchiveImage, target: Reference, results: ReadonlyMap<string, PushedBlob>, archive: OpenedArchive, sessions: UploadSessions, signal: AbortSignal): Promise<string> {
+  const tag = target.tag ?? (target.digest as string);
+  const platformManifest = async (platform: ArchivePlatformImage): Promise<BuiltManifest> => {
+    const config = results.get(configTaskId(platform)) as PushedBlob;
+    const layers = platform.layers.map((l) => results.get(layerTaskId(l)) as PushedBlob);
+    if (!platform.manifest) return manifestForDockerArchive(config, layers);
+    const original = await archive.source.readSmall(platform.manifest.entry);
+    return manifestForOci(original, platform.manifest.mediaType, layers);
+  };
+  const put = async (reference: string, manifest: BuiltManifest): Promise<string> => {
+    const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
+    if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, we sent ${manifest.digest}`);
+    return manifest.digest;
+  };
+  if (image.kind === 'manifest' || !image.index) {
+    return put(tag, await platformManifest(image.platforms[0] as ArchivePlatformImage));
+  }
+  const children = new Map<string, BuiltManifest>();
+  for (const platform of image.platforms) {
+    const manifest = await platformManifest(platform);
+    await put(manifest.digest, manifest);
+    if (platform.manifest) children.set(platform.manifest.digest, manifest);
+  }
+  const original = await archive.source.readSmall(image.index.entry);
+  return put(tag, indexForOci(original, image.index.mediaType, children));
+}
