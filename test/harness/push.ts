@@ -1,0 +1,61 @@
+// Pushes an archive to a test registry with the engine, collecting its events.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PushEvent } from '../../shared/push.js';
+import { inspectArchive } from '../../electron/core/archive/inspect-archive.js';
+import { LayerCache } from '../../electron/core/push/layer-cache.js';
+import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../electron/core/push/push-image.js';
+import { parseReference } from '../../electron/core/reference.js';
+import { compressionPool } from '../../electron/core/workers/pool.js';
+import { clientFor } from './clients.js';
+import type { TestRegistry } from './registry.js';
+
+export interface PushRun {
+  readonly digest: string;
+  readonly events: readonly PushEvent[];
+}
+
+export async function newLayerCache(): Promise<LayerCache> {
+  return new LayerCache(await mkdtemp(join(tmpdir(), 'stevedore-layercache-')));
+}
+
+export async function pushWithEngine(
+  reg: TestRegistry,
+  archivePath: string,
+  reference: string,
+  options: { imageId?: number; layers?: LayerCache; settings?: Partial<PushSettings>; signal?: AbortSignal; onEvent?: (e: PushEvent) => void } = {},
+): Promise<PushRun> {
+  const archive = await inspectArchive(archivePath);
+  const image = archive.inspection.images[options.imageId ?? 0];
+  if (!image) throw new Error(`no image ${options.imageId ?? 0}`);
+  const events: PushEvent[] = [];
+  const client = clientFor(reg);
+  const pool = compressionPool(2);
+  try {
+    const digest = await pushImage(
+      {
+        jobId: 'test-job',
+        archive,
+        image,
+        target: parseReference(`${reg.host}/${reference}`),
+        emit: (e) => {
+          events.push(e);
+          options.onEvent?.(e);
+        },
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      { client, pool, ...(options.layers ? { layers: options.layers } : {}) },
+      { ...DEFAULT_PUSH_SETTINGS, ...options.settings },
+    );
+    return { digest, events };
+  } finally {
+    await pool.close();
+    await client.close();
+  }
+}
+
+export function plannedActions(events: readonly PushEvent[]): string[] {
+  const plan = events.find((e) => e.type === 'plan');
+  return plan && plan.type === 'plan' ? plan.blobs.map((b) => b.action).sort() : [];
+}
