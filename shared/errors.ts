@@ -34,4 +34,6 @@ export interface ErrorDetails {
   readonly url?: string;
   readonly registryCode?: string;
   readonly registryMessage?: string;
+  /** From a 429/503 answer's Retry-After. */
+  readonly retryAfterMs?: number;
 }

@@ -24,13 +24,15 @@ export async function pushWithEngine(
   reg: TestRegistry,
   archivePath: string,
   reference: string,
-  options: { imageId?: number; layers?: LayerCache; settings?: Partial<PushSettings>; signal?: AbortSignal; onEvent?: (e: PushEvent) => void } = {},
+  options: { imageId?: number; layers?: LayerCache; settings?: Partial<PushSettings>; signal?: AbortSignal; onEvent?: (e: PushEvent) => void; via?: string } = {},
 ): Promise<PushRun> {
+  // `via`: push through a proxy in front of the registry (fault tests).
+  const target = options.via ? { ...reg, host: options.via, url: `http://${options.via}` } : reg;
   const archive = await inspectArchive(archivePath);
   const image = archive.inspection.images[options.imageId ?? 0];
   if (!image) throw new Error(`no image ${options.imageId ?? 0}`);
   const events: PushEvent[] = [];
-  const client = clientFor(reg);
+  const client = clientFor(target);
   const pool = compressionPool(2);
   try {
     const digest = await pushImage(
@@ -38,7 +40,7 @@ export async function pushWithEngine(
         jobId: 'test-job',
         archive,
         image,
-        target: parseReference(`${reg.host}/${reference}`),
+        target: parseReference(`${target.host}/${reference}`),
         emit: (e) => {
           events.push(e);
           options.onEvent?.(e);

@@ -94,8 +94,28 @@ async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: Uplo
     next = current.done ? current : await chunks.next();
   }
   const digest = finishDigest();
-  await sessions.finish(location, digest, undefined, options.signal);
+  await finishResuming(sessions, location, digest, options);
   return { digest, size: offset };
+}
+
+/** The final PUT carries no body, so it can be sent again; if its answer was lost, the blob may already be there. */
+async function finishResuming(sessions: UploadSessions, location: string, digest: string, options: UploadOptions): Promise<void> {
+  const policy = options.retry ?? DEFAULT_RETRY;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sessions.finish(location, digest, undefined, options.signal);
+      return;
+    } catch (error) {
+      if (isAbortError(error) || options.signal?.aborted) throw error;
+      if (error instanceof SessionGoneError || (isTransient(error) && attempt < RESUME_ATTEMPTS)) {
+        await sleep(backoffDelay(policy, attempt), options.signal);
+        if (await sessions.exists(digest, options.signal).catch(() => false)) return;
+        if (error instanceof SessionGoneError) throw error;
+        continue;
+      }
+      throw error;
+    }
+  }
 }
 
 async function patchResuming(sessions: UploadSessions, first: string, start: number, chunk: Uint8Array, options: UploadOptions): Promise<string> {
@@ -110,7 +130,7 @@ async function patchResuming(sessions: UploadSessions, first: string, start: num
     } catch (error) {
       if (error instanceof SessionGoneError || isAbortError(error) || options.signal?.aborted) throw error;
       if (attempt >= RESUME_ATTEMPTS || !isTransient(error)) throw error;
-      await sleep(backoffDelay(policy, attempt), options.signal);
+      await sleep(retryDelay(error, policy, attempt), options.signal);
       // Where does the session stand? The registry may hold part of this chunk, all of it, or none.
       const status = await statusAfterFailure(sessions, location, policy, options.signal);
       location = status.location;
@@ -121,6 +141,11 @@ async function patchResuming(sessions: UploadSessions, first: string, start: num
       if (held === chunk.length) return location;
     }
   }
+}
+
+function retryDelay(error: unknown, policy: RetryPolicy, attempt: number): number {
+  const asked = error instanceof StevedoreError ? error.details.retryAfterMs : undefined;
+  return Math.max(backoffDelay(policy, attempt), Math.min(asked ?? 0, policy.maxRetryAfterMs));
 }
 
 async function statusAfterFailure(sessions: UploadSessions, location: string, policy: RetryPolicy, signal?: AbortSignal): Promise<{ location: string; end: number }> {

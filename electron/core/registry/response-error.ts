@@ -1,6 +1,7 @@
 // Maps an unexpected registry answer to a StevedoreError, keeping the registry's own error code and message.
 import type { ErrorCode } from '../../../shared/errors.js';
 import { StevedoreError } from '../errors.js';
+import { parseRetryAfter } from '../http/retry.js';
 import { header, type HttpResponse } from '../http/transport.js';
 
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -60,6 +61,7 @@ export async function responseError(response: HttpResponse, method: string, what
   const code = codeFor(response.status, body.code);
   const said = body.message ?? body.code?.toLowerCase().replace(/_/g, ' ');
   const reason = said ?? `HTTP ${response.status}`;
+  const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
   const hint = code === 'UNSUPPORTED' && method === 'DELETE' ? ' (the registry does not allow deleting; enable storage.delete on the registry)' : '';
   return new StevedoreError(code, `${what}: ${reason}${hint}`, {
     status: response.status,
@@ -67,5 +69,6 @@ export async function responseError(response: HttpResponse, method: string, what
     url: response.url,
     ...(body.code ? { registryCode: body.code } : {}),
     ...(body.message ? { registryMessage: body.message } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
 }

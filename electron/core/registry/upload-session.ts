@@ -112,6 +112,11 @@ export class UploadSessions {
     if (stored && stored !== digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored ${stored} for a blob sent as ${digest}`);
   }
 
+  /** Whether the repository holds the blob (after a finish whose answer was lost). */
+  async exists(digest: string, signal?: AbortSignal): Promise<boolean> {
+    return (await this.client.headBlob(this.repository, digest, signal, true)) !== undefined;
+  }
+
   /** Best effort: a cancelled push should not leave sessions open. */
   async cancel(location: string): Promise<void> {
     try {
@@ -137,7 +142,14 @@ export class UploadSessions {
   }
 }
 
-function rangeEnd(value: string | undefined): number | undefined {
+/**
+ * The last byte offset a `Range: 0-<end>` header says the registry holds. Distribution answers `0-0` for an empty
+ * session, which reads the same as one byte held; the empty session is the case that happens (a first chunk
+ * refused or lost), so `0-0` means nothing held. Were it one byte, the resend would be refused and asked again.
+ */
+export function rangeEnd(value: string | undefined): number | undefined {
   const match = /^(?:bytes=)?(\d+)-(\d+)$/.exec(value?.trim() ?? '');
-  return match ? Number(match[2]) : undefined;
+  if (!match) return undefined;
+  const end = Number(match[2]);
+  return end === 0 ? -1 : end;
 }

@@ -1,0 +1,97 @@
+// Proxies in front of a test registry that misbehave on purpose: a TCP proxy that cuts connections in the middle
+// of an upload, and an HTTP proxy that answers chosen requests itself (429, 500) instead of passing them on.
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+
+export interface TcpCutProxy {
+  readonly host: string;
+  /** Cuts every open connection once `bytes` more bytes have gone from client to registry. */
+  cutAfter(bytes: number): void;
+  readonly cuts: number;
+  close(): Promise<void>;
+}
+
+export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy> {
+  const sockets = new Set<Socket>();
+  let budget = Number.POSITIVE_INFINITY;
+  let cuts = 0;
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk: Buffer) => {
+      budget -= chunk.length;
+      if (budget <= 0) {
+        budget = Number.POSITIVE_INFINITY;
+        cuts++;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      upstream.write(chunk);
+    });
+    upstream.pipe(client);
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cutAfter(bytes) {
+      budget = bytes;
+    },
+    get cuts() {
+      return cuts;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Answers the request itself when the rule returns a response, else forwards it to the registry. */
+export type FaultRule = (req: IncomingMessage, seen: number) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+
+export interface HttpFaultProxy {
+  readonly host: string;
+  readonly injected: string[];
+  close(): Promise<void>;
+}
+
+export async function startHttpFaultProxy(targetPort: number, rule: FaultRule): Promise<HttpFaultProxy> {
+  const injected: string[] = [];
+  const counts = new Map<string, number>();
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    const key = `${req.method} ${(req.url ?? '').split('?')[0]?.replace(/[0-9a-f-]{36}/, 'UUID')}`;
+    const seen = (counts.get(key) ?? 0) + 1;
+    counts.set(key, seen);
+    const answer = rule(req, seen);
+    if (answer) {
+      injected.push(`${req.method} ${answer.status}`);
+      req.resume();
+      req.on('end', () => res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '{"errors":[{"code":"UNKNOWN","message":"injected fault"}]}'));
+      return;
+    }
+    const upstream = httpRequest({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (reply) => {
+      res.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    injected,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

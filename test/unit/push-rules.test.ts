@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ArchiveImage } from '../../shared/archive.js';
+import { parseSize, pushTargets } from '../../electron/cli/commands/push.js';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { blocks } from '../../electron/core/push/parallel-gzip.js';
+import { rangeEnd } from '../../electron/core/registry/upload-session.js';
+
+const image = (id: number, names: string[]): ArchiveImage => ({ id, names, kind: 'manifest', platforms: [] });
+
+describe('push rules', () => {
+  it('reads Range headers, with 0-0 as an empty session', () => {
+    assert.equal(rangeEnd('0-1048575'), 1048575);
+    assert.equal(rangeEnd('bytes=0-99'), 99);
+    assert.equal(rangeEnd('0-0'), -1);
+    assert.equal(rangeEnd('junk'), undefined);
+  });
+
+  it('reads sizes', () => {
+    assert.equal(parseSize('8M'), 8 * 1024 * 1024);
+    assert.equal(parseSize('512k'), 512 * 1024);
+    assert.equal(parseSize('100'), 100);
+    assert.throws(() => parseSize('lots'), /not a size/);
+  });
+
+  it('pushes to the names stored in the archive, or to the reference given', () => {
+    const one = [image(0, ['localhost:5000/app:1', 'localhost:5000/app:latest'])];
+    assert.deepEqual(
+      pushTargets(one, undefined, { all: false }).map((t) => `${t.target.registry}/${t.target.repository}:${t.target.tag}`),
+      ['localhost:5000/app:1', 'localhost:5000/app:latest'],
+    );
+    assert.deepEqual(
+      pushTargets(one, 'reg.example/other', { all: false }).map((t) => t.target.tag),
+      ['1', 'latest'],
+    );
+    assert.deepEqual(
+      pushTargets([image(0, [])], 'reg.example/other', { all: false }).map((t) => t.target.tag),
+      ['latest'],
+    );
+  });
+
+  it('asks for a reference when the archive name has no repository, and for a choice among several images', () => {
+    assert.throws(() => pushTargets([image(0, ['v1'])], undefined, { all: false }), (e: unknown) => isStevedoreError(e, 'CONFIG') && /without a repository/.test(e.message));
+    assert.throws(() => pushTargets([image(0, ['a/b:1']), image(1, ['a/c:1'])], 'r.io/x:1', { all: false }), /--image N/);
+    assert.equal(pushTargets([image(0, ['a/b:1']), image(1, ['a/c:1'])], 'r.io/x:1', { all: false, image: 1 })[0]?.image.id, 1);
+    assert.throws(() => pushTargets([image(0, [])], 'r.io/x', { all: false, image: 3 }), /no image 3/);
+  });
+
+  it('re-slices a stream into exact blocks', async () => {
+    async function* input(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(5);
+      yield new Uint8Array(7);
+      yield new Uint8Array(1);
+    }
+    const sizes: number[] = [];
+    for await (const block of blocks(input(), 4)) sizes.push(block.length);
+    assert.deepEqual(sizes, [4, 4, 4, 1]);
+  });
+});
