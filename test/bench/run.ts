@@ -1,8 +1,17 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
+// `npm run bench -- browse` or `-- push` runs one.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
+import { pushBenchmark } from './push.js';
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+const only = process.argv[2];
 
-const browse = await browseBenchmark(log);
-process.stdout.write(`\nBrowse (distribution 2.8 on loopback, no auth)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], browse.rows)}\n`);
+if (!only || only === 'browse') {
+  const browse = await browseBenchmark(log);
+  process.stdout.write(`\nBrowse (distribution 2.8 on loopback, no auth)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], browse.rows)}\n`);
+}
+if (!only || only === 'push') {
+  const push = await pushBenchmark(log);
+  process.stdout.write(`\nPush (docker-archive of ~1 GB in four layers, distribution 2.8 on loopback)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], push)}\n`);
+}

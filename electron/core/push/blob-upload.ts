@@ -65,7 +65,6 @@ async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: Uplo
   const hash = createHash('sha256');
   const chunks = blocks(bytes.open(), chunkSize)[Symbol.asyncIterator]();
   let current = await chunks.next();
-  let next = current.done ? current : await chunks.next();
   let offset = 0;
   const finishDigest = (): string => {
     const digest = `sha256:${hash.digest('hex')}`;
@@ -75,7 +74,7 @@ async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: Uplo
     bytes.verify?.();
     return digest;
   };
-  if (current.done || next.done) {
+  if (current.done || current.value.length < chunkSize) {
     // The whole blob fits one chunk: one PUT, replayable by the transport's retries.
     const body = current.done ? new Uint8Array(0) : current.value;
     hash.update(body);
@@ -84,14 +83,14 @@ async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: Uplo
     options.onSent?.(body.length);
     return { digest, size: body.length };
   }
+  // No look-ahead: every full chunk is PATCHed as it fills; the final PUT carries no body.
   while (!current.done) {
     const chunk = current.value;
     hash.update(chunk);
     location = await patchResuming(sessions, location, offset, chunk, options);
     moved(location);
     offset += chunk.length;
-    current = next;
-    next = current.done ? current : await chunks.next();
+    current = await chunks.next();
   }
   const digest = finishDigest();
   await finishResuming(sessions, location, digest, options);

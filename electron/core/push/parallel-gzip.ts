@@ -46,9 +46,9 @@ function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
  * Yields gzip members for consecutive blocks of `input`. `onInput` sees every uncompressed byte in order (for the
  * DiffID), before the block is handed to a worker.
  */
-export async function* parallelGzip(input: AsyncIterable<Uint8Array>, pool: WorkerPool, options: ParallelGzipOptions, onInput?: (block: Uint8Array) => void): AsyncGenerator<Uint8Array> {
+export async function* parallelGzip(input: AsyncIterable<Uint8Array>, pool: WorkerPool, options: ParallelGzipOptions, onInput?: (block: Uint8Array) => void, preBlocked = false): AsyncGenerator<Uint8Array> {
   const inFlight: Promise<Uint8Array>[] = [];
-  for await (const block of blocks(input, options.blockSize)) {
+  for await (const block of preBlocked ? input : blocks(input, options.blockSize)) {
     onInput?.(block);
     inFlight.push(pool.run({ kind: 'gzip', level: options.level, data: block }, options.signal));
     // Keep later blocks from failing unhandled while we wait on earlier ones.

@@ -1,6 +1,7 @@
 // Pushes one image of an archive: plan, every blob (concurrently), then the manifests, the tag last. A failure or a
 // cancel anywhere stops everything before the tag exists, so no half-pushed tag is ever visible.
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
 import type { BlobProgress, PushEvent } from '../../../shared/push.js';
@@ -26,7 +27,7 @@ export interface PushSettings {
   readonly blockSize: number;
 }
 
-export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 8 * 1024 * 1024, level: 6, blockSize: 2 * 1024 * 1024 };
+export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, level: 2, blockSize: 1024 * 1024 };
 
 export interface PushDeps {
   readonly client: RegistryClient;
@@ -49,6 +50,8 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
   if (!target.tag && !target.digest) throw new StevedoreError('INVALID_REFERENCE', `push needs a tag: ${targetName}`);
   // One controller for the whole image: the first failure stops every other transfer.
   const controller = new AbortController();
+  // Every in-flight request and compression task listens on it.
+  setMaxListeners(0, controller.signal);
   const onOuterAbort = (): void => controller.abort(request.signal?.reason);
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
@@ -170,7 +173,10 @@ function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushIm
     restartable: stream === undefined,
     open: () => {
       diffHash = createHash('sha256');
-      return parallelGzip(counted(raw()), deps.pool, { level: settings.level, blockSize: settings.blockSize, window: 4, signal: request.signal }, (block) => diffHash.update(block));
+      // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
+      const seekable = !stream && !source.gzipped;
+      const input = seekable ? source.readBlocks(task.entry, settings.blockSize) : raw();
+      return parallelGzip(counted(input), deps.pool, { level: settings.level, blockSize: settings.blockSize, window: 4, signal: request.signal }, (block) => diffHash.update(block), seekable);
     },
     verify: () => {
       const diffId = `sha256:${diffHash.digest('hex')}`;

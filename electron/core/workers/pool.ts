@@ -33,18 +33,22 @@ export class WorkerPool {
     if (this.#closed) return Promise.reject(new StevedoreError('CANCELLED', 'worker pool is closed'));
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const pending: Pending = { task: { ...input, id: this.#nextId++ } as WorkerTask, resolve, reject, signal };
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const queued = this.#queue.indexOf(pending);
-          if (queued >= 0) {
-            this.#queue.splice(queued, 1);
-            reject(signal.reason);
-          }
-        },
-        { once: true },
-      );
+      // The abort listener goes when the task settles: a push runs thousands of tasks on one signal.
+      const onAbort = (): void => {
+        const queued = this.#queue.indexOf(pending);
+        if (queued >= 0) {
+          this.#queue.splice(queued, 1);
+          reject(signal?.reason);
+        }
+      };
+      const settle =
+        <T,>(fn: (value: T) => void) =>
+        (value: T): void => {
+          signal?.removeEventListener('abort', onAbort);
+          fn(value);
+        };
+      const pending: Pending = { task: { ...input, id: this.#nextId++ } as WorkerTask, resolve: settle(resolve), reject: settle(reject), signal };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(pending);
       this.#dispatch();
     });

@@ -1,0 +1,85 @@
+// Push benchmark: the ~1 GB docker-archive pushed to a fresh local registry by Stevedore and by skopeo, alternating,
+// several runs; medians of wall time, peak RSS of the process tree and pushed (compressed) size; then a second push
+// of the same archive, and a run with the largest layer doubled to show memory stays flat.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { imageSummary } from '../../electron/core/image/summary.js';
+import { RegistryClient } from '../../electron/core/registry/client.js';
+import { formatBytes } from '../../electron/cli/format.js';
+import { startRegistry } from '../harness/registry.js';
+import { buildFixture } from './fixture.js';
+import { measure, type Measured } from './process-meter.js';
+
+const CLI = fileURLToPath(new URL('../../electron/cli/main.js', import.meta.url));
+const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+async function pushedSize(host: string, repository: string): Promise<number> {
+  const client = new RegistryClient({ registry: host });
+  try {
+    return (await imageSummary(client, { registry: host, repository, tag: '1' })).totalSize;
+  } finally {
+    await client.close();
+  }
+}
+
+function check(result: Measured, what: string): Measured {
+  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
+  return result;
+}
+
+export async function pushBenchmark(log: (line: string) => void): Promise<(readonly [string, string, string, string])[]> {
+  const work = await mkdtemp(join(tmpdir(), 'stevedore-pushbench-'));
+  try {
+    log('building the ~1 GB benchmark archive...');
+    const fixture = await buildFixture(join(work, 'base'));
+    log(`archive layers: ${fixture.layerBytes.map((b) => formatBytes(b)).join(', ')}`);
+    const ours: { ms: number; rss: number; size: number; again: number }[] = [];
+    const theirs: { ms: number; rss: number; size: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      {
+        const reg = await startRegistry('none');
+        const cache = join(work, `cache-${i}`);
+        const env = { ...process.env, STEVEDORE_CACHE_DIR: cache };
+        const first = check(await measure(process.execPath, [CLI, 'push', fixture.archive, `${reg.host}/bench/stevedore:1`], env), 'stevedore push');
+        const again = check(await measure(process.execPath, [CLI, 'push', fixture.archive, `${reg.host}/bench/stevedore:1`], env), 'stevedore push again');
+        ours.push({ ms: first.ms, rss: first.peakRssBytes, size: await pushedSize(reg.host, 'bench/stevedore'), again: again.ms });
+        log(`run ${i + 1}: stevedore ${(first.ms / 1000).toFixed(2)} s, ${formatBytes(first.peakRssBytes)} RSS; again ${(again.ms / 1000).toFixed(2)} s`);
+        await reg.stop();
+      }
+      {
+        const reg = await startRegistry('none');
+        const result = check(await measure('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixture.archive}`, `docker://${reg.host}/bench/skopeo:1`]), 'skopeo copy');
+        theirs.push({ ms: result.ms, rss: result.peakRssBytes, size: await pushedSize(reg.host, 'bench/skopeo') });
+        log(`run ${i + 1}: skopeo ${(result.ms / 1000).toFixed(2)} s, ${formatBytes(result.peakRssBytes)} RSS`);
+        await reg.stop();
+      }
+    }
+    log('building the archive with the largest layer doubled...');
+    const doubled = await buildFixture(join(work, 'doubled'), 1100);
+    const reg = await startRegistry('none');
+    const big = check(await measure(process.execPath, [CLI, 'push', doubled.archive, `${reg.host}/bench/doubled:1`], { ...process.env, STEVEDORE_CACHE_DIR: join(work, 'cache-doubled') }), 'stevedore push (doubled)');
+    await reg.stop();
+
+    const ms = median(ours.map((r) => r.ms));
+    const skopeoMs = median(theirs.map((r) => r.ms));
+    const size = median(ours.map((r) => r.size));
+    const skopeoSize = median(theirs.map((r) => r.size));
+    const rss = median(ours.map((r) => r.rss));
+    return [
+      ['first push, wall time (median)', `${(ms / 1000).toFixed(2)} s`, `<= 0.8 x skopeo (${((0.8 * skopeoMs) / 1000).toFixed(2)} s): ${(ms / skopeoMs).toFixed(2)} x`, `${(skopeoMs / 1000).toFixed(2)} s`],
+      ['pushed size, compressed', formatBytes(size), `<= 1.05 x skopeo: ${(size / skopeoSize).toFixed(3)} x`, formatBytes(skopeoSize)],
+      ['peak RSS, process tree', formatBytes(rss), '<= 150 MB', formatBytes(median(theirs.map((r) => r.rss)))],
+      [`peak RSS, largest layer doubled (${formatBytes(doubled.layerBytes[0] ?? 0)})`, formatBytes(big.peakRssBytes), 'flat', ''],
+      ['same archive again', `${(median(ours.map((r) => r.again)) / 1000).toFixed(2)} s`, '< 0.5 s, nothing compressed or uploaded', ''],
+    ];
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
