@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'CONFIG',
   'CANCELLED',
   'ARCHIVE_INVALID',
+  'INVALID_ARGUMENT',
+  'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,6 +1,7 @@
 // `stevedore inspect <reference>`: manifest, platforms, layers with sizes and the commands that made them.
 import { stat } from 'node:fs/promises';
-import type { ImageConfig, PlatformImage } from '../../../shared/image.js';
+import type { PlatformImage } from '../../../shared/image.js';
+import { layerCommands } from '../../core/image/layer-commands.js';
 import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
 import { formatReference, parseReference } from '../../core/reference.js';
 import { openClient, type GlobalOptions } from '../context.js';
@@ -68,12 +69,4 @@ export function renderImage(reference: string, image: ImageDetails): string {
     }
   }
   return lines.join('\n');
-}
-
-/** The history entry that made each layer: history lists empty-layer steps too, which are skipped. */
-export function layerCommands(config: ImageConfig | undefined, layerCount: number): string[] {
-  if (!config) return [];
-  const made = config.history.filter((h) => !h.emptyLayer);
-  if (made.length !== layerCount) return [];
-  return made.map((h) => (h.createdBy ?? '').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+/g, ' ').slice(0, 80));
 }

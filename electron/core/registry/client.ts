@@ -60,6 +60,12 @@ export interface FetchedManifest {
   readonly manifest: Manifest;
 }
 
+export interface ListPage {
+  readonly items: readonly string[];
+  /** Absolute URL of the next page; absent on the last. */
+  readonly next?: string;
+}
+
 export interface PageOptions {
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
@@ -216,17 +222,55 @@ export class RegistryClient {
     signal?: AbortSignal,
   ): AsyncGenerator<readonly string[]> {
     let url: string | undefined = firstUrl;
-    let pageSize = requestedPageSize;
-    let previousLast: string | undefined;
     for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+      const result: ListPage = await this.#page(url, scopes, field, requestedPageSize, what, isValid, signal);
+      if (result.items.length > 0) yield result.items;
+      url = result.next;
+    }
+  }
+
+  /** One page of the catalog; `cursor` is the `next` of the page before (opaque to callers). */
+  async catalogPage(options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
+    const pageSize = options.pageSize ?? 1000;
+    const url = await this.#cursorUrl(options.cursor, '/v2/_catalog', `/v2/_catalog?n=${pageSize}`, options.signal);
+    return this.#page(url, [CATALOG_SCOPE], 'repositories', pageSize, `catalog of ${this.registry}`, (name) => VALID_REPOSITORY.test(name), options.signal);
+  }
+
+  async tagsPage(repository: string, options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
+    const pageSize = options.pageSize ?? 1000;
+    const path = `/v2/${repository}/tags/list`;
+    const url = await this.#cursorUrl(options.cursor, path, `${path}?n=${pageSize}`, options.signal);
+    return this.#page(url, [repositoryScope(repository)], 'tags', pageSize, `tags of ${this.registry}/${repository}`, (tag) => VALID_TAG.test(tag), options.signal);
+  }
+
+  async #cursorUrl(cursor: string | undefined, expectedPath: string, first: string, signal?: AbortSignal): Promise<string> {
+    const base = await this.baseUrl(signal);
+    if (cursor === undefined) return `${base}${first}`;
+    // A cursor comes back from the renderer: it may only continue the same listing on the same registry.
+    const url = new URL(cursor, base);
+    if (url.origin !== new URL(base).origin || url.pathname !== expectedPath) throw new StevedoreError('INVALID_ARGUMENT', 'that page cursor does not belong to this listing');
+    return url.toString();
+  }
+
+  async #page(
+    firstUrl: string,
+    scopes: readonly string[],
+    field: 'repositories' | 'tags',
+    requestedPageSize: number,
+    what: string,
+    isValid: (entry: string) => boolean,
+    signal?: AbortSignal,
+  ): Promise<ListPage> {
+    let url = firstUrl;
+    let pageSize = requestedPageSize;
+    for (let attempt = 0; ; attempt++) {
       const response = await this.#send({ method: 'GET', url, scopes, signal });
       if (response.status !== 200) {
         const error = await responseError(response, 'GET', what);
         // Registries cap the page size (2.8 and ECR: 1000) and refuse larger ones: ask again within the cap.
-        if (error.details.registryCode === 'PAGINATION_NUMBER_INVALID' && pageSize > REGISTRY_PAGE_CAP) {
+        if (error.details.registryCode === 'PAGINATION_NUMBER_INVALID' && pageSize > REGISTRY_PAGE_CAP && attempt === 0) {
           pageSize = REGISTRY_PAGE_CAP;
           url = withPageSize(url, pageSize);
-          page--;
           continue;
         }
         if (field === 'repositories' && ['DENIED', 'NOT_FOUND', 'UNSUPPORTED', 'AUTH_REQUIRED'].includes(error.code)) {
@@ -237,16 +281,16 @@ export class RegistryClient {
       const body = (await readJson(response, 64 * 1024 * 1024, { method: 'GET', url })) as Record<string, unknown> | null;
       const raw = body?.[field];
       // Junk entries (null, numbers, digests as tags) are skipped rather than failing the list.
-      const entries = Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string' && isValid(e)) : [];
-      const last = entries[entries.length - 1];
-      if (entries.length > 0 && last === previousLast) return;
-      // Registry 2.8 links a "next" page from a full last page; that page comes back empty.
-      if (entries.length > 0) yield entries;
-      previousLast = last;
+      const items = Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string' && isValid(e)) : [];
+      const last = items[items.length - 1];
       const linked = nextPageUrl(header(response, 'link'), url);
       // Without a Link, only a page filled to exactly the size asked for may have a next one (n/last paging);
       // a registry that ignores n (2.8 for tags) answers everything at once.
-      url = linked ?? (Array.isArray(raw) && raw.length === pageSize && last !== undefined ? withLast(url, last) : undefined);
+      let next = linked ?? (Array.isArray(raw) && raw.length === pageSize && last !== undefined ? withLast(url, last) : undefined);
+      // A next page that starts where this one did would loop forever.
+      const nextLast = next === undefined ? null : new URL(next).searchParams.get('last');
+      if (next !== undefined && (items.length === 0 || (nextLast !== null && nextLast === new URL(url).searchParams.get('last')))) next = undefined;
+      return { items, ...(next !== undefined ? { next } : {}) };
     }
   }
 

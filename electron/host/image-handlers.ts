@@ -1,0 +1,50 @@
+// image:* and compare:images handlers.
+import type { ImageView } from '../../shared/contract.js';
+import type { PlatformImage } from '../../shared/image.js';
+import { layerCommands } from '../core/image/layer-commands.js';
+import { StevedoreError, isStevedoreError } from '../core/errors.js';
+import { compareLayers } from '../core/image/compare.js';
+import { imageSummary, type PlatformDetails } from '../core/image/summary.js';
+import type { Handlers, HostContext } from './contract-host.js';
+
+type ImageHandlers = Pick<Handlers, 'image:summary' | 'image:delete' | 'compare:images'>;
+
+const platformName = (p: PlatformImage): string => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/');
+
+export function imageHandlers(context: HostContext): ImageHandlers {
+  const { profiles } = context.deps;
+  return {
+    'image:summary': async ({ registryId, repository, reference }) => {
+      const client = await context.clients.for(await profiles.get(registryId));
+      const ref = { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) };
+      const details = await imageSummary(client, ref);
+      const raw = await client.getManifest(repository, details.digest);
+      const view: ImageView = { ...details, rawManifest: raw.bytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
+      return view;
+    },
+    'image:delete': async ({ registryId, repository, digest }) => {
+      const client = await context.clients.for(await profiles.get(registryId));
+      try {
+        await client.deleteManifest(repository, digest);
+      } catch (error) {
+        if (isStevedoreError(error, 'UNSUPPORTED')) context.deleteRefused.set(registryId, error.message);
+        throw error;
+      }
+      return { deleted: digest };
+    },
+    'compare:images': async ({ images }) => {
+      const inputs = await Promise.all(
+        images.map(async (ref) => {
+          const client = await context.clients.for(await profiles.get(ref.registryId));
+          const details = await imageSummary(client, { registry: client.registry, repository: ref.repository, ...(ref.reference.includes(':') ? { digest: ref.reference } : { tag: ref.reference }) });
+          const candidates = details.platforms.filter((p) => !p.isAttestation);
+          const chosen: PlatformDetails | undefined = ref.platform ? candidates.find((p) => platformName(p) === ref.platform) : (candidates.find((p) => platformName(p) === 'linux/amd64') ?? candidates[0]);
+          if (!chosen) throw new StevedoreError('NOT_FOUND', `${ref.repository}:${ref.reference} has no platform ${ref.platform ?? ''}`.trim());
+          const label = `${ref.repository}:${ref.reference}${details.kind === 'index' ? ` (${platformName(chosen)})` : ''}`;
+          return { label, image: chosen, commands: layerCommands(chosen.config, chosen.layers.length) };
+        }),
+      );
+      return compareLayers(inputs);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Registry profiles on disk: one schema-versioned JSON file, written atomically. On first start it offers the
+// registries of ~/.docker/config.json and Docker Hub, so the app is useful with no setup.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RegistryProfile } from '../../shared/registry-profile.js';
+import { configKeyHost, readDockerConfig } from '../core/auth/docker-config.js';
+import { StevedoreError } from '../core/errors.js';
+
+const SCHEMA_VERSION = 1;
+
+interface StoredFile {
+  readonly version: number;
+  readonly profiles: readonly RegistryProfile[];
+}
+
+export class ProfileStore {
+  readonly #path: string;
+  #profiles: RegistryProfile[] | undefined;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  async list(): Promise<readonly RegistryProfile[]> {
+    if (this.#profiles) return this.#profiles;
+    let raw: string | undefined;
+    try {
+      raw = readFileSync(this.#path, 'utf8');
+    } catch {
+      raw = undefined;
+    }
+    if (raw === undefined) {
+      this.#profiles = await suggestedProfiles();
+      this.#write();
+      return this.#profiles;
+    }
+    let parsed: StoredFile;
+    try {
+      parsed = JSON.parse(raw) as StoredFile;
+    } catch {
+      throw new StevedoreError('CONFIG', `${this.#path} is not valid JSON; fix or remove it`);
+    }
+    if (parsed.version !== SCHEMA_VERSION || !Array.isArray(parsed.profiles)) {
+      throw new StevedoreError('CONFIG', `${this.#path} has schema version ${String(parsed.version)}, this build reads ${SCHEMA_VERSION}`);
+    }
+    this.#profiles = [...parsed.profiles];
+    return this.#profiles;
+  }
+
+  async get(id: string): Promise<RegistryProfile> {
+    const found = (await this.list()).find((p) => p.id === id);
+    if (!found) throw new StevedoreError('NOT_FOUND', `no registry with id "${id}"`);
+    return found;
+  }
+
+  async save(profile: Omit<RegistryProfile, 'id'> & { id?: string }): Promise<RegistryProfile> {
+    const profiles = [...(await this.list())];
+    const saved: RegistryProfile = { ...profile, id: profile.id ?? randomUUID() };
+    const index = profiles.findIndex((p) => p.id === saved.id);
+    if (index >= 0) profiles[index] = saved;
+    else profiles.push(saved);
+    this.#profiles = profiles;
+    this.#write();
+    return saved;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const profiles = [...(await this.list())];
+    const next = profiles.filter((p) => p.id !== id);
+    this.#profiles = next;
+    this.#write();
+    return next.length !== profiles.length;
+  }
+
+  #write(): void {
+    const temp = `${this.#path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(dirname(this.#path), { recursive: true });
+      writeFileSync(temp, JSON.stringify({ version: SCHEMA_VERSION, profiles: this.#profiles ?? [] } satisfies StoredFile, null, 2), { mode: 0o600 });
+      renameSync(temp, this.#path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw new StevedoreError('CONFIG', `cannot save registries to ${this.#path}: ${(error as Error).message}`);
+    }
+  }
+}
+
+async function suggestedProfiles(): Promise<RegistryProfile[]> {
+  const hosts = new Set<string>(['docker.io']);
+  try {
+    const config = await readDockerConfig();
+    for (const key of [...Object.keys(config.auths), ...Object.keys(config.credHelpers)]) hosts.add(configKeyHost(key));
+  } catch {
+    // a broken docker config is reported when it is used, not at start
+  }
+  return [...hosts].map((host) => ({
+    id: randomUUID(),
+    name: host === 'docker.io' ? 'Docker Hub' : host,
+    url: host,
+    credentialSource: 'docker-config',
+    insecure: false,
+    concurrency: 4,
+    bookmarks: [],
+  }));
+}

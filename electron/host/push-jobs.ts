@@ -1,0 +1,81 @@
+// Push jobs owned by the host: they outlive a renderer reload, report through events, and can be cancelled.
+// Finished jobs are kept in a short bounded history for the transfers panel.
+import { randomUUID } from 'node:crypto';
+import type { PushJobView } from '../../shared/contract.js';
+import type { PushEvent } from '../../shared/push.js';
+import type { OpenedArchive } from '../core/archive/inspect-archive.js';
+import { toErrorInfo, isStevedoreError } from '../core/errors.js';
+import type { LayerCache } from '../core/push/layer-cache.js';
+import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../core/push/push-image.js';
+import { formatReference, type Reference } from '../core/reference.js';
+import type { RegistryClient } from '../core/registry/client.js';
+import type { WorkerPool } from '../core/workers/pool.js';
+
+const HISTORY = 50;
+
+interface Running {
+  view: PushJobView;
+  readonly controller: AbortController;
+}
+
+export interface JobEvents {
+  progress(event: PushEvent): void;
+  finished(view: PushJobView): void;
+}
+
+export class PushJobs {
+  readonly #running = new Map<string, Running>();
+  #history: PushJobView[] = [];
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly layers: LayerCache,
+    private readonly events: JobEvents,
+  ) {}
+
+  start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>): string {
+    const image = archive.inspection.images[imageId];
+    if (!image) throw Object.assign(new Error(`the archive has no image ${imageId}`), { code: 'INVALID_ARGUMENT' });
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    const job: Running = { controller, view: { jobId, target: formatReference(target), archive: archive.source.path, state: 'running', startedAt: new Date().toISOString() } };
+    this.#running.set(jobId, job);
+    const emit = (event: PushEvent): void => {
+      job.view = { ...job.view, last: event };
+      this.events.progress(event);
+    };
+    pushImage({ jobId, archive, image, target, emit, signal: controller.signal }, { client, pool: this.pool, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }).then(
+      (digest) => this.#finish(jobId, { state: 'pushed', digest }),
+      (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? { state: 'cancelled', error: toErrorInfo(error) } : { state: 'failed', error: toErrorInfo(error) }),
+    );
+    return jobId;
+  }
+
+  cancel(jobId: string): boolean {
+    const job = this.#running.get(jobId);
+    if (!job) return false;
+    job.controller.abort();
+    return true;
+  }
+
+  list(): PushJobView[] {
+    return [...[...this.#running.values()].map((j) => j.view), ...this.#history];
+  }
+
+  get active(): number {
+    return this.#running.size;
+  }
+
+  cancelAll(): void {
+    for (const job of this.#running.values()) job.controller.abort();
+  }
+
+  #finish(jobId: string, outcome: Pick<PushJobView, 'state' | 'digest' | 'error'>): void {
+    const job = this.#running.get(jobId);
+    if (!job) return;
+    this.#running.delete(jobId);
+    const view: PushJobView = { ...job.view, ...outcome };
+    this.#history = [view, ...this.#history].slice(0, HISTORY);
+    this.events.finished(view);
+  }
+}

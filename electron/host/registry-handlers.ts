@@ -1,0 +1,57 @@
+// registries:* handlers: profiles with their secrets kept host-side, and a connection test that says what is wrong.
+import type { RegistryView } from '../../shared/registry-profile.js';
+import type { RegistryProfile } from '../../shared/registry-profile.js';
+import { toErrorInfo, StevedoreError } from '../core/errors.js';
+import { parseRegistry } from '../core/reference.js';
+import type { Handlers, HostContext } from './contract-host.js';
+import { requireSecretStore } from './secret-store.js';
+
+type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'catalog:list' | 'tags:list'>;
+
+export function registryHandlers(context: HostContext): RegistryHandlers {
+  const { profiles, secrets } = context.deps;
+  const view = (profile: RegistryProfile): RegistryView => ({ ...profile, hasSecret: secrets.has(profile.id) });
+  return {
+    'registries:list': async () => (await profiles.list()).map(view),
+    'registries:save': async ({ profile, secret }) => {
+      parseRegistry(profile.url);
+      if (profile.credentialSource === 'stored' && !profile.username) throw new StevedoreError('INVALID_ARGUMENT', 'a stored credential needs a user name');
+      // Refuse before saving anything: a profile that points at a secret we cannot keep would be a broken profile.
+      if (secret !== undefined && profile.credentialSource === 'stored') requireSecretStore(secrets);
+      const saved = await profiles.save({
+        ...profile,
+        ...(profile.username ? { username: profile.username } : {}),
+        ...(profile.caFile ? { caFile: profile.caFile } : {}),
+      });
+      if (secret !== undefined && profile.credentialSource === 'stored') secrets.set(saved.id, secret);
+      if (profile.credentialSource !== 'stored') secrets.delete(saved.id);
+      await context.clients.forget(saved.id);
+      return view(saved);
+    },
+    'registries:remove': async ({ id }) => {
+      secrets.delete(id);
+      await context.clients.forget(id);
+      return { removed: await profiles.remove(id) };
+    },
+    'registries:test': async ({ id }) => {
+      try {
+        const client = await context.clients.for(await profiles.get(id));
+        const ping = await client.ping(AbortSignal.timeout(20_000));
+        return { ok: true, auth: ping.auth, usedCredentials: ping.usedCredentials, ...(ping.rateLimit ? { rateLimit: ping.rateLimit } : {}) };
+      } catch (error) {
+        const info = toErrorInfo(error);
+        return { ok: false, code: info.code, message: info.message };
+      }
+    },
+    'catalog:list': async ({ registryId, cursor, pageSize }) => {
+      const client = await context.clients.for(await profiles.get(registryId));
+      const page = await client.catalogPage({ ...(cursor ? { cursor } : {}), ...(pageSize ? { pageSize } : {}) });
+      return { items: page.items, ...(page.next ? { next: page.next } : {}) };
+    },
+    'tags:list': async ({ registryId, repository, cursor }) => {
+      const client = await context.clients.for(await profiles.get(registryId));
+      const page = await client.tagsPage(repository, cursor ? { cursor } : {});
+      return { items: page.items, ...(page.next ? { next: page.next } : {}) };
+    },
+  };
+}

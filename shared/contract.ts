@@ -1,0 +1,125 @@
+// The one contract between the renderer and the engine: every request channel with its argument schema and result
+// type, every event channel with its payload. The preload, the web client and both hosts are derived from it, so an
+// operation is one line here and one handler.
+import { z } from 'zod';
+import type { ArchiveInspection } from './archive.js';
+import type { LayerComparison } from './compare.js';
+import type { ErrorInfo } from './errors.js';
+import type { ImageConfig, ImageSummary, PlatformImage } from './image.js';
+import type { PushEvent } from './push.js';
+import type { RegistryTestResult, RegistryView } from './registry-profile.js';
+
+/** A result type carried by the map without a runtime value. */
+const returns = <T>(): T => undefined as unknown as T;
+
+const id = z.string().min(1).max(200);
+const repository = z.string().min(1).max(255).regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid repository name');
+const reference = z.string().min(1).max(200).regex(/^(?:[\w][\w.-]{0,127}|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/, 'not a tag or digest');
+const digest = z.string().regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, 'not a digest');
+const tag = z.string().regex(/^[\w][\w.-]{0,127}$/, 'not a valid tag');
+const cursor = z.string().max(1000).optional();
+const filePath = z.string().min(1).max(4096);
+
+const profileInput = z.object({
+  id: id.optional(),
+  name: z.string().min(1).max(100),
+  url: z.string().min(1).max(500),
+  credentialSource: z.enum(['none', 'stored', 'docker-config']),
+  username: z.string().max(200).optional(),
+  caFile: filePath.optional(),
+  insecure: z.boolean().default(false),
+  concurrency: z.number().int().min(1).max(32).default(4),
+  bookmarks: z.array(repository).max(10_000).default([]),
+});
+
+const imageRef = z.object({ registryId: id, repository, reference, platform: z.string().max(100).optional() });
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass back to get the next page; absent on the last. */
+  readonly next?: string;
+}
+
+export interface ImageView extends ImageSummary {
+  readonly platforms: readonly (PlatformImage & { readonly config?: ImageConfig })[];
+  /** The manifest as the registry sent it, for the raw JSON view. */
+  readonly rawManifest: string;
+  readonly deletable: boolean;
+}
+
+export interface PushJobView {
+  readonly jobId: string;
+  readonly target: string;
+  readonly archive: string;
+  readonly state: 'running' | 'pushed' | 'failed' | 'cancelled';
+  readonly startedAt: string;
+  readonly digest?: string;
+  readonly error?: ErrorInfo;
+  /** The last progress, so a reloaded renderer can draw the job at once. */
+  readonly last?: PushEvent;
+}
+
+export const requests = {
+  'registries:list': { args: z.object({}), result: returns<readonly RegistryView[]>() },
+  'registries:save': { args: z.object({ profile: profileInput, secret: z.string().max(10_000).optional() }), result: returns<RegistryView>() },
+  'registries:remove': { args: z.object({ id }), result: returns<{ readonly removed: boolean }>() },
+  'registries:test': { args: z.object({ id }), result: returns<RegistryTestResult>() },
+  'catalog:list': { args: z.object({ registryId: id, cursor, pageSize: z.number().int().min(1).max(1000).optional() }), result: returns<Page<string>>() },
+  'tags:list': { args: z.object({ registryId: id, repository, cursor }), result: returns<Page<string>>() },
+  'image:summary': { args: imageRef, result: returns<ImageView>() },
+  'image:delete': { args: z.object({ registryId: id, repository, digest }), result: returns<{ readonly deleted: string }>() },
+  'archive:inspect': { args: z.object({ path: filePath }), result: returns<ArchiveInspection>() },
+  'push:start': {
+    args: z.object({ path: filePath, imageId: z.number().int().min(0).default(0), registryId: id, repository, tag, compression: z.enum(['gzip', 'keep']).default('gzip') }),
+    result: returns<{ readonly jobId: string }>(),
+  },
+  'push:cancel': { args: z.object({ jobId: id }), result: returns<{ readonly cancelled: boolean }>() },
+  'push:list': { args: z.object({}), result: returns<readonly PushJobView[]>() },
+  'compare:images': { args: z.object({ images: z.array(imageRef).min(2).max(8) }), result: returns<LayerComparison>() },
+} as const;
+
+export const events = {
+  'push:progress': returns<PushEvent>(),
+  'push:finished': returns<PushJobView>(),
+} as const;
+
+export type RequestChannel = keyof typeof requests;
+export type EventChannel = keyof typeof events;
+export type RequestArgs<C extends RequestChannel> = z.input<(typeof requests)[C]['args']>;
+export type ParsedArgs<C extends RequestChannel> = z.output<(typeof requests)[C]['args']>;
+export type RequestResult<C extends RequestChannel> = (typeof requests)[C]['result'];
+export type EventPayload<E extends EventChannel> = (typeof events)[E];
+
+export const REQUEST_CHANNELS = Object.keys(requests) as RequestChannel[];
+export const EVENT_CHANNELS = Object.keys(events) as EventChannel[];
+
+/** Results cross as a value or an error with a stable code, never as a thrown exception. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+/** `catalog:list` -> `catalogList`: the method name the preload and the web client expose. */
+type MethodName<C extends string> = C extends `${infer D}:${infer V}` ? `${D}${Capitalize<V>}` : never;
+
+export function methodName<C extends RequestChannel>(channel: C): MethodName<C> {
+  const [domain, verb] = channel.split(':') as [string, string];
+  return `${domain}${verb.charAt(0).toUpperCase()}${verb.slice(1)}` as MethodName<C>;
+}
+
+/** What the renderer holds: one typed method per request channel, and a typed event subscription. */
+export type ContractApi = {
+  readonly [C in RequestChannel as MethodName<C>]: (args: RequestArgs<C>) => Promise<Result<RequestResult<C>>>;
+} & {
+  on<E extends EventChannel>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** The one function a transport provides; the API is built over it. */
+export interface ContractTransport {
+  invoke(channel: RequestChannel, args: unknown): Promise<Result<unknown>>;
+  subscribe(event: EventChannel, handler: (payload: unknown) => void): () => void;
+}
+
+export function buildApi(transport: ContractTransport): ContractApi {
+  const api: Record<string, unknown> = {};
+  for (const channel of REQUEST_CHANNELS) api[methodName(channel)] = (args: unknown) => transport.invoke(channel, args);
+  api.on = (event: EventChannel, handler: (payload: unknown) => void) => transport.subscribe(event, handler);
+  return api as ContractApi;
+}
