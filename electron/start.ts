@@ -1,9 +1,30 @@
-// `npm start`: the desktop app. Until the Electron shell lands, say so and point at what works today.
-process.stdout.write(
-  [
-    'Stevedore desktop shell is not built yet (see the open issue "Desktop shell").',
-    'The engine works today from the command line:',
-    '  node dist/electron/cli/main.js --help',
-    '',
-  ].join('\n'),
-);
+// `npm start`: the desktop app; where Electron cannot start (not downloaded, no display), the same UI in a browser.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { startServing } from './cli/commands/serve.js';
+
+function electronBinary(): { path?: string; why?: string } {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    if (typeof path === 'string' && existsSync(path)) return { path };
+    return { why: 'the Electron runtime was not downloaded' };
+  } catch {
+    return { why: 'the Electron runtime is not installed (it could not be downloaded)' };
+  }
+}
+
+const { path, why } = electronBinary();
+const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+if (path && !headless) {
+  const appRoot = fileURLToPath(new URL('../..', import.meta.url));
+  const child = spawn(path, [appRoot], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  const reason = why ?? 'there is no display';
+  const web = await startServing(process.env.STEVEDORE_PORT ? Number(process.env.STEVEDORE_PORT) : undefined);
+  process.stdout.write(`Stevedore desktop cannot start here (${reason}); serving the same UI at ${web.url}\n`);
+  process.once('SIGINT', () => void web.close().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void web.close().then(() => process.exit(0)));
+}

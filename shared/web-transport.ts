@@ -2,7 +2,7 @@
 import type { ContractTransport, EventChannel, RequestChannel, Result } from './contract.js';
 import type { ClientMessage, ServerMessage } from './wire.js';
 
-interface SocketLike {
+export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(): void;

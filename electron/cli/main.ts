@@ -7,6 +7,7 @@ import { deleteCommand } from './commands/delete.js';
 import { inspectCommand } from './commands/inspect.js';
 import { lsCommand } from './commands/ls.js';
 import { pushCommand } from './commands/push.js';
+import { serveCommand } from './commands/serve.js';
 import { tagsCommand } from './commands/tags.js';
 import type { GlobalOptions } from './context.js';
 import { UsageError, terminalOutput } from './output.js';
@@ -20,6 +21,7 @@ Usage:
   stevedore delete <reference>       delete the manifest a tag or digest names
   stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
   stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
+  stevedore serve [--port N]         the app's UI for a browser, on 127.0.0.1 with a session token
 
 Options:
   --json                 machine-readable output
@@ -75,6 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         compression: { type: 'string' },
         'chunk-size': { type: 'string' },
         level: { type: 'string' },
+        port: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -120,6 +123,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         break;
       case 'push':
         await pushCommand(args, options, out, controller.signal);
+        break;
+      case 'serve':
+        await serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal);
         break;
       case 'delete':
         await deleteCommand(args, options, out, controller.signal);

@@ -79,6 +79,11 @@ export class ContractHost {
     };
   }
 
+  /** The channels this host answers (a test checks it is every channel of the contract). */
+  channels(): string[] {
+    return Object.keys(this.#handlers);
+  }
+
   get activePushes(): number {
     return this.#context.jobs.active;
   }

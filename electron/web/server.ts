@@ -9,6 +9,7 @@ import type { ClientMessage, ServerMessage } from '../../shared/wire.js';
 import { ContractHost, type HostDeps } from '../host/contract-host.js';
 import { TOKEN_COOKIE, checkRequest } from './guard.js';
 import { serveStatic } from './static-files.js';
+import { uploadArea } from './uploads.js';
 
 export interface WebHostOptions extends Omit<HostDeps, 'emit'> {
   readonly staticDir: string;
@@ -46,6 +47,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
   const host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
   let port = options.port ?? 0;
+  const uploads = await uploadArea();
 
   const server = createServer((req, res) => {
     const headers = securityHeaders(port);
@@ -54,11 +56,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(verdict.status, { ...headers, 'content-type': 'text/plain' }).end(`refused: ${verdict.reason ?? ''}\n`);
       return;
     }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'POST' && url.pathname === '/upload') {
+      void uploads.receive(req, res, headers);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (verdict.fromQuery) {
       // Trade the token in the address bar for a cookie, and drop it from the URL.
       res.writeHead(303, { ...headers, location: url.pathname, 'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` }).end();
@@ -108,6 +114,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await host.close();
+      await uploads.close();
     },
   };
 }

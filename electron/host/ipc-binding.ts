@@ -1,0 +1,30 @@
+// Binds the contract to Electron's ipcMain: one handler per request channel, accepting only our own window.
+// Kept free of the electron import so it can be tested with a small fake of ipcMain.
+import { REQUEST_CHANNELS, type Result } from '../../shared/contract.js';
+
+export interface IpcInvokeEventLike {
+  readonly sender: { readonly id: number };
+  readonly senderFrame: { readonly url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcInvokeEventLike, args: unknown) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+export interface ContractHandler {
+  handle(channel: string, args: unknown): Promise<Result<unknown>>;
+}
+
+/** Returns a function that unbinds every channel. */
+export function bindContract(ipcMain: IpcMainLike, host: ContractHandler, isTrusted: (event: IpcInvokeEventLike) => boolean): () => void {
+  for (const channel of REQUEST_CHANNELS) {
+    ipcMain.handle(channel, async (event, args): Promise<Result<unknown>> => {
+      if (!isTrusted(event)) return { ok: false, error: { code: 'DENIED', message: `${channel} refused: the request did not come from Stevedore's own window` } };
+      return host.handle(channel, args);
+    });
+  }
+  return () => {
+    for (const channel of REQUEST_CHANNELS) ipcMain.removeHandler(channel);
+  };
+}

@@ -1,0 +1,34 @@
+// Secrets the desktop app stores, encrypted with safeStorage (the OS keychain) and kept in one file in userData.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { safeStorage } from 'electron';
+import type { SecretStore } from '../host/secret-store.js';
+import { noSecretStore } from '../host/secret-store.js';
+
+export function safeStorageSecrets(path: string): SecretStore {
+  if (!safeStorage.isEncryptionAvailable()) return noSecretStore;
+  let sealed: Record<string, string> = {};
+  try {
+    sealed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+  } catch {
+    sealed = {};
+  }
+  const persist = (): void => {
+    writeFileSync(`${path}.tmp`, JSON.stringify(sealed), { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+  };
+  return {
+    available: true,
+    has: (id) => Object.hasOwn(sealed, id),
+    get: (id) => (Object.hasOwn(sealed, id) ? safeStorage.decryptString(Buffer.from(sealed[id] as string, 'base64')) : undefined),
+    set: (id, secret) => {
+      sealed = { ...sealed, [id]: safeStorage.encryptString(secret).toString('base64') };
+      persist();
+    },
+    delete: (id) => {
+      if (!Object.hasOwn(sealed, id)) return;
+      const { [id]: _gone, ...rest } = sealed;
+      sealed = rest;
+      persist();
+    },
+  };
+}

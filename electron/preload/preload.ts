@@ -1,0 +1,24 @@
+// The preload: one typed method per contract operation and a typed `on` for events, nothing generic, plus the two
+// desktop-only helpers (the native file dialog, and the path of a dropped file).
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { buildApi, type EventChannel, type RequestChannel, type Result } from '../../shared/contract.js';
+
+const api = buildApi({
+  invoke: (channel: RequestChannel, args: unknown) => ipcRenderer.invoke(channel, args) as Promise<Result<unknown>>,
+  subscribe: (event: EventChannel, handler: (payload: unknown) => void) => {
+    const listener = (_event: unknown, payload: unknown): void => handler(payload);
+    ipcRenderer.on(event, listener);
+    return () => void ipcRenderer.removeListener(event, listener);
+  },
+});
+
+contextBridge.exposeInMainWorld('stevedore', api);
+contextBridge.exposeInMainWorld('stevedoreDesktop', {
+  chooseArchives: (): Promise<string[]> => ipcRenderer.invoke('desktop:chooseArchives') as Promise<string[]>,
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
+  onOpenArchives: (handler: () => void): (() => void) => {
+    const listener = (): void => handler();
+    ipcRenderer.on('desktop:openArchives', listener);
+    return () => void ipcRenderer.removeListener('desktop:openArchives', listener);
+  },
+});
