@@ -57,3 +57,11 @@ describe('push rules', () => {
     assert.deepEqual(sizes, [4, 4, 4, 1]);
   });
 });
+
+describe('packaged workers', () => {
+  it('load from app.asar.unpacked, never from inside the asar', async () => {
+    const { unpackedUrl } = await import('../../electron/core/workers/pool.js');
+    assert.equal(unpackedUrl(new URL('file:///opt/Stevedore/resources/app.asar/dist/electron/core/workers/compress-worker.js')).href, 'file:///opt/Stevedore/resources/app.asar.unpacked/dist/electron/core/workers/compress-worker.js');
+    assert.equal(unpackedUrl(new URL('file:///work/dist/electron/core/workers/compress-worker.js')).href, 'file:///work/dist/electron/core/workers/compress-worker.js');
+  });
+});

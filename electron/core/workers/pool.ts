@@ -113,6 +113,11 @@ export class WorkerPool {
   }
 }
 
+/** Worker scripts cannot run from inside a packaged app.asar; electron-builder unpacks them next to it. */
+export function unpackedUrl(url: URL): URL {
+  return new URL(url.href.replace(/\/app\.asar\//, '/app.asar.unpacked/'));
+}
+
 export function compressionPool(size?: number): WorkerPool {
-  return new WorkerPool(new URL('./compress-worker.js', import.meta.url), size);
+  return new WorkerPool(unpackedUrl(new URL('./compress-worker.js', import.meta.url)), size);
 }

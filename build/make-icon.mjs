@@ -1,0 +1,60 @@
+// Draws build/icon.png (512x512): stacked containers on a deep-blue tile. Run once; the PNG is committed.
+import { writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+
+const SIZE = 512;
+const pixels = Buffer.alloc(SIZE * SIZE * 4);
+const set = (x, y, [r, g, b, a]) => {
+  const i = (y * SIZE + x) * 4;
+  pixels[i] = r;
+  pixels[i + 1] = g;
+  pixels[i + 2] = b;
+  pixels[i + 3] = a;
+};
+const inRoundedRect = (x, y, x0, y0, x1, y1, radius) => {
+  const cx = Math.max(x0 + radius, Math.min(x, x1 - radius));
+  const cy = Math.max(y0 + radius, Math.min(y, y1 - radius));
+  return x >= x0 && x <= x1 && y >= y0 && y <= y1 && (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2;
+};
+const boxes = [
+  [96, 292, 236, 392, [242, 140, 40, 255]],
+  [276, 292, 416, 392, [58, 190, 160, 255]],
+  [186, 182, 326, 282, [236, 88, 96, 255]],
+];
+for (let y = 0; y < SIZE; y++) {
+  for (let x = 0; x < SIZE; x++) {
+    let color = [0, 0, 0, 0];
+    if (inRoundedRect(x, y, 16, 16, 495, 495, 96)) color = [24, 46, 86, 255];
+    if (inRoundedRect(x, y, 72, 400, 440, 424, 10)) color = [214, 226, 240, 255];
+    for (const [x0, y0, x1, y1, c] of boxes) {
+      if (inRoundedRect(x, y, x0, y0, x1, y1, 8)) color = (x - x0) % 28 < 6 && x > x0 + 12 && x < x1 - 12 && y > y0 + 14 && y < y1 - 14 ? c.map((v, i) => (i < 3 ? Math.round(v * 0.75) : v)) : c;
+    }
+    set(x, y, color);
+  }
+}
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (buf) => {
+  let c = 0xffffffff;
+  for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+const chunk = (type, data) => {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+};
+const header = Buffer.alloc(13);
+header.writeUInt32BE(SIZE, 0);
+header.writeUInt32BE(SIZE, 4);
+header[8] = 8;
+header[9] = 6;
+const raw = Buffer.alloc(SIZE * (SIZE * 4 + 1));
+for (let y = 0; y < SIZE; y++) pixels.copy(raw, y * (SIZE * 4 + 1) + 1, y * SIZE * 4, (y + 1) * SIZE * 4);
+writeFileSync(new URL('./icon.png', import.meta.url), Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]));
