@@ -1,5 +1,7 @@
 // Draws build/icon.png (512x512): stacked containers on a deep-blue tile. Run once; the PNG is committed.
+import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
+import { URL } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
 const SIZE = 512;
