@@ -1,0 +1,60 @@
+// All repositories of a registry, streamed in, filtered as you type (substring or glob), grouped by namespace.
+import { useEffect, useMemo } from 'react';
+import { groupByNamespace, matcher, type Row } from '../lib/filter.js';
+import { useCatalog } from '../stores/catalog.js';
+import { useNav } from '../stores/nav.js';
+import { useRegistries } from '../stores/registries.js';
+import { Empty, ErrorState, Loading } from './common.js';
+import { VirtualList } from './VirtualList.js';
+
+export function CatalogView({ registryId }: { readonly registryId: string }) {
+  const { repositories, loading, done, error, filter, load, setFilter } = useCatalog();
+  const registry = useRegistries((s) => s.list.find((r) => r.id === registryId));
+  const go = useNav((s) => s.go);
+  useEffect(() => void load(registryId), [registryId, load]);
+  const shown = useMemo(() => repositories.filter(matcher(filter)), [repositories, filter]);
+  const rows = useMemo(() => groupByNamespace(shown), [shown]);
+  const open = (row: Row): void => {
+    if (row.kind === 'repository') go({ view: 'repository', registryId, repository: row.name });
+  };
+
+  return (
+    <section className="view" aria-label="Catalog">
+      <header className="view-head">
+        <h1>{registry?.name ?? 'Registry'}</h1>
+        <input className="filter" autoFocus value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter repositories (text, or a glob like team-*/api*)" aria-label="Filter repositories" />
+        <span className="count" aria-live="polite">
+          {shown.length.toLocaleString('en-US')} of {repositories.length.toLocaleString('en-US')} repositories{loading ? ' · loading…' : ''}
+        </span>
+      </header>
+      {error ? (
+        <>
+          <ErrorState error={error} onRetry={() => void load(registryId, true)} />
+          {error.code === 'DENIED' && <p className="hint">This registry does not list its catalog: add repositories by name in the sidebar.</p>}
+        </>
+      ) : repositories.length === 0 && loading ? (
+        <Loading what="the catalog" />
+      ) : repositories.length === 0 && done ? (
+        <Empty>This registry has no repositories yet.</Empty>
+      ) : (
+        <VirtualList
+          items={rows}
+          rowHeight={32}
+          label="Repositories"
+          onOpen={open}
+          render={(row) =>
+            row.kind === 'group' ? (
+              <div className="group-row">
+                {row.name} <span className="muted">{row.count}</span>
+              </div>
+            ) : (
+              <button type="button" className="repo-row" onClick={() => open(row)}>
+                {row.name}
+              </button>
+            )
+          }
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+// Two or more images side by side: which layers they share, which are their own, and what moving between them costs.
+import { useEffect } from 'react';
+import { formatBytes } from '../../../shared/format.js';
+import { useCompare } from '../stores/compare.js';
+import { Bytes, Digest, Empty, ErrorState, Loading } from './common.js';
+
+export function CompareView() {
+  const { picks, result, loading, error, removeAt, clear, run } = useCompare();
+  useEffect(() => {
+    if (picks.length >= 2 && !result && !loading && !error) void run();
+  }, [picks, result, loading, error, run]);
+  const largest = Math.max(1, ...(result?.images.map((i) => i.totalSize) ?? [1]));
+
+  return (
+    <section className="view" aria-label="Compare">
+      <header className="view-head">
+        <h1>Compare images</h1>
+        <div className="toolbar">
+          <button type="button" onClick={clear}>Clear</button>
+        </div>
+      </header>
+      <ul className="picks">
+        {picks.map((p, i) => (
+          <li key={i}>
+            {p.repository}:{p.reference}
+            {p.platform ? ` (${p.platform})` : ''}
+            <button type="button" className="icon" aria-label={`Remove ${p.repository}:${p.reference}`} onClick={() => removeAt(i)}>✕</button>
+          </li>
+        ))}
+      </ul>
+      {picks.length < 2 ? (
+        <Empty>Pick two or more tags: select them in a repository and choose “Compare selected”, or use “Add to compare” on an image.</Empty>
+      ) : error ? (
+        <ErrorState error={error} onRetry={() => void run()} />
+      ) : loading || !result ? (
+        <Loading what="the comparison" />
+      ) : (
+        <>
+          <div className="compare-bars">
+            {result.images.map((image, i) => (
+              <div key={i} className="compare-bar" data-testid={`compare-image-${i}`}>
+                <div className="label">{image.label}</div>
+                <div className="stack" style={{ width: `${(image.totalSize / largest) * 100}%` }} aria-label={`${image.label}: ${formatBytes(image.sharedBytes)} shared, ${formatBytes(image.uniqueBytes)} unique`}>
+                  <div className="shared" style={{ flexGrow: image.sharedBytes }} />
+                  <div className="unique" style={{ flexGrow: image.uniqueBytes }} />
+                </div>
+                <div className="figures">
+                  <span data-testid={`shared-${i}`} title={`${image.sharedBytes} bytes`}>shared {formatBytes(image.sharedBytes)}</span> ·{' '}
+                  <span data-testid={`unique-${i}`} title={`${image.uniqueBytes} bytes`}>unique {formatBytes(image.uniqueBytes)}</span> · total <Bytes value={image.totalSize} />
+                </div>
+              </div>
+            ))}
+          </div>
+          <h2>Bytes to pull going from one to another</h2>
+          <table className="pull">
+            <thead>
+              <tr>
+                <th>from \ to</th>
+                {result.images.map((image, i) => <th key={i}>{image.label}</th>)}
+              </tr>
+            </thead>
+            <tbody>
+              {result.images.map((from, a) => (
+                <tr key={a}>
+                  <th>{from.label}</th>
+                  {result.images.map((_, b) => (
+                    <td key={b} data-testid={`pull-${a}-${b}`}>{a === b ? '-' : <Bytes value={result.pull[a]?.[b] ?? 0} />}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>Layers</h2>
+          <table className="layers">
+            <thead>
+              <tr>
+                <th>Layer</th>
+                <th>Size</th>
+                {result.images.map((image, i) => <th key={i}>{image.label}</th>)}
+                <th className="wide">Created by</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.layers.map((layer) => (
+                <tr key={layer.digest} className={layer.presentIn.every(Boolean) ? 'shared-row' : ''}>
+                  <td><Digest value={layer.digest} /></td>
+                  <td><Bytes value={layer.size} /></td>
+                  {layer.presentIn.map((present, i) => <td key={i} aria-label={present ? 'present' : 'absent'}>{present ? '●' : '·'}</td>)}
+                  <td className="command">{layer.createdBy ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

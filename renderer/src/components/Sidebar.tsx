@@ -1,0 +1,77 @@
+// Registries with their status (reachable, auth, rate limit), and bookmarks for registries that deny the catalog.
+import { useState } from 'react';
+import type { RegistryView } from '../../../shared/registry-profile.js';
+import { useNav } from '../stores/nav.js';
+import { useRegistries } from '../stores/registries.js';
+import { useTransfers } from '../stores/transfers.js';
+import { RegistryDialog } from './RegistryDialog.js';
+
+function Status({ id }: { readonly id: string }) {
+  const status = useRegistries((s) => s.status[id]);
+  if (status === undefined || status === 'testing') return <span className="dot" title="checking" aria-label="checking" />;
+  if (!status.ok) return <span className="dot bad" title={`${status.code}: ${status.message}`} aria-label={`unreachable: ${status.message}`} />;
+  const rate = status.rateLimit ? ` · ${status.rateLimit.remaining}/${status.rateLimit.limit} pulls left` : '';
+  return <span className="dot good" title={`reachable · auth ${status.auth}${status.usedCredentials ? ' · signed in' : ''}${rate}`} aria-label="reachable" />;
+}
+
+export function Sidebar() {
+  const list = useRegistries((s) => s.list);
+  const route = useNav((s) => s.route);
+  const go = useNav((s) => s.go);
+  const save = useRegistries((s) => s.save);
+  const jobs = useTransfers((s) => Object.values(s.jobs).filter((j) => j.view.state === 'running').length);
+  const setOpen = useTransfers((s) => s.setOpen);
+  const [editing, setEditing] = useState<RegistryView | 'new' | undefined>();
+  const [bookmark, setBookmark] = useState('');
+  const current = 'registryId' in route ? route.registryId : undefined;
+
+  return (
+    <nav className="sidebar" aria-label="Registries">
+      <div className="brand">Stevedore</div>
+      <ul>
+        {[...list]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((registry) => (
+            <li key={registry.id} className={registry.id === current ? 'current' : ''}>
+              <button type="button" className="link" onClick={() => go({ view: 'catalog', registryId: registry.id })}>
+                <Status id={registry.id} /> {registry.name}
+              </button>
+              <button type="button" className="icon" aria-label={`Edit ${registry.name}`} onClick={() => setEditing(registry)}>
+                ✎
+              </button>
+              {registry.id === current && (
+                <div className="bookmarks">
+                  {registry.bookmarks.map((name) => (
+                    <button key={name} type="button" className="link small" onClick={() => go({ view: 'repository', registryId: registry.id, repository: name })}>
+                      ★ {name}
+                    </button>
+                  ))}
+                  <form
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      if (!bookmark) return;
+                      void save({ profile: { ...registry, bookmarks: [...new Set([...registry.bookmarks, bookmark])] } }).then(() => setBookmark(''));
+                    }}
+                  >
+                    <input value={bookmark} onChange={(e) => setBookmark(e.target.value.trim())} placeholder="Add repository by name" aria-label="Bookmark a repository" />
+                  </form>
+                </div>
+              )}
+            </li>
+          ))}
+      </ul>
+      <button type="button" onClick={() => setEditing('new')}>
+        + Add registry
+      </button>
+      <div className="sidebar-foot">
+        <button type="button" className="link" onClick={() => go({ view: 'compare' })}>
+          Compare images
+        </button>
+        <button type="button" className="link" onClick={() => setOpen(true)}>
+          Transfers{jobs > 0 ? ` (${jobs} running)` : ''}
+        </button>
+      </div>
+      {editing && <RegistryDialog {...(editing === 'new' ? {} : { existing: editing })} onClose={() => setEditing(undefined)} />}
+    </nav>
+  );
+}

@@ -1,0 +1,63 @@
+// Every push: per-layer bars (compressing, uploading, skipped, mounted), bytes, rate, ETA, cancel and retry.
+import { formatBytes } from '../../../shared/format.js';
+import type { BlobProgress } from '../../../shared/push.js';
+import { useNav } from '../stores/nav.js';
+import { useTransfers, type Job } from '../stores/transfers.js';
+import { Bar } from './common.js';
+
+function BlobRow({ blob }: { readonly blob: BlobProgress }) {
+  const fraction = blob.bytesTotal > 0 ? blob.bytesDone / blob.bytesTotal : 1;
+  return (
+    <div className="blob-row" data-state={blob.state}>
+      <span className="blob-name">{blob.kind === 'config' ? 'config' : (blob.digest ?? blob.diffId ?? blob.id).replace(/^sha256:/, '').slice(0, 12)}</span>
+      <span className={`state-tag ${blob.state}`}>{blob.state}</span>
+      <Bar fraction={fraction} label={`${blob.kind} ${blob.state}`} tone={blob.state === 'failed' ? 'bad' : blob.state === 'skipped' || blob.state === 'mounted' ? 'quiet' : 'accent'} />
+      <span className="muted">{formatBytes(blob.bytesDone)} / {formatBytes(blob.bytesTotal)}</span>
+    </div>
+  );
+}
+
+function JobCard({ job }: { readonly job: Job }) {
+  const cancel = useTransfers((s) => s.cancel);
+  const start = useTransfers((s) => s.start);
+  const go = useNav((s) => s.go);
+  const { view, overall } = job;
+  const blobs = Object.values(job.blobs);
+  return (
+    <div className="job" data-testid="job" data-state={view.state}>
+      <div className="job-head">
+        <strong>{view.target}</strong>
+        <span className={`state-tag ${view.state}`}>{view.state}</span>
+        {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
+        {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
+        {view.state === 'pushed' && job.request && (
+          <button type="button" className="link" onClick={() => go({ view: 'image', registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag })}>
+            Open image
+          </button>
+        )}
+      </div>
+      {overall && view.state === 'running' && (
+        <div className="muted">
+          {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)} · {formatBytes(Math.round(overall.rate))}/s{overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}
+        </div>
+      )}
+      {view.digest && <div className="muted"><code>{view.digest}</code></div>}
+      {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
+      {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} />)}
+    </div>
+  );
+}
+
+export function TransfersPanel() {
+  const { jobs, order, open, setOpen } = useTransfers();
+  if (!open) return null;
+  return (
+    <aside className="transfers" aria-label="Transfers">
+      <div className="transfers-head">
+        <h2>Transfers</h2>
+        <button type="button" className="icon" aria-label="Close transfers" onClick={() => setOpen(false)}>✕</button>
+      </div>
+      {order.length === 0 ? <p className="muted">No pushes yet. Drop an image tarball on the window.</p> : order.map((id) => jobs[id] && <JobCard key={id} job={jobs[id]} />)}
+    </aside>
+  );
+}

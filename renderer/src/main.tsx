@@ -1,0 +1,13 @@
+// Entry: start listening for transfers once, then render.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/App.js';
+import { initTransfers } from './stores/transfers.js';
+import './styles.css';
+
+void initTransfers();
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

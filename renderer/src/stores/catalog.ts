@@ -1,0 +1,43 @@
+// A registry's catalog, streamed in page by page: the first rows show while later pages are still coming.
+import { create } from 'zustand';
+import type { ErrorInfo } from '../../../shared/errors.js';
+import { api, call, errorInfo } from '../lib/api.js';
+
+interface CatalogState {
+  readonly registryId?: string;
+  readonly repositories: readonly string[];
+  readonly loading: boolean;
+  readonly done: boolean;
+  readonly error?: ErrorInfo;
+  readonly filter: string;
+  load(registryId: string, force?: boolean): Promise<void>;
+  setFilter(filter: string): void;
+}
+
+let generation = 0;
+
+export const useCatalog = create<CatalogState>((set, get) => ({
+  repositories: [],
+  loading: false,
+  done: false,
+  filter: '',
+  async load(registryId, force = false) {
+    if (!force && get().registryId === registryId && (get().loading || get().done)) return;
+    const mine = ++generation;
+    set({ registryId, repositories: [], loading: true, done: false, error: undefined });
+    let cursor: string | undefined;
+    try {
+      for (;;) {
+        const page = await call(api().catalogList({ registryId, ...(cursor ? { cursor } : {}) }));
+        if (mine !== generation) return;
+        set((s) => ({ repositories: [...s.repositories, ...page.items] }));
+        cursor = page.next;
+        if (!cursor) break;
+      }
+      set({ loading: false, done: true });
+    } catch (error) {
+      if (mine === generation) set({ loading: false, error: errorInfo(error) });
+    }
+  },
+  setFilter: (filter) => set({ filter }),
+}));

@@ -1,0 +1,104 @@
+// Push jobs: drops waiting to be configured, and jobs running in the host, kept up to date by its events. The
+// subscription lives here, once, not in a component.
+import { create } from 'zustand';
+import type { ArchiveInspection } from '../../../shared/archive.js';
+import type { PushJobView, RequestArgs } from '../../../shared/contract.js';
+import type { ErrorInfo } from '../../../shared/errors.js';
+import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
+import { api, call, errorInfo } from '../lib/api.js';
+
+export interface Job {
+  readonly view: PushJobView;
+  readonly blobs: Readonly<Record<string, BlobProgress>>;
+  readonly overall?: PushProgress;
+  readonly request?: RequestArgs<'push:start'>;
+}
+
+export interface Drop {
+  readonly id: number;
+  readonly name: string;
+  readonly state: 'uploading' | 'inspecting' | 'ready' | 'error';
+  readonly path?: string;
+  readonly inspection?: ArchiveInspection;
+  readonly error?: ErrorInfo;
+}
+
+interface TransfersState {
+  readonly jobs: Readonly<Record<string, Job>>;
+  readonly order: readonly string[];
+  readonly drops: readonly Drop[];
+  readonly open: boolean;
+  start(request: RequestArgs<'push:start'>): Promise<string>;
+  cancel(jobId: string): Promise<void>;
+  addDrop(name: string, path: Promise<string>): Promise<void>;
+  dismissDrop(id: number): void;
+  setOpen(open: boolean): void;
+}
+
+let nextDrop = 1;
+
+export const useTransfers = create<TransfersState>((set) => ({
+  jobs: {},
+  order: [],
+  drops: [],
+  open: false,
+  async start(request) {
+    const { jobId } = await call(api().pushStart(request));
+    set((s) => ({
+      jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, target: `${request.repository}:${request.tag}`, archive: request.path, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, request } },
+      order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
+      open: true,
+    }));
+    return jobId;
+  },
+  async cancel(jobId) {
+    await call(api().pushCancel({ jobId }));
+  },
+  async addDrop(name, pending) {
+    const id = nextDrop++;
+    set((s) => ({ drops: [...s.drops, { id, name, state: 'uploading' }] }));
+    const update = (change: Partial<Drop>): void => set((s) => ({ drops: s.drops.map((d) => (d.id === id ? { ...d, ...change } : d)) }));
+    try {
+      const path = await pending;
+      update({ state: 'inspecting', path });
+      const inspection = await call(api().archiveInspect({ path }));
+      update({ state: 'ready', inspection });
+    } catch (error) {
+      update({ state: 'error', error: errorInfo(error) });
+    }
+  },
+  dismissDrop: (id) => set((s) => ({ drops: s.drops.filter((d) => d.id !== id) })),
+  setOpen: (open) => set({ open }),
+}));
+
+function onEvent(event: PushEvent): void {
+  useTransfers.setState((s) => {
+    const job: Job = s.jobs[event.jobId] ?? { view: { jobId: event.jobId, target: event.target, archive: '', state: 'running', startedAt: new Date().toISOString() }, blobs: {} };
+    const blobs = { ...job.blobs };
+    if (event.type === 'plan' || event.type === 'progress') for (const blob of event.blobs) blobs[blob.id] = blob;
+    const next: Job = { ...job, blobs, ...(event.type === 'progress' ? { overall: event.overall } : {}) };
+    return { jobs: { ...s.jobs, [event.jobId]: next }, order: s.order.includes(event.jobId) ? s.order : [event.jobId, ...s.order] };
+  });
+}
+
+function onFinished(view: PushJobView): void {
+  useTransfers.setState((s) => {
+    const job = s.jobs[view.jobId] ?? { view, blobs: {} };
+    return { jobs: { ...s.jobs, [view.jobId]: { ...job, view } }, order: s.order.includes(view.jobId) ? s.order : [view.jobId, ...s.order] };
+  });
+}
+
+/** Subscribes once and picks up jobs that were running before a reload. */
+export async function initTransfers(): Promise<void> {
+  api().on('push:progress', onEvent);
+  api().on('push:finished', onFinished);
+  try {
+    const jobs = await call(api().pushList({}));
+    for (const view of [...jobs].reverse()) {
+      onFinished(view);
+      if (view.last) onEvent(view.last);
+    }
+  } catch {
+    // the panel shows new jobs anyway
+  }
+}
