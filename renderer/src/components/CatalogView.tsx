@@ -45,7 +45,7 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
           render={(row) =>
             row.kind === 'group' ? (
               <div className="group-row">
-                {row.name} <span className="muted">{row.count}</span>
+                {row.name} <span className="muted">· {row.count} {row.count === 1 ? 'repository' : 'repositories'}</span>
               </div>
             ) : (
               <button type="button" className="repo-row" onClick={() => open(row)}>

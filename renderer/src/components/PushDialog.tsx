@@ -44,7 +44,7 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
           e.preventDefault();
           setError(undefined);
           if (!drop.path) return;
-          start({ path: drop.path, imageId: image.id, registryId, repository, tag })
+          start({ path: drop.path, imageId: image.id, registryId, repository, tag }, drop.id)
             .then(() => setStarted(true))
             .catch((failure: unknown) => setError(errorInfo(failure)));
         }}

@@ -8,10 +8,11 @@ import { RegistryDialog } from './RegistryDialog.js';
 
 function Status({ id }: { readonly id: string }) {
   const status = useRegistries((s) => s.status[id]);
-  if (status === undefined || status === 'testing') return <span className="dot" title="checking" aria-label="checking" />;
-  if (!status.ok) return <span className="dot bad" title={`${status.code}: ${status.message}`} aria-label={`unreachable: ${status.message}`} />;
+  // The dot is decoration; the same words go to screen readers through the list item's description.
+  if (status === undefined || status === 'testing') return <span className="dot" title="checking" aria-hidden="true" />;
+  if (!status.ok) return <span className="dot bad" title={`${status.code}: ${status.message}`} aria-hidden="true" />;
   const rate = status.rateLimit ? ` · ${status.rateLimit.remaining}/${status.rateLimit.limit} pulls left` : '';
-  return <span className="dot good" title={`reachable · auth ${status.auth}${status.usedCredentials ? ' · signed in' : ''}${rate}`} aria-label="reachable" />;
+  return <span className="dot good" title={`reachable · auth ${status.auth}${status.usedCredentials ? ' · signed in' : ''}${rate}`} aria-hidden="true" />;
 }
 
 export function Sidebar() {

@@ -21,6 +21,8 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
+    setHeight(element.clientHeight || 600);
+    if (typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => setHeight(element.clientHeight || 600));
     observer.observe(element);
     return () => observer.disconnect();

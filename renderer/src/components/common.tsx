@@ -15,8 +15,11 @@ export function Digest({ value, full = false }: { readonly value: string; readon
   return (
     <span className="digest">
       <code title={value}>{full ? value : shortDigest(value)}</code>
-      <button type="button" className="icon" aria-label={`Copy ${value}`} onClick={() => void navigator.clipboard?.writeText(value)}>
-        ⧉
+      <button type="button" className="icon" aria-label={`Copy ${value}`} title="Copy" onClick={() => void navigator.clipboard?.writeText(value)}>
+        <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true">
+          <rect x="5" y="5" width="9" height="9" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          <path d="M11 3.5V3a1.5 1.5 0 0 0-1.5-1.5h-6A1.5 1.5 0 0 0 2 3v6a1.5 1.5 0 0 0 1.5 1.5H4" fill="none" stroke="currentColor" strokeWidth="1.5" />
+        </svg>
       </button>
     </span>
   );

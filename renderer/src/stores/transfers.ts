@@ -21,6 +21,8 @@ export interface Drop {
   readonly path?: string;
   readonly inspection?: ArchiveInspection;
   readonly error?: ErrorInfo;
+  /** Images of this archive already queued for pushing. */
+  readonly queued?: readonly number[];
 }
 
 interface TransfersState {
@@ -28,7 +30,7 @@ interface TransfersState {
   readonly order: readonly string[];
   readonly drops: readonly Drop[];
   readonly open: boolean;
-  start(request: RequestArgs<'push:start'>): Promise<string>;
+  start(request: RequestArgs<'push:start'>, fromDrop?: number): Promise<string>;
   cancel(jobId: string): Promise<void>;
   addDrop(name: string, path: Promise<string>): Promise<void>;
   dismissDrop(id: number): void;
@@ -42,9 +44,15 @@ export const useTransfers = create<TransfersState>((set) => ({
   order: [],
   drops: [],
   open: false,
-  async start(request) {
+  async start(request, fromDrop) {
     const { jobId } = await call(api().pushStart(request));
     set((s) => ({
+      // A drop whose every image is queued has done its job: the transfers panel takes over.
+      drops: s.drops.flatMap((d) => {
+        if (d.id !== fromDrop) return [d];
+        const queued = [...(d.queued ?? []), request.imageId ?? 0];
+        return queued.length >= (d.inspection?.images.length ?? 1) ? [] : [{ ...d, queued }];
+      }),
       jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, target: `${request.repository}:${request.tag}`, archive: request.path, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, request } },
       order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
       open: true,

@@ -1,0 +1,42 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { Bytes, ErrorState, When } from './common.js';
+import { VirtualList } from './VirtualList.js';
+
+describe('VirtualList', () => {
+  it('renders only the rows in view, however long the list', () => {
+    const items = Array.from({ length: 50_000 }, (_, i) => `repo-${i}`);
+    render(<VirtualList items={items} rowHeight={30} label="Repositories" render={(item) => <span>{item}</span>} />);
+    const rendered = screen.getAllByRole('option');
+    expect(rendered.length).toBeLessThan(100);
+    expect(screen.getByText('repo-0')).toBeTruthy();
+  });
+
+  it('moves with the arrow keys and opens with Enter', () => {
+    const onOpen = vi.fn();
+    render(<VirtualList items={['a', 'b', 'c']} rowHeight={30} label="List" onOpen={onOpen} render={(item) => <span>{item}</span>} />);
+    const list = screen.getByRole('listbox', { name: 'List' });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'Enter' });
+    expect(onOpen).toHaveBeenCalledWith('c');
+  });
+});
+
+describe('common pieces', () => {
+  it('shows sizes in human units with exact bytes on hover', () => {
+    render(<Bytes value={123456789} />);
+    expect(screen.getByText('123 MB').getAttribute('title')).toBe('123,456,789 bytes');
+  });
+  it('shows dates relative with the exact date on hover', () => {
+    render(<When iso="2020-01-01T00:00:00Z" />);
+    expect(screen.getByText(/years ago/).getAttribute('title')).toContain('2020');
+  });
+  it('shows the engine message and code, with a retry', () => {
+    const retry = vi.fn();
+    render(<ErrorState error={{ code: 'AUTH_FAILED', message: 'wrong password' }} onRetry={retry} />);
+    expect(screen.getByRole('alert').textContent).toContain('AUTH_FAILED');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(retry).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,64 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
+import type { PushEvent } from '../../../shared/push.js';
+import { useApi } from '../lib/api.js';
+import { useCatalog } from './catalog.js';
+import { sortedTags, type TagDetails } from './repository.js';
+import { initTransfers, useTransfers } from './transfers.js';
+
+type Handler = (args: unknown) => Result<unknown>;
+
+function fakeApi(handlers: Partial<Record<RequestChannel, Handler>>) {
+  const listeners = new Map<string, (payload: unknown) => void>();
+  const api = buildApi({
+    invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: `no fake for ${channel}` } },
+    subscribe: (event, handler) => {
+      listeners.set(event, handler);
+      return () => listeners.delete(event);
+    },
+  });
+  useApi(api);
+  return { emit: (event: string, payload: unknown) => listeners.get(event)?.(payload) };
+}
+
+describe('catalog store', () => {
+  beforeEach(() => useCatalog.setState({ registryId: undefined, repositories: [], loading: false, done: false, error: undefined }));
+
+  it('streams every page, following the cursor', async () => {
+    const pages: Record<string, { items: string[]; next?: string }> = { start: { items: ['a', 'b'], next: 'p2' }, p2: { items: ['c'], next: 'p3' }, p3: { items: ['d'] } };
+    fakeApi({ 'catalog:list': (args) => ({ ok: true, value: pages[(args as { cursor?: string }).cursor ?? 'start'] }) });
+    await useCatalog.getState().load('reg');
+    expect(useCatalog.getState().repositories).toEqual(['a', 'b', 'c', 'd']);
+    expect(useCatalog.getState().done).toBe(true);
+  });
+
+  it('keeps the error code for the error state', async () => {
+    fakeApi({ 'catalog:list': () => ({ ok: false, error: { code: 'DENIED', message: 'no catalog' } }) });
+    await useCatalog.getState().load('reg2');
+    expect(useCatalog.getState().error).toEqual({ code: 'DENIED', message: 'no catalog' });
+  });
+});
+
+describe('transfers store', () => {
+  it('follows a job from plan to pushed through events', async () => {
+    const fake = fakeApi({ 'push:list': () => ({ ok: true, value: [] }) });
+    await initTransfers();
+    const blob = { id: 'layer:a', kind: 'layer', action: 'compress', state: 'waiting', bytesDone: 0, bytesTotal: 100, bytesSent: 0 } as const;
+    fake.emit('push:progress', { type: 'plan', jobId: 'j1', target: 'r/x:1', blobs: [blob] } satisfies PushEvent);
+    fake.emit('push:progress', { type: 'progress', jobId: 'j1', target: 'r/x:1', blobs: [{ ...blob, state: 'compressing', bytesDone: 50 }], overall: { bytesDone: 50, bytesTotal: 100, rate: 10 } } satisfies PushEvent);
+    expect(useTransfers.getState().jobs.j1?.blobs['layer:a']?.bytesDone).toBe(50);
+    fake.emit('push:finished', { jobId: 'j1', target: 'r/x:1', archive: '/a.tar', state: 'pushed', startedAt: '2026-01-01T00:00:00Z', digest: 'sha256:abc' });
+    expect(useTransfers.getState().jobs.j1?.view.state).toBe('pushed');
+    expect(useTransfers.getState().order[0]).toBe('j1');
+  });
+});
+
+describe('tag sorting', () => {
+  const ready = (size: number, created: string): TagDetails => ({ state: 'ready', image: { totalSize: size, created } as never });
+  const details = { a: ready(300, '2026-01-01T00:00:00Z'), b: ready(100, '2026-03-01T00:00:00Z'), c10: { state: 'loading' } as const, c9: ready(200, '2026-02-01T00:00:00Z') };
+  it('sorts by name naturally, by size and by date', () => {
+    expect(sortedTags(['c10', 'a', 'c9', 'b'], details, { key: 'name', descending: false })).toEqual(['a', 'b', 'c9', 'c10']);
+    expect(sortedTags(['a', 'b', 'c9'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b']);
+    expect(sortedTags(['a', 'b', 'c9'], details, { key: 'created', descending: false })).toEqual(['a', 'c9', 'b']);
+  });
+});
