@@ -1,8 +1,9 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
-// `npm run bench -- browse` or `-- push` runs one.
+// `npm run bench -- browse`, `-- ui` or `-- push` runs one.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
 import { pushBenchmark } from './push.js';
+import { uiBenchmark } from './ui.js';
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 const only = process.argv[2];
@@ -10,6 +11,10 @@ const only = process.argv[2];
 if (!only || only === 'browse') {
   const browse = await browseBenchmark(log);
   process.stdout.write(`\nBrowse (distribution 2.8 on loopback, no auth)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], browse.rows)}\n`);
+}
+if (!only || only === 'ui') {
+  const ui = await uiBenchmark(log);
+  process.stdout.write(`\nUI (headless Chromium, the real renderer via the web host)\n${table(['MEASURE', 'STEVEDORE', 'TARGET'], ui)}\n`);
 }
 if (!only || only === 'push') {
   const push = await pushBenchmark(log);
