@@ -8,7 +8,7 @@ import { dirname, posix } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { extract } from 'tar-stream';
+import { extract, type Extract, type ExtractEvents, type Header } from 'tar-stream';
 import { StevedoreError } from '../errors.js';
 import { detectCompression } from './compression.js';
 import { archiveInvalid, safeEntryName, type EntryType, type TarEntry } from './tar-entry.js';
@@ -87,15 +87,7 @@ async function scanSequentially(path: string, signal?: AbortSignal): Promise<{ e
   const small = new Map<string, Buffer>();
   let kept = 0;
   const tar = extract();
-  tar.on('entry', (header, stream, next) => {
-    let name: string;
-    try {
-      name = safeEntryName(header.name);
-    } catch (error) {
-      stream.resume();
-      next(error as Error);
-      return;
-    }
+  onCheckedEntries(tar, (name, header, stream, next) => {
     const type = tarType(header.type ?? 'file');
     const hash = createHash('sha256');
     const chunks: Buffer[] = [];
@@ -134,6 +126,23 @@ async function scanSequentially(path: string, signal?: AbortSignal): Promise<{ e
   }
   if (entries.length === 0) throw archiveInvalid('', 'not a tar archive inside the gzip');
   return { entries, small };
+}
+
+type EntryStream = ExtractEvents['entry'][1];
+
+/** tar-stream's entries with their names checked first: a hostile name fails the pass before its bytes are used. */
+function onCheckedEntries(tar: Extract, handle: (name: string, header: Header, stream: EntryStream, next: (error?: Error | null) => void) => void): void {
+  tar.on('entry', (header, stream, next) => {
+    let name: string;
+    try {
+      name = safeEntryName(header.name);
+    } catch (error) {
+      stream.resume();
+      next(error as Error);
+      return;
+    }
+    handle(name, header, stream, next);
+  });
 }
 
 function wrapStreamError(error: unknown): Error {
@@ -233,15 +242,7 @@ class Source implements ArchiveSource {
   async streamInOrder(wanted: ReadonlySet<string>, onEntry: (name: string, stream: Readable) => Promise<void>, signal?: AbortSignal): Promise<void> {
     const resolved = new Set([...wanted].map((n) => this.resolve(n).name));
     const tar = extract();
-    tar.on('entry', (header, stream, next) => {
-      let name: string;
-      try {
-        name = safeEntryName(header.name);
-      } catch (error) {
-        stream.resume();
-        next(error as Error);
-        return;
-      }
+    onCheckedEntries(tar, (name, _header, stream, next) => {
       if (!resolved.has(name)) {
         stream.on('end', () => next());
         stream.resume();

@@ -60,6 +60,14 @@ export interface FetchedManifest {
   readonly manifest: Manifest;
 }
 
+/** What defines a listing (the catalog, or one repository's tags): the scope, the JSON field, what makes an entry valid. */
+interface Listing {
+  readonly scopes: readonly string[];
+  readonly field: 'repositories' | 'tags';
+  readonly what: string;
+  readonly isValid: (entry: string) => boolean;
+}
+
 export interface ListPage {
   readonly items: readonly string[];
   /** Absolute URL of the next page; absent on the last. */
@@ -195,13 +203,21 @@ export class RegistryClient {
   async *catalogPages(options: PageOptions = {}): AsyncGenerator<readonly string[]> {
     const pageSize = options.pageSize ?? 1000;
     const first = `${await this.baseUrl(options.signal)}/v2/_catalog?n=${pageSize}`;
-    yield* this.#pages(first, [CATALOG_SCOPE], 'repositories', pageSize, `catalog of ${this.registry}`, (name) => VALID_REPOSITORY.test(name), options.signal);
+    yield* this.#pages(first, this.#catalogListing(), pageSize, options.signal);
   }
 
   async *tagPages(repository: string, options: PageOptions = {}): AsyncGenerator<readonly string[]> {
     const pageSize = options.pageSize ?? 1000;
     const first = `${await this.baseUrl(options.signal)}/v2/${repository}/tags/list?n=${pageSize}`;
-    yield* this.#pages(first, [repositoryScope(repository)], 'tags', pageSize, `tags of ${this.registry}/${repository}`, (tag) => VALID_TAG.test(tag), options.signal);
+    yield* this.#pages(first, this.#tagsListing(repository), pageSize, options.signal);
+  }
+
+  #catalogListing(): Listing {
+    return { scopes: [CATALOG_SCOPE], field: 'repositories', what: `catalog of ${this.registry}`, isValid: (name) => VALID_REPOSITORY.test(name) };
+  }
+
+  #tagsListing(repository: string): Listing {
+    return { scopes: [repositoryScope(repository)], field: 'tags', what: `tags of ${this.registry}/${repository}`, isValid: (tag) => VALID_TAG.test(tag) };
   }
 
   async listRepositories(options: PageOptions = {}): Promise<string[]> {
@@ -212,18 +228,10 @@ export class RegistryClient {
     return collect(this.tagPages(repository, options));
   }
 
-  async *#pages(
-    firstUrl: string,
-    scopes: readonly string[],
-    field: 'repositories' | 'tags',
-    requestedPageSize: number,
-    what: string,
-    isValid: (entry: string) => boolean,
-    signal?: AbortSignal,
-  ): AsyncGenerator<readonly string[]> {
+  async *#pages(firstUrl: string, listing: Listing, requestedPageSize: number, signal?: AbortSignal): AsyncGenerator<readonly string[]> {
     let url: string | undefined = firstUrl;
     for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
-      const result: ListPage = await this.#page(url, scopes, field, requestedPageSize, what, isValid, signal);
+      const result: ListPage = await this.#page(url, listing, requestedPageSize, signal);
       if (result.items.length > 0) yield result.items;
       url = result.next;
     }
@@ -233,14 +241,14 @@ export class RegistryClient {
   async catalogPage(options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
     const pageSize = options.pageSize ?? 1000;
     const url = await this.#cursorUrl(options.cursor, '/v2/_catalog', `/v2/_catalog?n=${pageSize}`, options.signal);
-    return this.#page(url, [CATALOG_SCOPE], 'repositories', pageSize, `catalog of ${this.registry}`, (name) => VALID_REPOSITORY.test(name), options.signal);
+    return this.#page(url, this.#catalogListing(), pageSize, options.signal);
   }
 
   async tagsPage(repository: string, options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
     const pageSize = options.pageSize ?? 1000;
     const path = `/v2/${repository}/tags/list`;
     const url = await this.#cursorUrl(options.cursor, path, `${path}?n=${pageSize}`, options.signal);
-    return this.#page(url, [repositoryScope(repository)], 'tags', pageSize, `tags of ${this.registry}/${repository}`, (tag) => VALID_TAG.test(tag), options.signal);
+    return this.#page(url, this.#tagsListing(repository), pageSize, options.signal);
   }
 
   async #cursorUrl(cursor: string | undefined, expectedPath: string, first: string, signal?: AbortSignal): Promise<string> {
@@ -252,15 +260,8 @@ export class RegistryClient {
     return url.toString();
   }
 
-  async #page(
-    firstUrl: string,
-    scopes: readonly string[],
-    field: 'repositories' | 'tags',
-    requestedPageSize: number,
-    what: string,
-    isValid: (entry: string) => boolean,
-    signal?: AbortSignal,
-  ): Promise<ListPage> {
+  async #page(firstUrl: string, listing: Listing, requestedPageSize: number, signal?: AbortSignal): Promise<ListPage> {
+    const { scopes, field, what, isValid } = listing;
     let url = firstUrl;
     let pageSize = requestedPageSize;
     for (let attempt = 0; ; attempt++) {
