@@ -11,7 +11,7 @@ function electronBinary(): { path?: string; why?: string } {
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { why: 'the Electron runtime was not downloaded' };
   } catch {
-    return { why: 'the Electron runtime is not installed (it could not be downloaded)' };
+    return { why: 'the Electron runtime could not be downloaded' };
   }
 }
 
