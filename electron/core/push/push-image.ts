@@ -25,9 +25,11 @@ export interface PushSettings {
   readonly chunkSize: number;
   readonly level: number;
   readonly blockSize: number;
+  /** Blocks of one layer compressing at once. */
+  readonly window: number;
 }
 
-export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, level: 2, blockSize: 1024 * 1024 };
+export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, level: 2, blockSize: 1024 * 1024, window: 4 };
 
 export interface PushDeps {
   readonly client: RegistryClient;
@@ -176,7 +178,7 @@ function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushIm
       // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
       const seekable = !stream && !source.gzipped;
       const input = seekable ? source.readBlocks(task.entry, settings.blockSize) : raw();
-      return parallelGzip(counted(input), deps.pool, { level: settings.level, blockSize: settings.blockSize, window: 4, signal: request.signal }, (block) => diffHash.update(block), seekable);
+      return parallelGzip(counted(input), deps.pool, { level: settings.level, blockSize: settings.blockSize, window: settings.window, signal: request.signal }, (block) => diffHash.update(block), seekable);
     },
     verify: () => {
       const diffId = `sha256:${diffHash.digest('hex')}`;
