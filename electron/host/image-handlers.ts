@@ -4,7 +4,7 @@ import type { PlatformImage } from '../../shared/image.js';
 import { layerCommands } from '../core/image/layer-commands.js';
 import { StevedoreError, isStevedoreError } from '../core/errors.js';
 import { compareLayers } from '../core/image/compare.js';
-import { imageSummary, type PlatformDetails } from '../core/image/summary.js';
+import { imageSummary, summarizeImage, type PlatformDetails } from '../core/image/summary.js';
 import type { Handlers, HostContext } from './contract-host.js';
 
 type ImageHandlers = Pick<Handlers, 'image:summary' | 'image:delete' | 'compare:images'>;
@@ -17,9 +17,8 @@ export function imageHandlers(context: HostContext): ImageHandlers {
     'image:summary': async ({ registryId, repository, reference }) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const ref = { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) };
-      const details = await imageSummary(client, ref);
-      const raw = await client.getManifest(repository, details.digest);
-      const view: ImageView = { ...details, rawManifest: raw.bytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
+      const { details, manifestBytes } = await summarizeImage(client, ref);
+      const view: ImageView = { ...details, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
       return view;
     },
     'image:delete': async ({ registryId, repository, digest }) => {

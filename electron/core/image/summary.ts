@@ -25,6 +25,11 @@ export interface ImageDetails extends ImageSummary {
 }
 
 export async function imageSummary(client: RegistryClient, ref: Reference, options: SummaryOptions = {}): Promise<ImageDetails> {
+  return (await summarizeImage(client, ref, options)).details;
+}
+
+/** The summary and the manifest bytes it was made from, for views that also show the raw manifest. */
+export async function summarizeImage(client: RegistryClient, ref: Reference, options: SummaryOptions = {}): Promise<{ details: ImageDetails; manifestBytes: Buffer }> {
   const { repository } = ref;
   const fetched = await client.getManifest(repository, manifestReference(ref), options.signal);
   const { manifest } = fetched;
@@ -43,7 +48,7 @@ export async function imageSummary(client: RegistryClient, ref: Reference, optio
     .filter((c): c is string => c !== undefined)
     .sort()
     .pop();
-  return {
+  const details: ImageDetails = {
     registry: client.registry,
     repository,
     ...(ref.tag !== undefined ? { tag: ref.tag } : {}),
@@ -54,6 +59,7 @@ export async function imageSummary(client: RegistryClient, ref: Reference, optio
     totalSize: distinctBlobBytes(platforms),
     ...(created ? { created } : {}),
   };
+  return { details, manifestBytes: fetched.bytes };
 }
 
 /** Every blob counted once: layers shared between platforms are stored once. */
