@@ -11,7 +11,7 @@ import { inspectArchive } from '../../electron/core/archive/inspect-archive.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { docker25Archive, layerTar, legacyDockerArchive, testImage, writeTar, type TarFile, type TestImage } from '../harness/archives.js';
 import { runCli } from '../harness/cli.js';
-import { clientFor } from '../harness/clients.js';
+import { assertNoTag } from '../harness/assertions.js';
 import { pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 
@@ -34,15 +34,9 @@ describe('bad archives', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function assertNoTag(repository: string): Promise<void> {
-    const client = clientFor(reg);
-    await assert.rejects(client.headManifest(repository, 'latest'), (e: unknown) => isStevedoreError(e, 'NOT_FOUND'));
-    await client.close();
-  }
-
   async function pushFails(path: string, repository: string, pattern: RegExp): Promise<void> {
     await assert.rejects(pushWithEngine(reg, path, `${repository}:latest`), invalid(pattern));
-    await assertNoTag(repository);
+    await assertNoTag(reg, repository, 'latest');
   }
 
   it('refuses entry names with .. or an absolute path', async () => {
@@ -111,7 +105,7 @@ describe('bad archives', () => {
     await pushFails(path, 'tampered/layer', /layer\.tar": layer content hashes to sha256:[0-9a-f]{64}, not the config's diff_id/);
     // The same check holds when the layer is pushed uncompressed, as stored.
     await assert.rejects(pushWithEngine(reg, path, 'tampered/keep:latest', { settings: { compression: 'keep' } }), invalid(/content hashes to/));
-    await assertNoTag('tampered/keep');
+    await assertNoTag(reg, 'tampered/keep', 'latest');
   });
 
   it('finds a gzip blob whose bytes do not match its name while pushing', async () => {
@@ -160,6 +154,6 @@ describe('bad archives', () => {
     const result = await runCli(['push', path, `${reg.host}/cli/bad:1`], process.env);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^stevedore: archive: .*\[ARCHIVE_INVALID\]\n$/);
-    await assertNoTag('cli/bad');
+    await assertNoTag(reg, 'cli/bad', 'latest');
   });
 });

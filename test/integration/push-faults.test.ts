@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar, type TestImage } from '../harness/archives.js';
-import { clientFor } from '../harness/clients.js';
+import { assertNoTag } from '../harness/assertions.js';
 import { startHttpFaultProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
 import { pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
@@ -35,12 +35,6 @@ describe('push through faults', () => {
     await reg.stop();
     await rm(dir, { recursive: true, force: true });
   });
-
-  async function assertNoTag(repository: string): Promise<void> {
-    const client = clientFor(reg);
-    await assert.rejects(client.headManifest(repository, '1'), (e: unknown) => isStevedoreError(e, 'NOT_FOUND'));
-    await client.close();
-  }
 
   it('resumes after the connection is cut in the middle of a large upload', async () => {
     const proxy = await startTcpCutProxy(port);
@@ -90,7 +84,7 @@ describe('push through faults', () => {
     const proxy = await startHttpFaultProxy(port, (req) => (req.method === 'PUT' && (req.url ?? '').includes('/manifests/') ? { status: 400, body: '{"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid"}]}' } : undefined));
     try {
       await assert.rejects(pushWithEngine(reg, archive, 'faults/refused:1', { via: proxy.host }), (e: unknown) => isStevedoreError(e, 'REGISTRY_ERROR') && e.details.registryCode === 'MANIFEST_INVALID');
-      await assertNoTag('faults/refused');
+      await assertNoTag(reg, 'faults/refused', '1');
     } finally {
       await proxy.close();
     }
@@ -111,6 +105,6 @@ describe('push through faults', () => {
       (e: unknown) => isStevedoreError(e, 'CANCELLED') && /no tag was written/.test(e.message),
     );
     assert.equal(events.at(-1), 'failed');
-    await assertNoTag('faults/cancelled');
+    await assertNoTag(reg, 'faults/cancelled', '1');
   });
 });
