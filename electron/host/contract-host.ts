@@ -8,7 +8,7 @@ import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
-import { compressionPool, type WorkerPool } from '../core/workers/pool.js';
+import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
@@ -37,16 +37,16 @@ export interface HostContext {
 
 export class ContractHost {
   readonly #handlers: Handlers;
-  readonly #pool: WorkerPool;
+  readonly #gzip: GzipEngine;
   readonly #context: HostContext;
 
   constructor(deps: HostDeps) {
-    this.#pool = compressionPool();
+    this.#gzip = openGzipEngine();
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
       deps,
       clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir)),
-      jobs: new PushJobs(this.#pool, new LayerCache(deps.cacheDir), {
+      jobs: new PushJobs(this.#gzip, new LayerCache(deps.cacheDir), {
         progress: (event) => deps.emit('push:progress', event),
         finished: (view) => deps.emit('push:finished', view),
       }),
@@ -112,7 +112,7 @@ export class ContractHost {
 
   async close(): Promise<void> {
     this.#context.jobs.cancelAll();
-    await this.#pool.close();
+    await this.#gzip.close();
     await this.#context.clients.close();
   }
 }

@@ -9,7 +9,7 @@ import type { LayerCache } from '../core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../core/push/push-image.js';
 import { formatReference, type Reference } from '../core/reference.js';
 import type { RegistryClient } from '../core/registry/client.js';
-import type { WorkerPool } from '../core/workers/pool.js';
+import type { GzipEngine } from '../core/workers/gzip-engine.js';
 
 const HISTORY = 50;
 
@@ -28,7 +28,7 @@ export class PushJobs {
   #history: PushJobView[] = [];
 
   constructor(
-    private readonly pool: WorkerPool,
+    private readonly gzip: GzipEngine,
     private readonly layers: LayerCache,
     private readonly events: JobEvents,
   ) {}
@@ -44,7 +44,7 @@ export class PushJobs {
       job.view = { ...job.view, last: event };
       this.events.progress(event);
     };
-    pushImage({ jobId, archive, image, target, emit, signal: controller.signal }, { client, pool: this.pool, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }).then(
+    pushImage({ jobId, archive, image, target, emit, signal: controller.signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }).then(
       (digest) => this.#finish(jobId, { state: 'pushed', digest }),
       (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? { state: 'cancelled', error: toErrorInfo(error) } : { state: 'failed', error: toErrorInfo(error) }),
     );

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageSummary } from '../../electron/core/image/summary.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
+import { openGzipEngine } from '../../electron/core/workers/gzip-engine.js';
 import { formatBytes } from '../../electron/cli/format.js';
 import { startRegistry } from '../harness/registry.js';
 import { buildFixture } from './fixture.js';
@@ -37,6 +38,9 @@ function check(result: Measured, what: string): Measured {
 export async function pushBenchmark(log: (line: string) => void): Promise<(readonly [string, string, string, string])[]> {
   const work = await mkdtemp(join(tmpdir(), 'stevedore-pushbench-'));
   try {
+    const engine = openGzipEngine();
+    log(`compressing with ${engine.name}`);
+    await engine.close();
     log('building the ~1 GB benchmark archive...');
     const fixture = await buildFixture(join(work, 'base'));
     log(`archive layers: ${fixture.layerBytes.map((b) => formatBytes(b)).join(', ')}`);

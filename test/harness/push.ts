@@ -7,6 +7,7 @@ import { inspectArchive } from '../../electron/core/archive/inspect-archive.js';
 import { LayerCache } from '../../electron/core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../electron/core/push/push-image.js';
 import { parseReference } from '../../electron/core/reference.js';
+import { openGzipEngine, workerGzip } from '../../electron/core/workers/gzip-engine.js';
 import { compressionPool } from '../../electron/core/workers/pool.js';
 import { clientFor } from './clients.js';
 import type { TestRegistry } from './registry.js';
@@ -24,7 +25,7 @@ export async function pushWithEngine(
   reg: TestRegistry,
   archivePath: string,
   reference: string,
-  options: { imageId?: number; layers?: LayerCache; settings?: Partial<PushSettings>; signal?: AbortSignal; onEvent?: (e: PushEvent) => void; via?: string } = {},
+  options: { imageId?: number; layers?: LayerCache; settings?: Partial<PushSettings>; signal?: AbortSignal; onEvent?: (e: PushEvent) => void; via?: string; compressor?: 'default' | 'zlib' } = {},
 ): Promise<PushRun> {
   // `via`: push through a proxy in front of the registry (fault tests).
   const target = options.via ? { ...reg, host: options.via, url: `http://${options.via}` } : reg;
@@ -33,7 +34,7 @@ export async function pushWithEngine(
   if (!image) throw new Error(`no image ${options.imageId ?? 0}`);
   const events: PushEvent[] = [];
   const client = clientFor(target);
-  const pool = compressionPool(2);
+  const gzip = options.compressor === 'zlib' ? workerGzip(compressionPool(2)) : openGzipEngine(2);
   try {
     const digest = await pushImage(
       {
@@ -47,12 +48,12 @@ export async function pushWithEngine(
         },
         ...(options.signal ? { signal: options.signal } : {}),
       },
-      { client, pool, ...(options.layers ? { layers: options.layers } : {}) },
+      { client, gzip, ...(options.layers ? { layers: options.layers } : {}) },
       { ...DEFAULT_PUSH_SETTINGS, ...options.settings },
     );
     return { digest, events };
   } finally {
-    await pool.close();
+    await gzip.close();
     await client.close();
   }
 }

@@ -58,6 +58,18 @@ for (const mode of ['none', 'token'] as const) {
       }
     });
 
+    for (const compressor of ['default', 'zlib'] as const) {
+      it(`layers of many blocks and chunks, text and random, compressed by ${compressor === 'zlib' ? 'zlib workers' : 'the default engine'}`, async () => {
+        const big = testImage([await layerTar(`text-${compressor}`, 5_000_000, 'text'), await layerTar(`random-${compressor}`, 3_000_000)], { label: compressor });
+        const path = join(dir, `blocks-${compressor}.tar`);
+        await writeTar(path, legacyDockerArchive([{ image: big, tags: ['blocks/x:1'] }]));
+        // Small blocks and chunks: dozens of pooled buffers go round, and every chunk uploads while the next compresses.
+        const settings = { blockSize: 256 * 1024, chunkSize: 1024 * 1024, window: 3 };
+        const run = await pushWithEngine(reg, path, `blocks/${compressor}:1`, { settings, compressor });
+        await verifyPushed(reg, `blocks/${compressor}:1`, run.digest, [big]);
+      });
+    }
+
     for (const gzipLayers of [false, true]) {
       it(`Docker 25+ layout with ${gzipLayers ? 'gzip' : 'uncompressed'} layers`, async () => {
         const path = join(dir, `d25-${gzipLayers}.tar`);

@@ -65,3 +65,34 @@ describe('packaged workers', () => {
     assert.equal(unpackedUrl(new URL('file:///work/dist/electron/core/workers/compress-worker.js')).href, 'file:///work/dist/electron/core/workers/compress-worker.js');
   });
 });
+
+describe('limiter', () => {
+  it('runs at most its limit at once and drops a task cancelled while it waits', async () => {
+    const { Limiter } = await import('../../electron/core/concurrency.js');
+    const limiter = new Limiter(2);
+    let running = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const task = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        running++;
+        most = Math.max(most, running);
+        gates.push(() => {
+          running--;
+          resolve();
+        });
+      });
+    const controller = new AbortController();
+    const first = [limiter.run(task), limiter.run(task)];
+    const cancelled = limiter.run(task, controller.signal);
+    const last = limiter.run(task);
+    controller.abort(new Error('cancelled'));
+    await assert.rejects(cancelled, /cancelled/);
+    while (gates.length > 0 || running > 0) {
+      gates.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all([...first, last]);
+    assert.equal(most, 2);
+  });
+});

@@ -36,8 +36,8 @@ export interface ArchiveSource {
   head(name: string): Promise<Buffer>;
   /** Streams a file's bytes; for gzip-wrapped archives, see `streamInOrder`. */
   openEntry(name: string, start?: number): Readable;
-  /** A plain tar's entry read straight into fresh `blockSize` buffers (each owns its memory: it can be transferred). */
-  readBlocks(name: string, blockSize: number): AsyncIterable<Uint8Array>;
+  /** A plain tar's entry read straight into `blockSize` buffers from `allocate` (fresh ones by default). */
+  readBlocks(name: string, blockSize: number, allocate?: (size: number) => Uint8Array): AsyncIterable<Uint8Array>;
   /** One sequential pass handing each wanted file's stream to `onEntry` (the only way into a gzip-wrapped archive). */
   streamInOrder(wanted: ReadonlySet<string>, onEntry: (name: string, stream: Readable) => Promise<void>, signal?: AbortSignal): Promise<void>;
 }
@@ -221,14 +221,14 @@ class Source implements ArchiveSource {
     return createReadStream(this.path, { start: entry.offset + start, end: entry.offset + entry.size - 1, highWaterMark: 1024 * 1024 });
   }
 
-  async *readBlocks(name: string, blockSize: number): AsyncGenerator<Uint8Array> {
+  async *readBlocks(name: string, blockSize: number, allocate = (size: number) => new Uint8Array(size)): AsyncGenerator<Uint8Array> {
     const entry = this.resolve(name);
     if (this.gzipped) throw new StevedoreError('UNSUPPORTED', 'a gzip-wrapped archive can only be read in order');
     const handle = await open(this.path, 'r');
     try {
       for (let done = 0; done < entry.size; ) {
         const length = Math.min(blockSize, entry.size - done);
-        const block = new Uint8Array(length);
+        const block = allocate(blockSize).subarray(0, length);
         const { bytesRead } = await handle.read(block, 0, length, entry.offset + done);
         if (bytesRead !== length) throw archiveInvalid(name, 'truncated while reading');
         done += length;

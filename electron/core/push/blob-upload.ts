@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { StevedoreError, isAbortError } from '../errors.js';
 import { DEFAULT_RETRY, backoffDelay, sleep, type RetryPolicy } from '../http/retry.js';
 import { SessionGoneError, type UploadSessions } from '../registry/upload-session.js';
+import type { BufferPool } from './buffer-pool.js';
 import { blocks } from './parallel-gzip.js';
 
 export interface BlobBytes {
@@ -25,6 +26,8 @@ export interface UploadOptions {
   readonly onSent?: (bytes: number) => void;
   /** The blob's session restarted: progress so far no longer counts. */
   readonly onRestart?: () => void;
+  /** Where chunk buffers come from and go back to once sent. */
+  readonly pool?: BufferPool;
 }
 
 export interface Uploaded {
@@ -61,9 +64,18 @@ export async function uploadBlob(sessions: UploadSessions, bytes: BlobBytes, opt
 }
 
 async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions, chunkSize: number, moved: (location: string) => void, first: string): Promise<Uploaded> {
+  const chunks = blocks(bytes.open(), chunkSize, options.pool)[Symbol.asyncIterator]();
+  try {
+    return await sendChunks(sessions, chunks, bytes, options, chunkSize, moved, first);
+  } finally {
+    // Closes the source (file handles, compression) however the upload ended.
+    await chunks.return(undefined).catch(() => undefined);
+  }
+}
+
+async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8Array>, bytes: BlobBytes, options: UploadOptions, chunkSize: number, moved: (location: string) => void, first: string): Promise<Uploaded> {
   let location = first;
   const hash = createHash('sha256');
-  const chunks = blocks(bytes.open(), chunkSize)[Symbol.asyncIterator]();
   let current = await chunks.next();
   let offset = 0;
   const finishDigest = (): string => {
@@ -80,17 +92,21 @@ async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: Uplo
     hash.update(body);
     const digest = finishDigest();
     await sessions.finish(location, digest, body, options.signal);
+    options.pool?.give(body);
     options.onSent?.(body.length);
     return { digest, size: body.length };
   }
-  // No look-ahead: every full chunk is PATCHed as it fills; the final PUT carries no body.
+  // One chunk of look-ahead: the next chunk compresses while this one uploads. The final PUT carries no body.
   while (!current.done) {
     const chunk = current.value;
     hash.update(chunk);
+    const following = chunks.next();
+    following.catch(() => undefined);
     location = await patchResuming(sessions, location, offset, chunk, options);
+    options.pool?.give(chunk);
     moved(location);
     offset += chunk.length;
-    current = await chunks.next();
+    current = await following;
   }
   const digest = finishDigest();
   await finishResuming(sessions, location, digest, options);

@@ -1,6 +1,7 @@
-// Compresses a stream block by block on the worker pool, keeping output in input order, with a bounded number of
+// Compresses a stream block by block on the gzip engine, keeping output in input order, with a bounded number of
 // blocks in flight so memory stays flat however large the layer.
-import type { WorkerPool } from '../workers/pool.js';
+import type { GzipEngine } from '../workers/gzip-engine.js';
+import type { BufferPool } from './buffer-pool.js';
 
 export interface ParallelGzipOptions {
   readonly level: number;
@@ -8,52 +9,56 @@ export interface ParallelGzipOptions {
   /** Blocks compressing at once for this stream. */
   readonly window: number;
   readonly signal?: AbortSignal;
+  /** Where input blocks come from and where they and the compressed blocks go back. */
+  readonly pool?: BufferPool;
 }
 
-/** Re-slices a byte stream into blocks of exactly `size` bytes (the last may be shorter). */
-export async function* blocks(input: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let parts: Uint8Array[] = [];
+/**
+ * Re-slices a byte stream into blocks of exactly `size` bytes (the last may be shorter). Bytes are copied as they
+ * arrive, so the input's chunks are garbage at once. Each block is a fresh buffer the consumer owns: it may be
+ * transferred to a worker or still be uploading while the next block fills.
+ */
+export async function* blocks(input: AsyncIterable<Uint8Array>, size: number, pool?: BufferPool): AsyncGenerator<Uint8Array> {
+  let block: Uint8Array | undefined;
   let filled = 0;
   for await (const chunk of input) {
     let offset = 0;
     while (offset < chunk.length) {
+      block ??= pool ? pool.take(size) : new Uint8Array(size);
       const take = Math.min(size - filled, chunk.length - offset);
-      parts.push(chunk.subarray(offset, offset + take));
+      block.set(chunk.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
       if (filled === size) {
-        yield concat(parts, filled);
-        parts = [];
+        yield block;
+        block = undefined;
         filled = 0;
       }
     }
   }
-  if (filled > 0) yield concat(parts, filled);
-}
-
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  // A fresh buffer per block: it is transferred to a worker, so it must own its memory.
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  if (block && filled > 0) yield pool ? block.subarray(0, filled) : block.slice(0, filled);
 }
 
 /**
  * Yields gzip members for consecutive blocks of `input`. `onInput` sees every uncompressed byte in order (for the
- * DiffID), before the block is handed to a worker.
+ * DiffID), before the block is compressed. A yielded member is only valid until the next one is asked for: with a
+ * pool, its buffer is reused.
  */
-export async function* parallelGzip(input: AsyncIterable<Uint8Array>, pool: WorkerPool, options: ParallelGzipOptions, onInput?: (block: Uint8Array) => void, preBlocked = false): AsyncGenerator<Uint8Array> {
+export async function* parallelGzip(input: AsyncIterable<Uint8Array>, engine: GzipEngine, options: ParallelGzipOptions, onInput?: (block: Uint8Array) => void, preBlocked = false): AsyncGenerator<Uint8Array> {
   const inFlight: Promise<Uint8Array>[] = [];
-  for await (const block of preBlocked ? input : blocks(input, options.blockSize)) {
+  const { pool } = options;
+  const next = async function* (): AsyncGenerator<Uint8Array> {
+    const member = await (inFlight.shift() as Promise<Uint8Array>);
+    yield member;
+    pool?.give(member);
+  };
+  for await (const block of preBlocked ? input : blocks(input, options.blockSize, pool)) {
     onInput?.(block);
-    inFlight.push(pool.run({ kind: 'gzip', level: options.level, data: block }, options.signal));
+    const member = engine.gzip(block, options.level, { ...(options.signal ? { signal: options.signal } : {}), ...(pool ? { pool } : {}) });
+    inFlight.push(member.finally(() => pool?.give(block)));
     // Keep later blocks from failing unhandled while we wait on earlier ones.
     inFlight[inFlight.length - 1]?.catch(() => undefined);
-    if (inFlight.length >= options.window) yield await (inFlight.shift() as Promise<Uint8Array>);
+    if (inFlight.length >= options.window) yield* next();
   }
-  while (inFlight.length > 0) yield await (inFlight.shift() as Promise<Uint8Array>);
+  while (inFlight.length > 0) yield* next();
 }

@@ -6,14 +6,15 @@ import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
 import type { BlobProgress, PushEvent } from '../../../shared/push.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
-import { mapLimit } from '../concurrency.js';
+import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
 import { formatReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
-import type { WorkerPool } from '../workers/pool.js';
+import type { GzipEngine } from '../workers/gzip-engine.js';
 import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type BlobTask, type CompressionChoice, type PlannedBlob } from './blob-plan.js';
 import { uploadBlob, type BlobBytes } from './blob-upload.js';
+import { BufferPool } from './buffer-pool.js';
 import type { LayerCache } from './layer-cache.js';
 import { indexForOci, manifestForDockerArchive, manifestForOci, type BuiltManifest, type PushedBlob } from './manifests.js';
 import { parallelGzip } from './parallel-gzip.js';
@@ -23,17 +24,18 @@ export interface PushSettings {
   readonly jobs: number;
   readonly compression: CompressionChoice;
   readonly chunkSize: number;
-  readonly level: number;
+  /** Gzip level; by default the engine's own (libdeflate 1 and zlib 2 both beat skopeo's size). */
+  readonly level?: number;
   readonly blockSize: number;
   /** Blocks of one layer compressing at once. */
   readonly window: number;
 }
 
-export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, level: 2, blockSize: 1024 * 1024, window: 4 };
+export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, blockSize: 1024 * 1024, window: 4 };
 
 export interface PushDeps {
   readonly client: RegistryClient;
-  readonly pool: WorkerPool;
+  readonly gzip: GzipEngine;
   readonly layers?: LayerCache;
 }
 
@@ -63,10 +65,14 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, controller.signal);
     reporter.plan(plan.map(initialProgress));
     const results = new Map<string, PushedBlob>();
-    const transfer = (planned: PlannedBlob, stream?: Readable): Promise<void> =>
-      transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, sessions, reporter).then((result) => {
-        results.set(planned.task.id, result);
-      });
+    // Layers compressing at once: one per compressor keeps every core busy; more would only hold more buffers.
+    const compressing = new Limiter(deps.gzip.concurrency);
+    const buffers = new BufferPool();
+    const transfer = async (planned: PlannedBlob, stream?: Readable): Promise<void> => {
+      const run = (): Promise<PushedBlob> => transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, { sessions, reporter, buffers });
+      const mayCompress = planned.task.compressOnTheWay && planned.action !== 'skip' && !stream;
+      results.set(planned.task.id, await (mayCompress ? compressing.run(run, controller.signal) : run()));
+    };
     try {
       if (archive.source.gzipped) {
         // A gzip-wrapped archive is read once, in order: small blobs come from memory, layers as they pass by.
@@ -77,7 +83,9 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
           await archive.source.streamInOrder(new Set(streamed.keys()), (name, stream) => transfer(streamed.get(name) as PlannedBlob, stream), controller.signal);
         }
       } else {
-        await mapLimit(plan, settings.jobs, (p) => transfer(p), controller.signal);
+        // Largest first: the longest transfer starts at once instead of last.
+        const largestFirst = [...plan].sort((a, b) => b.task.storedSize - a.task.storedSize);
+        await mapLimit(largestFirst, settings.jobs, (p) => transfer(p), controller.signal);
       }
     } catch (error) {
       controller.abort(error);
@@ -113,7 +121,15 @@ function initialProgress(planned: PlannedBlob): BlobProgress {
   };
 }
 
-async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, sessions: UploadSessions, reporter: ProgressReporter): Promise<PushedBlob> {
+/** What every transfer of one push shares. */
+interface PushShared {
+  readonly sessions: UploadSessions;
+  readonly reporter: ProgressReporter;
+  readonly buffers: BufferPool;
+}
+
+async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, shared: PushShared): Promise<PushedBlob> {
+  const { sessions, reporter } = shared;
   const { task } = planned;
   const registry = deps.client.registry;
   if (planned.action === 'skip' && planned.result) {
@@ -134,8 +150,9 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   const action = task.compressOnTheWay ? 'compress' : 'upload';
   reporter.update(task.id, { action, state: task.compressOnTheWay ? 'compressing' : 'uploading', bytesDone: 0, bytesSent: 0 });
   try {
-    const uploaded = await uploadBlob(sessions, blobBytes(task, stream, request, deps, settings, reporter), {
+    const uploaded = await uploadBlob(sessions, blobBytes(task, stream, request, deps, settings, shared), {
       chunkSize: settings.chunkSize,
+      pool: shared.buffers,
       signal: request.signal,
       onSent: (n) => reporter.add(task.id, 0, n),
       onRestart: () => reporter.update(task.id, { bytesDone: 0, bytesSent: 0 }),
@@ -152,7 +169,7 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   }
 }
 
-function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, reporter: ProgressReporter): BlobBytes {
+function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, { reporter, buffers }: PushShared): BlobBytes {
   const source = request.archive.source;
   const counted = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     for await (const chunk of input) {
@@ -177,8 +194,8 @@ function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushIm
       diffHash = createHash('sha256');
       // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
       const seekable = !stream && !source.gzipped;
-      const input = seekable ? source.readBlocks(task.entry, settings.blockSize) : raw();
-      return parallelGzip(counted(input), deps.pool, { level: settings.level, blockSize: settings.blockSize, window: settings.window, signal: request.signal }, (block) => diffHash.update(block), seekable);
+      const input = seekable ? source.readBlocks(task.entry, settings.blockSize, (size) => buffers.take(size)) : raw();
+      return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window, pool: buffers, ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.update(block), seekable);
     },
     verify: () => {
       const diffId = `sha256:${diffHash.digest('hex')}`;

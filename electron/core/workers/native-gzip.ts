@@ -1,0 +1,74 @@
+// The libdeflate addon (electron/native/gzip.c), built by `npm run build` when a C compiler and libdeflate are
+// present. Its tasks run on libuv's thread pool, which also serves file reads: at most `concurrency` compress at
+// once so reads are never starved.
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Limiter } from '../concurrency.js';
+import { StevedoreError } from '../errors.js';
+import type { GzipEngine, GzipOptions } from './gzip-engine.js';
+import { unpackedUrl } from './pool.js';
+
+export interface NativeGzipModule {
+  readonly version: string;
+  /** Writes one gzip member of `data` at the start of `output`; resolves to its length. */
+  gzip(data: Uint8Array, output: Uint8Array, level: number): Promise<number>;
+  /** The output size gzip() needs for `length` bytes at any level. */
+  bound(length: number): number;
+}
+
+const ADDON = unpackedUrl(new URL('../../native/stevedore_gzip.node', import.meta.url));
+
+let loaded: NativeGzipModule | null | undefined;
+
+/** The addon, or undefined when it was not built for this platform. */
+export function loadNativeGzip(): NativeGzipModule | undefined {
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)(fileURLToPath(ADDON)) as NativeGzipModule;
+    } catch {
+      loaded = null;
+    }
+  }
+  return loaded ?? undefined;
+}
+
+/** Threads libuv starts with unless UV_THREADPOOL_SIZE says otherwise. */
+const LIBUV_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+
+export class NativeGzip implements GzipEngine {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly defaultLevel = 1;
+  readonly #addon: NativeGzipModule;
+  readonly #limiter: Limiter;
+  #closed = false;
+
+  constructor(addon: NativeGzipModule, concurrency = Math.min(availableParallelism(), LIBUV_THREADS - 1)) {
+    this.#addon = addon;
+    this.concurrency = Math.max(1, concurrency);
+    this.#limiter = new Limiter(this.concurrency);
+    this.name = `${addon.version} (native, ${this.concurrency} at once)`;
+  }
+
+  gzip(data: Uint8Array, level: number, options: GzipOptions = {}): Promise<Uint8Array> {
+    return this.#limiter.run(() => this.#compress(data, level, options), options.signal);
+  }
+
+  async #compress(data: Uint8Array, level: number, { pool }: GzipOptions): Promise<Uint8Array> {
+    if (this.#closed) throw new StevedoreError('CANCELLED', 'compression is closed');
+    const size = this.#addon.bound(data.length);
+    const output = pool ? pool.take(size) : new Uint8Array(size);
+    try {
+      return output.subarray(0, await this.#addon.gzip(data, output, level));
+    } catch (error) {
+      pool?.give(output);
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+}

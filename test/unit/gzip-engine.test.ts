@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { BufferPool } from '../../electron/core/push/buffer-pool.js';
+import { parallelGzip } from '../../electron/core/push/parallel-gzip.js';
+import { workerGzip, type GzipEngine } from '../../electron/core/workers/gzip-engine.js';
+import { NativeGzip, loadNativeGzip } from '../../electron/core/workers/native-gzip.js';
+import { compressionPool } from '../../electron/core/workers/pool.js';
+
+const MiB = 1024 * 1024;
+const addon = loadNativeGzip();
+
+function text(size: number): Uint8Array {
+  const line = Buffer.from('{"layer": "text compresses well", "n": 12345}\n');
+  const out = new Uint8Array(size);
+  for (let at = 0; at < size; at += line.length) out.set(line.subarray(0, Math.min(line.length, size - at)), at);
+  return out;
+}
+
+async function* chunksOf(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
+}
+
+describe('native gzip addon', () => {
+  it('is built where CI says it must be', (t) => {
+    if (process.env.STEVEDORE_REQUIRE_NATIVE !== '1') return t.skip('STEVEDORE_REQUIRE_NATIVE is not set');
+    assert.ok(addon, 'dist/electron/native/stevedore_gzip.node did not load');
+    assert.match(addon.version, /^libdeflate \d+\.\d+/);
+  });
+
+  it('refuses arguments that would make it write out of bounds', (t) => {
+    if (!addon) return t.skip('the addon was not built here');
+    const data = new Uint8Array(1000);
+    assert.throws(() => void addon.gzip(data, new Uint8Array(10), 1), /smaller than bound/);
+    assert.throws(() => void addon.gzip(data, new Uint8Array(addon.bound(1000)), 13), /level/);
+    assert.throws(() => void addon.gzip(new Uint16Array(10) as unknown as Uint8Array, new Uint8Array(100), 1), /Uint8Array/);
+    assert.ok(addon.bound(MiB) > MiB);
+  });
+});
+
+const engines: [string, () => GzipEngine | undefined][] = [
+  ['libdeflate', () => (addon ? new NativeGzip(addon, 2) : undefined)],
+  ['zlib workers', () => workerGzip(compressionPool(2))],
+];
+
+for (const [label, open] of engines) {
+  describe(`gzip engine: ${label}`, () => {
+    const engine = open();
+    after(() => engine?.close());
+
+    it('compresses a block to one gzip member that decompresses to it', async (t) => {
+      if (!engine) return t.skip('the addon was not built here');
+      const data = text(MiB);
+      const member = await engine.gzip(data.slice(), engine.defaultLevel);
+      assert.ok(member.length < data.length / 10);
+      assert.deepEqual(new Uint8Array(gunzipSync(member)), data);
+      assert.deepEqual(new Uint8Array(gunzipSync(await engine.gzip(new Uint8Array(0), 1))), new Uint8Array(0));
+    });
+
+    it('stores random bytes instead of searching them', async (t) => {
+      if (!engine) return t.skip('the addon was not built here');
+      const data = new Uint8Array(randomBytes(MiB));
+      const member = await engine.gzip(data.slice(), 6);
+      assert.ok(member.length < data.length + 1024, `${member.length} bytes`);
+      assert.deepEqual(new Uint8Array(gunzipSync(member)), data);
+    });
+
+    it('keeps order across blocks and reuses pooled buffers', async (t) => {
+      if (!engine) return t.skip('the addon was not built here');
+      const data = new Uint8Array(5 * MiB + 12345);
+      data.set(text(3 * MiB));
+      data.set(randomBytes(2 * MiB), 3 * MiB);
+      const pool = new BufferPool();
+      const members: Uint8Array[] = [];
+      // Members are only valid until the next is asked for: copy each.
+      for await (const member of parallelGzip(chunksOf(data, 300_000), engine, { level: 1, blockSize: MiB, window: 3, pool })) members.push(member.slice());
+      assert.equal(members.length, 6);
+      assert.deepEqual(new Uint8Array(gunzipSync(Buffer.concat(members))), data);
+    });
+
+    it('drops queued blocks when the push is cancelled', async (t) => {
+      if (!engine) return t.skip('the addon was not built here');
+      const controller = new AbortController();
+      const tasks = Array.from({ length: 8 }, () => engine.gzip(text(MiB), 9, { signal: controller.signal }));
+      controller.abort(new Error('stop'));
+      const settled = await Promise.allSettled(tasks);
+      assert.ok(settled.some((s) => s.status === 'rejected'));
+      assert.ok(settled.every((s) => s.status === 'fulfilled' || (s.reason as Error).message === 'stop'));
+    });
+  });
+}
+
+describe('native gzip engine', () => {
+  it('refuses work once closed', async (t) => {
+    if (!addon) return t.skip('the addon was not built here');
+    const engine = new NativeGzip(addon, 1);
+    await engine.close();
+    await assert.rejects(engine.gzip(new Uint8Array(10), 1), (e: unknown) => isStevedoreError(e, 'CANCELLED'));
+  });
+});
+
+describe('buffer pool', () => {
+  it('hands a buffer back out only after it was given back, once', () => {
+    const pool = new BufferPool();
+    const a = pool.take(1000);
+    assert.equal(a.length, 1000);
+    const b = pool.take(1000);
+    assert.notEqual(a.buffer, b.buffer);
+    pool.give(a.subarray(10, 20));
+    pool.give(a);
+    const c = pool.take(900);
+    assert.equal(c.buffer, a.buffer, 'a view gives back its whole buffer');
+    const d = pool.take(900);
+    assert.notEqual(d.buffer, a.buffer, 'given twice, handed out once');
+  });
+
+  it('ignores buffers it did not lend and ones transferred away', () => {
+    const pool = new BufferPool();
+    pool.give(new Uint8Array(64 * 1024));
+    const lent = pool.take(64 * 1024);
+    structuredClone(lent.buffer, { transfer: [lent.buffer as ArrayBuffer] });
+    pool.give(lent);
+    assert.equal(pool.take(64 * 1024).length, 64 * 1024);
+  });
+
+  it('keeps no more than its limit', () => {
+    const pool = new BufferPool(128 * 1024);
+    const taken = [pool.take(64 * 1024), pool.take(64 * 1024), pool.take(64 * 1024)];
+    for (const buffer of taken) pool.give(buffer);
+    const again = [pool.take(64 * 1024), pool.take(64 * 1024), pool.take(64 * 1024)].map((b) => b.buffer);
+    assert.equal(again.filter((b) => taken.some((t) => t.buffer === b)).length, 2);
+  });
+});
