@@ -1,14 +1,11 @@
 #!/usr/bin/env node
 // The stevedore command line: parses options, runs one command, prints one clear line on failure.
+import '../core/workers/thread-pool-size.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toErrorInfo } from '../core/errors.js';
-import { deleteCommand } from './commands/delete.js';
-import { inspectCommand } from './commands/inspect.js';
-import { lsCommand } from './commands/ls.js';
-import { pushCommand } from './commands/push.js';
-import { serveCommand } from './commands/serve.js';
-import { tagsCommand } from './commands/tags.js';
+import { DEFAULT_PUSH_SETTINGS } from '../core/push/push-image.js';
+// Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { GlobalOptions } from './context.js';
 import { UsageError, terminalOutput } from './output.js';
 
@@ -32,14 +29,14 @@ Options:
   --cert-dir DIR         a docker certs.d-style directory (*.crt, *.cert, *.key) for the registry
   --insecure             allow plain HTTP and unverified TLS (loopback registries may use HTTP without it)
   --plain-http           use plain HTTP (implies --insecure)
-  -j, --jobs N           concurrent requests for sizes (default 16)
+  -j, --jobs N           concurrent requests: sizes (default 16), push uploads (default 4)
   --page-size N          catalog and tag page size (default 1000)
   --cache-dir DIR        content cache (default ~/.cache/stevedore); --no-cache to skip it
   push:
   --image N / --all      which image of a multi-image archive (default: the only one, or all to their own tags)
   --compression gzip|keep  gzip uncompressed layers on the way (default), or push them as stored
-  --chunk-size SIZE      upload chunk size (default 8M); blobs up to one chunk go in a single request
-  --level N              gzip level 1-9 (default 6)
+  --chunk-size SIZE      upload chunk size (default 4M); blobs up to one chunk go in a single request
+  --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
   --json                 progress as one JSON event per line
   -h, --help             this text
   --version              the version
@@ -102,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       insecure: values.insecure,
       plainHttp: values['plain-http'],
       noCache: values['no-cache'],
-      jobs: positiveInt(values.jobs, '--jobs') ?? 16,
+      jobs: positiveInt(values.jobs, '--jobs') ?? (command === 'push' ? DEFAULT_PUSH_SETTINGS.jobs : 16),
       ...(values['page-size'] ? { pageSize: positiveInt(values['page-size'], '--page-size') } : {}),
       ...(values.creds ? { creds: values.creds } : {}),
       ...(values.username ? { username: values.username } : {}),
@@ -113,22 +110,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     switch (command) {
       case 'ls':
-        await lsCommand(args, options, out, controller.signal);
+        await (await import('./commands/ls.js')).lsCommand(args, options, out, controller.signal);
         break;
       case 'tags':
-        await tagsCommand(args, options, out, controller.signal);
+        await (await import('./commands/tags.js')).tagsCommand(args, options, out, controller.signal);
         break;
       case 'inspect':
-        await inspectCommand(args, options, out, controller.signal);
+        await (await import('./commands/inspect.js')).inspectCommand(args, options, out, controller.signal);
         break;
       case 'push':
-        await pushCommand(args, options, out, controller.signal);
+        await (await import('./commands/push.js')).pushCommand(args, options, out, controller.signal);
         break;
       case 'serve':
-        await serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal);
+        await (await import('./commands/serve.js')).serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal);
         break;
       case 'delete':
-        await deleteCommand(args, options, out, controller.signal);
+        await (await import('./commands/delete.js')).deleteCommand(args, options, out, controller.signal);
         break;
       default:
         throw new UsageError(`unknown command "${command}"; see stevedore --help`);

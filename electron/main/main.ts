@@ -1,5 +1,6 @@
 // The Electron main process: one secure window, the contract bound to ipcMain, transfers that survive reloads, and
 // a quit that asks before cancelling running pushes.
+import '../core/workers/thread-pool-size.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, screen, session } from 'electron';

@@ -8,7 +8,7 @@ import { LayerCache } from '../../core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../core/push/push-image.js';
 import { formatReference, parseReference, type Reference } from '../../core/reference.js';
 import type { RegistryClient } from '../../core/registry/client.js';
-import { compressionPool } from '../../core/workers/pool.js';
+import { openGzipEngine } from '../../core/workers/gzip-engine.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
@@ -80,7 +80,7 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
   const archive = await inspectArchive(path, signal);
   const targets = pushTargets(archive.inspection.images, reference, options);
   const display = pushDisplay(process.stderr, options.json);
-  const pool = compressionPool();
+  const gzip = openGzipEngine();
   const layers = options.noCache ? undefined : new LayerCache(options.cacheDir ?? defaultCacheDir());
   const clients = new Map<string, RegistryClient>();
   try {
@@ -92,12 +92,12 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
         clients.set(target.registry, client);
       }
       const emit = options.json ? (event: Parameters<typeof display.onEvent>[0]) => out.line(JSON.stringify(event)) : display.onEvent;
-      const digest = await pushImage({ jobId: randomUUID(), archive, image, target, emit, signal }, { client, pool, ...(layers ? { layers } : {}) }, settings);
+      const digest = await pushImage({ jobId: randomUUID(), archive, image, target, emit, signal }, { client, gzip, ...(layers ? { layers } : {}) }, settings);
       results.push({ target: formatReference(target), digest });
     }
     if (!options.json) for (const r of results) out.line(`${r.target}@${r.digest}`);
   } finally {
-    await pool.close();
+    await gzip.close();
     for (const client of clients.values()) await client.close();
   }
 }
