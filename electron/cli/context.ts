@@ -6,6 +6,9 @@ import { StevedoreError } from '../core/errors.js';
 import { RegistryClient } from '../core/registry/client.js';
 import { loadTlsSettings } from '../core/tls-files.js';
 
+/** Concurrent requests when sizing tags and images. */
+export const SIZE_JOBS = 16;
+
 export interface GlobalOptions {
   readonly creds?: string;
   readonly username?: string;
@@ -17,7 +20,8 @@ export interface GlobalOptions {
   readonly cacheDir?: string;
   readonly noCache: boolean;
   readonly json: boolean;
-  readonly jobs: number;
+  /** Concurrent requests; each command has its own default. */
+  readonly jobs?: number;
 }
 
 export function credentialFromOptions(options: Pick<GlobalOptions, 'creds' | 'username' | 'password'>): Credential | undefined {
@@ -45,6 +49,6 @@ export async function openClient(registry: string, options: GlobalOptions, schem
     insecure: options.insecure || options.plainHttp,
     ...(forced ? { scheme: forced } : {}),
     ...(options.noCache ? {} : { cache: new ContentCache(options.cacheDir) }),
-    connections: Math.max(4, options.jobs * 2),
+    connections: Math.max(4, (options.jobs ?? SIZE_JOBS) * 2),
   });
 }

@@ -4,7 +4,6 @@ import '../core/workers/thread-pool-size.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toErrorInfo } from '../core/errors.js';
-import { DEFAULT_PUSH_SETTINGS } from '../core/push/push-image.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { GlobalOptions } from './context.js';
 import { UsageError, terminalOutput } from './output.js';
@@ -99,7 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       insecure: values.insecure,
       plainHttp: values['plain-http'],
       noCache: values['no-cache'],
-      jobs: positiveInt(values.jobs, '--jobs') ?? (command === 'push' ? DEFAULT_PUSH_SETTINGS.jobs : 16),
+      ...(values.jobs !== undefined ? { jobs: positiveInt(values.jobs, '--jobs') } : {}),
       ...(values['page-size'] ? { pageSize: positiveInt(values['page-size'], '--page-size') } : {}),
       ...(values.creds ? { creds: values.creds } : {}),
       ...(values.username ? { username: values.username } : {}),

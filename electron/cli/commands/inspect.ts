@@ -4,7 +4,7 @@ import type { PlatformImage } from '../../../shared/image.js';
 import { layerCommands } from '../../core/image/layer-commands.js';
 import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
 import { formatReference, parseReference } from '../../core/reference.js';
-import { openClient, type GlobalOptions } from '../context.js';
+import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
 import { inspectArchiveCommand } from './inspect-archive.js';
@@ -26,7 +26,7 @@ export async function inspectCommand(args: readonly string[], options: GlobalOpt
   const ref = parseReference(target);
   const client = await openClient(ref.registry, options);
   try {
-    const details = await imageSummary(client, ref, { signal, concurrency: options.jobs });
+    const details = await imageSummary(client, ref, { signal, concurrency: options.jobs ?? SIZE_JOBS });
     if (options.json) out.json(details);
     else out.line(renderImage(formatReference(ref), details));
   } finally {

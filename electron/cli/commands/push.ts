@@ -72,7 +72,7 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
   if (compression !== 'gzip' && compression !== 'keep') out.usage('--compression takes gzip or keep');
   const settings: PushSettings = {
     ...DEFAULT_PUSH_SETTINGS,
-    jobs: options.jobs,
+    jobs: options.jobs ?? DEFAULT_PUSH_SETTINGS.jobs,
     compression,
     ...(options.chunkSize ? { chunkSize: parseSize(options.chunkSize) } : {}),
     ...(options.level !== undefined ? { level: options.level } : {}),

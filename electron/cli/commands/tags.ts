@@ -1,7 +1,7 @@
 // `stevedore tags <repository>`: tag names, or with --long each tag's digest, size, created date and platforms.
 import { tagSummaries } from '../../core/image/summary.js';
 import { parseReference } from '../../core/reference.js';
-import { openClient, type GlobalOptions } from '../context.js';
+import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -15,7 +15,7 @@ export async function tagsCommand(args: readonly string[], options: GlobalOption
       else if (tags.length > 0) out.line(tags.join('\n'));
       return;
     }
-    const summaries = await tagSummaries(client, ref.repository, tags, { signal, concurrency: options.jobs });
+    const summaries = await tagSummaries(client, ref.repository, tags, { signal, concurrency: options.jobs ?? SIZE_JOBS });
     if (options.json) {
       out.json(summaries);
       return;
