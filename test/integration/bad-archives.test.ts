@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { inspectArchive } from '../../electron/core/archive/inspect-archive.js';
+import { inspectArchive, inspectArchiveHere } from '../../electron/core/archive/inspect-archive.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { docker25Archive, layerTar, legacyDockerArchive, testImage, writeTar, type TarFile, type TestImage } from '../harness/archives.js';
 import { runCli } from '../harness/cli.js';
@@ -145,6 +145,19 @@ describe('bad archives', () => {
     const plain = file();
     await writeTar(plain, [{ name: 'readme.txt', data: Buffer.from('hello') }]);
     await assert.rejects(inspectArchive(plain), invalid(/neither a docker-archive .* nor an oci-archive/));
+  });
+
+  it('reads archives on a worker thread that a cancel stops, with the same answers as reading them here', async () => {
+    const path = join(dir, 'big.tar.gz');
+    await writeTar(path, legacyDockerArchive([{ image: testImage([await layerTar('big', 40_000_000)]), tags: ['big:1'] }]), true);
+    const controller = new AbortController();
+    const reading = inspectArchive(path, controller.signal);
+    controller.abort(new Error('stop reading'));
+    await assert.rejects(reading, /stop reading/);
+    const [there, here] = await Promise.all([inspectArchive(path), inspectArchiveHere(path)]);
+    assert.deepEqual(there.inspection, here.inspection);
+    assert.deepEqual([...there.source.entries.keys()], [...here.source.entries.keys()]);
+    assert.deepEqual(await there.source.readSmall('manifest.json'), await here.source.readSmall('manifest.json'));
   });
 
   it('the CLI says it in one line and exits non-zero, leaving no tag', async () => {

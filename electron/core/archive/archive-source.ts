@@ -53,19 +53,36 @@ async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
+/** What reading an archive's structure found: plain data, so it can come back from a worker thread. */
+export interface ArchiveIndex {
+  readonly path: string;
+  readonly gzipped: boolean;
+  readonly entries: readonly EntryFacts[];
+  /** Small files of a gzip-wrapped archive, kept from its one pass. */
+  readonly small: readonly (readonly [string, Uint8Array])[];
+}
+
 export async function openArchive(path: string, signal?: AbortSignal): Promise<ArchiveSource> {
+  return sourceFromIndex(await indexArchive(path, signal));
+}
+
+export function sourceFromIndex(index: ArchiveIndex): ArchiveSource {
+  // Buffers come back from a worker as plain Uint8Arrays.
+  const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries = index.entries.map((e) => (e.head ? { ...e, head: asBuffer(e.head) } : e));
+  return new Source(index.path, index.gzipped, toMap(entries), new Map(index.small.map(([name, bytes]) => [name, asBuffer(bytes)])));
+}
+
+export async function indexArchive(path: string, signal?: AbortSignal): Promise<ArchiveIndex> {
   let gzipped: boolean;
   try {
     gzipped = await isGzipFile(path);
   } catch (error) {
     throw new StevedoreError('ARCHIVE_INVALID', `cannot open archive ${path}: ${(error as Error).message}`);
   }
-  if (!gzipped) {
-    const entries = await indexTarFile(path, signal);
-    return new Source(path, false, toMap(entries), new Map());
-  }
+  if (!gzipped) return { path, gzipped, entries: await indexTarFile(path, signal), small: [] };
   const { entries, small } = await scanSequentially(path, signal);
-  return new Source(path, true, toMap(entries), small);
+  return { path, gzipped, entries, small: [...small] };
 }
 
 function toMap(entries: readonly EntryFacts[]): Map<string, EntryFacts> {

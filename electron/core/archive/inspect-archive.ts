@@ -1,6 +1,11 @@
-// Opens an image archive of any supported kind and says what it holds.
+// Opens an image archive of any supported kind and says what it holds. The reading happens on a worker thread: a
+// gzip-wrapped archive means decompressing and hashing every byte, which must not hold up the thread serving the UI.
+import { Worker } from 'node:worker_threads';
 import type { ArchiveInspection } from '../../../shared/archive.js';
-import { openArchive, type ArchiveSource } from './archive-source.js';
+import { StevedoreError } from '../errors.js';
+import type { ArchiveWorkerReply } from '../workers/messages.js';
+import { unpackedUrl } from '../workers/pool.js';
+import { openArchive, sourceFromIndex, type ArchiveSource } from './archive-source.js';
 import { readDockerArchive } from './docker-archive.js';
 import { readOciArchive } from './oci-archive.js';
 import { archiveInvalid } from './tar-entry.js';
@@ -20,7 +25,29 @@ export async function describeArchive(source: ArchiveSource): Promise<ArchiveIns
   throw archiveInvalid('', 'neither a docker-archive (no manifest.json) nor an oci-archive (no oci-layout and index.json)');
 }
 
-export async function inspectArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive> {
+/** The same reading on the calling thread. */
+export async function inspectArchiveHere(path: string, signal?: AbortSignal): Promise<OpenedArchive> {
   const source = await openArchive(path, signal);
   return { source, inspection: await describeArchive(source) };
+}
+
+const WORKER = unpackedUrl(new URL('../workers/archive-worker.bundle.mjs', import.meta.url));
+
+export async function inspectArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive> {
+  signal?.throwIfAborted();
+  const worker = new Worker(WORKER, { workerData: { path } });
+  const onAbort = (): void => void worker.terminate();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const reply = await new Promise<ArchiveWorkerReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(signal?.aborted ? signal.reason : new StevedoreError('INTERNAL', `the archive reader stopped (exit code ${code})`)));
+    });
+    if (!reply.ok) throw reply.engineError ? new StevedoreError(reply.error.code, reply.error.message, reply.error.details) : new Error(reply.error.message);
+    return { source: sourceFromIndex(reply.index), inspection: reply.inspection };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await worker.terminate();
+  }
 }

@@ -1,4 +1,7 @@
 // Messages between the engine and its worker threads, typed in one place.
+import type { ArchiveInspection } from '../../../shared/archive.js';
+import type { ErrorInfo } from '../../../shared/errors.js';
+import type { ArchiveIndex } from '../archive/archive-source.js';
 export interface GzipTask {
   readonly kind: 'gzip';
   readonly id: number;
@@ -9,3 +12,7 @@ export interface GzipTask {
 export type WorkerTask = GzipTask;
 
 export type WorkerReply = { readonly id: number; readonly ok: true; readonly data: Uint8Array } | { readonly id: number; readonly ok: false; readonly message: string };
+
+export type ArchiveWorkerReply =
+  | { readonly ok: true; readonly index: ArchiveIndex; readonly inspection: ArchiveInspection }
+  | { readonly ok: false; readonly error: ErrorInfo; readonly engineError: boolean };
