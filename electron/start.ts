@@ -1,4 +1,5 @@
 // `npm start`: the desktop app; where Electron cannot start (not downloaded, no display), the same UI in a browser.
+import './core/workers/thread-pool-size.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
