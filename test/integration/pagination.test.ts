@@ -48,4 +48,13 @@ describe('pagination across page limits', () => {
     assert.equal(new Set(tags).size, tags.length);
     await client.close();
   });
+
+  it('does not repeat the tags when a registry that ignores n and last happens to fill the page exactly', async () => {
+    const client = clientFor(reg);
+    const pages: number[] = [];
+    for await (const page of client.tagPages('aaa/base', { pageSize: TAGS + 1 })) pages.push(page.length);
+    assert.deepEqual(pages, [TAGS + 1]);
+    assert.equal((await client.tagsPage('aaa/base', { pageSize: TAGS + 1 })).next, undefined, 'no next page is offered for the same tags again');
+    await client.close();
+  });
 });

@@ -283,11 +283,16 @@ export class RegistryClient {
       const raw = body?.[field];
       // Junk entries (null, numbers, digests as tags) are skipped rather than failing the list.
       const items = Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string' && isValid(e)) : [];
+      // Everything after `last` was asked for, yet `last` came back: the registry ignores it (2.8 for tags) and
+      // this page repeats what the first page already held.
+      const after = new URL(url).searchParams.get('last');
+      if (after !== null && items.includes(after)) return { items: [] };
       const last = items[items.length - 1];
       const linked = nextPageUrl(header(response, 'link'), url);
-      // Without a Link, only a page filled to exactly the size asked for may have a next one (n/last paging);
-      // a registry that ignores n (2.8 for tags) answers everything at once.
-      let next = linked ?? (Array.isArray(raw) && raw.length === pageSize && last !== undefined ? withLast(url, last) : undefined);
+      // Without a Link, only a page filled to exactly the size asked for, in the lexical order n/last paging
+      // promises, may have a next one; a registry that ignores n (2.8 for tags) answers everything, unsorted.
+      const pagedInOrder = Array.isArray(raw) && raw.length === pageSize && isAscending(items);
+      let next = linked ?? (pagedInOrder && last !== undefined ? withLast(url, last) : undefined);
       // A next page that starts where this one did would loop forever.
       const nextLast = next === undefined ? null : new URL(next).searchParams.get('last');
       if (next !== undefined && (items.length === 0 || (nextLast !== null && nextLast === new URL(url).searchParams.get('last')))) next = undefined;
@@ -440,4 +445,9 @@ async function collect(pages: AsyncIterable<readonly string[]>): Promise<string[
   const all: string[] = [];
   for await (const page of pages) all.push(...page);
   return all;
+}
+
+function isAscending(items: readonly string[]): boolean {
+  for (let i = 1; i < items.length; i++) if ((items[i - 1] as string) >= (items[i] as string)) return false;
+  return true;
 }
