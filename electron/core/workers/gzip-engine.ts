@@ -6,7 +6,7 @@ import { loadNativeGzip, NativeGzip } from './native-gzip.js';
 import { compressionPool, type WorkerPool } from './pool.js';
 
 export interface GzipEngine {
-  /** What compresses, for the bench and `--verbose` output. */
+  /** What compresses, as the push benchmark reports it. */
   readonly name: string;
   /** Blocks compressing at once. */
   readonly concurrency: number;
