@@ -8,6 +8,10 @@ import { run } from '../harness/exec.js';
 
 const MB = 1_000_000;
 
+/** What a file adds to a tar: its header and its data padded to whole 512-byte blocks. */
+const tarBytes = (size: number): number => 512 + Math.ceil(size / 512) * 512;
+
+/** Files under `roots` until their tar reaches `limit` bytes (many small files cost far more in tar than in size). */
 async function walk(roots: readonly string[], accept: (path: string, size: number) => boolean, limit: number): Promise<string[]> {
   const out: string[] = [];
   let total = 0;
@@ -26,7 +30,7 @@ async function walk(roots: readonly string[], accept: (path: string, size: numbe
       if (info.isDirectory()) await visit(path);
       else if (info.isFile() && accept(path, info.size)) {
         out.push(path);
-        total += info.size;
+        total += tarBytes(info.size);
       }
     }
   };
