@@ -38,10 +38,15 @@ async function walk(roots: readonly string[], accept: (path: string, size: numbe
   return out;
 }
 
-async function sizeOfAll(paths: readonly string[]): Promise<number> {
-  let total = 0;
-  for (const p of paths) total += (await stat(p)).size;
-  return total;
+/** `paths` over again, as often as it takes for their tar to reach `budget` bytes (a machine may have fewer files). */
+async function filling(paths: readonly string[], budget: number): Promise<string[]> {
+  const sizes = await Promise.all(paths.map(async (p) => tarBytes((await stat(p)).size)));
+  const out: string[] = [];
+  for (let i = 0, total = 0; paths.length > 0 && total < budget; i = (i + 1) % paths.length) {
+    out.push(paths[i] as string);
+    total += sizes[i] as number;
+  }
+  return out;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -50,9 +55,9 @@ async function sha256File(path: string): Promise<string> {
   return `sha256:${hash.digest('hex')}`;
 }
 
-async function tarFromList(out: string, files: readonly string[], repeat = 1): Promise<void> {
+async function tarFromList(out: string, files: readonly string[]): Promise<void> {
   const list = `${out}.list`;
-  await writeFile(list, Array.from({ length: repeat }, () => files.join('\n')).join('\n'));
+  await writeFile(list, files.join('\n'));
   await run('tar', ['--create', '--file', out, '--hard-dereference', '--absolute-names', '--transform', 's,^/,,', '--files-from', list], { timeoutMs: 600_000 });
 }
 
@@ -65,12 +70,10 @@ export interface Fixture {
 export async function buildFixture(dir: string, binaryMB = 550): Promise<Fixture> {
   await mkdir(dir, { recursive: true });
   const binaries = await walk(['/usr/lib', '/usr/bin', '/usr/libexec', '/usr/local'], (p, size) => size > 100_000 && /\.so(\.|$)|\/bin\/|\/libexec\//.test(p), binaryMB * MB);
-  const binTotal = await sizeOfAll(binaries);
   const texts = await walk(['/usr/lib/python3', '/usr/lib/python3.11', '/usr/share/perl', '/usr/share/perl5', '/usr/share/doc', process.cwd() + '/node_modules'], (p, size) => size > 2_000 && /\.(py|pm|pl|txt|md|js|ts|json|html|css)$/.test(p), 280 * MB);
-  const textTotal = await sizeOfAll(texts);
   const layers = [join(dir, 'bin.tar'), join(dir, 'text.tar'), join(dir, 'random.tar'), join(dir, 'small.tar')];
-  await tarFromList(layers[0] as string, binaries, Math.max(1, Math.ceil((binaryMB * MB) / Math.max(1, binTotal))));
-  await tarFromList(layers[1] as string, texts, Math.max(1, Math.ceil((280 * MB) / Math.max(1, textTotal))));
+  await tarFromList(layers[0] as string, await filling(binaries, binaryMB * MB));
+  await tarFromList(layers[1] as string, await filling(texts, 280 * MB));
   const randomFile = join(dir, 'random.bin');
   await new Promise<void>((resolve, reject) => {
     const out = createWriteStream(randomFile);
