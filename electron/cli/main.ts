@@ -18,6 +18,10 @@ Usage:
   stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
   stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
   stevedore serve [--port N]         the app's UI for a browser, on 127.0.0.1 with a session token
+  stevedore files <ref|archive>      the files of an image with sizes and directory totals (--layer N: that layer's changes)
+  stevedore diff <a> <b>             the files that differ between two images, largest size change first
+  stevedore waste <ref|archive>      wasted space as dive counts it; exit code 3 above --max-wasted-bytes / below --min-efficiency
+  stevedore cat <ref|archive> <path> a text file of an image (up to 1 MB)
 
 Options:
   --json                 machine-readable output
@@ -37,6 +41,10 @@ Options:
   --chunk-size SIZE      upload chunk size (default 4M); blobs up to one chunk go in a single request
   --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
   --json                 progress as one JSON event per line
+  files, diff, waste, cat:
+  --platform OS/ARCH     which platform of a multi-platform image (default: the only one, or linux/amd64)
+  --layer N              files: what layer N (1 = the base) added, changed and removed
+  --max-wasted-bytes N / --min-efficiency F   waste: thresholds (F from 0 to 1)
   -h, --help             this text
   --version              the version
 `;
@@ -74,6 +82,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         'chunk-size': { type: 'string' },
         level: { type: 'string' },
         port: { type: 'string' },
+        platform: { type: 'string' },
+        layer: { type: 'string' },
+        'max-wasted-bytes': { type: 'string' },
+        'min-efficiency': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -126,6 +138,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'delete':
         await (await import('./commands/delete.js')).deleteCommand(args, options, out, controller.signal);
         break;
+      case 'files':
+      case 'diff':
+      case 'waste':
+      case 'cat':
+        return await xrayCommand(command, args, { ...options, ...xrayOptions(values) }, controller.signal);
       default:
         throw new UsageError(`unknown command "${command}"; see stevedore --help`);
     }
@@ -141,6 +158,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+}
+
+async function xrayCommand(command: 'files' | 'diff' | 'waste' | 'cat', args: readonly string[], options: Parameters<typeof import('./commands/waste.js').wasteCommand>[1] & { layer?: number }, signal: AbortSignal): Promise<number> {
+  const out = terminalOutput();
+  if (command === 'files') await (await import('./commands/files.js')).filesCommand(args, options, out, signal);
+  else if (command === 'diff') await (await import('./commands/diff.js')).diffCommand(args, options, out, signal);
+  else if (command === 'cat') await (await import('./commands/cat.js')).catCommand(args, options, out, signal);
+  else return (await import('./commands/waste.js')).wasteCommand(args, options, out, signal);
+  return 0;
+}
+
+function xrayOptions(values: { platform?: string | undefined; layer?: string | undefined; 'max-wasted-bytes'?: string | undefined; 'min-efficiency'?: string | undefined }): { platform?: string; layer?: number; maxWastedBytes?: number; minEfficiency?: number } {
+  const efficiency = values['min-efficiency'] === undefined ? undefined : Number(values['min-efficiency']);
+  if (efficiency !== undefined && !(efficiency >= 0 && efficiency <= 1)) throw new UsageError('--min-efficiency takes a number from 0 to 1');
+  return {
+    ...(values.platform ? { platform: values.platform } : {}),
+    ...(values.layer !== undefined ? { layer: positiveInt(values.layer, '--layer') as number } : {}),
+    ...(values['max-wasted-bytes'] !== undefined ? { maxWastedBytes: nonNegativeInt(values['max-wasted-bytes'], '--max-wasted-bytes') } : {}),
+    ...(efficiency !== undefined ? { minEfficiency: efficiency } : {}),
+  };
 }
 
 function nonNegativeInt(value: string, flag: string): number {
