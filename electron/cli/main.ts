@@ -7,6 +7,9 @@ import { toErrorInfo } from '../core/errors.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { GlobalOptions } from './context.js';
 import { UsageError, terminalOutput } from './output.js';
+import type { XrayOptions } from './xray-target.js';
+
+type XrayCommandOptions = XrayOptions & { layer?: number; maxWastedBytes?: number; minEfficiency?: number };
 
 const HELP = `stevedore: container registries from the command line
 
@@ -160,7 +163,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function xrayCommand(command: 'files' | 'diff' | 'waste' | 'cat', args: readonly string[], options: Parameters<typeof import('./commands/waste.js').wasteCommand>[1] & { layer?: number }, signal: AbortSignal): Promise<number> {
+async function xrayCommand(command: 'files' | 'diff' | 'waste' | 'cat', args: readonly string[], options: XrayCommandOptions, signal: AbortSignal): Promise<number> {
   const out = terminalOutput();
   if (command === 'files') await (await import('./commands/files.js')).filesCommand(args, options, out, signal);
   else if (command === 'diff') await (await import('./commands/diff.js')).diffCommand(args, options, out, signal);

@@ -56,7 +56,7 @@ export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy>
 }
 
 /** Answers the request itself when the rule returns a response, else forwards it to the registry. */
-export type FaultRule = (req: IncomingMessage, seen: number) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+export type FaultRule = (req: IncomingMessage, seen: number) => { status: number; headers?: Record<string, string>; body?: string | Buffer } | undefined;
 
 export interface HttpFaultProxy {
   readonly host: string;

@@ -376,6 +376,8 @@ export class RegistryClient {
     const size = Number.isFinite(length) ? length : undefined;
     const verifier = new VerifyingStream(digest, what, options.expectedSize ?? size);
     response.body.on('error', (error: Error) => verifier.destroy(error));
+    // A reader that stops early (a file view reads a layer only up to one entry) must release the connection too.
+    verifier.once('close', () => response.body.destroy());
     return { size, stream: response.body.pipe(verifier) };
   }
 

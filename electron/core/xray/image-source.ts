@@ -5,7 +5,7 @@ import type { Platform } from '../../../shared/image.js';
 import type { ArchivePlatformImage } from '../../../shared/archive.js';
 import { inspectArchiveHere } from '../archive/inspect-archive.js';
 import { mapLimit } from '../concurrency.js';
-import { StevedoreError } from '../errors.js';
+import { StevedoreError, isStevedoreError } from '../errors.js';
 import { formatReference, manifestReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { parseImageConfig } from '../registry/image-config.js';
@@ -74,6 +74,8 @@ export async function registryImageSource(client: RegistryClient, ref: Reference
           const { stream } = await client.openBlob(ref.repository, layer.key, { expectedSize: layer.size, ...(options.signal ? { signal: options.signal } : {}) });
           try {
             await onLayer(i, stream);
+          } catch (error) {
+            throw await digestFirst(error, stream);
           } finally {
             stream.destroy();
           }
@@ -82,6 +84,22 @@ export async function registryImageSource(client: RegistryClient, ref: Reference
       );
     },
   };
+}
+
+/**
+ * A blob that does not parse may simply not be the blob asked for: read it to its end, and if it does not match its
+ * digest, say that (DIGEST_MISMATCH) rather than what the wrong bytes looked like.
+ */
+async function digestFirst(error: unknown, blob: Readable): Promise<unknown> {
+  if (!isStevedoreError(error, 'ARCHIVE_INVALID') || blob.destroyed) return error;
+  try {
+    for await (const _chunk of blob) {
+      // Draining: the verifying stream checks the digest at the end.
+    }
+  } catch (mismatch) {
+    if (isStevedoreError(mismatch, 'DIGEST_MISMATCH')) return mismatch;
+  }
+  return error;
 }
 
 export async function archiveImageSource(path: string, options: { image?: number; platform?: string; signal?: AbortSignal } = {}): Promise<XrayImageSource> {

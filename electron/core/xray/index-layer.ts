@@ -59,6 +59,13 @@ export async function indexLayerStream(blob: Readable, options: IndexLayerOption
   const entries: LayerEntry[] = [];
   // Go reads old (v7) headers too; the checksum is still checked.
   const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
+  // An error handed to tar-stream's `next` ends its (streamx) stream without failing Node's pipeline: keep it, and
+  // fail the framer too, so that the pipeline stops reading.
+  let failure: Error | undefined;
+  const fail = (error: Error): void => {
+    failure ??= error;
+    framer.destroy(error);
+  };
   tar.on('entry', (header, entry, next) => {
     const hash = header.type === 'file' || header.type === 'contiguous-file' ? createHash('sha256') : undefined;
     let size = 0;
@@ -67,25 +74,27 @@ export async function indexLayerStream(blob: Readable, options: IndexLayerOption
       size += chunk.length;
       hash?.update(chunk);
     });
-    entry.on('error', (error: Error) => next(error));
+    entry.on('error', fail);
     entry.on('end', () => {
       try {
         const indexed = entryOf(header, size, hash?.digest('hex'));
         if (indexed) entries.push(indexed);
         next();
       } catch (error) {
-        next(error as Error);
+        fail(error as Error);
       }
     });
   });
+  tar.on('error', fail);
   const sink = tar as unknown as Writable;
   const opts = options.signal ? { signal: options.signal } : {};
   try {
     if (decompressor) await pipeline(stream, decompressor, framer, sink, opts);
     else await pipeline(stream, framer, sink, opts);
   } catch (error) {
-    throw layerError(error, options.signal);
+    throw layerError(failure ?? error, options.signal);
   }
+  if (failure) throw layerError(failure, options.signal);
   return { entries, diffId: framer.diffId, tarSize: framer.tarSize };
 }
 

@@ -80,10 +80,19 @@ async function readEntry(image: IndexedImage, layer: number, ordinal: number, si
     async (_i, blob) => {
       const { compression, stream } = await sniffCompression(blob);
       const decompressor = decompressorFor(compression);
-      const tar = extract();
+      const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
+      const framer = new TarFramer();
+      const fail = (error: Error): void => void framer.destroy(error);
+      tar.on('error', fail);
       let seen = 0;
       tar.on('entry', (header, entry, next) => {
-        const at = entryOf(header, 0, undefined) ? seen++ : -1;
+        let at = -1;
+        try {
+          if (entryOf(header, 0, undefined)) at = seen++;
+        } catch (error) {
+          fail(error as Error);
+          return;
+        }
         if (at !== ordinal) {
           entry.on('end', () => next());
           entry.resume();
@@ -97,7 +106,6 @@ async function readEntry(image: IndexedImage, layer: number, ordinal: number, si
           next();
         });
       });
-      const framer = new TarFramer();
       const sink = tar as unknown as Writable;
       try {
         if (decompressor) await pipeline(stream, decompressor, framer, sink, { signal: combined });
