@@ -8,6 +8,7 @@ import type { ErrorInfo } from './errors.js';
 import type { ImageConfig, ImageSummary, PlatformImage } from './image.js';
 import type { PushEvent } from './push.js';
 import type { RegistryTestResult, RegistryView } from './registry-profile.js';
+import type { LayerChanges, OpenedFile, WasteReport, XrayDiffView, XrayFilesView, XrayProgress } from './xray.js';
 
 /** A result type carried by the map without a runtime value. */
 const returns = <T>(): T => undefined as unknown as T;
@@ -33,6 +34,8 @@ const profileInput = z.object({
 });
 
 const imageRef = z.object({ registryId: id, repository, reference, platform: z.string().max(100).optional() });
+/** What the file views look at: an image in a registry, or one in an archive on disk. */
+const xrayTarget = z.union([imageRef, z.object({ path: filePath, imageId: z.number().int().min(0).default(0), platform: z.string().max(100).optional() })]);
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -76,11 +79,17 @@ export const requests = {
   'push:cancel': { args: z.object({ jobId: id }), result: returns<{ readonly cancelled: boolean }>() },
   'push:list': { args: z.object({}), result: returns<readonly PushJobView[]>() },
   'compare:images': { args: z.object({ images: z.array(imageRef).min(2).max(8) }), result: returns<LayerComparison>() },
+  'xray:files': { args: z.object({ target: xrayTarget }), result: returns<XrayFilesView>() },
+  'xray:layer': { args: z.object({ target: xrayTarget, layer: z.number().int().min(0).max(10_000) }), result: returns<LayerChanges>() },
+  'xray:waste': { args: z.object({ target: xrayTarget }), result: returns<WasteReport>() },
+  'xray:diff': { args: z.object({ from: xrayTarget, to: xrayTarget }), result: returns<XrayDiffView>() },
+  'xray:open': { args: z.object({ target: xrayTarget, path: z.string().min(1).max(4096) }), result: returns<OpenedFile>() },
 } as const;
 
 export const events = {
   'push:progress': returns<PushEvent>(),
   'push:finished': returns<PushJobView>(),
+  'xray:progress': returns<XrayProgress>(),
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -123,3 +123,40 @@ export interface OpenedFile {
   readonly binary: boolean;
   readonly text?: string;
 }
+
+export interface XrayLayerSummary {
+  readonly digest: string;
+  readonly diffId: string;
+  /** Stored (compressed) bytes. */
+  readonly size: number;
+  readonly tarSize: number;
+  readonly entries: number;
+}
+
+/** An image's merged filesystem as the Files tab shows it: directories carry the bytes under them. */
+export interface XrayFilesView {
+  readonly name: string;
+  readonly platform: string;
+  readonly layers: readonly XrayLayerSummary[];
+  readonly files: readonly MergedFile[];
+  readonly totalBytes: number;
+  /** Layers that came from the cache rather than the network. */
+  readonly cached: number;
+}
+
+/** A file diff with its items capped for the wire; `more` says how many were left out. */
+export interface XrayDiffView extends FileDiff {
+  readonly from: string;
+  readonly to: string;
+  readonly more: number;
+}
+
+export interface XrayProgress {
+  /** The image as the request named it. */
+  readonly target: string;
+  readonly layer: number;
+  readonly bytes: number;
+  readonly total: number;
+  readonly done: boolean;
+  readonly cached: boolean;
+}
