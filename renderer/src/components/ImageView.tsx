@@ -5,12 +5,14 @@ import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
 import { useNav } from '../stores/nav.js';
 import { Bar, Bytes, Digest, ErrorState, Loading, When } from './common.js';
+import { FilesView } from './FilesView.js';
 
 export function ImageView({ registryId, repository, reference }: { readonly registryId: string; readonly repository: string; readonly reference: string }) {
   const { image, loading, error, platform, load, choosePlatform } = useImage();
   const addPick = useCompare((s) => s.add);
   const go = useNav((s) => s.go);
   const [raw, setRaw] = useState(false);
+  const [files, setFiles] = useState(false);
   useEffect(() => void load(registryId, repository, reference), [registryId, repository, reference, load]);
   if (error) return <ErrorState error={error} onRetry={() => void load(registryId, repository, reference)} />;
   if (loading || !image) return <Loading what={`${repository}:${reference}`} />;
@@ -32,6 +34,9 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           </button>
           <button type="button" onClick={() => setRaw(!raw)} aria-pressed={raw}>
             Raw JSON
+          </button>
+          <button type="button" onClick={() => setFiles(!files)} aria-pressed={files}>
+            Files
           </button>
         </div>
       </header>
@@ -63,7 +68,8 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           ))}
         </div>
       )}
-      {current && (
+      {files && current && <FilesView target={{ registryId, repository, reference: current.digest, platform: platformName }} />}
+      {!files && current && (
         <>
           <h2>
             Layers of {platformName} <span className="muted">({current.layers.length}, <Bytes value={current.size} />)</span>
