@@ -1,9 +1,10 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
-// `npm run bench -- browse`, `-- ui` or `-- push` runs one.
+// `npm run bench -- browse`, `-- ui`, `-- push` or `-- xray` runs one.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
 import { pushBenchmark } from './push.js';
 import { uiBenchmark } from './ui.js';
+import { xrayBenchmark } from './xray.js';
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 const only = process.argv[2];
@@ -19,4 +20,8 @@ if (!only || only === 'ui') {
 if (!only || only === 'push') {
   const push = await pushBenchmark(log);
   process.stdout.write(`\nPush (docker-archive of ~1 GB in four layers, distribution 2.8 on loopback)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], push)}\n`);
+}
+if (!only || only === 'xray') {
+  const xray = await xrayBenchmark(log);
+  process.stdout.write(`\nLayer X-ray (the push benchmark's image in a local registry; the limit: curl | gzip -dc | sha256sum, two at a time)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'LIMIT'], xray)}\n`);
 }
