@@ -1,6 +1,6 @@
 // `stevedore diff A B`: the files that differ between two images (references or archives, in any mix), largest size
 // impact first, under a one-line answer to "what made B bigger (or smaller) than A".
-import type { FileDiff } from '../../../shared/xray.js';
+import { diffSummary, signedBytes } from '../../../shared/xray-summary.js';
 import { fileDiff } from '../../core/xray/file-diff.js';
 import { mergedView } from '../../core/xray/views.js';
 import { formatBytes, table } from '../format.js';
@@ -9,16 +9,6 @@ import { UsageError } from '../output.js';
 import { loadImage, type XrayOptions } from '../xray-target.js';
 
 const SHOWN = 50;
-
-export function signedBytes(delta: number): string {
-  return `${delta < 0 ? '-' : '+'}${formatBytes(Math.abs(delta))}`;
-}
-
-export function diffSummary(diff: FileDiff): string {
-  const direction = diff.delta === 0 ? 'the same size' : `${signedBytes(diff.delta)} (${formatBytes(diff.oldBytes)} -> ${formatBytes(diff.newBytes)})`;
-  const top = diff.top.map((t) => `/${t.path} ${signedBytes(t.delta)}`).join(', ');
-  return `${direction}${top ? `: ${top}` : ''}`;
-}
 
 export async function diffCommand(args: readonly string[], options: XrayOptions, out: Output, signal: AbortSignal): Promise<void> {
   if (args.length !== 2) throw new UsageError('usage: stevedore diff <reference|archive> <reference|archive>');

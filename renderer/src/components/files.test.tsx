@@ -4,6 +4,7 @@ import { buildApi, type RequestChannel, type Result } from '../../../shared/cont
 import type { MergedFile, WasteReport, XrayFilesView } from '../../../shared/xray.js';
 import { useApi } from '../lib/api.js';
 import { treeOrder, visibleRows } from './file-tree.js';
+import { FilesChanged } from './FilesChanged.js';
 import { FilesView } from './FilesView.js';
 
 const f = (path: string, kind: MergedFile['kind'], bytes: number): MergedFile => ({ path, kind, size: kind === 'dir' ? 0 : bytes, bytes, mode: 0o644, uid: 0, gid: 0, layer: 0 });
@@ -34,5 +35,22 @@ describe('FilesView', () => {
     expect(screen.getAllByText('300 B').length).toBeGreaterThanOrEqual(3);
     fireEvent.click(screen.getByText('os-release'));
     await waitFor(() => expect(screen.getByLabelText('File content').textContent).toBe('NAME=test\n'));
+  });
+});
+
+describe('FilesChanged', () => {
+  it('puts the one-line answer on top and the largest directory change first', async () => {
+    const items = [
+      { path: 'srv/model.bin', change: 'added' as const, kind: 'file' as const, oldSize: 0, newSize: 400_000, delta: 400_000, layer: 3 },
+      { path: 'etc/os-release', change: 'changed' as const, kind: 'file' as const, oldSize: 30, newSize: 42, delta: 12, layer: 4 },
+    ];
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
+      'xray:diff': () => ({ ok: true, value: { from: 'app:1', to: 'app:2', oldBytes: 1000, newBytes: 401_012, delta: 400_012, items, top: [{ path: 'srv/model.bin', delta: 400_000 }], more: 0 } }),
+    };
+    useApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '1' }} to={{ registryId: 'r', repository: 'app', reference: '2' }} />);
+    fireEvent.click(screen.getByRole('button', { name: /Files changed/ }));
+    await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (1.0 kB -> 401 kB): /srv/model.bin +400 kB'));
+    expect(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/srv')).toBeLessThan(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/etc') ?? 0);
   });
 });
