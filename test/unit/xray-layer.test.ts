@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import type { LayerEntry } from '../../shared/xray.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
+import { indexLayerInWorker } from '../../electron/core/xray/index-in-worker.js';
 import { indexLayerStream } from '../../electron/core/xray/index-layer.js';
 import { MergedFs } from '../../electron/core/xray/merged-fs.js';
 import { layerChanges } from '../../electron/core/xray/views.js';
@@ -79,6 +80,14 @@ describe('layer index: tar framing as Go reads it', () => {
     assert.equal((await index(junk)).entries.length, 3);
     const bad = Buffer.concat([tar.subarray(0, 512 * 3), Buffer.alloc(512), tar.subarray(512 * 3)]);
     await assert.rejects(index(bad), invalid);
+  });
+
+  it('indexes on a worker thread to the same result, and brings its errors back with their codes', async () => {
+    const tar = await tarOf(Array.from({ length: 300 }, (_, i) => ({ name: `dir/f${i}`, data: 'y'.repeat(i * 37) })));
+    const chunks = (bytes: Buffer): Readable => Readable.from(Array.from({ length: Math.ceil(bytes.length / 1000) }, (_, i) => bytes.subarray(i * 1000, (i + 1) * 1000)));
+    assert.deepEqual(await indexLayerInWorker(chunks(gzipSync(tar))), await index(tar));
+    await assert.rejects(indexLayerInWorker(chunks(tar.subarray(0, 5000))), invalid);
+    await assert.rejects(indexLayerInWorker(chunks(tar), { limits: { maxEntries: 10, maxEntryBytes: 1e9 } }), invalid);
   });
 
   it('refuses a truncated gzip stream', async () => {

@@ -115,7 +115,19 @@ export async function archiveImageSource(path: string, options: { image?: number
     async readLayers(indices, onLayer, opts) {
       const entries = new Map(indices.map((i) => [source.resolve((chosen.layers[i] as { entry: string }).entry).name, i]));
       if (!source.gzipped) {
-        await mapLimit(indices, opts.concurrency, async (i) => onLayer(i, source.openEntry((chosen.layers[i] as { entry: string }).entry)), opts.signal);
+        await mapLimit(
+          indices,
+          opts.concurrency,
+          async (i) => {
+            const stream = source.openEntry((chosen.layers[i] as { entry: string }).entry);
+            try {
+              await onLayer(i, stream);
+            } finally {
+              stream.destroy();
+            }
+          },
+          opts.signal,
+        );
         return;
       }
       // A gzip-wrapped archive can only be read front to back, once for all its layers.

@@ -4,6 +4,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { LayerIndex } from '../../../shared/xray.js';
 import { StevedoreError } from '../errors.js';
 import type { LayerIndexCache } from './index-cache.js';
+import { indexLayerInWorker } from './index-in-worker.js';
 import { indexLayerStream } from './index-layer.js';
 import type { XrayImageSource } from './image-source.js';
 import type { FramerLimits } from './tar-framer.js';
@@ -22,6 +23,8 @@ export interface IndexImageOptions {
   /** Layers read at once (default 2: one per core on the machines this targets). */
   readonly concurrency?: number;
   readonly limits?: FramerLimits;
+  /** Decompress, parse and hash on worker threads (default), or on this thread. */
+  readonly inWorker?: boolean;
   /** At most about ten calls a second per layer, plus one when each layer is done. */
   readonly onProgress?: (progress: LayerProgress) => void;
 }
@@ -80,7 +83,8 @@ export async function indexImage(source: XrayImageSource, options: IndexImageOpt
       if (!layer) return;
       const counter = new ByteCounter((bytes) => options.onProgress?.({ layer: i, bytes, total: layer.size, done: false, cached: false }));
       blob.on('error', (error: Error) => counter.destroy(error));
-      const indexed = await indexLayerStream(blob.pipe(counter), { ...(options.signal ? { signal: options.signal } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+      const indexOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(options.limits ? { limits: options.limits } : {}) };
+      const indexed = await (options.inWorker === false ? indexLayerStream : indexLayerInWorker)(blob.pipe(counter), indexOptions);
       if (layer.diffId && indexed.diffId !== layer.diffId) {
         throw new StevedoreError('DIGEST_MISMATCH', `${source.name} layer ${i + 1}: uncompressed content hashes to ${indexed.diffId}, not the DiffID ${layer.diffId} its config gives`);
       }

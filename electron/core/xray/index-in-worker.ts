@@ -1,0 +1,54 @@
+// Indexes a layer on a worker thread: this thread reads the blob (and verifies its digest as it streams), the worker
+// decompresses, parses and hashes. A few chunks are in flight at most, so memory stays flat; a failure or an abort on
+// either side ends both.
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { StevedoreError } from '../errors.js';
+import { unpackedUrl } from '../workers/pool.js';
+import type { IndexedTar, IndexLayerOptions } from './index-layer.js';
+import type { IndexWorkerIn, IndexWorkerOut } from './index-worker-messages.js';
+
+const WORKER = unpackedUrl(new URL('./index-worker.js', import.meta.url));
+const IN_FLIGHT = 8;
+
+export function indexLayerInWorker(blob: Readable, options: IndexLayerOptions = {}): Promise<IndexedTar> {
+  options.signal?.throwIfAborted();
+  const worker = new Worker(WORKER, { workerData: { limits: options.limits } });
+  const send = (message: IndexWorkerIn, transfer: ArrayBuffer[] = []): void => worker.postMessage(message, transfer);
+  let inFlight = 0;
+  return new Promise<IndexedTar>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: unknown, result?: IndexedTar): void => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      blob.off('data', onData);
+      // The blob stays open on failure: its owner may read it to the end to check its digest, and closes it.
+      void worker.terminate();
+      if (error !== undefined) reject(error);
+      else resolve(result as IndexedTar);
+    };
+    const onAbort = (): void => finish(options.signal?.reason ?? new StevedoreError('CANCELLED', 'cancelled'));
+    const onData = (chunk: Buffer): void => {
+      // A copy the worker can own (chunks from the network may share a larger buffer).
+      const copy = new Uint8Array(chunk);
+      send({ type: 'chunk', data: copy }, [copy.buffer]);
+      if (++inFlight >= IN_FLIGHT) blob.pause();
+    };
+    worker.on('message', (message: IndexWorkerOut) => {
+      if (message.type === 'ack') {
+        if (--inFlight < IN_FLIGHT && blob.isPaused()) blob.resume();
+      } else if (message.type === 'done') finish(undefined, message.result);
+      else finish(message.engineError ? new StevedoreError(message.error.code, message.error.message, message.error.details) : new Error(message.error.message));
+    });
+    worker.on('error', (error) => finish(error));
+    worker.on('exit', (code) => finish(new StevedoreError('INTERNAL', `the layer indexer stopped (exit code ${code})`)));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    blob.on('data', onData);
+    blob.once('end', () => send({ type: 'end' }));
+    blob.once('error', (error) => {
+      send({ type: 'abort' });
+      finish(error);
+    });
+  });
+}
