@@ -9,11 +9,12 @@ import type { IndexedTar, IndexLayerOptions } from './index-layer.js';
 import type { IndexWorkerIn, IndexWorkerOut } from './index-worker-messages.js';
 
 const WORKER = unpackedUrl(new URL('./index-worker.js', import.meta.url));
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 4;
 
 export function indexLayerInWorker(blob: Readable, options: IndexLayerOptions = {}): Promise<IndexedTar> {
   options.signal?.throwIfAborted();
-  const worker = new Worker(WORKER, { workerData: { limits: options.limits } });
+  // A small young generation keeps each worker's memory near what it holds: chunks pass through and are garbage at once.
+  const worker = new Worker(WORKER, { workerData: { limits: options.limits }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const send = (message: IndexWorkerIn, transfer: ArrayBuffer[] = []): void => worker.postMessage(message, transfer);
   let inFlight = 0;
   return new Promise<IndexedTar>((resolve, reject) => {
@@ -30,9 +31,10 @@ export function indexLayerInWorker(blob: Readable, options: IndexLayerOptions = 
     };
     const onAbort = (): void => finish(options.signal?.reason ?? new StevedoreError('CANCELLED', 'cancelled'));
     const onData = (chunk: Buffer): void => {
-      // A copy the worker can own (chunks from the network may share a larger buffer).
-      const copy = new Uint8Array(chunk);
-      send({ type: 'chunk', data: copy }, [copy.buffer]);
+      // A chunk that owns its whole buffer moves to the worker; one that shares a larger (pooled) buffer is copied.
+      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && !(chunk.buffer instanceof SharedArrayBuffer);
+      const data = owned ? new Uint8Array(chunk.buffer, 0, chunk.byteLength) : new Uint8Array(chunk);
+      send({ type: 'chunk', data }, [data.buffer as ArrayBuffer]);
       if (++inFlight >= IN_FLIGHT) blob.pause();
     };
     worker.on('message', (message: IndexWorkerOut) => {
