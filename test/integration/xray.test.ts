@@ -16,6 +16,7 @@ import { archiveImageSource, registryImageSource } from '../../electron/core/xra
 import { openFile } from '../../electron/core/xray/open-file.js';
 import { mergedView } from '../../electron/core/xray/views.js';
 import { wasteReport } from '../../electron/core/xray/waste.js';
+import { layerTar, ociIndexArchive, testImage, writeTar } from '../harness/archives.js';
 import { runCli } from '../harness/cli.js';
 import { FAST_RETRY, clientFor } from '../harness/clients.js';
 import { run } from '../harness/exec.js';
@@ -268,5 +269,28 @@ describe('layer X-ray (umoci, skopeo, GNU tar)', () => {
     const cat = await runCli(['cat', `${reg.host}/xray/app:v1`, '/etc/os-release'], env);
     assert.equal(cat.code, 0, cat.stderr);
     assert.equal(cat.stdout, OS_RELEASE);
+  });
+});
+
+describe('layer X-ray per platform (multi-arch oci-archive)', () => {
+  let work: string;
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'stevedore-xray-multi-'));
+  });
+  after(() => rm(work, { recursive: true, force: true }));
+
+  it('indexes the platform asked for, linux/amd64 by default, and names the ones there are otherwise', async () => {
+    const base = await layerTar('base', 20_000);
+    const amd64 = testImage([base, await layerTar('amd64-only', 5_000)], { architecture: 'amd64' });
+    const arm64 = testImage([base, await layerTar('arm64-only', 7_000)], { architecture: 'arm64', variant: 'v8' });
+    const path = join(work, 'multi.tar');
+    await writeTar(path, ociIndexArchive([amd64, arm64], 'multi:1').files);
+    const paths = async (platform?: string): Promise<string[]> => {
+      const image = await indexImage(await archiveImageSource(path, platform ? { platform } : {}));
+      return mergedView(image.layers).files.filter((f) => f.kind === 'file').map((f) => f.path);
+    };
+    assert.deepEqual(await paths(), ['data/amd64-only.bin', 'data/base.bin', 'etc/amd64-only.conf', 'etc/base.conf']);
+    assert.deepEqual(await paths('linux/arm64'), ['data/arm64-only.bin', 'data/base.bin', 'etc/arm64-only.conf', 'etc/base.conf']);
+    await assert.rejects(paths('linux/s390x'), (e: unknown) => isStevedoreError(e, 'NOT_FOUND') && /linux\/amd64, linux\/arm64\/v8/.test((e as Error).message));
   });
 });
