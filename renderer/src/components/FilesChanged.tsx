@@ -23,7 +23,8 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
   }
   if (error) return <ErrorState error={error} onRetry={() => void load(from, to)} />;
   if (loading || !diff) return <Loading what="the files of both images" />;
-  const groups = groupByDirectory(diff.items);
+  // Directories that only appeared or went, with nothing of their own, say nothing about size.
+  const groups = groupByDirectory(diff.items.filter((i) => !(i.kind === 'dir' && i.delta === 0)));
   return (
     <section className="files-changed" aria-label="Files changed">
       <h2>
