@@ -84,6 +84,7 @@ export const requests = {
   'xray:waste': { args: z.object({ target: xrayTarget }), result: returns<WasteReport>() },
   'xray:diff': { args: z.object({ from: xrayTarget, to: xrayTarget }), result: returns<XrayDiffView>() },
   'xray:open': { args: z.object({ target: xrayTarget, path: z.string().min(1).max(4096) }), result: returns<OpenedFile>() },
+  'xray:cancel': { args: z.object({ target: xrayTarget }), result: returns<{ readonly cancelled: boolean }>() },
 } as const;
 
 export const events = {

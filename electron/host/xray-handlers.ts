@@ -13,7 +13,7 @@ import { layerChanges, mergedView } from '../core/xray/views.js';
 import { wasteReport } from '../core/xray/waste.js';
 import type { Handlers, HostContext } from './contract-host.js';
 
-type XrayHandlers = Pick<Handlers, 'xray:files' | 'xray:layer' | 'xray:waste' | 'xray:diff' | 'xray:open'>;
+type XrayHandlers = Pick<Handlers, 'xray:files' | 'xray:layer' | 'xray:waste' | 'xray:diff' | 'xray:open' | 'xray:cancel'>;
 type Target = ParsedArgs<'xray:files'>['target'];
 
 const KEPT_IMAGES = 4;
@@ -27,12 +27,14 @@ function targetName(target: Target): string {
 export function xrayHandlers(context: HostContext): XrayHandlers {
   const cache = new LayerIndexCache(context.deps.cacheDir);
   const kept = new Map<string, Promise<IndexedImage>>();
+  /** Loads in progress, by target, so that xray:cancel can stop their downloads. */
+  const running = new Map<string, AbortController>();
 
-  const source = async (target: Target): Promise<XrayImageSource> => {
-    if ('path' in target) return archiveImageSource(target.path, { image: target.imageId, ...(target.platform ? { platform: target.platform } : {}) });
+  const source = async (target: Target, signal: AbortSignal): Promise<XrayImageSource> => {
+    if ('path' in target) return archiveImageSource(target.path, { image: target.imageId, signal, ...(target.platform ? { platform: target.platform } : {}) });
     const client = await context.clients.for(await context.deps.profiles.get(target.registryId));
     const ref = { registry: client.registry, repository: target.repository, ...(target.reference.includes(':') ? { digest: target.reference } : { tag: target.reference }) };
-    return registryImageSource(client, ref, target.platform);
+    return registryImageSource(client, ref, target.platform, signal);
   };
 
   const load = (target: Target): Promise<IndexedImage> => {
@@ -41,9 +43,14 @@ export function xrayHandlers(context: HostContext): XrayHandlers {
     const byDigest = 'path' in target || target.reference.includes(':');
     const known = byDigest ? kept.get(name) : undefined;
     if (known) return known;
-    const loading = source(target).then((s) => indexImage(s, { cache, onProgress: (p) => context.deps.emit('xray:progress', { target: name, ...p }) }));
+    const controller = new AbortController();
+    running.set(name, controller);
+    const { signal } = controller;
+    const loading = source(target, signal).then((s) => indexImage(s, { cache, signal, onProgress: (p) => context.deps.emit('xray:progress', { target: name, ...p }) }));
     kept.set(name, loading);
-    loading.catch(() => kept.delete(name));
+    loading.catch(() => kept.delete(name)).finally(() => {
+      if (running.get(name) === controller) running.delete(name);
+    });
     if (kept.size > KEPT_IMAGES) kept.delete(kept.keys().next().value as string);
     return loading;
   };
@@ -76,5 +83,10 @@ export function xrayHandlers(context: HostContext): XrayHandlers {
       return view;
     },
     'xray:open': async ({ target, path }) => openFile(await load(target), path),
+    'xray:cancel': async ({ target }) => {
+      const controller = running.get(targetName(target));
+      controller?.abort(new StevedoreError('CANCELLED', 'cancelled'));
+      return { cancelled: controller !== undefined };
+    },
   };
 }

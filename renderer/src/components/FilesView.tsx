@@ -12,7 +12,7 @@ import { VirtualList } from './VirtualList.js';
 const MARK: Readonly<Record<LayerChange['change'], string>> = { added: '+', changed: '~', removed: '−' };
 
 export function FilesView({ target }: { readonly target: FilesTarget }) {
-  const { view, waste, loading, error, mode, changes, opened, openError, progress, load, showLayer, open, closeFile } = useFiles();
+  const { view, waste, loading, error, mode, changes, opened, openError, progress, load, showLayer, open, closeFile, cancel } = useFiles();
   const [filter, setFilter] = useState('');
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const key = JSON.stringify(target);
@@ -27,6 +27,9 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
     return (
       <div>
         <Loading what="the files of every layer" />
+        <button type="button" onClick={() => void cancel()}>
+          Cancel
+        </button>
         <ul className="xray-progress" aria-label="Layers being indexed">
           {layers.map((p) => (
             <li key={p.layer}>

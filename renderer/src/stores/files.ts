@@ -26,6 +26,7 @@ interface FilesState {
   showLayer(mode: 'merged' | number): Promise<void>;
   open(path: string): Promise<void>;
   closeFile(): void;
+  cancel(): Promise<void>;
 }
 
 const keyOf = (target: FilesTarget): string => JSON.stringify(target);
@@ -69,6 +70,10 @@ export const useFiles = create<FilesState>((set, get) => ({
     }
   },
   closeFile: () => set({ opened: undefined, openError: undefined }),
+  async cancel() {
+    const { target } = get();
+    if (target) await api().xrayCancel({ target });
+  },
 }));
 
 let subscribed = false;
