@@ -37,6 +37,9 @@ Options:
   --chunk-size SIZE      upload chunk size (default 4M); blobs up to one chunk go in a single request
   --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
   --json                 progress as one JSON event per line
+  serve:
+  --port N               listen on this port (default: a free one)
+  --max-upload SIZE      largest tarball a browser may upload (default 20G; env STEVEDORE_MAX_UPLOAD)
   -h, --help             this text
   --version              the version
 `;
@@ -74,6 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'chunk-size': { type: 'string' },
         level: { type: 'string' },
         port: { type: 'string' },
+        'max-upload': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -121,7 +125,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         await (await import('./commands/push.js')).pushCommand(args, options, out, controller.signal);
         break;
       case 'serve':
-        await (await import('./commands/serve.js')).serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal);
+        await (await import('./commands/serve.js')).serveCommand(
+          { ...(values.port !== undefined ? { port: nonNegativeInt(values.port, '--port') } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: values['max-upload'] } : {}) },
+          out,
+          controller.signal,
+        );
         break;
       case 'delete':
         await (await import('./commands/delete.js')).deleteCommand(args, options, out, controller.signal);

@@ -16,7 +16,8 @@ import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import type { SecretStore } from './secret-store.js';
 
-export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>) => Promise<RequestResult<C>> };
+/** `signal` aborts when the caller goes away (a closed socket) or the host closes: long reads stop with it. */
+export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, signal: AbortSignal) => Promise<RequestResult<C>> };
 
 export interface HostDeps {
   readonly profiles: ProfileStore;
@@ -30,7 +31,7 @@ export interface HostContext {
   readonly clients: RegistryClients;
   readonly jobs: PushJobs;
   /** Archives inspected, by path, so push:start does not read them twice. */
-  openArchive(path: string): Promise<OpenedArchive>;
+  openArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive>;
   /** Registries that refused a delete, with their reason. */
   readonly deleteRefused: Map<string, string>;
 }
@@ -39,6 +40,8 @@ export class ContractHost {
   readonly #handlers: Handlers;
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
+  readonly #closing = new AbortController();
+  #pending = 0;
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
@@ -51,12 +54,12 @@ export class ContractHost {
         finished: (view) => deps.emit('push:finished', view),
       }),
       deleteRefused: new Map(),
-      async openArchive(path) {
+      async openArchive(path, signal) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
         const known = archives.get(path);
         if (known && known.mtimeMs === info.mtimeMs) return known.archive;
-        const archive = await inspectArchive(path);
+        const archive = await inspectArchive(path, signal);
         archives.set(path, { mtimeMs: info.mtimeMs, archive });
         if (archives.size > 20) archives.delete(archives.keys().next().value as string);
         return archive;
@@ -66,9 +69,10 @@ export class ContractHost {
     this.#handlers = {
       ...registryHandlers(context),
       ...imageHandlers(context),
-      'archive:inspect': async ({ path }) => (await context.openArchive(path)).inspection,
-      'push:start': async ({ path, imageId, registryId, repository, tag, compression }) => {
-        const archive = await context.openArchive(path);
+      'archive:inspect': async ({ path }, signal) => (await context.openArchive(path, signal)).inspection,
+      'push:start': async ({ path, imageId, registryId, repository, tag, compression }, signal) => {
+        // Reading the archive stops if the client leaves first; once started, the push belongs to the host.
+        const archive = await context.openArchive(path, signal);
         const profile = await deps.profiles.get(registryId);
         const client = await context.clients.for(profile);
         const { registry } = parseRegistry(profile.url);
@@ -92,8 +96,18 @@ export class ContractHost {
     this.#context.jobs.cancelAll();
   }
 
+  /** Whether a running push reads this archive. */
+  pushesUsing(path: string): boolean {
+    return this.#context.jobs.list().some((job) => job.state === 'running' && job.archive === path);
+  }
+
+  /** Requests being handled now (each may hold an archive-reading worker). */
+  get pendingRequests(): number {
+    return this.#pending;
+  }
+
   /** Never throws: every failure becomes a Result with a stable code. */
-  async handle(channel: string, raw: unknown): Promise<Result<unknown>> {
+  async handle(channel: string, raw: unknown, signal?: AbortSignal): Promise<Result<unknown>> {
     if (!Object.hasOwn(requests, channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel "${channel}"` } };
     const spec = requests[channel as RequestChannel];
     const parsed = spec.args.safeParse(raw ?? {});
@@ -101,16 +115,20 @@ export class ContractHost {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ');
       return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${channel}: ${problems}` } };
     }
+    this.#pending++;
     try {
-      const handler = this.#handlers[channel as RequestChannel] as (args: unknown) => Promise<unknown>;
-      return { ok: true, value: await handler(parsed.data) };
+      const handler = this.#handlers[channel as RequestChannel] as (args: unknown, signal: AbortSignal) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data, signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal) };
     } catch (error) {
       const info = toErrorInfo(error);
       return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
+    } finally {
+      this.#pending--;
     }
   }
 
   async close(): Promise<void> {
+    this.#closing.abort(new StevedoreError('CANCELLED', 'Stevedore is shutting down'));
     this.#context.jobs.cancelAll();
     await this.#gzip.close();
     await this.#context.clients.close();

@@ -1,8 +1,11 @@
 // The contract client: the preload's in Electron, a WebSocket to the local web host in a browser. Components never
 // talk to anything else.
-import { buildApi, type ContractApi, type Result } from '../../../shared/contract.js';
-import type { ErrorInfo } from '../../../shared/errors.js';
+import { buildApi, type ContractApi, type ContractTransport, type Result } from '../../../shared/contract.js';
+import { ERROR_CODES, type ErrorCode, type ErrorInfo } from '../../../shared/errors.js';
+import { formatBytes } from '../../../shared/format.js';
 import { webSocketTransport } from '../../../shared/web-transport.js';
+import { TOKEN_HEADER, socketProtocols } from '../../../shared/wire.js';
+import { sessionToken } from './session-token.js';
 
 export interface DesktopBridge {
   chooseArchives(): Promise<string[]>;
@@ -17,10 +20,20 @@ declare global {
   }
 }
 
+const NO_TOKEN: ErrorInfo = {
+  code: 'AUTH_REQUIRED',
+  message: 'This page has no session token: open the address that `stevedore serve` printed (it ends in ?token=…).',
+};
+
+/** Without a token the host would refuse the socket: say why at once instead of retrying forever. */
+const refusing: ContractTransport = { invoke: async () => ({ ok: false, error: NO_TOKEN }), subscribe: () => () => undefined };
+
 function connect(): ContractApi {
   if (typeof window !== 'undefined' && window.stevedore) return window.stevedore;
+  const token = sessionToken();
+  if (!token) return buildApi(refusing);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return buildApi(webSocketTransport({ url: `${scheme}://${location.host}/ws` }));
+  return buildApi(webSocketTransport({ url: `${scheme}://${location.host}/ws`, protocols: socketProtocols(token) }));
 }
 
 let client: ContractApi | undefined;
@@ -55,12 +68,37 @@ export function errorInfo(error: unknown): ErrorInfo {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
+function tokenHeaders(): Record<string, string> {
+  const token = sessionToken();
+  return token ? { [TOKEN_HEADER]: token } : {};
+}
+
+const errorCode = (code: unknown): ErrorCode => (ERROR_CODES as readonly unknown[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';
+
 /** Sends a browser-dropped file to the web host, which answers with a path the contract can use. */
 export async function uploadFile(file: File): Promise<string> {
   const bridge = desktop();
   if (bridge) return bridge.pathForFile(file);
-  const response = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, credentials: 'same-origin' });
-  const body = (await response.json()) as { path?: string; error?: string };
-  if (!response.ok || !body.path) throw new ContractError({ code: 'INTERNAL', message: body.error ?? `upload failed (HTTP ${response.status})` });
+  if (!sessionToken()) throw new ContractError(NO_TOKEN);
+  const headers = tokenHeaders();
+  // Refuse a file over the host's limit here rather than streaming gigabytes to be told so.
+  const limit = (await fetch('/upload', { headers }).then((r) => (r.ok ? r.json() : undefined)).catch(() => undefined)) as { maxBytes?: number } | undefined;
+  if (typeof limit?.maxBytes === 'number' && file.size > limit.maxBytes) {
+    throw new ContractError({ code: 'TOO_LARGE', message: `${file.name} is ${formatBytes(file.size)}, over the upload limit of ${formatBytes(limit.maxBytes)} (stevedore serve --max-upload)` });
+  }
+  let response: Response;
+  try {
+    response = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, headers });
+  } catch (error) {
+    throw new ContractError({ code: 'NETWORK', message: `uploading ${file.name} failed: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  const body = (await response.json().catch(() => ({}))) as { path?: string; code?: string; message?: string };
+  if (!response.ok || !body.path) throw new ContractError({ code: errorCode(body.code), message: body.message ?? `upload failed (HTTP ${response.status})` });
   return body.path;
+}
+
+/** The page is done with an uploaded file: the web host deletes it (at once, or when the pushes reading it end). */
+export function releaseUpload(path: string): void {
+  if (desktop() || !sessionToken()) return;
+  void fetch(`/upload?path=${encodeURIComponent(path)}`, { method: 'DELETE', headers: tokenHeaders() }).catch(() => undefined);
 }

@@ -5,7 +5,7 @@ import type { ArchiveInspection } from '../../../shared/archive.js';
 import type { PushJobView, RequestArgs } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
-import { api, call, errorInfo } from '../lib/api.js';
+import { api, call, errorInfo, releaseUpload } from '../lib/api.js';
 
 export interface Job {
   readonly view: PushJobView;
@@ -39,6 +39,9 @@ interface TransfersState {
 
 let nextDrop = 1;
 
+/** Whether queueing this image queues the drop's last one. */
+const allQueued = (drop: Drop, imageId = 0): boolean => [...(drop.queued ?? []), imageId].length >= (drop.inspection?.images.length ?? 1);
+
 export const useTransfers = create<TransfersState>((set) => ({
   jobs: {},
   order: [],
@@ -46,13 +49,12 @@ export const useTransfers = create<TransfersState>((set) => ({
   open: false,
   async start(request, fromDrop) {
     const { jobId } = await call(api().pushStart(request));
+    const drop = useTransfers.getState().drops.find((d) => d.id === fromDrop);
+    // A drop whose every image is queued is done: its upload lives on only while the pushes read it.
+    if (drop?.path && allQueued(drop, request.imageId)) releaseUpload(drop.path);
     set((s) => ({
-      // A drop whose every image is queued has done its job: the transfers panel takes over.
-      drops: s.drops.flatMap((d) => {
-        if (d.id !== fromDrop) return [d];
-        const queued = [...(d.queued ?? []), request.imageId ?? 0];
-        return queued.length >= (d.inspection?.images.length ?? 1) ? [] : [{ ...d, queued }];
-      }),
+      // The transfers panel takes over from a drop that is done.
+      drops: s.drops.flatMap((d) => (d.id !== fromDrop ? [d] : allQueued(d, request.imageId) ? [] : [{ ...d, queued: [...(d.queued ?? []), request.imageId ?? 0] }])),
       jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, target: `${request.repository}:${request.tag}`, archive: request.path, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, request } },
       order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
       open: true,
@@ -68,6 +70,7 @@ export const useTransfers = create<TransfersState>((set) => ({
     const update = (change: Partial<Drop>): void => set((s) => ({ drops: s.drops.map((d) => (d.id === id ? { ...d, ...change } : d)) }));
     try {
       const path = await pending;
+      if (!useTransfers.getState().drops.some((d) => d.id === id)) return releaseUpload(path);
       update({ state: 'inspecting', path });
       const inspection = await call(api().archiveInspect({ path }));
       update({ state: 'ready', inspection });
@@ -75,7 +78,11 @@ export const useTransfers = create<TransfersState>((set) => ({
       update({ state: 'error', error: errorInfo(error) });
     }
   },
-  dismissDrop: (id) => set((s) => ({ drops: s.drops.filter((d) => d.id !== id) })),
+  dismissDrop(id) {
+    const drop = useTransfers.getState().drops.find((d) => d.id === id);
+    if (drop?.path) releaseUpload(drop.path);
+    set((s) => ({ drops: s.drops.filter((d) => d.id !== id) }));
+  },
   setOpen: (open) => set({ open }),
 }));
 
