@@ -21,8 +21,9 @@ function parse(data: unknown): ClientMessage | undefined {
 export function serveSocket(ws: WebSocket, host: ContractHost, sockets: Set<WebSocket>): void {
   const gone = new AbortController();
   sockets.add(ws);
-  // ws reports protocol violations (a frame over maxPayload, invalid UTF-8) here, then closes the socket.
-  ws.on('error', () => ws.terminate());
+  // ws reports protocol violations here (a frame over maxPayload, invalid UTF-8) after starting the closing handshake
+  // with their code (1009, 1007) itself; without a listener they would be thrown.
+  ws.on('error', () => undefined);
   ws.on('close', () => {
     sockets.delete(ws);
     gone.abort(new StevedoreError('CANCELLED', 'the client closed the connection'));
