@@ -67,7 +67,7 @@ describe('the web host under hostile input', () => {
 
   it('answers a malformed percent escape, a bad request target and an unparsable request, and stays up', async () => {
     for (const path of ['/%ZZ', '/%', '/assets/%E0%A4%A', '/%ZZ?token=x']) {
-      for (const headers of [{}, { 'x-stevedore-token': web.token }]) {
+      for (const headers of [{}, { 'x-stevedore-token': web.token }] as Record<string, string>[]) {
         const answer = await httpCall(web.port, path, { headers });
         assert.ok(answer.status === 400 || answer.status === 401, `${path}: ${answer.status}`);
       }
