@@ -71,17 +71,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   if (!TOKEN_PATTERN.test(token)) throw new StevedoreError('INVALID_ARGUMENT', 'the session token must be 16 to 200 characters of A-Z, a-z, 0-9, _ and -');
   const sockets = new Set<WebSocket>();
-  let uploads: Uploads | undefined;
+  // The host is made below; an upload is only asked about once pushes run.
+  const area = await uploadArea({ inUse: (path) => host.pushesUsing(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
   const broadcast = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
     // A push that ends lets go of its upload (deleted if the page is done with it too).
-    if (event === 'push:finished') void uploads?.pushEnded((payload as PushJobView).archive).catch(() => undefined);
+    if (event === 'push:finished') void area.pushEnded((payload as PushJobView).archive).catch(() => undefined);
     const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage);
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(message);
   };
   const host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
   let port = options.port ?? 0;
-  const area = await uploadArea({ inUse: (path) => host.pushesUsing(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
-  uploads = area;
 
   const route = async (req: IncomingMessage, res: ServerResponse, headers: Headers): Promise<void> => {
     const origin = checkOrigin(req, port);

@@ -19,22 +19,24 @@ function stored(win: TokenWindow): string | undefined {
   }
 }
 
-/** Takes the token out of the address bar into this tab's storage. Safe to call more than once. */
-export function adoptSessionToken(win: TokenWindow | undefined = typeof window !== 'undefined' ? window : undefined): string | undefined {
-  if (!win) return token;
+/** Moves the address bar's token into the tab's storage; returns it, or the one stored before (a reload). */
+export function takeToken(win: TokenWindow): string | undefined {
   const url = new URL(win.location.href);
   const given = url.searchParams.get('token');
-  if (given) {
-    token = given;
-    try {
-      win.sessionStorage?.setItem(KEY, given);
-    } catch {
-      // Storage refused (private mode): the token stays in memory for this page's life.
-    }
-    url.searchParams.delete('token');
-    win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  if (!given) return stored(win);
+  try {
+    win.sessionStorage?.setItem(KEY, given);
+  } catch {
+    // Storage refused (private mode): the token stays in memory for this page's life.
   }
-  token ??= stored(win);
+  url.searchParams.delete('token');
+  win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  return given;
+}
+
+/** Takes the token out of the address bar into this tab. Safe to call more than once. */
+export function adoptSessionToken(win: TokenWindow | undefined = typeof window !== 'undefined' ? window : undefined): string | undefined {
+  if (win) token = takeToken(win) ?? token;
   return token;
 }
 
