@@ -63,7 +63,8 @@ export async function uploadArea(options: UploadOptions): Promise<Uploads> {
     const entry = kept.get(path);
     if (!entry?.released || options.inUse(path)) return;
     kept.delete(path);
-    await rm(path, { force: true });
+    // Best effort (a file still open elsewhere may refuse on Windows): the directory goes when the host stops.
+    await rm(path, { force: true }).catch(() => undefined);
   };
 
   return {
