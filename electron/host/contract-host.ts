@@ -6,6 +6,7 @@ import { requests, type EventChannel, type EventPayload, type ParsedArgs, type R
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
+import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
@@ -94,6 +95,12 @@ export class ContractHost {
 
   /** Never throws: every failure becomes a Result with a stable code. */
   async handle(channel: string, raw: unknown): Promise<Result<unknown>> {
+    const result = await this.#answer(channel, raw);
+    if (!result.ok) logError(`contract ${channel}`, result.error);
+    return result;
+  }
+
+  async #answer(channel: string, raw: unknown): Promise<Result<unknown>> {
     if (!Object.hasOwn(requests, channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel "${channel}"` } };
     const spec = requests[channel as RequestChannel];
     const parsed = spec.args.safeParse(raw ?? {});

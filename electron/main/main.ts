@@ -4,6 +4,8 @@ import '../core/workers/thread-pool-size.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, screen, session } from 'electron';
+import { LOG_ROTATE_BYTES, fileDestination } from '../core/log-destination.js';
+import { configureLog, logStart } from '../core/log.js';
 import { ContractHost } from '../host/contract-host.js';
 import { bindContract } from '../host/ipc-binding.js';
 import { ProfileStore } from '../host/profile-store.js';
@@ -47,6 +49,14 @@ async function main(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }));
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const userData = app.getPath('userData');
+  // The structured log, for support: STEVEDORE_LOG, or stevedore.log in the OS's log folder for the app.
+  try {
+    configureLog(fileDestination(process.env.STEVEDORE_LOG ?? join(app.getPath('logs'), 'stevedore.log'), { rotateAtBytes: LOG_ROTATE_BYTES }));
+    logStart('desktop', app.getVersion());
+  } catch (error) {
+    // The app works without its log; say why there is none.
+    console.error(`stevedore: no log: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const host = new ContractHost({
     profiles: new ProfileStore(join(userData, 'registries.json')),
     secrets: safeStorageSecrets(join(userData, 'secrets.json')),

@@ -4,6 +4,7 @@ import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { StevedoreError } from '../errors.js';
+import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
@@ -86,7 +87,7 @@ export class Transport {
       const last = !mayRetry || attempt >= this.#retry.attempts;
       let response: HttpResponse;
       try {
-        response = await this.#sendFollowingRedirects(req);
+        response = await loggedExchange(req, attempt, () => this.#sendFollowingRedirects(req));
       } catch (error) {
         if (last || !isRetryableError(error) || req.signal?.aborted) throw toNetworkError(error, req.method, req.url);
         await sleep(backoffDelay(this.#retry, attempt), req.signal);
