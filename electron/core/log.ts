@@ -80,8 +80,13 @@ export function resetLog(): void {
   logger = silent();
 }
 
+/** Whether a line at `level` would be written: lets a caller skip preparing fields nobody reads. */
+export function logEnabled(level: LogLevel = 'info'): boolean {
+  return logger.isLevelEnabled(level);
+}
+
 export function logEvent<E extends keyof LogEvents>(event: E, fields: LogEvents[E], level: LogLevel = 'info'): void {
-  if (!logger.isLevelEnabled(level)) return;
+  if (!logEnabled(level)) return;
   // Widened to a plain record: pino's generic overloads cannot follow a mapped event type.
   const record: object = fields;
   logger[level](record, event as string);

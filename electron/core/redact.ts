@@ -49,8 +49,8 @@ const HEADER_LINE = /^([ \t]*(?:proxy-authorization|authorization|set-cookie|coo
 // A credential after its scheme: one with a digit or symbol, or a long one, so "Basic or Bearer" in prose stays;
 // challenge parameters (`Bearer realm="..."`) are not credentials.
 const SCHEME_CREDENTIAL = /\b(Basic|Bearer)[ \t]+(?!(?:realm|service|scope|error|charset|error_description)=)(?:(?=[A-Za-z]*[0-9\-._~+/=])[A-Za-z0-9\-._~+/]+=*|[A-Za-z]{20,})/gi;
-// user:password@ in any URL; the authority ends at the first /, ?, # or space, so the last @ before it counts.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>]*@/gi;
+// user:password@ in any URL, scheme-relative too; the authority ends at the first /, ?, # or space, so the last @ before it counts.
+const USERINFO = /((?:\b[a-z][a-z0-9+.-]*:)?\/\/)[^\s/?#"'<>]*@/gi;
 // A bare JWT (registry tokens are JWTs): header.payload.signature, base64url.
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
@@ -76,11 +76,19 @@ export function redactUrl(raw: string): string {
     url.username = MASK;
     url.password = '';
   }
-  for (const key of [...url.searchParams.keys()]) {
-    if (isSecretName(key)) url.searchParams.set(key, MASK);
+  // The query as sent (digests keep their `:`), masked as text; a secret under a percent-encoded name is caught by
+  // the parsed check, which re-encodes the query.
+  const text = redactText(url.toString());
+  let masked: URL;
+  try {
+    masked = new URL(text);
+  } catch {
+    return text;
   }
-  // A token can also hide in the path or the fragment.
-  return redactText(url.toString());
+  for (const [key, value] of [...masked.searchParams]) {
+    if (isSecretName(key) && value !== MASK) masked.searchParams.set(key, MASK);
+  }
+  return masked.toString();
 }
 
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
