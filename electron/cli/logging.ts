@@ -41,7 +41,7 @@ function openCliLog(options: LogOptions, env: NodeJS.ProcessEnv): string | undef
   }
   if (options.command === 'serve') {
     const path = join(defaultStateDir(env), 'stevedore.log');
-    configureLog(fileDestination(path, { rotateAtBytes: LOG_ROTATE_BYTES }), level);
+    configureLog(fileDestination(path, { rotateAtBytes: LOG_ROTATE_BYTES, background: true }), level);
     return path;
   }
   return undefined;

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const userData = app.getPath('userData');
   // The structured log, for support: STEVEDORE_LOG, or stevedore.log in the OS's log folder for the app.
   try {
-    configureLog(fileDestination(process.env.STEVEDORE_LOG ?? join(app.getPath('logs'), 'stevedore.log'), { rotateAtBytes: LOG_ROTATE_BYTES }));
+    configureLog(fileDestination(process.env.STEVEDORE_LOG ?? join(app.getPath('logs'), 'stevedore.log'), { rotateAtBytes: LOG_ROTATE_BYTES, background: true }));
     logStart('desktop', app.getVersion());
   } catch (error) {
     // The app works without its log; say why there is none.

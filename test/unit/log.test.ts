@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { afterEach, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { fileDestination } from '../../electron/core/log-destination.js';
 import { configureLog, logError, logEvent, resetLog } from '../../electron/core/log.js';
 import { ContractHost } from '../../electron/host/contract-host.js';
@@ -66,6 +68,23 @@ describe('structured log', () => {
       assert.throws(() => fileDestination(dir), /cannot write the log file/);
     } finally {
       resetLog();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a background log file (the hosts) keeps every line when the process exits at once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stevedore-log-exit-'));
+    try {
+      const path = join(dir, 'host.log');
+      const script = `
+        const { configureLog, logEvent } = await import(${JSON.stringify(new URL('../../electron/core/log.js', import.meta.url).href)});
+        const { fileDestination } = await import(${JSON.stringify(new URL('../../electron/core/log-destination.js', import.meta.url).href)});
+        configureLog(fileDestination(${JSON.stringify(path)}, { background: true }));
+        for (let i = 0; i < 500; i++) logEvent('http', { method: 'GET', url: 'http://h/' + i, status: 200, ms: 1, attempt: 1 });
+        process.exit(0);`;
+      await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
+      assert.equal((await readFile(path, 'utf8')).trim().split('\n').length, 500);
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
