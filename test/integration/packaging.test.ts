@@ -48,7 +48,7 @@ describe('the packaged app', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('holds the app: main, preload bundle, renderer, workers', () => {
-    for (const file of ['/package.json', '/dist/electron/main/main.js', '/dist/electron/preload/preload.cjs', '/dist/renderer/index.html', '/dist/electron/cli/main.js']) assert.ok(files.has(file), file);
+    for (const file of ['/package.json', '/dist/app/main.mjs', '/dist/app/stevedore.mjs', '/dist/electron/main/main.js', '/dist/electron/preload/preload.cjs', '/dist/renderer/index.html', '/dist/electron/cli/main.js']) assert.ok(files.has(file), file);
   });
 
   it('ships no Electron runtime, no bundled-only packages, no tests, sources or maps', () => {
