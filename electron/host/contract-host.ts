@@ -16,6 +16,7 @@ import { PushJobs } from './push-jobs.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import type { SecretStore } from './secret-store.js';
+import type { SystemNetwork } from './system-network.js';
 
 export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>) => Promise<RequestResult<C>> };
 
@@ -23,6 +24,8 @@ export interface HostDeps {
   readonly profiles: ProfileStore;
   readonly secrets: SecretStore;
   readonly cacheDir: string;
+  /** The OS's proxy and certificate store (the desktop app); the CLI and web host use the environment. */
+  readonly network?: SystemNetwork;
   readonly emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 }
 
@@ -46,7 +49,7 @@ export class ContractHost {
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
       deps,
-      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir)),
+      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir), deps.network),
       jobs: new PushJobs(this.#gzip, new LayerCache(deps.cacheDir), {
         progress: (event) => deps.emit('push:progress', event),
         finished: (view) => deps.emit('push:finished', view),

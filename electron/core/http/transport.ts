@@ -2,7 +2,7 @@
 // never carry credentials to another host.
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { StevedoreError } from '../errors.js';
 import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
@@ -25,6 +25,8 @@ export interface TransportOptions {
   readonly connections?: number;
   /** Use HTTP(S)_PROXY / NO_PROXY from the environment (never for loopback registries). */
   readonly useEnvProxy?: boolean;
+  /** A proxy to use for every request, as the OS settings chose it; wins over the environment. */
+  readonly proxyUrl?: string;
 }
 
 export type RequestBody = string | Uint8Array | Readable;
@@ -76,7 +78,11 @@ export class Transport {
       connections: options.connections ?? 16,
     };
     const proxied = options.useEnvProxy === true && hasProxyEnv();
-    this.#dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: tls }) : new Agent(common);
+    this.#dispatcher = options.proxyUrl
+      ? new ProxyAgent({ ...common, uri: options.proxyUrl, requestTls: tls })
+      : proxied
+        ? new EnvHttpProxyAgent({ ...common, requestTls: tls })
+        : new Agent(common);
   }
 
   /** Sends a request, following redirects and retrying what is safe to retry. */
