@@ -58,7 +58,8 @@ await build({
   entryPoints: { stevedore: 'electron/cli/main.ts', start: 'electron/start.ts', main: 'electron/main/main.ts' },
   outdir: APP_OUT,
   outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
+  // Chunks sit beside the entries: the rebased asset URLs are relative to dist/app/ itself.
+  chunkNames: '[name]-[hash]',
   bundle: true,
   splitting: true,
   platform: 'node',
