@@ -42,9 +42,10 @@ export async function startServing(options: ServeOptions = {}, dataDir: string =
 /** Resolves on the first of these signals (SIGINT comes through `signal`, owned by the CLI's main). */
 const STOP_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
 
-export async function serveCommand(options: ServeOptions, out: Output, signal: AbortSignal): Promise<void> {
+export async function serveCommand(options: ServeOptions, out: Output, signal: AbortSignal, logTo?: string): Promise<void> {
   const web = await startServing(options);
   out.line(`Stevedore is serving on ${web.url}`);
+  if (logTo !== undefined && logTo !== 'stderr') out.line(`Log: ${logTo}`);
   out.line('Open that address in a browser on this machine; press Ctrl+C to stop.');
   let stop = (): void => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));

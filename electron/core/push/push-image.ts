@@ -8,6 +8,7 @@ import type { BlobProgress, PushEvent } from '../../../shared/push.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
+import { pushLog } from '../log-push.js';
 import { formatReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
@@ -59,11 +60,13 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
   const onOuterAbort = (): void => controller.abort(request.signal?.reason);
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
+  const log = pushLog(request.jobId, targetName);
   try {
     const sessions = new UploadSessions(deps.client, target.repository);
     const tasks = blobTasks(image, settings.compression);
     const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, controller.signal);
     reporter.plan(plan.map(initialProgress));
+    log.plan(plan);
     const results = new Map<string, PushedBlob>();
     // Layers compressing at once: one per compressor keeps every core busy; more would only hold more buffers.
     const compressing = new Limiter(deps.gzip.concurrency);
@@ -93,11 +96,13 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     }
     const digest = await putManifests(image, target, results, archive, sessions, controller.signal);
     reporter.stop();
+    log.done(digest);
     request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest });
     return digest;
   } catch (error) {
     reporter.stop();
     const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : error;
+    log.failed(reason);
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
   } finally {

@@ -1,17 +1,14 @@
 // The contract client: the preload's in Electron, a WebSocket to the local web host in a browser. Components never
 // talk to anything else.
 import { buildApi, type ContractApi, type ContractTransport, type Result } from '../../../shared/contract.js';
+import type { DesktopBridge } from '../../../shared/desktop.js';
 import { ERROR_CODES, type ErrorCode, type ErrorInfo } from '../../../shared/errors.js';
 import { formatBytes } from '../../../shared/format.js';
 import { webSocketTransport } from '../../../shared/web-transport.js';
 import { TOKEN_HEADER, socketProtocols } from '../../../shared/wire.js';
 import { sessionToken } from './session-token.js';
 
-export interface DesktopBridge {
-  chooseArchives(): Promise<string[]>;
-  pathForFile(file: File): string;
-  onOpenArchives(handler: () => void): () => void;
-}
+export type { DesktopBridge };
 
 declare global {
   interface Window {
