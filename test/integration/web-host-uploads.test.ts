@@ -178,7 +178,7 @@ describe('web host uploads', () => {
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     it(`stevedore serve deletes its uploads on ${signal}`, async () => {
       const root = await mkdtemp(join(work, `serve-${signal}-`));
-      const env = { ...process.env, TMPDIR: root, STEVEDORE_DATA_DIR: join(root, 'data'), STEVEDORE_CACHE_DIR: join(root, 'cache'), STEVEDORE_MAX_UPLOAD: '1M' };
+      const env = { ...process.env, TMPDIR: root, XDG_STATE_HOME: join(root, 'state'), STEVEDORE_DATA_DIR: join(root, 'data'), STEVEDORE_CACHE_DIR: join(root, 'cache'), STEVEDORE_MAX_UPLOAD: '1M' };
       const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = once(child, 'exit');
       try {
