@@ -8,7 +8,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventChannel, EventPayload, PushJobView } from '../../shared/contract.js';
 import { MAX_CLIENT_MESSAGE_BYTES, WS_PROTOCOL, type ServerMessage } from '../../shared/wire.js';
+import type { ErrorCode } from '../../shared/errors.js';
 import { StevedoreError } from '../core/errors.js';
+import { logError } from '../core/log.js';
 import { ContractHost, type HostDeps } from '../host/contract-host.js';
 import { TOKEN_PATTERN, checkOrigin, checkPageToken, checkRequest } from './guard.js';
 import { serveSocket } from './socket-session.js';
@@ -35,6 +37,11 @@ export interface WebHost {
 }
 
 type Headers = Readonly<Record<string, string>>;
+
+/** What went wrong with one request or socket, for the log: the host itself carries on. */
+function logFault(where: string, code: ErrorCode, error: unknown): void {
+  logError(`web host ${where}`, { code, message: error instanceof Error ? error.message : String(error) });
+}
 
 function securityHeaders(port: number): Headers {
   return {
@@ -76,8 +83,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const broadcast = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
     // A push that ends lets go of its upload (deleted if the page is done with it too).
     if (event === 'push:finished') void area.pushEnded((payload as PushJobView).archive).catch(() => undefined);
-    const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage);
-    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(message);
+    // An event that cannot be sent is lost for the pages, never thrown into the push that emitted it.
+    try {
+      const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage);
+      for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(message);
+    } catch {
+      // nothing to do: the next progress event or push:list brings the pages up to date
+    }
   };
   const host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
   let port = options.port ?? 0;
@@ -105,18 +117,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // A reset connection must not become an unhandled 'error' event.
     req.on('error', () => req.destroy());
     res.on('error', () => res.destroy());
-    const fail = (): void => {
+    const fail = (error: unknown): void => {
+      logFault(`${req.method ?? ''} request`, 'INVALID_ARGUMENT', error);
       if (!res.headersSent && !res.destroyed) refuse(res, 400, headers, 'bad request');
       else res.destroy();
     };
     try {
       route(req, res, headers).catch(fail);
-    } catch {
-      fail();
+    } catch (error) {
+      fail(error);
     }
   });
   // Unparsable requests: a 400 when the socket can take it, else just close it.
-  server.on('clientError', (_error, socket: Duplex) => {
+  server.on('clientError', (error, socket: Duplex) => {
+    logFault('unparsable request', 'INVALID_ARGUMENT', error);
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
@@ -137,7 +151,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, host, sockets));
-    } catch {
+    } catch (error) {
+      logFault('upgrade', 'INVALID_ARGUMENT', error);
       socket.destroy();
     }
   });
@@ -153,6 +168,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     throw error;
   }
   port = (server.address() as AddressInfo).port;
+  // Errors after listening (a failed accept) must not be thrown either.
+  server.on('error', (error) => logFault('server', 'INTERNAL', error));
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,

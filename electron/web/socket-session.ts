@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../shared/wire.js';
 import type { ContractHost } from '../host/contract-host.js';
 import { StevedoreError } from '../core/errors.js';
+import { logError } from '../core/log.js';
 
 function parse(data: unknown): ClientMessage | undefined {
   let message: unknown;
@@ -23,7 +24,9 @@ export function serveSocket(ws: WebSocket, host: ContractHost, sockets: Set<WebS
   sockets.add(ws);
   // ws reports protocol violations here (a frame over maxPayload, invalid UTF-8) after starting the closing handshake
   // with their code (1009, 1007) itself; without a listener they would be thrown.
-  ws.on('error', () => undefined);
+  ws.on('error', (error: Error & { code?: string }) => {
+    logError('web host socket', { code: error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'TOO_LARGE' : 'INVALID_ARGUMENT', message: error.message });
+  });
   ws.on('close', () => {
     sockets.delete(ws);
     gone.abort(new StevedoreError('CANCELLED', 'the client closed the connection'));
