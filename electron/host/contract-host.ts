@@ -45,10 +45,13 @@ export class ContractHost {
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
   readonly #closing = new AbortController();
+  /** Archive reads in progress, by path, so they can be stopped when their file goes away. */
+  readonly #reading = new Map<string, Set<AbortController>>();
   #pending = 0;
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
+    const reading = this.#reading;
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
       deps,
@@ -63,10 +66,18 @@ export class ContractHost {
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
         const known = archives.get(path);
         if (known && known.mtimeMs === info.mtimeMs) return known.archive;
-        const archive = await inspectArchive(path, signal);
-        archives.set(path, { mtimeMs: info.mtimeMs, archive });
-        if (archives.size > 20) archives.delete(archives.keys().next().value as string);
-        return archive;
+        const stop = new AbortController();
+        const readers = reading.get(path) ?? new Set<AbortController>();
+        reading.set(path, readers.add(stop));
+        try {
+          const archive = await inspectArchive(path, signal ? AbortSignal.any([signal, stop.signal]) : stop.signal);
+          archives.set(path, { mtimeMs: info.mtimeMs, archive });
+          if (archives.size > 20) archives.delete(archives.keys().next().value as string);
+          return archive;
+        } finally {
+          readers.delete(stop);
+          if (readers.size === 0) reading.delete(path);
+        }
       },
     };
     this.#context = context;
@@ -103,6 +114,11 @@ export class ContractHost {
   /** Whether a running push reads this archive. */
   pushesUsing(path: string): boolean {
     return this.#context.jobs.list().some((job) => job.state === 'running' && job.archive === path);
+  }
+
+  /** Stops every read of this archive in progress: its file is going away (a dismissed upload). */
+  stopReading(path: string): void {
+    for (const stop of this.#reading.get(path) ?? []) stop.abort(new StevedoreError('CANCELLED', `${path} was dismissed`));
   }
 
   /** Requests being handled now (each may hold an archive-reading worker). */

@@ -79,7 +79,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (!TOKEN_PATTERN.test(token)) throw new StevedoreError('INVALID_ARGUMENT', 'the session token must be 16 to 200 characters of A-Z, a-z, 0-9, _ and -');
   const sockets = new Set<WebSocket>();
   // The host is made below; an upload is only asked about once pushes run.
-  const area = await uploadArea({ inUse: (path) => host.pushesUsing(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
+  const area = await uploadArea({ inUse: (path) => host.pushesUsing(path), stopReading: (path) => host.stopReading(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
   const broadcast = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
     // A push that ends lets go of its upload (deleted if the page is done with it too).
     if (event === 'push:finished') void area.pushEnded((payload as PushJobView).archive).catch(() => undefined);

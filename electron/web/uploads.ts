@@ -27,6 +27,8 @@ export interface UploadOptions {
   readonly root?: string;
   /** Whether a running push still reads this file. */
   readonly inUse: (path: string) => boolean;
+  /** Stops any inspection still reading a file about to be deleted. */
+  readonly stopReading?: (path: string) => void;
 }
 
 export interface Uploads {
@@ -63,6 +65,7 @@ export async function uploadArea(options: UploadOptions): Promise<Uploads> {
     const entry = kept.get(path);
     if (!entry?.released || options.inUse(path)) return;
     kept.delete(path);
+    options.stopReading?.(path);
     // Best effort (a file still open elsewhere may refuse on Windows): the directory goes when the host stops.
     await rm(path, { force: true }).catch(() => undefined);
   };

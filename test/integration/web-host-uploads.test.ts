@@ -19,7 +19,7 @@ import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/a
 import { CLI } from '../harness/cli.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { skopeoDigest } from '../harness/verify-push.js';
-import { contractClient, httpCall, waitFor } from '../harness/web-client.js';
+import { contractClient, httpCall, waitFor, writeSlowArchive } from '../harness/web-client.js';
 
 type Address = Pick<WebHost, 'port' | 'token'>;
 
@@ -120,6 +120,22 @@ describe('web host uploads', () => {
     assert.equal(done.state, 'pushed', JSON.stringify(done.error));
     assert.ok(existsSync(path));
     assert.equal((await release(web, path)).status, 204);
+    assert.equal(existsSync(path), false);
+  });
+
+  it('stops reading an upload the page dismisses while it is still being inspected', async () => {
+    const slow = join(work, 'slow.tar.gz');
+    await writeSlowArchive(slow, 4);
+    const stored = await upload(web, await readFile(slow), 'slow.tar.gz');
+    assert.equal(stored.status, 201);
+    const { path } = JSON.parse(stored.body) as { path: string };
+    const inspecting = client.api.archiveInspect({ path });
+    await waitFor(() => (web.host.pendingRequests > 0 ? true : undefined), 30_000, 'the inspection to start');
+    // Let the reader get going (not a timing assertion: the outcome must be CANCELLED however far it got).
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await release(web, path)).status, 204);
+    const answer = await inspecting;
+    assert.equal(answer.ok ? 'inspected' : answer.error.code, 'CANCELLED');
     assert.equal(existsSync(path), false);
   });
 
