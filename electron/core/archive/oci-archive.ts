@@ -6,6 +6,7 @@ import { MediaType, isIndexMediaType } from '../../../shared/media-types.js';
 import { parseManifest } from '../registry/manifest.js';
 import type { ArchiveSource } from './archive-source.js';
 import { METADATA_LIMIT, blobEntry, configFacts, parseJsonEntry, readVerified } from './blob-checks.js';
+import { sameAlgorithm } from './blob-digest.js';
 import { detectCompression, type Compression } from './compression.js';
 import { archiveInvalid } from './tar-entry.js';
 
@@ -32,7 +33,7 @@ async function platformImage(source: ArchiveSource, descriptor: Descriptor, decl
   for (const [i, layer] of manifest.layers.entries()) {
     const layerEntry = source.resolve(blobEntry(layer.digest));
     if (layerEntry.size !== layer.size) throw archiveInvalid(layerEntry.name, `is ${layerEntry.size} bytes, the manifest says ${layer.size}`);
-    if (layerEntry.digest && layerEntry.digest !== layer.digest) throw archiveInvalid(layerEntry.name, `content hashes to ${layerEntry.digest}, not ${layer.digest}`);
+    if (layerEntry.digest && sameAlgorithm(layerEntry.digest, layer.digest) && layerEntry.digest !== layer.digest) throw archiveInvalid(layerEntry.name, `content hashes to ${layerEntry.digest}, not ${layer.digest}`);
     const compression = detectCompression(await source.head(layerEntry.name));
     const declaredCompression = DECLARED_COMPRESSION[layer.mediaType];
     if (declaredCompression !== undefined && declaredCompression !== compression) {

@@ -1,6 +1,7 @@
 // Uploads one blob: monolithic when it fits one chunk, else PATCH chunks; resumes after a dropped connection from
 // the offset the registry reports, and starts the blob again when the registry forgot the session.
 import { createHash } from 'node:crypto';
+import { hashAlgorithm } from '../archive/blob-digest.js';
 import { StevedoreError, isAbortError } from '../errors.js';
 import { DEFAULT_RETRY, backoffDelay, sleep, type RetryPolicy } from '../http/retry.js';
 import { SessionGoneError, type UploadSessions } from '../registry/upload-session.js';
@@ -75,11 +76,18 @@ async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: Uplo
 
 async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8Array>, bytes: BlobBytes, options: UploadOptions, chunkSize: number, moved: (location: string) => void, first: string): Promise<Uploaded> {
   let location = first;
-  const hash = createHash('sha256');
+  // Hashed with the algorithm the blob is addressed by (sha512 blobs of an oci-archive stay sha512); a blob under an
+  // algorithm Stevedore cannot compute is sent under its own digest, for the registry to check.
+  const algorithm = bytes.digest ? hashAlgorithm(bytes.digest) : 'sha256';
+  const hash = createHash(algorithm ?? 'sha256');
   let current = await chunks.next();
   let offset = 0;
   const finishDigest = (): string => {
-    const digest = `sha256:${hash.digest('hex')}`;
+    if (algorithm === undefined && bytes.digest) {
+      bytes.verify?.();
+      return bytes.digest;
+    }
+    const digest = `${algorithm ?? 'sha256'}:${hash.digest('hex')}`;
     if (bytes.digest && bytes.digest !== digest) {
       throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${bytes.label}": content hashes to ${digest}, not ${bytes.digest}`);
     }
