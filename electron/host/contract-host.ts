@@ -39,9 +39,12 @@ export class ContractHost {
   readonly #handlers: Handlers;
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
+  /** Aborted by close(): archive reads still running then are cancelled, and their worker threads terminated. */
+  readonly #closing = new AbortController();
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
+    const closing = this.#closing.signal;
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
       deps,
@@ -56,7 +59,7 @@ export class ContractHost {
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
         const known = archives.get(path);
         if (known && known.mtimeMs === info.mtimeMs) return known.archive;
-        const archive = await inspectArchive(path);
+        const archive = await inspectArchive(path, closing);
         archives.set(path, { mtimeMs: info.mtimeMs, archive });
         if (archives.size > 20) archives.delete(archives.keys().next().value as string);
         return archive;
@@ -111,6 +114,7 @@ export class ContractHost {
   }
 
   async close(): Promise<void> {
+    this.#closing.abort(new StevedoreError('CANCELLED', 'the app is closing'));
     this.#context.jobs.cancelAll();
     await this.#gzip.close();
     await this.#context.clients.close();

@@ -39,7 +39,12 @@ export function tarNumber(block: Uint8Array, start: number, length: number, what
 }
 
 function printable(raw: string): string {
-  return raw.replace(/[\0-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  let out = '';
+  for (const c of raw) {
+    const code = c.charCodeAt(0);
+    out += code < 0x20 || code >= 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+  }
+  return out;
 }
 
 export function isZeroBlock(block: Uint8Array): boolean {

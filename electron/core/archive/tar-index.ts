@@ -3,7 +3,6 @@
 // the gzip path uses, so both read the same entries from the same bytes.
 import { openRegularFile } from '../regular-file.js';
 import { FileInput } from './tar-input.js';
-import type { TarEntry } from './tar-entry.js';
 import { walkTar, type WalkedEntry } from './tar-walk.js';
 
 export async function indexTarFile(path: string, signal?: AbortSignal): Promise<WalkedEntry[]> {
