@@ -11,6 +11,7 @@ import { archiveInvalid, safeEntryName, type TarEntry } from './tar-entry.js';
 export const MAX_ARCHIVE_ENTRIES = 100_000;
 /** Metadata headers (pax, GNU long names) apply to the next entry; more than a few in a row is not a real archive. */
 const MAX_META_IN_A_ROW = 8;
+const HEADER_ONLY: ReadonlySet<string> = new Set(['1', '2', '3', '4', '5', '6']);
 
 /** Bytes read in order from the start of a tar. */
 export interface TarInput {
@@ -84,8 +85,9 @@ export async function* walkTar(input: TarInput, signal?: AbortSignal): AsyncGene
     longLink = undefined;
     if (ordinal >= MAX_ARCHIVE_ENTRIES) throw archiveInvalid('', `more than ${MAX_ARCHIVE_ENTRIES} entries: not an image archive Stevedore reads`);
     yield { name, type, size, offset: dataStart, ordinal: ordinal++, ...(type === 'symlink' || type === 'hardlink' ? { linkname } : {}) };
-    // Data of links and directories is passed over as the header sizes it (non-files carry none in practice).
-    const dataEnd = dataStart + (type === 'file' ? stored : header.size);
+    // Links, devices, directories and FIFOs are header-only whatever their size field says (as Go's archive/tar reads
+    // them, and so docker and containerd); other types carry data.
+    const dataEnd = dataStart + (HEADER_ONLY.has(header.flag) ? 0 : stored);
     const left = dataEnd - input.position;
     if (left < 0) throw new Error(`tar walker: the consumer read past entry "${name}"`);
     const passed = await input.skip(left);
