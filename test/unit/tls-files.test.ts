@@ -39,6 +39,20 @@ describe('TLS files', () => {
     await assert.rejects(loadTlsSettings('127.0.0.1:5000', { caFile: certs }), notAFile(/is a directory, not a regular file$/));
   });
 
+  it('refuses a FIFO as a client certificate or key', BOUNDED, async () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    const certFifo = join(dir, 'client-cert');
+    await mkdir(certFifo);
+    execFileSync('mkfifo', [join(certFifo, 'client.cert')]);
+    await writeFile(join(certFifo, 'client.key'), pem);
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: certFifo }), notAFile(/^client certificate .*client\.cert is a FIFO, not a regular file$/));
+    const keyFifo = join(dir, 'client-key');
+    await mkdir(keyFifo);
+    await writeFile(join(keyFifo, 'client.cert'), pem);
+    execFileSync('mkfifo', [join(keyFifo, 'client.key')]);
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: keyFifo }), notAFile(/^client key .*client\.key is a FIFO, not a regular file$/));
+  });
+
   it('still reads a PEM file and says when one is not PEM', BOUNDED, async () => {
     const pem = join(dir, 'real.pem');
     await writeFile(pem, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
