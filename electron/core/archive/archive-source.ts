@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { StevedoreError } from '../errors.js';
 import { openRegularFile } from '../regular-file.js';
 import { digestFromBlobPath } from './blob-checks.js';
-import { hashAlgorithm } from './blob-digest.js';
+import { hashAlgorithm, hashAs, type HashAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
 import { archiveInvalid, safeEntryName, type TarEntry } from './tar-entry.js';
 import { indexTarFile } from './tar-index.js';
@@ -20,6 +20,12 @@ import { entryData, walkTar, type WalkedEntry } from './tar-walk.js';
 const SMALL_ENTRY_LIMIT = 1024 * 1024;
 const SMALL_TOTAL_LIMIT = 64 * 1024 * 1024;
 const HEAD_BYTES = 16;
+/** One string per algorithm for every empty entry, rather than one per entry. */
+const EMPTY_DIGEST: Readonly<Record<HashAlgorithm, string>> = {
+  sha256: hashAs(new Uint8Array(0), 'sha256'),
+  sha384: hashAs(new Uint8Array(0), 'sha384'),
+  sha512: hashAs(new Uint8Array(0), 'sha512'),
+};
 
 export interface EntryFacts extends TarEntry {
   /** Digest of the entry's bytes when a sequential pass has hashed them: sha256, or the algorithm of its blobs/ path. */
@@ -147,7 +153,8 @@ async function scanSequentially(path: string, signal?: AbortSignal): Promise<{ e
       small.set(name, Buffer.concat(chunks));
       kept += entry.size;
     }
-    entries.set(name, { name, type, size: entry.size, offset: -1, ordinal, digest: `${algorithm}:${hash.digest('hex')}`, ...(head.length > 0 ? { head } : {}) });
+    const digest = entry.size === 0 ? EMPTY_DIGEST[algorithm] : `${algorithm}:${hash.digest('hex')}`;
+    entries.set(name, { name, type, size: entry.size, offset: -1, ordinal, digest, ...(head.length > 0 ? { head } : {}) });
   });
   return { entries: [...entries.values()], small };
 }

@@ -57,7 +57,8 @@ export class StreamInput implements TarInput {
 
   async read(length: number): Promise<Buffer> {
     while (this.#pending.length < length && (await this.#fill()));
-    const out = Buffer.from(this.#pending.subarray(0, length));
+    // A view, not a copy: headers are decoded at once and not kept.
+    const out = this.#pending.subarray(0, length);
     this.#pending = this.#pending.subarray(out.length);
     this.position += out.length;
     return out;
