@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,9 @@ describe('hostile tar', () => {
     assert.deepEqual(a.inspection.images.map((i) => i.names), [['before/marker:1']]);
     assert.deepEqual(b.inspection.images, a.inspection.images);
     assert.deepEqual([...b.source.entries.keys()], [...a.source.entries.keys()]);
+    // GNU tar, reading the same bytes, lists exactly these entries.
+    const gnu = (await run('tar', ['-tf', plain])).stdout.split('\n').filter(Boolean).map((name) => name.replace(/\/$/, ''));
+    assert.deepEqual([...a.source.entries.keys()].sort(), [...new Set(gnu)].sort());
     // A lone zero block inside an archive is refused by both, rather than read one way by one and another by the other.
     const lone = Buffer.concat([rawTarEntry('a', Buffer.from('x')), Buffer.alloc(512), rawTarEntry('b', Buffer.from('y')), END_OF_ARCHIVE]);
     for (const path of await bothForms(lone)) await assert.rejects(inspectArchive(path), invalid(/a lone zero block at byte 1024/));
@@ -118,6 +121,12 @@ describe('hostile tar', () => {
     const [a, b] = [await inspectArchive(plain), await inspectArchive(gz)];
     assert.deepEqual(a.inspection.images.map((i) => i.names), [['dup/first:1']]);
     assert.deepEqual(b.inspection.images, a.inspection.images);
+    // What GNU tar leaves on disk after extracting both entries is what both readers read.
+    const out = await mkdtemp(join(dir, 'extract-'));
+    await run('tar', ['-xf', plain, '-C', out, 'manifest.json']);
+    const extracted = await readFile(join(out, 'manifest.json'));
+    assert.deepEqual(await a.source.readSmall('manifest.json'), extracted);
+    assert.deepEqual(await b.source.readSmall('manifest.json'), extracted);
   });
 
   it('refuses an archive of more than 100,000 entries in bounded memory', { timeout: 120_000 }, async () => {
