@@ -77,13 +77,16 @@ describe('archive push', () => {
     await assert.rejects(pushWithEngine(reg, path, 'sha512/bad:1'), /content hashes to sha512:[0-9a-f]{128}, not sha512:/);
   });
 
-  it('pushes a zero-byte layer as stored (--compression keep)', BOUNDED, async () => {
+  it('pushes a zero-byte layer as stored (--compression keep) and compressed, plain and gzip-wrapped', BOUNDED, async () => {
     const empty = testImage([await layerTar('base', 10_000), Buffer.alloc(0)]);
-    const path = file();
-    await writeTar(path, legacyDockerArchive([{ image: empty, tags: ['empty/layer:1'] }]));
-    for (const compression of ['keep', 'gzip'] as const) {
-      const { digest } = await pushWithEngine(reg, path, `empty/layer:${compression}`, { settings: { compression } });
-      await verifyPushed(reg, `empty/layer:${compression}`, digest, [empty]);
+    for (const wrapped of [false, true]) {
+      const path = file(wrapped ? '.tar.gz' : '.tar');
+      await writeTar(path, legacyDockerArchive([{ image: empty, tags: ['empty/layer:1'] }]), wrapped);
+      for (const compression of ['keep', 'gzip'] as const) {
+        const tag = `${compression}${wrapped ? '-gz' : ''}`;
+        const { digest } = await pushWithEngine(reg, path, `empty/layer:${tag}`, { settings: { compression } });
+        await verifyPushed(reg, `empty/layer:${tag}`, digest, [empty]);
+      }
     }
   });
 
