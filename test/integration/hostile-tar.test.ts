@@ -140,6 +140,16 @@ describe('hostile tar', () => {
     assert.ok(outcome.maxRssBytes < 200 * 1024 * 1024, `peak memory ${Math.round(outcome.maxRssBytes / 1024 / 1024)} MB`);
   });
 
+  it('refuses an overlong name, and names that add up to more than 16 MB', BOUNDED, async () => {
+    const long = Buffer.concat([rawTarEntry('x', Buffer.from('x'), { pax: { path: 'a/'.repeat(2500) } }), END_OF_ARCHIVE]);
+    for (const path of await bothForms(long)) await assert.rejects(inspectArchive(path), invalid(/a name or link target longer than 4096 bytes/));
+    // 5,000 names of 4,000 bytes: each allowed, together 20 MB of names to keep.
+    const many = Buffer.concat([...Array.from({ length: 5000 }, (_, i) => rawTarEntry(`f${i}`, Buffer.alloc(0), { pax: { path: `${i}/${'n'.repeat(4000)}` } })), END_OF_ARCHIVE]);
+    const gz = file('.tar.gz');
+    await writeFile(gz, gzipSync(many));
+    await assert.rejects(inspectArchive(gz), invalid(/entry names add up to more than 16 MB/));
+  });
+
   it('terminates the reading worker when a read is cancelled', BOUNDED, async () => {
     const path = file('.tar.gz');
     await writeTar(path, legacyDockerArchive([{ image: testImage([await layerTar('big', 60_000_000, 'text')]), tags: ['big:1'] }]), true);

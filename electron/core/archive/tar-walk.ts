@@ -9,6 +9,10 @@ import { archiveInvalid, safeEntryName, type TarEntry } from './tar-entry.js';
  * so this is far above any real archive and keeps a hostile one (millions of empty entries) from growing memory.
  */
 export const MAX_ARCHIVE_ENTRIES = 100_000;
+/** A path longer than Linux's PATH_MAX is no file an image archive holds (pax headers could carry a megabyte). */
+export const MAX_NAME_BYTES = 4096;
+/** Names are kept for every entry: their total is bounded too, not only their count. */
+export const MAX_TOTAL_NAME_BYTES = 16 * 1024 * 1024;
 /** Metadata headers (pax, GNU long names) apply to the next entry; more than a few in a row is not a real archive. */
 const MAX_META_IN_A_ROW = 8;
 const HEADER_ONLY: ReadonlySet<string> = new Set(['1', '2', '3', '4', '5', '6']);
@@ -41,6 +45,7 @@ export async function* walkTar(input: TarInput, signal?: AbortSignal): AsyncGene
   let longLink: string | undefined;
   let metaInARow = 0;
   let ordinal = 0;
+  let nameBytes = 0;
   for (;;) {
     signal?.throwIfAborted();
     const position = input.position;
@@ -74,17 +79,22 @@ export async function* walkTar(input: TarInput, signal?: AbortSignal): AsyncGene
     }
     metaInARow = 0;
     const rawName = pax.path ?? longName ?? header.name;
+    const rawLink = pax.linkpath ?? longLink ?? header.linkname;
+    for (const text of [rawName, rawLink]) {
+      if (Buffer.byteLength(text) > MAX_NAME_BYTES) throw archiveInvalid(`${rawName.slice(0, 80)}...`, `a name or link target longer than ${MAX_NAME_BYTES} bytes`);
+    }
+    nameBytes += Buffer.byteLength(rawName) + Buffer.byteLength(rawLink);
+    if (nameBytes > MAX_TOTAL_NAME_BYTES) throw archiveInvalid('', `entry names add up to more than ${MAX_TOTAL_NAME_BYTES / 1024 / 1024} MB`);
     const type = typeOf(header.flag, rawName);
     const name = safeEntryName(rawName);
     // pax size overrides the header's, and is checked as strictly (parsePax).
     const stored = pax.size !== undefined ? Number(pax.size) : header.size;
     const size = type === 'file' ? stored : 0;
-    const linkname = pax.linkpath ?? longLink ?? header.linkname;
     pax = {};
     longName = undefined;
     longLink = undefined;
     if (ordinal >= MAX_ARCHIVE_ENTRIES) throw archiveInvalid('', `more than ${MAX_ARCHIVE_ENTRIES} entries: not an image archive Stevedore reads`);
-    yield { name, type, size, offset: dataStart, ordinal: ordinal++, ...(type === 'symlink' || type === 'hardlink' ? { linkname } : {}) };
+    yield { name, type, size, offset: dataStart, ordinal: ordinal++, ...(type === 'symlink' || type === 'hardlink' ? { linkname: rawLink } : {}) };
     // Links, devices, directories and FIFOs are header-only whatever their size field says (as Go's archive/tar reads
     // them, and so docker and containerd); other types carry data.
     const dataEnd = dataStart + (HEADER_ONLY.has(header.flag) ? 0 : stored);
