@@ -150,6 +150,20 @@ describe('hostile tar', () => {
     await assert.rejects(inspectArchive(gz), invalid(/entry names add up to more than 16 MB/));
   });
 
+  it('refuses a manifest.json or index.json of more than 1,000 images', BOUNDED, async () => {
+    const files = legacyDockerArchive([{ image, tags: ['many/images:1'] }]);
+    const manifest = JSON.parse((files.find((f) => f.name === 'manifest.json')?.data as Buffer).toString()) as unknown[];
+    const repeated = files.map((f) => (f.name === 'manifest.json' ? { ...f, data: Buffer.from(JSON.stringify(Array.from({ length: 1001 }, () => manifest[0]))) } : f));
+    const path = file();
+    await writeTar(path, repeated);
+    await assert.rejects(inspectArchive(path), invalid(/"manifest\.json": more than the 1000 images Stevedore reads from one archive \(1001 so far\)/));
+    const oci = docker25Archive(image, ['x/y:1'], true).filter((f) => f.name !== 'manifest.json');
+    const index = JSON.parse((oci.find((f) => f.name === 'index.json')?.data as Buffer).toString()) as { manifests: unknown[] };
+    const ociPath = file();
+    await writeTar(ociPath, oci.map((f) => (f.name === 'index.json' ? { ...f, data: Buffer.from(JSON.stringify({ ...index, manifests: Array.from({ length: 1001 }, () => index.manifests[0]) })) } : f)));
+    await assert.rejects(inspectArchive(ociPath), invalid(/"index\.json": more than the 1000 images/));
+  });
+
   it('terminates the reading worker when a read is cancelled', BOUNDED, async () => {
     const path = file('.tar.gz');
     await writeTar(path, legacyDockerArchive([{ image: testImage([await layerTar('big', 60_000_000, 'text')]), tags: ['big:1'] }]), true);

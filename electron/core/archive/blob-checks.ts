@@ -7,6 +7,15 @@ import { hashAlgorithm, hashAs, isArchiveDigest } from './blob-digest.js';
 import { archiveInvalid } from './tar-entry.js';
 
 export const METADATA_LIMIT = 8 * 1024 * 1024;
+/**
+ * Images (or platforms of one index) an archive may describe. Each means reading and hashing a config of up to
+ * METADATA_LIMIT: a manifest.json naming one 8 MB config a hundred thousand times would otherwise mean 800 GB of work.
+ */
+export const MAX_ARCHIVE_IMAGES = 1000;
+
+export function checkImageCount(count: number, entry: string): void {
+  if (count > MAX_ARCHIVE_IMAGES) throw archiveInvalid(entry, `more than the ${MAX_ARCHIVE_IMAGES} images Stevedore reads from one archive (${count} so far)`);
+}
 
 export function blobEntry(digest: string): string {
   return `blobs/${digest.replace(':', '/')}`;

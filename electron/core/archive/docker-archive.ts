@@ -4,7 +4,7 @@ import type { ArchiveImage, ArchiveLayer } from '../../../shared/archive.js';
 import { MediaType } from '../../../shared/media-types.js';
 import { digestOf } from '../digest.js';
 import type { ArchiveSource } from './archive-source.js';
-import { METADATA_LIMIT, configFacts, digestFromBlobPath, parseJsonEntry } from './blob-checks.js';
+import { METADATA_LIMIT, checkImageCount, configFacts, digestFromBlobPath, parseJsonEntry } from './blob-checks.js';
 import { hashAlgorithm, hashAs, sameAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
 import { archiveInvalid } from './tar-entry.js';
@@ -17,6 +17,7 @@ interface DockerManifestEntry {
 
 function readManifestJson(value: unknown): DockerManifestEntry[] {
   if (!Array.isArray(value) || value.length === 0) throw archiveInvalid('manifest.json', 'is not a non-empty list of images');
+  checkImageCount(value.length, 'manifest.json');
   return value.map((item: unknown, i) => {
     const entry = item as Record<string, unknown> | null;
     if (typeof entry?.Config !== 'string') throw archiveInvalid('manifest.json', `image ${i} has no Config`);

@@ -5,7 +5,7 @@ import type { Descriptor, Platform } from '../../../shared/image.js';
 import { MediaType, isIndexMediaType } from '../../../shared/media-types.js';
 import { parseManifest } from '../registry/manifest.js';
 import type { ArchiveSource } from './archive-source.js';
-import { METADATA_LIMIT, blobEntry, configFacts, parseJsonEntry, readVerified } from './blob-checks.js';
+import { METADATA_LIMIT, blobEntry, checkImageCount, configFacts, parseJsonEntry, readVerified } from './blob-checks.js';
 import { sameAlgorithm } from './blob-digest.js';
 import { detectCompression, type Compression } from './compression.js';
 import { archiveInvalid } from './tar-entry.js';
@@ -58,6 +58,7 @@ export async function readOciArchive(source: ArchiveSource): Promise<ArchiveImag
   const index = parseManifest(indexBytes, MediaType.ociIndex);
   if (index.kind !== 'index') throw archiveInvalid('index.json', 'is not an image index');
   if (index.manifests.length === 0) throw archiveInvalid('index.json', 'lists no images');
+  checkImageCount(index.manifests.length, 'index.json');
 
   // The same image may be listed under several names.
   const byDigest = new Map<string, { descriptor: Descriptor; names: string[] }>();
@@ -71,12 +72,16 @@ export async function readOciArchive(source: ArchiveSource): Promise<ArchiveImag
     }
   }
   const images: ArchiveImage[] = [];
+  let readImages = byDigest.size;
   for (const { descriptor, names } of byDigest.values()) {
     if (isIndexMediaType(descriptor.mediaType)) {
       const entry = blobEntry(descriptor.digest);
       const bytes = await readVerified(source, entry, descriptor.digest, descriptor.size);
       const nested = parseManifest(bytes, descriptor.mediaType);
       if (nested.kind !== 'index') throw archiveInvalid(entry, 'expected an image index');
+      // Counted over the whole archive: every platform of every index is an image to read.
+      readImages += nested.manifests.length;
+      checkImageCount(readImages, entry);
       const platforms: ArchivePlatformImage[] = [];
       for (const child of nested.manifests) {
         if (isIndexMediaType(child.mediaType)) throw archiveInvalid(entry, 'nested indexes more than one level deep are not supported');
