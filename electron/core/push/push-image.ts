@@ -1,6 +1,5 @@
 // Pushes one image of an archive: plan, every blob (concurrently), then the manifests, the tag last. A failure or a
 // cancel anywhere stops everything before the tag exists, so no half-pushed tag is ever visible.
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
@@ -17,8 +16,11 @@ import { uploadBlob, type BlobBytes } from './blob-upload.js';
 import { BufferPool } from './buffer-pool.js';
 import type { LayerCache } from './layer-cache.js';
 import { indexForOci, manifestForDockerArchive, manifestForOci, type BuiltManifest, type PushedBlob } from './manifests.js';
+import { checkUses, hashLike, uncompressedHasher, type UncompressedHasher } from './layer-digest.js';
 import { parallelGzip } from './parallel-gzip.js';
 import { ProgressReporter } from './progress.js';
+import { pushFailure } from './push-errors.js';
+import { precheckLayers, verifyLayers } from './verify-layers.js';
 
 export interface PushSettings {
   readonly jobs: number;
@@ -61,17 +63,21 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
   try {
     const sessions = new UploadSessions(deps.client, target.repository);
+    precheckLayers(image);
     const tasks = blobTasks(image, settings.compression);
     const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, controller.signal);
     reporter.plan(plan.map(initialProgress));
     const results = new Map<string, PushedBlob>();
+    const uncompressed = new Map<string, string | undefined>();
     // Layers compressing at once: one per compressor keeps every core busy; more would only hold more buffers.
     const compressing = new Limiter(deps.gzip.concurrency);
     const buffers = new BufferPool();
     const transfer = async (planned: PlannedBlob, stream?: Readable): Promise<void> => {
-      const run = (): Promise<PushedBlob> => transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, { sessions, reporter, buffers });
+      const run = (): Promise<Transferred> => transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, { sessions, reporter, buffers });
       const mayCompress = planned.task.compressOnTheWay && planned.action !== 'skip' && !stream;
-      results.set(planned.task.id, await (mayCompress ? compressing.run(run, controller.signal) : run()));
+      const done = await (mayCompress ? compressing.run(run, controller.signal) : run());
+      results.set(planned.task.id, done.blob);
+      if (planned.task.kind === 'layer') uncompressed.set(planned.task.id, done.uncompressed);
     };
     try {
       if (archive.source.gzipped) {
@@ -91,13 +97,15 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
       controller.abort(error);
       throw error;
     }
+    // Nothing is named in a manifest until every layer is known to be what the config says.
+    await verifyLayers(image, archive, uncompressed);
     const digest = await putManifests(image, target, results, archive, sessions, controller.signal);
     reporter.stop();
     request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest });
     return digest;
   } catch (error) {
     reporter.stop();
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : error;
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : pushFailure(error);
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
   } finally {
@@ -128,21 +136,26 @@ interface PushShared {
   readonly buffers: BufferPool;
 }
 
-async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, shared: PushShared): Promise<PushedBlob> {
+/** A blob in the registry, and for a layer the uncompressed digest its bytes were found (or recorded) to have. */
+interface Transferred {
+  readonly blob: PushedBlob;
+  readonly uncompressed?: string;
+}
+
+async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, shared: PushShared): Promise<Transferred> {
   const { sessions, reporter } = shared;
   const { task } = planned;
   const registry = deps.client.registry;
   if (planned.action === 'skip' && planned.result) {
-    if (stream) await drain(stream);
-    return planned.result;
+    return { blob: planned.result, uncompressed: await uncompressedOfPresent(planned, stream, request, deps) };
   }
   if (planned.action === 'mount' && planned.result && planned.mountFrom) {
     const mounted = await sessions.start(request.signal, { digest: planned.result.digest, from: planned.mountFrom });
     if (mounted.kind === 'mounted') {
-      if (stream) await drain(stream);
+      const known = await uncompressedOfPresent(planned, stream, request, deps);
       reporter.update(task.id, { state: 'mounted', bytesDone: task.storedSize });
       deps.layers?.record(registry, planned.result.digest, BLOB_LOCATION, { ...planned.result, repository: request.target.repository });
-      return planned.result;
+      return { blob: planned.result, uncompressed: known };
     }
     // The registry opened a session instead of mounting: let it go and upload.
     await sessions.cancel(mounted.location);
@@ -150,7 +163,8 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   const action = task.compressOnTheWay ? 'compress' : 'upload';
   reporter.update(task.id, { action, state: task.compressOnTheWay ? 'compressing' : 'uploading', bytesDone: 0, bytesSent: 0 });
   try {
-    const uploaded = await uploadBlob(sessions, blobBytes(task, stream, request, deps, settings, shared), {
+    const source = blobBytes(task, stream, request, deps, settings, shared);
+    const uploaded = await uploadBlob(sessions, source.bytes, {
       chunkSize: settings.chunkSize,
       pool: shared.buffers,
       signal: request.signal,
@@ -159,17 +173,68 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
     });
     const result: PushedBlob = { digest: uploaded.digest, size: uploaded.size, mediaType: task.mediaType };
     reporter.update(task.id, { state: 'done', digest: uploaded.digest, bytesDone: task.storedSize });
-    // Recorded only now that the registry has accepted the blob.
+    const diffId = source.uncompressed();
+    // Recorded only now that the registry has accepted the blob, and the bytes were checked against the DiffID.
     if (task.compressOnTheWay && task.diffId) deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
+    if (task.compression === 'gzip' && diffId) deps.layers?.recordVerified(uploaded.digest, diffId);
     deps.layers?.record(registry, uploaded.digest, BLOB_LOCATION, { ...result, repository: request.target.repository });
-    return result;
+    return { blob: result, uncompressed: diffId };
   } catch (error) {
     reporter.update(task.id, { state: 'failed' });
     throw error;
   }
 }
 
-function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, { reporter, buffers }: PushShared): BlobBytes {
+/**
+ * The uncompressed digest of a layer the registry already holds (skipped or mounted). The registry addresses blobs by
+ * content, so it is a fact about the blob: the DiffID the layer cache recorded it under (the plan checked the
+ * registry agrees on that blob), the digest itself for an uncompressed blob, a verified pair from an earlier check,
+ * or else the archive's bytes read once now, hashed and decompressed.
+ */
+async function uncompressedOfPresent(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps): Promise<string | undefined> {
+  const { task } = planned;
+  const blob = planned.result?.digest;
+  const known = task.kind !== 'layer' || !blob ? undefined : (planned.uncompressed ?? (task.compression === 'none' ? blob : undefined) ?? verifiedPair(task, blob, deps));
+  if (task.kind !== 'layer' || !blob || known !== undefined || task.compression === 'zstd') {
+    if (stream) await drain(stream);
+    return known;
+  }
+  const input = stream ?? storedBytes(task, request);
+  const { hash } = hashLike(blob);
+  const hasher = uncompressedHasher(task.compression ?? 'none', task.entry, hashLike(task.diffId).algorithm);
+  try {
+    for await (const chunk of input) {
+      hash.update(chunk);
+      await hasher.update(chunk);
+    }
+    const digest = `${hashLike(blob).algorithm}:${hash.digest('hex')}`;
+    if (digest !== blob) throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${task.entry}": content hashes to ${digest}, not ${blob}`);
+    const diffId = await hasher.digest();
+    if (diffId) deps.layers?.recordVerified(blob, diffId);
+    return diffId;
+  } finally {
+    hasher.close();
+  }
+}
+
+function verifiedPair(task: BlobTask, blob: string, deps: PushDeps): string | undefined {
+  const pair = deps.layers?.verifiedDiffId(blob);
+  // A pair that disagrees with this archive is checked again rather than believed either way.
+  return pair !== undefined && pair === task.diffId ? pair : undefined;
+}
+
+function storedBytes(task: BlobTask, request: PushImageRequest): AsyncIterable<Uint8Array> {
+  const source = request.archive.source;
+  return source.gzipped ? smallFromMemory(task.entry, request) : source.openEntry(task.entry);
+}
+
+interface LayerSource {
+  readonly bytes: BlobBytes;
+  /** Once the upload verified: the layer's uncompressed digest (undefined for a config, or zstd). */
+  readonly uncompressed: () => string | undefined;
+}
+
+function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, { reporter, buffers }: PushShared): LayerSource {
   const source = request.archive.source;
   const counted = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     for await (const chunk of input) {
@@ -177,32 +242,63 @@ function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushIm
       yield chunk;
     }
   };
-  const raw = (): AsyncIterable<Uint8Array> => {
-    if (stream) return stream;
-    if (source.gzipped) return smallFromMemory(task.entry, request);
-
-    return source.openEntry(task.entry);
-  };
+  const raw = (): AsyncIterable<Uint8Array> => stream ?? storedBytes(task, request);
+  let uncompressed: string | undefined;
   if (!task.compressOnTheWay) {
-    return { label: task.entry, restartable: stream === undefined, ...(task.expectedDigest ? { digest: task.expectedDigest } : {}), open: () => counted(raw()) };
-  }
-  let diffHash = createHash('sha256');
-  return {
-    label: task.entry,
-    restartable: stream === undefined,
-    open: () => {
-      diffHash = createHash('sha256');
-      // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
-      const seekable = !stream && !source.gzipped;
-      const input = seekable ? source.readBlocks(task.entry, settings.blockSize, (size) => buffers.take(size)) : raw();
-      return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window, pool: buffers, ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.update(block), seekable);
-    },
-    verify: () => {
-      const diffId = `sha256:${diffHash.digest('hex')}`;
-      if (task.diffId && diffId !== task.diffId) {
-        throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${task.entry}": layer content hashes to ${diffId}, not the config's diff_id ${task.diffId}`);
+    const isLayer = task.kind === 'layer';
+    // An uncompressed docker-archive layer has no digest but its DiffID: a mismatch there is a DiffID mismatch.
+    const digestIsDiffId = task.compression === 'none' && task.expectedDigest === task.diffId;
+    const pair = isLayer && task.compression === 'gzip' && task.expectedDigest ? verifiedPair(task, task.expectedDigest, deps) : undefined;
+    let hasher: UncompressedHasher | undefined;
+    const teed = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      hasher?.close();
+      // A gzip layer decompresses beside the upload, in the same pass; one already verified (pair) need not.
+      hasher = isLayer && task.compression === 'gzip' && !pair ? uncompressedHasher('gzip', task.entry, hashLike(task.diffId).algorithm) : undefined;
+      let complete = false;
+      try {
+        for await (const chunk of input) {
+          await hasher?.update(chunk);
+          yield chunk;
+        }
+        complete = true;
+      } finally {
+        // Kept open only when every byte went through: verify() reads its digest.
+        if (!complete) hasher?.close();
       }
+    };
+    return {
+      bytes: {
+        label: task.entry,
+        restartable: stream === undefined,
+        ...(task.expectedDigest && !digestIsDiffId ? { digest: task.expectedDigest } : {}),
+        open: () => counted(teed(raw())),
+        verify: async (digest) => {
+          if (!isLayer) return;
+          uncompressed = task.compression === 'none' ? digest : task.compression === 'gzip' ? (pair ?? (await hasher?.digest())) : undefined;
+          checkUses(task.entry, task.uses, uncompressed);
+        },
+      },
+      uncompressed: () => uncompressed,
+    };
+  }
+  let diffHash = hashLike(task.diffId);
+  return {
+    bytes: {
+      label: task.entry,
+      restartable: stream === undefined,
+      open: () => {
+        diffHash = hashLike(task.diffId);
+        // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
+        const seekable = !stream && !source.gzipped;
+        const input = seekable ? source.readBlocks(task.entry, settings.blockSize, (size) => buffers.take(size)) : raw();
+        return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window, pool: buffers, ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.hash.update(block), seekable);
+      },
+      verify: () => {
+        uncompressed = `${diffHash.algorithm}:${diffHash.hash.digest('hex')}`;
+        checkUses(task.entry, task.uses, uncompressed);
+      },
     },
+    uncompressed: () => uncompressed,
   };
 }
 
