@@ -14,6 +14,7 @@ import { LayerCache } from '../../electron/core/push/layer-cache.js';
 import type { GzipEngine } from '../../electron/core/workers/gzip-engine.js';
 import { docker25Archive, layerTar, legacyDockerArchive, testImage, writeTar, type TarFile, type TestImage } from '../harness/archives.js';
 import { assertNoTag } from '../harness/assertions.js';
+import { runCli } from '../harness/cli.js';
 import { plannedActions, pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { verifyPushed } from '../harness/verify-push.js';
@@ -127,6 +128,16 @@ describe('push verifies every layer against the config', () => {
     await writeTar(path, [...files.filter((f) => f !== manifestFile), { name: `${twice.configDigest.slice(7)}.json`, data: twice.config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify(listed)) }]);
     await refused(path, 'twice/gz', mismatchAt(1));
     await refused(path, 'twice/keep', mismatchAt(1), { settings: { compression: 'keep' } });
+  });
+
+  it('the CLI says which layer in one line and exits non-zero, leaving no tag', async () => {
+    const path = file();
+    await writeTar(path, ociArchive(wrong, true));
+    const cacheDir = await mkdtemp(join(tmpdir(), 'stevedore-cli-cache-'));
+    const result = await runCli(['push', '--cache-dir', cacheDir, path, `${reg.host}/cli/verify:1`], process.env);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /\nstevedore: archive entry "blobs\/sha256\/[0-9a-f]{64}": layer content hashes to sha256:[0-9a-f]{64}, not the config's diff_id sha256:[0-9a-f]{64} \(rootfs\.diff_ids\[1\]\) \[DIGEST_MISMATCH\]\n$/);
+    await assertNoTag(reg, 'cli/verify', '1');
   });
 
   it('an image whose layers do not match its config in number writes no manifest', async () => {
