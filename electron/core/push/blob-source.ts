@@ -6,7 +6,7 @@ import { StevedoreError } from '../errors.js';
 import type { BlobTask, PlannedBlob } from './blob-plan.js';
 import type { BlobBytes } from './blob-upload.js';
 import type { BufferPool } from './buffer-pool.js';
-import { checkUses, hashLike, uncompressedHasher, type UncompressedHasher } from './layer-digest.js';
+import { canVerify, checkUses, hashLike, uncompressedHasher, type UncompressedHasher } from './layer-digest.js';
 import { parallelGzip } from './parallel-gzip.js';
 import type { ProgressReporter } from './progress.js';
 import type { PushDeps, PushImageRequest, PushSettings } from './push-image.js';
@@ -27,7 +27,7 @@ export async function uncompressedOfPresent(planned: PlannedBlob, stream: Readab
   const { task } = planned;
   const blob = planned.result?.digest;
   const known = task.kind !== 'layer' || !blob ? undefined : (planned.uncompressed ?? (task.compression === 'none' ? blob : undefined) ?? verifiedPair(task, blob, deps));
-  if (task.kind !== 'layer' || !blob || known !== undefined || task.compression === 'zstd') {
+  if (task.kind !== 'layer' || !blob || known !== undefined || !canVerify(task.compression ?? 'none')) {
     if (stream) await drain(stream);
     return known;
   }
@@ -63,7 +63,7 @@ function storedBytes(task: BlobTask, request: PushImageRequest): AsyncIterable<U
 
 export interface LayerSource {
   readonly bytes: BlobBytes;
-  /** Once the upload verified: the layer's uncompressed digest (undefined for a config, or zstd). */
+  /** Once the upload verified: the layer's uncompressed digest (undefined for a config, or zstd where unreadable). */
   readonly uncompressed: () => string | undefined;
 }
 
@@ -81,12 +81,13 @@ export function blobBytes(task: BlobTask, stream: Readable | undefined, request:
     const isLayer = task.kind === 'layer';
     // An uncompressed docker-archive layer has no digest but its DiffID: a mismatch there is a DiffID mismatch.
     const digestIsDiffId = task.compression === 'none' && task.expectedDigest === task.diffId;
-    const pair = isLayer && task.compression === 'gzip' && task.expectedDigest ? verifiedPair(task, task.expectedDigest, deps) : undefined;
+    const compressed = isLayer && task.compression !== undefined && task.compression !== 'none';
+    const pair = compressed && task.expectedDigest ? verifiedPair(task, task.expectedDigest, deps) : undefined;
     let hasher: UncompressedHasher | undefined;
     const teed = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       hasher?.close();
-      // A gzip layer decompresses beside the upload, in the same pass; one already verified (pair) need not.
-      hasher = isLayer && task.compression === 'gzip' && !pair ? uncompressedHasher('gzip', task.entry, hashLike(task.diffId).algorithm) : undefined;
+      // A compressed layer decompresses beside the upload, in the same pass; one already verified (pair) need not.
+      hasher = compressed && !pair ? uncompressedHasher(task.compression ?? 'none', task.entry, hashLike(task.diffId).algorithm) : undefined;
       let complete = false;
       try {
         for await (const chunk of input) {
@@ -107,7 +108,7 @@ export function blobBytes(task: BlobTask, stream: Readable | undefined, request:
         open: () => counted(teed(raw())),
         verify: async (digest) => {
           if (!isLayer) return;
-          uncompressed = task.compression === 'none' ? digest : task.compression === 'gzip' ? (pair ?? (await hasher?.digest())) : undefined;
+          uncompressed = compressed ? (pair ?? (await hasher?.digest())) : digest;
           checkUses(task.entry, task.uses, uncompressed);
         },
       },

@@ -1,11 +1,12 @@
 // The uncompressed digest of a layer (what the config's rootfs.diff_ids name), computed from its stored bytes as they
-// pass by: hashed as they are when uncompressed, gunzipped on libuv's thread pool and hashed when gzip. The caller
-// feeds the bytes it reads anyway (to upload or to skip past them), so checking a layer costs no extra read.
+// pass by: hashed as they are when uncompressed, decompressed on libuv's thread pool and hashed when gzip (or zstd,
+// where this Node's zlib has it). The caller feeds the bytes it reads anyway (to upload or to skip past them), so
+// checking a layer costs no extra read.
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
-import type { TransformOptions } from 'node:stream';
+import type { Transform, TransformOptions } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { createGunzip, type Gunzip, type ZlibOptions } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import type { LayerCompression } from '../../../shared/archive.js';
 import { StevedoreError } from '../errors.js';
 
@@ -25,7 +26,7 @@ export interface UncompressedHasher {
 
 /** `algorithm` is the one the expected DiffID uses; diff_ids are sha256 in practice. */
 export function uncompressedHasher(compression: LayerCompression, entry: string, algorithm = 'sha256'): UncompressedHasher {
-  if (!HASHES.has(algorithm) || compression === 'zstd') return unreadable();
+  if (!HASHES.has(algorithm)) return unreadable();
   const hash = createHash(algorithm);
   if (compression === 'none') {
     return {
@@ -37,40 +38,53 @@ export function uncompressedHasher(compression: LayerCompression, entry: string,
       close: () => undefined,
     };
   }
-  return gunzipHasher(hash, algorithm, entry);
+  const decompressor = DECOMPRESSORS[compression]?.();
+  return decompressor ? decompressingHasher(decompressor, hash, algorithm, entry, compression) : unreadable();
+}
+
+// zlib streams hand their options to Transform, which knows this one.
+const QUEUE: zlib.ZlibOptions & TransformOptions = { writableHighWaterMark: QUEUE_BYTES };
+/** zstd arrived in Node 22.15; this Node may not have it. */
+const createZstd = (zlib as unknown as { createZstdDecompress?: (options: TransformOptions) => Transform }).createZstdDecompress;
+const DECOMPRESSORS: Readonly<Record<'gzip' | 'zstd', (() => Transform) | undefined>> = {
+  gzip: () => zlib.createGunzip(QUEUE),
+  zstd: createZstd ? () => createZstd(QUEUE) : undefined,
+};
+
+/** True when layers of this compression can be checked against their DiffID here. */
+export function canVerify(compression: LayerCompression): boolean {
+  return compression === 'none' || DECOMPRESSORS[compression] !== undefined;
 }
 
 function unreadable(): UncompressedHasher {
   return { update: () => Promise.resolve(), digest: () => Promise.resolve(undefined), close: () => undefined };
 }
 
-function gunzipHasher(hash: Hash, algorithm: string, entry: string): UncompressedHasher {
-  // zlib streams hand their options to Transform, which knows this one.
-  const options: ZlibOptions & TransformOptions = { writableHighWaterMark: QUEUE_BYTES };
-  const gunzip: Gunzip = createGunzip(options);
+function decompressingHasher(stream: Transform, hash: Hash, algorithm: string, entry: string, compression: string): UncompressedHasher {
   let failure: Error | undefined;
-  gunzip.on('data', (data: Buffer) => hash.update(data));
-  gunzip.on('error', (error: Error) => (failure ??= error));
-  const corrupt = (error: Error): StevedoreError => new StevedoreError('ARCHIVE_INVALID', `archive entry "${entry}": the gzip layer does not decompress (${error.message})`);
+  stream.on('data', (data: Buffer) => hash.update(data));
+  stream.on('error', (error: Error) => (failure ??= error));
+  const corrupt = (error: Error): StevedoreError => new StevedoreError('ARCHIVE_INVALID', `archive entry "${entry}": the ${compression} layer does not decompress (${error.message})`);
   return {
     // Corrupt data is reported by digest(), after the caller checked the stored bytes against their own digest:
     // a tampered blob is named as such, not as a layer that fails to decompress.
     async update(chunk) {
       if (failure) return;
-      if (!gunzip.write(chunk)) await Promise.race([once(gunzip, 'drain'), finished(gunzip)]).catch(() => undefined);
+      // once() also settles on 'error', so a failing stream never leaves the reader waiting.
+      if (!stream.write(chunk)) await once(stream, 'drain').catch(() => undefined);
     },
     async digest() {
       if (failure) throw corrupt(failure);
-      gunzip.end();
+      stream.end();
       try {
-        await finished(gunzip);
+        await finished(stream);
       } catch (error) {
         throw corrupt(failure ?? (error as Error));
       }
       return `${algorithm}:${hash.digest('hex')}`;
     },
     close() {
-      gunzip.destroy();
+      stream.destroy();
     },
   };
 }

@@ -8,9 +8,9 @@ import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { StevedoreError } from '../errors.js';
 import { parseImageConfig } from '../registry/image-config.js';
 import { layerTaskId, platformName } from './blob-plan.js';
-import { diffIdMismatch, digestLike } from './layer-digest.js';
+import { canVerify, diffIdMismatch, digestLike } from './layer-digest.js';
 
-/** Uncompressed digests by task id; undefined for a layer whose compression cannot be read here (zstd). */
+/** Uncompressed digests by task id; undefined for a layer whose compression cannot be read here (zstd before Node 22.15). */
 export type UncompressedDigests = ReadonlyMap<string, string | undefined>;
 
 /** What can be refused before any byte moves: an uncompressed layer is its own DiffID. */
@@ -35,8 +35,9 @@ export async function verifyLayers(image: ArchiveImage, archive: OpenedArchive, 
       const id = layerTaskId(layer);
       if (!uncompressed.has(id)) throw new StevedoreError('INTERNAL', `layer ${index} ("${layer.entry}") was not verified before the manifest`);
       const actual = uncompressed.get(id);
-      // Only zstd (no decompressor in this Node) passes unverified, as the OCI spec allows for what cannot be checked.
-      if (actual === undefined && layer.compression === 'zstd') continue;
+      // Only a compression this Node cannot read (zstd before 22.15) passes unverified, as the OCI spec allows for what
+      // cannot be checked; it is never claimed verified.
+      if (actual === undefined && !canVerify(layer.compression)) continue;
       if (actual !== diffId) throw diffIdMismatch(layer.entry, { index, diffId, ...where(image, platform) }, actual ?? 'nothing (not read)');
     }
   }
