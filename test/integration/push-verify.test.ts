@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { ArchiveImage } from '../../shared/archive.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
@@ -99,6 +100,8 @@ describe('push verifies every layer against the config', () => {
       await writeTar(okPath, ociArchive(good, true), gzip);
       const first = await pushWithEngine(reg, okPath, `${repo}/good:1`, { layers });
       await verifyPushed(reg, `${repo}/good:1`, first.digest, [good]);
+      // Checked while uploading, and remembered: a later push that skips these blobs need not read them again.
+      assert.deepEqual(good.layers.map((l) => layers.verifiedDiffId(sha(gzipSync(l)))), good.diffIds);
       const badPath = file(gzip);
       await writeTar(badPath, ociArchive(wrong, true), gzip);
       // Same blobs, same repository: both layers are skipped, their bytes read once to check them, never uploaded.
