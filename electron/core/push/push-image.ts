@@ -172,7 +172,7 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
     const diffId = source.uncompressed();
     // Recorded only now that the registry has accepted the blob, and the bytes were checked against the DiffID.
     if (task.compressOnTheWay && task.diffId) deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
-    if (task.compression !== 'none' && !task.compressOnTheWay && diffId) deps.layers?.recordVerified(uploaded.digest, diffId);
+    if (task.kind === 'layer' && task.compression !== 'none' && !task.compressOnTheWay && diffId) deps.layers?.recordVerified(uploaded.digest, diffId);
     deps.layers?.record(registry, uploaded.digest, BLOB_LOCATION, { ...result, repository: request.target.repository });
     return { blob: result, uncompressed: diffId };
   } catch (error) {
