@@ -44,6 +44,7 @@ export class ContractHost {
   readonly #handlers: Handlers;
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
+  /** Aborted by close(): archive reads still running then are cancelled, and their worker threads terminated. */
   readonly #closing = new AbortController();
   /** Archive reads in progress, by path, so they can be stopped when their file goes away. */
   readonly #reading = new Map<string, Set<AbortController>>();
@@ -51,6 +52,7 @@ export class ContractHost {
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
+    const closing = this.#closing.signal;
     const reading = this.#reading;
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
@@ -70,7 +72,7 @@ export class ContractHost {
         const readers = reading.get(path) ?? new Set<AbortController>();
         reading.set(path, readers.add(stop));
         try {
-          const archive = await inspectArchive(path, signal ? AbortSignal.any([signal, stop.signal]) : stop.signal);
+          const archive = await inspectArchive(path, AbortSignal.any([closing, stop.signal, ...(signal ? [signal] : [])]));
           archives.set(path, { mtimeMs: info.mtimeMs, archive });
           if (archives.size > 20) archives.delete(archives.keys().next().value as string);
           return archive;
@@ -154,7 +156,7 @@ export class ContractHost {
   }
 
   async close(): Promise<void> {
-    this.#closing.abort(new StevedoreError('CANCELLED', 'Stevedore is shutting down'));
+    this.#closing.abort(new StevedoreError('CANCELLED', 'the app is closing'));
     this.#context.jobs.cancelAll();
     await this.#gzip.close();
     await this.#context.clients.close();

@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import type { ContractApi, PushJobView, Result } from '../../shared/contract.js';
 import { MAX_CLIENT_MESSAGE_BYTES, socketProtocols } from '../../shared/wire.js';
 import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { liveArchiveReaders } from '../../electron/core/archive/inspect-archive.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
@@ -138,6 +139,7 @@ describe('the web host under hostile input', () => {
       const outcome = await waitFor(() => outcomes[0], 120_000, 'the inspection to end');
       assert.equal(outcome.ok ? 'inspected' : outcome.error.code, 'CANCELLED', 'the archive was read to the end for nobody');
       assert.equal(web.host.pendingRequests, 0);
+      assert.equal(liveArchiveReaders(), 0, 'a reader thread is left running');
     } finally {
       web.host.handle = handle;
     }
@@ -153,5 +155,6 @@ describe('the web host under hostile input', () => {
     await other.close();
     const outcome = await pending;
     assert.equal(outcome.ok ? 'inspected' : outcome.error.code, 'CANCELLED');
+    assert.equal(liveArchiveReaders(), 0, 'a reader thread is left running');
   });
 });

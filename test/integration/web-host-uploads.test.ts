@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ContractApi, PushJobView } from '../../shared/contract.js';
 import { RENDERER_DIR, maxUploadBytes } from '../../electron/cli/commands/serve.js';
+import { liveArchiveReaders } from '../../electron/core/archive/inspect-archive.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
@@ -136,6 +137,7 @@ describe('web host uploads', () => {
     assert.equal((await release(web, path)).status, 204);
     const answer = await inspecting;
     assert.equal(answer.ok ? 'inspected' : answer.error.code, 'CANCELLED');
+    assert.equal(liveArchiveReaders(), 0, 'a reader thread is left running');
     assert.equal(existsSync(path), false);
   });
 
