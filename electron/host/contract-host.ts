@@ -1,5 +1,6 @@
 // Serves the contract: validates every request against its schema, runs its handler, and answers with a Result that
 // keeps the engine's error codes. Shared by the Electron main process and the local web host.
+import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requests, type EventChannel, type EventPayload, type ParsedArgs, type RequestChannel, type RequestResult, type Result } from '../../shared/contract.js';
@@ -13,6 +14,7 @@ import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js'
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
+import { linkSignals } from './linked-signal.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import type { SecretStore } from './secret-store.js';
@@ -53,6 +55,8 @@ export class ContractHost {
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
     const closing = this.#closing.signal;
+    // Every request in flight listens to it: no listener-count warning.
+    setMaxListeners(0, closing);
     const reading = this.#reading;
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
@@ -71,12 +75,14 @@ export class ContractHost {
         const stop = new AbortController();
         const readers = reading.get(path) ?? new Set<AbortController>();
         reading.set(path, readers.add(stop));
+        const linked = linkSignals([closing, stop.signal, signal]);
         try {
-          const archive = await inspectArchive(path, AbortSignal.any([closing, stop.signal, ...(signal ? [signal] : [])]));
+          const archive = await inspectArchive(path, linked.signal);
           archives.set(path, { mtimeMs: info.mtimeMs, archive });
           if (archives.size > 20) archives.delete(archives.keys().next().value as string);
           return archive;
         } finally {
+          linked.done();
           readers.delete(stop);
           if (readers.size === 0) reading.delete(path);
         }
@@ -144,13 +150,15 @@ export class ContractHost {
       return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${channel}: ${problems}` } };
     }
     this.#pending++;
+    const linked = linkSignals([this.#closing.signal, signal]);
     try {
       const handler = this.#handlers[channel as RequestChannel] as (args: unknown, signal: AbortSignal) => Promise<unknown>;
-      return { ok: true, value: await handler(parsed.data, signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal) };
+      return { ok: true, value: await handler(parsed.data, linked.signal) };
     } catch (error) {
       const info = toErrorInfo(error);
       return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
     } finally {
+      linked.done();
       this.#pending--;
     }
   }

@@ -1,6 +1,7 @@
 // One browser's WebSocket: requests in, responses and events out. Whatever arrives (junk, an oversized frame,
 // invalid UTF-8) ends in an answer or a closed socket, never in an exception that takes the host down; and when the
 // socket goes, the work it started (an archive being read on a worker) is aborted with it.
+import { setMaxListeners } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../shared/wire.js';
 import type { ContractHost } from '../host/contract-host.js';
@@ -21,6 +22,8 @@ function parse(data: unknown): ClientMessage | undefined {
 
 export function serveSocket(ws: WebSocket, host: ContractHost, sockets: Set<WebSocket>): void {
   const gone = new AbortController();
+  // Each request in flight on this socket listens to it.
+  setMaxListeners(0, gone.signal);
   sockets.add(ws);
   // ws reports protocol violations here (a frame over maxPayload, invalid UTF-8) after starting the closing handshake
   // with their code (1009, 1007) itself; without a listener they would be thrown.
