@@ -98,7 +98,7 @@ export async function uploadArea(options: UploadOptions): Promise<Uploads> {
         kept.set(path, { released: false });
         json(res, 201, headers, { path });
       } catch (error) {
-        await rm(path, { force: true });
+        await rm(path, { force: true }).catch(() => undefined);
         // A client that went away gets no answer; anything else gets one line with its code.
         json(res, 500, headers, failure(error));
       }
