@@ -42,6 +42,8 @@ export class ArchiveFile {
       });
     });
     entryDone.catch(() => undefined);
+    // Failures surface through entryDone and the pack; an unheard 'error' event would crash the process.
+    sink.on('error', () => undefined);
     try {
       for await (const chunk of chunks) {
         if (!sink.write(chunk)) await once(sink as unknown as NodeJS.EventEmitter, 'drain');
