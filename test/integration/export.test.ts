@@ -14,7 +14,8 @@ import { runCli } from '../harness/cli.js';
 import { clientFor } from '../harness/clients.js';
 import { run } from '../harness/exec.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
-import { closeSeeders, randomLayer, seedImage, seedIndex } from '../harness/seed.js';
+import { layerTar } from '../harness/archives.js';
+import { blobOf, closeSeeders, randomLayer, seedImage, seedIndex } from '../harness/seed.js';
 import { skopeoCopy, umociImage } from '../harness/tools.js';
 import { skopeoRaw } from '../harness/verify-copy.js';
 
@@ -70,8 +71,15 @@ describe('export to tarballs', () => {
     assert.equal(result.code, 0, result.stderr);
     const inspected = JSON.parse((await run('skopeo', ['inspect', `docker-archive:${file}`])).stdout) as { Layers: string[]; RepoTags?: string[] };
     assert.equal(inspected.Layers.length, 2);
-    const archived = JSON.parse((await run('tar', ['-xOf', file, 'manifest.json'])).stdout) as { RepoTags: string[] }[];
+    const archived = JSON.parse((await run('tar', ['-xOf', file, 'manifest.json'])).stdout) as { RepoTags: string[]; Layers: string[]; Config: string }[];
     assert.deepEqual(archived.map((m) => m.RepoTags), [[`${reg.host}/export/app:1`]]);
+    // docker save's layout, which GNU tar reads: each layer uncompressed, named by its diff_id (what skopeo
+    // reports as the layer digest of a docker-archive: it hashed the stored bytes).
+    const listing = (await run('tar', ['-tf', file])).stdout.trim().split('\n').sort();
+    const layers = inspected.Layers.map((l) => `${l.slice('sha256:'.length)}/layer.tar`);
+    assert.deepEqual(archived[0]?.Layers, layers);
+    assert.match(archived[0]?.Config ?? '', /^[a-f0-9]{64}\.json$/);
+    assert.deepEqual(listing, [...layers, archived[0]?.Config, 'manifest.json', 'repositories'].sort());
     const oci = join(dir, 'from-docker-archive');
     await run('skopeo', ['copy', '--quiet', `docker-archive:${file}`, `oci:${oci}:x`]);
     await run('umoci', ['unpack', '--image', `${oci}:x`, join(dir, 'export-bundle')]);
@@ -91,10 +99,13 @@ describe('export to tarballs', () => {
 
   it('pull REF... -o FILE saves several images in one docker-archive, one platform of an index', async () => {
     const file = join(dir, 'several.tar');
-    const result = await runCli(['pull', `${reg.host}/export/app:1`, `${reg.host}/export/multi:1`, '-o', file, '--platform', 'linux/arm64'], env);
+    // Layers stored as plain tars: the seeded configs' diff_ids are then right.
+    const tars = [await layerTar('a', 40_000), await layerTar('b', 9_000)].map(blobOf);
+    await seedIndex(reg, 'export/tars', '1', [{ architecture: 'amd64', layers: tars.slice(0, 1) }, { architecture: 'arm64', layers: tars }]);
+    const result = await runCli(['pull', `${reg.host}/export/app:1`, `${reg.host}/export/tars:1`, '-o', file, '--platform', 'linux/arm64'], env);
     assert.equal(result.code, 0, result.stderr);
     const archived = JSON.parse((await run('tar', ['-xOf', file, 'manifest.json'])).stdout) as { RepoTags: string[] }[];
-    assert.deepEqual(archived.map((m) => m.RepoTags[0]), [`${reg.host}/export/app:1`, `${reg.host}/export/multi:1`]);
+    assert.deepEqual(archived.map((m) => m.RepoTags[0]), [`${reg.host}/export/app:1`, `${reg.host}/export/tars:1`]);
     const second = JSON.parse((await run('skopeo', ['inspect', `docker-archive:${file}:@1`])).stdout) as { Architecture: string; Layers: string[] };
     assert.equal(second.Architecture, 'arm64');
     assert.equal(second.Layers.length, 2);
@@ -107,6 +118,17 @@ describe('export to tarballs', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /linux\/s390x, linux\/riscv64.*--platform \[INVALID_ARGUMENT\]/);
     await assert.rejects(lstat(file));
+  });
+
+  it('refuses a layer whose content does not match the config\'s diff_id, leaving no file', async () => {
+    // The seeder's random layers are gzip members whose configs name the compressed digest as diff_id.
+    await seedImage(reg, 'export/wrong-diffid', '1');
+    const file = join(dir, 'wrong.tar');
+    const result = await runCli(['pull', `${reg.host}/export/wrong-diffid:1`, file], env);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /diff_id .*\[DIGEST_MISMATCH\]/);
+    await assert.rejects(lstat(file));
+    assert.deepEqual((await readdir(dir)).filter((n) => n.includes('.partial')), []);
   });
 
   it('a cancelled export leaves no file and no temp file', async () => {

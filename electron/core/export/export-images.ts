@@ -1,5 +1,5 @@
-// Saves images from registries into one tarball: a docker-archive (`docker load`, `podman load`: Docker 25+'s
-// layout, an OCI layout plus manifest.json, one platform per image) or an oci-archive (the whole index). Blobs
+// Saves images from registries into one tarball: a docker-archive (`docker load`, `podman load`: the legacy layout
+// with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
 // stream from the registry into the tar, verified on the way; nothing is held whole in memory or spooled to disk.
 import { setMaxListeners } from 'node:events';
 import type { PushEvent } from '../../../shared/push.js';
@@ -10,8 +10,9 @@ import type { RegistryClient } from '../registry/client.js';
 import { resolveGraph, type GraphBlob, type ImageGraph } from '../copy/image-graph.js';
 import { formatPlatform, hostPlatform, type PlatformChoice } from '../copy/platform.js';
 import { readBlob } from '../copy/source-blob.js';
-import { ArchiveFile } from './archive-file.js';
-import { dockerManifestJson, layoutIndex, OCI_LAYOUT, blobPath, type ExportedImage } from './layout.js';
+import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
+import { TarFile } from './tar-file.js';
+import { uncompressedLayer } from './uncompressed-layer.js';
 
 export type ExportFormat = 'docker-archive' | 'oci-archive';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['docker-archive', 'oci-archive'];
@@ -35,6 +36,12 @@ export interface ExportResult {
 /** Images in one export: docker save takes any number, but each is a manifest.json entry. */
 export const MAX_EXPORT_IMAGES = 100;
 
+interface Writing {
+  readonly tar: TarFile;
+  readonly reporter: ProgressReporter;
+  readonly signal: AbortSignal;
+}
+
 export async function exportImages(request: ExportRequest, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult> {
   if (request.references.length === 0) throw new StevedoreError('INVALID_ARGUMENT', 'export needs at least one image reference');
   if (request.references.length > MAX_EXPORT_IMAGES) throw new StevedoreError('TOO_LARGE', `at most ${MAX_EXPORT_IMAGES} images go in one export`);
@@ -45,7 +52,7 @@ export async function exportImages(request: ExportRequest, clientFor: (registry:
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = controller.signal;
   const reporter = new ProgressReporter(request.jobId, request.file, request.emit);
-  let archive: ArchiveFile | undefined;
+  let tar: TarFile | undefined;
   try {
     const images: ExportedImage[] = [];
     for (const reference of request.references) {
@@ -54,32 +61,18 @@ export async function exportImages(request: ExportRequest, clientFor: (registry:
     }
     const blobs = uniqueBlobs(images);
     reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest })));
-    archive = new ArchiveFile(request.file);
-    await archive.addBytes('oci-layout', OCI_LAYOUT);
-    for (const { blob, image } of blobs) {
-      reporter.update(blob.digest, { state: 'uploading' });
-      const source = { client: image.client, repository: image.reference.repository, digest: blob.digest, size: blob.size };
-      await archive.addStream(blobPath(blob.digest), blob.size, counted(readBlob(source, { signal }), (n) => reporter.add(blob.digest, n, n)));
-      reporter.update(blob.digest, { state: 'done' });
-    }
-    const manifests = new Set<string>();
-    for (const { graph } of images) {
-      for (const manifest of graph.manifests) {
-        if (manifests.has(manifest.digest)) continue;
-        manifests.add(manifest.digest);
-        await archive.addBytes(blobPath(manifest.digest), manifest.bytes);
-      }
-    }
-    await archive.addBytes('index.json', layoutIndex(images));
-    if (request.format === 'docker-archive') await archive.addBytes('manifest.json', dockerManifestJson(images));
+    tar = await TarFile.create(request.file);
+    const writing = { tar, reporter, signal };
+    if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
+    else await writeDockerArchive(writing, images);
     signal.throwIfAborted();
-    await archive.commit();
+    await tar.commit();
     reporter.stop();
     request.emit({ type: 'pushed', jobId: request.jobId, target: request.file, digest: images[0]?.graph.top.digest ?? '' });
     return { file: request.file, images: images.map((i) => ({ reference: formatReference(i.reference), digest: i.graph.top.digest })) };
   } catch (error) {
     reporter.stop();
-    await archive?.discard();
+    await tar?.discard();
     const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${request.file} was not written`) : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: request.file, error: toErrorInfo(reason) });
     throw reason;
@@ -105,13 +98,62 @@ async function graphFor(client: RegistryClient, reference: Reference, request: E
 function uniqueBlobs(images: readonly ExportedImage[]): { blob: GraphBlob; image: ExportedImage }[] {
   const seen = new Map<string, { blob: GraphBlob; image: ExportedImage }>();
   for (const image of images) for (const blob of image.graph.blobs) if (!seen.has(blob.digest)) seen.set(blob.digest, { blob, image });
-  // Configs first: small, and a reader that stops early finds them.
-  return [...seen.values()].sort((a, b) => Number(b.blob.kind === 'config') - Number(a.blob.kind === 'config'));
+  return [...seen.values()];
 }
 
-async function* counted(chunks: AsyncIterable<Uint8Array>, onRead: (n: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) {
-    onRead(chunk.length);
-    yield chunk;
+function sourceBytes(image: ExportedImage, blob: GraphBlob, { reporter, signal }: Writing): AsyncGenerator<Uint8Array> {
+  const source = { client: image.client, repository: image.reference.repository, digest: blob.digest, size: blob.size };
+  return (async function* () {
+    reporter.update(blob.digest, { state: 'uploading' });
+    for await (const chunk of readBlob(source, { signal })) {
+      reporter.add(blob.digest, chunk.length, chunk.length);
+      yield chunk;
+    }
+    reporter.update(blob.digest, { state: 'done' });
+  })();
+}
+
+/** The OCI layout of every image whole: blobs as the registry stores them, manifests byte for byte. */
+async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[]): Promise<void> {
+  const { tar } = writing;
+  await tar.addBytes('oci-layout', OCI_LAYOUT);
+  for (const { blob, image } of blobs) await tar.addStream(blobPath(blob.digest), sourceBytes(image, blob, writing), blob.size);
+  const written = new Set<string>();
+  for (const { graph } of images) {
+    for (const manifest of graph.manifests) {
+      if (written.has(manifest.digest)) continue;
+      written.add(manifest.digest);
+      await tar.addBytes(blobPath(manifest.digest), manifest.bytes);
+    }
   }
+  await tar.addBytes('index.json', layoutIndex(images));
+}
+
+/** docker save's layout: `<config hex>.json`, `<diff_id hex>/layer.tar` uncompressed, manifest.json, repositories. */
+async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[]): Promise<void> {
+  const { tar, reporter, signal } = writing;
+  const entries: DockerEntry[] = [];
+  const written = new Set<string>();
+  for (const image of images) {
+    const manifest = image.graph.top.manifest;
+    const name = formatReference(image.reference);
+    if (manifest.kind !== 'manifest') throw new StevedoreError('INVALID_ARGUMENT', `${name} is an index: a docker-archive holds one platform of it`);
+    const config = await image.client.getBlobBytes(image.reference.repository, manifest.config.digest, signal);
+    const diffIds = diffIdsOf(config, manifest.layers.length, name);
+    if (!written.has(manifest.config.digest)) {
+      written.add(manifest.config.digest);
+      await tar.addBytes(configPath(manifest.config.digest), config);
+      reporter.update(manifest.config.digest, { state: 'done', bytesDone: config.length });
+    }
+    for (const [i, layer] of manifest.layers.entries()) {
+      const diffId = diffIds[i] as string;
+      if (written.has(diffId)) continue;
+      written.add(diffId);
+      const blob = { digest: layer.digest, size: layer.size, mediaType: layer.mediaType, kind: 'layer' as const };
+      await tar.addStream(layerPath(diffId), uncompressedLayer(sourceBytes(image, blob, writing), diffId, `layer ${layer.digest} of ${name}`, signal));
+    }
+    entries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
+  }
+  await tar.addBytes('manifest.json', dockerManifestJson(entries));
+  await tar.addBytes('repositories', dockerRepositories(entries));
 }

@@ -1,5 +1,5 @@
 // The small documents of an exported tarball: the OCI layout's `oci-layout` and `index.json`, and docker save's
-// `manifest.json` (Config and Layers as paths into the layout, as Docker 25+ writes them).
+// `manifest.json` and `repositories` (the legacy layout every `docker load` and `podman load` reads).
 import { MediaType } from '../../../shared/media-types.js';
 import { StevedoreError } from '../errors.js';
 import { formatReference, type Reference } from '../reference.js';
@@ -14,15 +14,23 @@ export interface ExportedImage {
 
 export const OCI_LAYOUT = Buffer.from('{"imageLayoutVersion":"1.0.0"}');
 
-/** `blobs/<algorithm>/<hex>`, the layout's path for a digest. */
-export function blobPath(digest: string): string {
+function hexOf(digest: string): string {
   const [algorithm, hex] = digest.split(':');
-  if (!algorithm || !hex || !/^[a-f0-9]+$/.test(hex)) throw new StevedoreError('INVALID_RESPONSE', `"${digest}" cannot name a file in an OCI layout`);
-  return `blobs/${algorithm}/${hex}`;
+  if (!algorithm || !hex || !/^[a-f0-9]+$/.test(hex)) throw new StevedoreError('INVALID_RESPONSE', `"${digest}" cannot name a file in an archive`);
+  return hex;
 }
 
-/** The name docker load gives the image: the reference as written, with `:latest` when it had neither tag nor digest. */
-function repoTag(reference: Reference): string | undefined {
+/** `blobs/<algorithm>/<hex>`, the OCI layout's path for a digest. */
+export function blobPath(digest: string): string {
+  return `blobs/${digest.split(':')[0] ?? ''}/${hexOf(digest)}`;
+}
+
+/** docker save's paths: the config as `<hex>.json`, each layer as `<diff_id hex>/layer.tar`. */
+export const configPath = (digest: string): string => `${hexOf(digest)}.json`;
+export const layerPath = (diffId: string): string => `${hexOf(diffId)}/layer.tar`;
+
+/** The name docker load gives the image: the reference as written, `:latest` when it had neither tag nor digest. */
+export function repoTag(reference: Reference): string | undefined {
   if (reference.digest && !reference.tag) return undefined;
   return formatReference({ registry: reference.registry, repository: reference.repository, tag: reference.tag ?? 'latest' });
 }
@@ -40,13 +48,46 @@ export function layoutIndex(images: readonly ExportedImage[]): Buffer {
   return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
 }
 
-export function dockerManifestJson(images: readonly ExportedImage[]): Buffer {
-  const entries = images.map(({ reference, graph }) => {
-    const manifest = graph.top.manifest;
-    if (manifest.kind !== 'manifest') throw new StevedoreError('INVALID_ARGUMENT', `${formatReference(reference)} is an index: a docker-archive holds one platform of it`);
-    const name = repoTag(reference);
-    return { Config: blobPath(manifest.config.digest), RepoTags: name ? [name] : [], Layers: manifest.layers.map((l) => blobPath(l.digest)) };
-  });
-  // Two references to one image in one entry each is what docker save writes too.
-  return Buffer.from(JSON.stringify(entries));
+export interface DockerEntry {
+  readonly reference: Reference;
+  readonly configDigest: string;
+  readonly diffIds: readonly string[];
+}
+
+export function dockerManifestJson(entries: readonly DockerEntry[]): Buffer {
+  return Buffer.from(
+    JSON.stringify(
+      entries.map((entry) => {
+        const name = repoTag(entry.reference);
+        return { Config: configPath(entry.configDigest), RepoTags: name ? [name] : [], Layers: entry.diffIds.map(layerPath) };
+      }),
+    ),
+  );
+}
+
+/** `{ repository: { tag: top layer id } }`: what docker load read before manifest.json existed. */
+export function dockerRepositories(entries: readonly DockerEntry[]): Buffer {
+  const repositories: Record<string, Record<string, string>> = {};
+  for (const entry of entries) {
+    const top = entry.diffIds.at(-1);
+    if (!entry.reference.tag || !top) continue;
+    const repository = formatReference({ registry: entry.reference.registry, repository: entry.reference.repository });
+    (repositories[repository] ??= {})[entry.reference.tag] = hexOf(top);
+  }
+  return Buffer.from(JSON.stringify(repositories));
+}
+
+/** The config's rootfs.diff_ids, one per layer of the manifest, each a sha256 digest. */
+export function diffIdsOf(config: Buffer, layers: number, what: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(config.toString('utf8'));
+  } catch {
+    throw new StevedoreError('INVALID_RESPONSE', `${what}: the image config is not JSON`);
+  }
+  const diffIds = (parsed as { rootfs?: { diff_ids?: unknown } } | null)?.rootfs?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds.length !== layers || !diffIds.every((d) => typeof d === 'string' && /^sha256:[a-f0-9]{64}$/.test(d))) {
+    throw new StevedoreError('INVALID_RESPONSE', `${what}: the image config's rootfs.diff_ids do not list one sha256 digest per layer`);
+  }
+  return diffIds as string[];
 }
