@@ -4,14 +4,19 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { PushEvent } from '../../shared/push.js';
 import { MediaType } from '../../shared/media-types.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { assertNoTag } from '../harness/assertions.js';
 import { clientFor } from '../harness/clients.js';
 import { copyWithEngine, startCountingProxy } from '../harness/copy.js';
 import { startTcpCutProxy } from '../harness/fault-proxy.js';
-import { startRegistry, type TestRegistry } from '../harness/registry.js';
+import { runCli } from '../harness/cli.js';
+import { ADMIN, startRegistry, type TestRegistry } from '../harness/registry.js';
 import { blobOf, closeSeeders, pushBlob, pushManifest, randomLayer, seedImage, seedIndex, sha256, type SeededImage } from '../harness/seed.js';
 import { skopeoRaw, verifyCopied } from '../harness/verify-copy.js';
 
@@ -160,6 +165,34 @@ describe('copy between registries', () => {
       await verifyCopied(basic, 'prod/big:dst-cut', big2.manifest);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('the CLI copies every tag with --all-tags, each side with its own credentials, events as JSON', async () => {
+    const one = await seedImage(token, 'team/tags', '1');
+    const two = await seedImage(token, 'team/tags', '2', { layers: [...one.layers, randomLayer(1000)] });
+    const home = await mkdtemp(join(tmpdir(), 'stevedore-copy-cli-'));
+    try {
+      await writeFile(join(home, 'config.json'), '{}');
+      const env = { ...process.env, DOCKER_CONFIG: home, STEVEDORE_CACHE_DIR: join(home, 'cache') };
+      const creds = `${ADMIN.username}:${ADMIN.password}`;
+      const result = await runCli(['copy', `${token.host}/team/tags`, `${basic.host}/prod/tags`, '--all-tags', '--json', '--src-creds', creds, '--dest-creds', creds], env);
+      assert.equal(result.code, 0, result.stderr);
+      const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as PushEvent);
+      assert.deepEqual(events.filter((e) => e.type === 'pushed').map((e) => [e.target, e.type === 'pushed' ? e.digest : '']), [
+        [`${basic.host}/prod/tags:1`, one.digest],
+        [`${basic.host}/prod/tags:2`, two.digest],
+      ]);
+      // The second tag's shared layers were already there.
+      const plans = events.filter((e) => e.type === 'plan');
+      assert.deepEqual(plans[1]?.type === 'plan' ? plans[1].blobs.map((b) => b.action).sort() : [], ['skip', 'skip', 'upload', 'upload']);
+      await verifyCopied(basic, 'prod/tags:1', one.manifest);
+      await verifyCopied(basic, 'prod/tags:2', two.manifest);
+      const denied = await runCli(['copy', `${token.host}/team/tags:1`, `${basic.host}/prod/tags:3`, '--src-creds', creds], env);
+      assert.equal(denied.code, 1);
+      assert.match(denied.stderr, /\[AUTH_REQUIRED\]|\[AUTH_FAILED\]|\[DENIED\]/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
     }
   });
 
