@@ -14,6 +14,7 @@ import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
+import { transferHandlers } from './transfer-handlers.js';
 import type { SecretStore } from './secret-store.js';
 
 export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>) => Promise<RequestResult<C>> };
@@ -66,6 +67,7 @@ export class ContractHost {
     this.#handlers = {
       ...registryHandlers(context),
       ...imageHandlers(context),
+      ...transferHandlers(context),
       'archive:inspect': async ({ path }) => (await context.openArchive(path)).inspection,
       'push:start': async ({ path, imageId, registryId, repository, tag, compression }) => {
         const archive = await context.openArchive(path);

@@ -26,12 +26,12 @@ function JobCard({ job }: { readonly job: Job }) {
   return (
     <div className="job" data-testid="job" data-state={view.state}>
       <div className="job-head">
-        <strong>{view.target}</strong>
+        <strong>{view.kind === 'copy' ? 'Copy to ' : view.kind === 'export' ? 'Export to ' : ''}{view.target}</strong>
         <span className={`state-tag ${view.state}`}>{view.state}</span>
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
-        {view.state === 'pushed' && job.request && (
-          <button type="button" className="link" onClick={() => go({ view: 'image', registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag })}>
+        {view.state === 'pushed' && (job.request || job.link) && (
+          <button type="button" className="link" onClick={() => go({ view: 'image', ...(job.link ?? { registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag }) })}>
             Open image
           </button>
         )}
@@ -57,7 +57,7 @@ export function TransfersPanel() {
         <h2>Transfers</h2>
         <button type="button" className="icon" aria-label="Close transfers" onClick={() => setOpen(false)}>✕</button>
       </div>
-      {order.length === 0 ? <p className="muted">No pushes yet. Drop an image tarball on the window.</p> : order.map((id) => jobs[id] && <JobCard key={id} job={jobs[id]} />)}
+      {order.length === 0 ? <p className="muted">No transfers yet. Drop an image tarball on the window, or copy or export an image.</p> : order.map((id) => jobs[id] && <JobCard key={id} job={jobs[id]} />)}
     </aside>
   );
 }

@@ -12,6 +12,8 @@ export interface Job {
   readonly blobs: Readonly<Record<string, BlobProgress>>;
   readonly overall?: PushProgress;
   readonly request?: RequestArgs<'push:start'>;
+  /** Where the result can be opened (a copy's destination image). */
+  readonly link?: { readonly registryId: string; readonly repository: string; readonly reference: string };
 }
 
 export interface Drop {
@@ -32,6 +34,8 @@ interface TransfersState {
   readonly open: boolean;
   start(request: RequestArgs<'push:start'>, fromDrop?: number): Promise<string>;
   cancel(jobId: string): Promise<void>;
+  /** A copy or export started elsewhere: shown in the panel from now on. */
+  track(jobId: string, view: Pick<PushJobView, 'kind' | 'target' | 'archive'>, link?: Job['link']): void;
   addDrop(name: string, path: Promise<string>): Promise<void>;
   dismissDrop(id: number): void;
   setOpen(open: boolean): void;
@@ -58,6 +62,13 @@ export const useTransfers = create<TransfersState>((set) => ({
       open: true,
     }));
     return jobId;
+  },
+  track(jobId, view, link) {
+    set((s) => ({
+      jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, ...view, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, ...(link ? { link } : {}) } },
+      order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
+      open: true,
+    }));
   },
   async cancel(jobId) {
     await call(api().pushCancel({ jobId }));
