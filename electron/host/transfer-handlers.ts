@@ -1,16 +1,33 @@
 // copy:start and export:start: an image to another registry profile, or to a tarball on this machine, run as jobs
 // with the same events, cancel and history as pushes.
 import { stat } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import type { z } from 'zod';
+import { requests } from '../../shared/contract.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { copyImage } from '../core/copy/copy-image.js';
 import { parsePlatform } from '../core/copy/platform.js';
 import { StevedoreError } from '../core/errors.js';
-import { exportImages } from '../core/export/export-images.js';
+import { exportImages, exportToStream } from '../core/export/export-images.js';
 import { formatReference, type Reference } from '../core/reference.js';
 import type { Handlers, HostContext } from './contract-host.js';
 
 type TransferHandlers = Pick<Handlers, 'copy:start' | 'export:start'>;
+
+/** export:start's arguments without a path: the web host's streamed browser download. */
+export const downloadArgs = requests['export:start'].args.omit({ path: true });
+export type DownloadArgs = z.output<typeof downloadArgs>;
+
+/** The image as a tar written to `open()`'s stream once it resolved; the name is what the browser saves it as. */
+export async function streamExport(context: HostContext, args: DownloadArgs, open: (filename: string) => Writable, signal: AbortSignal): Promise<string> {
+  const client = await context.clients.for(await context.deps.profiles.get(args.registryId));
+  const from = sourceOf(client.registry, args.repository, args.reference);
+  const filename = `${args.repository.replace(/\//g, '_')}_${args.reference.replace(/[^\w.-]/g, '_')}${args.format === 'oci-archive' ? '.oci' : ''}.tar`;
+  const chosen = args.platform ? parsePlatform(args.platform) : undefined;
+  const images = await exportToStream({ jobId: `download-${filename}`, references: [from], format: args.format, ...(chosen ? { platform: chosen } : {}), emit: () => undefined, signal }, filename, () => open(filename), () => Promise.resolve(client));
+  return images[0]?.digest ?? '';
+}
 
 const sourceOf = (registry: string, repository: string, reference: string): Reference => ({ registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) });
 

@@ -2,6 +2,7 @@
 // with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
 // stream from the registry into the tar, verified on the way; nothing is held whole in memory or spooled to disk.
 import { setMaxListeners } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { PushEvent } from '../../../shared/push.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
 import { ProgressReporter } from '../push/progress.js';
@@ -10,8 +11,9 @@ import type { RegistryClient } from '../registry/client.js';
 import { resolveGraph, type GraphBlob, type ImageGraph } from '../copy/image-graph.js';
 import { formatPlatform, hostPlatform, type PlatformChoice } from '../copy/platform.js';
 import { readBlob } from '../copy/source-blob.js';
-import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
+import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestInLayout, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
 import { TarFile } from './tar-file.js';
+import { TarStream, type TarSink } from './tar-sink.js';
 import { uncompressedLayer } from './uncompressed-layer.js';
 
 export type ExportFormat = 'docker-archive' | 'oci-archive';
@@ -20,6 +22,7 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['docker-archive', 'oci-a
 export interface ExportRequest {
   readonly jobId: string;
   readonly references: readonly Reference[];
+  /** Where the tarball goes; it appears there only once complete. */
   readonly file: string;
   readonly format: ExportFormat;
   /** docker-archive: which platform of an index (default: this machine's); oci-archive: only that one. */
@@ -37,12 +40,26 @@ export interface ExportResult {
 export const MAX_EXPORT_IMAGES = 100;
 
 interface Writing {
-  readonly tar: TarFile;
+  readonly tar: TarSink;
   readonly reporter: ProgressReporter;
   readonly signal: AbortSignal;
 }
 
 export async function exportImages(request: ExportRequest, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult> {
+  const images = await runExport(request, request.file, () => TarFile.create(request.file), clientFor);
+  return { file: request.file, images };
+}
+
+/**
+ * The same tarball written in order to a stream (a browser download): nothing spooled, sizes known up front, so a
+ * docker-archive takes Docker 25+'s layout (layers as stored, in an OCI layout, named by manifest.json).
+ */
+export async function exportToStream(request: Omit<ExportRequest, 'file'>, name: string, open: () => Writable, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult['images']> {
+  // Opened only once every reference resolved: an unknown image is still an error answer, not a broken download.
+  return runExport(request, name, (signal) => Promise.resolve(new TarStream(open(), signal)), clientFor);
+}
+
+async function runExport(request: Omit<ExportRequest, 'file'>, name: string, open: (signal: AbortSignal) => Promise<TarSink>, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult['images']> {
   if (request.references.length === 0) throw new StevedoreError('INVALID_ARGUMENT', 'export needs at least one image reference');
   if (request.references.length > MAX_EXPORT_IMAGES) throw new StevedoreError('TOO_LARGE', `at most ${MAX_EXPORT_IMAGES} images go in one export`);
   const controller = new AbortController();
@@ -51,8 +68,8 @@ export async function exportImages(request: ExportRequest, clientFor: (registry:
   if (request.signal?.aborted) onOuterAbort();
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = controller.signal;
-  const reporter = new ProgressReporter(request.jobId, request.file, request.emit);
-  let tar: TarFile | undefined;
+  const reporter = new ProgressReporter(request.jobId, name, request.emit);
+  let tar: TarSink | undefined;
   try {
     const images: ExportedImage[] = [];
     for (const reference of request.references) {
@@ -61,20 +78,22 @@ export async function exportImages(request: ExportRequest, clientFor: (registry:
     }
     const blobs = uniqueBlobs(images);
     reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest })));
-    tar = await TarFile.create(request.file);
+    tar = await open(signal);
     const writing = { tar, reporter, signal };
     if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
-    else await writeDockerArchive(writing, images);
+    else if (tar.seekable) await writeDockerArchive(writing, images);
+    else await writeOciArchive(writing, images, blobs, dockerManifestInLayout(images));
     signal.throwIfAborted();
     await tar.commit();
     reporter.stop();
-    request.emit({ type: 'pushed', jobId: request.jobId, target: request.file, digest: images[0]?.graph.top.digest ?? '' });
-    return { file: request.file, images: images.map((i) => ({ reference: formatReference(i.reference), digest: i.graph.top.digest })) };
+    request.emit({ type: 'pushed', jobId: request.jobId, target: name, digest: images[0]?.graph.top.digest ?? '' });
+    return images.map((i) => ({ reference: formatReference(i.reference), digest: i.graph.top.digest }));
   } catch (error) {
     reporter.stop();
+    controller.abort(error);
     await tar?.discard();
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${request.file} was not written`) : error;
-    request.emit({ type: 'failed', jobId: request.jobId, target: request.file, error: toErrorInfo(reason) });
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${name} was not written`) : error;
+    request.emit({ type: 'failed', jobId: request.jobId, target: name, error: toErrorInfo(reason) });
     throw reason;
   } finally {
     request.signal?.removeEventListener('abort', onOuterAbort);
@@ -82,7 +101,7 @@ export async function exportImages(request: ExportRequest, clientFor: (registry:
 }
 
 /** docker-archive holds one image per reference: an index resolves to the platform asked for, or this machine's. */
-async function graphFor(client: RegistryClient, reference: Reference, request: ExportRequest, signal: AbortSignal): Promise<ImageGraph> {
+async function graphFor(client: RegistryClient, reference: Reference, request: Omit<ExportRequest, 'file'>, signal: AbortSignal): Promise<ImageGraph> {
   if (request.format === 'oci-archive') return resolveGraph(client, reference, request.platform, signal);
   const platform = request.platform ?? hostPlatform();
   try {
@@ -114,7 +133,7 @@ function sourceBytes(image: ExportedImage, blob: GraphBlob, { reporter, signal }
 }
 
 /** The OCI layout of every image whole: blobs as the registry stores them, manifests byte for byte. */
-async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[]): Promise<void> {
+async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[], dockerManifest?: Buffer): Promise<void> {
   const { tar } = writing;
   await tar.addBytes('oci-layout', OCI_LAYOUT);
   for (const { blob, image } of blobs) await tar.addStream(blobPath(blob.digest), sourceBytes(image, blob, writing), blob.size);
@@ -127,6 +146,7 @@ async function writeOciArchive(writing: Writing, images: readonly ExportedImage[
     }
   }
   await tar.addBytes('index.json', layoutIndex(images));
+  if (dockerManifest) await tar.addBytes('manifest.json', dockerManifest);
 }
 
 /** docker save's layout: `<config hex>.json`, `<diff_id hex>/layer.tar` uncompressed, manifest.json, repositories. */

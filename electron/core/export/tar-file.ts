@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StevedoreError } from '../errors.js';
+import type { TarSink } from './tar-sink.js';
 
 const BLOCK = 512;
 const ZEROS = Buffer.alloc(BLOCK * 2);
@@ -45,7 +46,8 @@ export function fileHeader(name: string, size: number): Buffer {
   return header;
 }
 
-export class TarFile {
+export class TarFile implements TarSink {
+  readonly seekable = true;
   readonly path: string;
   readonly temp: string;
   readonly #file: FileHandle;

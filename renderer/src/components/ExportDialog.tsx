@@ -2,7 +2,7 @@
 // whole index). The job runs in the transfers panel like a push; the file appears only once it is complete.
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
-import { api, call, errorInfo } from '../lib/api.js';
+import { api, call, desktop, errorInfo } from '../lib/api.js';
 import { useTransfers } from '../stores/transfers.js';
 import type { ImageSource } from './CopyDialog.js';
 
@@ -17,6 +17,8 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | undefined>();
   const index = source.platforms.length > 0;
+  // In a browser the tarball can come straight to this computer, streamed by the web host as it is read.
+  const download = desktop() === undefined ? `/export?${new URLSearchParams({ registryId: source.registryId, repository: source.repository, reference: source.reference, format, ...(index && platform ? { platform } : {}) }).toString()}` : undefined;
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -69,6 +71,11 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
         )}
         <div className="actions">
           <button type="button" onClick={onClose}>Cancel</button>
+          {download && (
+            <a className="button" href={download} download onClick={onClose}>
+              Download in the browser
+            </a>
+          )}
           <button type="submit" className="primary" disabled={busy}>{busy ? 'Starting…' : 'Export'}</button>
         </div>
       </form>

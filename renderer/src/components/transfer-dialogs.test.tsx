@@ -63,5 +63,7 @@ describe('Export…', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Export' }));
     await waitFor(() => expect(calls.length).toBe(2));
     expect(calls[1]?.args).toEqual({ registryId: 'staging', repository: 'team/app', reference: '1.0', path: 'team_app_1.0.tar', format: 'oci-archive' });
+    // In a browser, the same export can stream straight to a download.
+    expect(screen.getByRole('link', { name: 'Download in the browser' }).getAttribute('href')).toBe('/export?registryId=staging&repository=team%2Fapp&reference=1.0&format=oci-archive');
   });
 });
