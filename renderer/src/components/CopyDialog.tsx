@@ -10,14 +10,17 @@ export interface ImageSource {
   readonly registryId: string;
   readonly repository: string;
   readonly reference: string;
+  /** Several tags of the repository (dragged together): each is copied to the same tag at the destination. */
+  readonly tags?: readonly string[];
   /** `os/arch[/variant]` of each platform, for an index. */
   readonly platforms: readonly string[];
 }
 
-export function CopyDialog({ source, onClose }: { readonly source: ImageSource; readonly onClose: () => void }) {
+export function CopyDialog({ source, target, onClose }: { readonly source: ImageSource; readonly target?: string; readonly onClose: () => void }) {
   const registries = useRegistries((s) => s.list);
   const track = useTransfers((s) => s.track);
-  const [registryId, setRegistryId] = useState(registries.find((r) => r.id !== source.registryId)?.id ?? source.registryId);
+  const [registryId, setRegistryId] = useState(target ?? registries.find((r) => r.id !== source.registryId)?.id ?? source.registryId);
+  const several = (source.tags?.length ?? 0) > 1;
   const [repository, setRepository] = useState(source.repository);
   const [tag, setTag] = useState(source.reference.includes(':') ? 'latest' : source.reference);
   const [platform, setPlatform] = useState('');
@@ -31,10 +34,14 @@ export function CopyDialog({ source, onClose }: { readonly source: ImageSource; 
     setBusy(true);
     setError(undefined);
     try {
-      const args = { registryId: source.registryId, repository: source.repository, reference: source.reference, targetRegistryId: registryId, targetRepository: repository, targetTag: tag, referrers, ...(platform ? { platform } : {}) };
-      const { jobId } = await call(api().copyStart(args));
       const to = registries.find((r) => r.id === registryId)?.name ?? registryId;
-      track(jobId, { kind: 'copy', target: `${to}/${repository}:${tag}`, archive: `${from}/${source.repository}:${source.reference}` }, { registryId, repository, reference: tag });
+      // Dragged tags keep their names; a single image goes to the tag in the form.
+      const pairs = several ? (source.tags ?? []).map((t) => [t, t] as const) : [[source.reference, tag] as const];
+      for (const [reference, targetTag] of pairs) {
+        const args = { registryId: source.registryId, repository: source.repository, reference, targetRegistryId: registryId, targetRepository: repository, targetTag, referrers, ...(platform ? { platform } : {}) };
+        const { jobId } = await call(api().copyStart(args));
+        track(jobId, { kind: 'copy', target: `${to}/${repository}:${targetTag}`, archive: `${from}/${source.repository}:${reference}` }, { registryId, repository, reference: targetTag });
+      }
       onClose();
     } catch (failure) {
       setError(errorInfo(failure));
@@ -47,7 +54,7 @@ export function CopyDialog({ source, onClose }: { readonly source: ImageSource; 
     <div className="modal" role="dialog" aria-modal="true" aria-label="Copy image" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <form className="card" onSubmit={(e) => void submit(e)}>
         <h2>
-          Copy {source.repository}:{source.reference}
+          Copy {source.repository}:{several ? `{${(source.tags ?? []).join(', ')}}` : source.reference}
         </h2>
         <label>
           To registry
@@ -59,7 +66,7 @@ export function CopyDialog({ source, onClose }: { readonly source: ImageSource; 
         </label>
         <div className="row">
           <input value={repository} onChange={(e) => setRepository(e.target.value)} placeholder="repository" aria-label="Target repository" required />
-          <input value={tag} onChange={(e) => setTag(e.target.value)} placeholder="tag" aria-label="Target tag" required />
+          {!several && <input value={tag} onChange={(e) => setTag(e.target.value)} placeholder="tag" aria-label="Target tag" required />}
         </div>
         {source.platforms.length > 0 && (
           <label>

@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import { useApi } from '../lib/api.js';
+import { IMAGE_DRAG_TYPE, readDraggedTags, writeDraggedTags } from '../lib/image-drag.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers } from '../stores/transfers.js';
 import { CopyDialog } from './CopyDialog.js';
@@ -65,5 +66,25 @@ describe('Export…', () => {
     expect(calls[1]?.args).toEqual({ registryId: 'staging', repository: 'team/app', reference: '1.0', path: 'team_app_1.0.tar', format: 'oci-archive' });
     // In a browser, the same export can stream straight to a download.
     expect(screen.getByRole('link', { name: 'Download in the browser' }).getAttribute('href')).toBe('/export?registryId=staging&repository=team%2Fapp&reference=1.0&format=oci-archive');
+  });
+});
+
+describe('dragging tags onto a registry', () => {
+  it('carries the tags, refuses foreign drags, and copies each tag under its own name', async () => {
+    const store = new Map<string, string>();
+    const data = { setData: (k: string, v: string) => void store.set(k, v), getData: (k: string) => store.get(k) ?? '', effectAllowed: '' } as unknown as DataTransfer;
+    writeDraggedTags(data, { registryId: 'staging', repository: 'team/app', tags: ['1.0', '1.1'] });
+    expect(readDraggedTags(data)).toEqual({ registryId: 'staging', repository: 'team/app', tags: ['1.0', '1.1'] });
+    store.set(IMAGE_DRAG_TYPE, '{"registryId":1}');
+    expect(readDraggedTags(data)).toBeUndefined();
+
+    render(<CopyDialog source={{ ...source, tags: ['1.0', '1.1'], platforms: [] }} target="prod" onClose={() => undefined} />);
+    expect(screen.queryByLabelText('Target tag')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
+    await waitFor(() => expect(calls.length).toBe(2));
+    expect(calls.map((c) => [(c.args as { reference: string }).reference, (c.args as { targetTag: string }).targetTag])).toEqual([
+      ['1.0', '1.0'],
+      ['1.1', '1.1'],
+    ]);
   });
 });
