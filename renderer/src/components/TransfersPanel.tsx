@@ -27,7 +27,7 @@ function JobCard({ job }: { readonly job: Job }) {
     <div className="job" data-testid="job" data-state={view.state}>
       <div className="job-head">
         <strong>{view.kind === 'copy' ? 'Copy to ' : view.kind === 'export' ? 'Export to ' : ''}{view.target}</strong>
-        <span className={`state-tag ${view.state}`}>{view.state}</span>
+        <span className={`state-tag ${view.state}`}>{view.state === 'pushed' && view.kind === 'copy' ? 'copied' : view.state === 'pushed' && view.kind === 'export' ? 'saved' : view.state}</span>
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
         {view.state === 'pushed' && (job.request || job.link) && (
