@@ -63,13 +63,14 @@ describe('copy between registries', () => {
     await verifyCopied(basic, 'prod/app:1', app.manifest);
   });
 
-  it('a second copy transfers nothing: no upload reaches the registry', async () => {
+  it('a second copy transfers nothing: no upload or write reaches the registry', async () => {
     const proxy = await startCountingProxy(basic);
     try {
       const run = await copyWithEngine({ reg: token }, 'team/app:1', { reg: basic, via: proxy.host }, 'prod/app:1');
       assert.equal(run.bytesSent, 0);
       assert.deepEqual(run.blobs, { uploaded: 0, mounted: 0, skipped: 3 });
       assert.deepEqual(proxy.uploads(), []);
+      assert.deepEqual(proxy.requests.filter((r) => !r.startsWith('HEAD') && !r.startsWith('GET')), [], 'nothing written, not even the manifest');
     } finally {
       await proxy.close();
     }

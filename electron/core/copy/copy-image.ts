@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import type { PushEvent } from '../../../shared/push.js';
 import { mapLimit } from '../concurrency.js';
-import { StevedoreError, toErrorInfo } from '../errors.js';
+import { StevedoreError, isStevedoreError, toErrorInfo } from '../errors.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { BufferPool } from '../push/buffer-pool.js';
 import { ProgressReporter } from '../push/progress.js';
@@ -14,7 +14,7 @@ import { UploadSessions } from '../registry/upload-session.js';
 import { initialProgress, planBlob, transferBlob, type BlobRoute, type PlannedBlob } from './blob-copy.js';
 import { resolveGraph, type GraphBlob, type GraphManifest } from './image-graph.js';
 import type { PlatformChoice } from './platform.js';
-import { collectReferrers, writeReferrersTag, type SourceReferrers } from './referrers.js';
+import { collectReferrers, writeReferrersTag } from './referrers.js';
 
 export interface CopySettings {
   /** Blobs moving at once (peers use 3 to 6 per registry). */
@@ -86,9 +86,14 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
       throw error;
     }
     const children = graph.manifests.slice(0, -1);
-    for (const manifest of children) await putManifest(sessions, manifest.digest, manifest, signal);
-    await putManifest(sessions, tag ?? graph.top.digest, graph.top, signal);
-    if (referrers) await copyReferrers(referrers, endpoints.target, sessions, request.target.repository, signal);
+    const put = (reference: string, manifest: GraphManifest): Promise<void> => putManifest(sessions, reference, manifest, signal, endpoints.target, request.target.repository);
+    for (const manifest of children) await put(manifest.digest, manifest);
+    await put(tag ?? graph.top.digest, graph.top);
+    if (referrers) {
+      // After their subject: a referrer names it, and some registries refuse a subject they do not hold yet.
+      for (const graph of referrers.graphs) for (const manifest of graph.manifests) await put(manifest.digest, manifest);
+      await writeReferrersTag(endpoints.target, sessions, request.target.repository, referrers, signal);
+    }
     reporter.stop();
     request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest: graph.top.digest });
     return {
@@ -118,14 +123,17 @@ function count(plan: readonly PlannedBlob[], action: PlannedBlob['action']): num
   return plan.filter((p) => p.action === action).length;
 }
 
-/** The source's bytes, unchanged: the digest (and any signature over it) stays valid. */
-async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, signal: AbortSignal): Promise<void> {
+/**
+ * The source's bytes, unchanged: the digest (and any signature over it) stays valid. Nothing is written when the
+ * destination already has that manifest under that reference (a repeated copy writes nothing at all).
+ */
+async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, signal: AbortSignal, target: RegistryClient, repository: string): Promise<void> {
+  const held = await target.headManifest(repository, reference, signal).catch((error: unknown) => {
+    if (isStevedoreError(error, 'NOT_FOUND')) return undefined;
+    throw error;
+  });
+  if (held?.digest === manifest.digest) return;
   const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
   if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, the source's is ${manifest.digest}`);
 }
 
-/** After their subject: a referrer names it, and some registries refuse a subject they do not hold yet. */
-async function copyReferrers(found: SourceReferrers, target: RegistryClient, sessions: UploadSessions, repository: string, signal: AbortSignal): Promise<void> {
-  for (const graph of found.graphs) for (const manifest of graph.manifests) await putManifest(sessions, manifest.digest, manifest, signal);
-  await writeReferrersTag(target, sessions, repository, found, signal);
-}
