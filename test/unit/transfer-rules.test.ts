@@ -8,7 +8,10 @@ import { describe, it } from 'node:test';
 import { extract } from 'tar-stream';
 import type { Descriptor } from '../../shared/image.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
+import { graphOf } from '../../electron/core/copy/image-graph.js';
 import { parsePlatform, pickPlatform } from '../../electron/core/copy/platform.js';
+import { parseManifest } from '../../electron/core/registry/manifest.js';
+import type { RegistryClient } from '../../electron/core/registry/client.js';
 import { diffIdsOf, dockerRepositories } from '../../electron/core/export/layout.js';
 import { TarFile, fileHeader } from '../../electron/core/export/tar-file.js';
 import { parseReference } from '../../electron/core/reference.js';
@@ -82,6 +85,26 @@ describe('copy and export rules', () => {
     assert.equal(header[124], 0x80);
     assert.equal(header.readBigUInt64BE(124 + 4), BigInt(size));
     assert.equal(fileHeader('small', 10).toString('ascii', 124, 136), '00000000012\0');
+  });
+
+  it('leaves foreign layers out of what a copy moves, and refuses schema 1', async () => {
+    const d = (c: string): string => `sha256:${c.repeat(64)}`;
+    const bytes = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+        config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: d('a'), size: 10 },
+        layers: [
+          { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: d('b'), size: 100, urls: ['https://example/b'] },
+          { mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: d('c'), size: 20 },
+        ],
+      }),
+    );
+    const client = {} as RegistryClient;
+    const graph = await graphOf(client, 'x', { digest: d('e'), mediaType: 'm', bytes, manifest: parseManifest(bytes) }, 'x');
+    assert.deepEqual(graph.blobs.map((b) => b.digest), [d('a'), d('c')]);
+    const schema1 = Buffer.from(JSON.stringify({ schemaVersion: 1, fsLayers: [] }));
+    await assert.rejects(graphOf(client, 'x', { digest: d('f'), mediaType: 'm', bytes: schema1, manifest: parseManifest(schema1) }, 'x'), (e: unknown) => isStevedoreError(e, 'UNSUPPORTED'));
   });
 
   it('reads diff_ids strictly and names repositories by their top layer', () => {

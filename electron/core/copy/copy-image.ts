@@ -78,13 +78,7 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     const context = { route, sessions, reporter, buffers, chunkSize: settings.chunkSize, signal, ...(settings.retry ? { retry: settings.retry } : {}) };
     // Largest first: the longest transfer starts at once instead of last.
     const order = [...plan].sort((a, b) => b.blob.size - a.blob.size);
-    let sent: number[];
-    try {
-      sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);
-    } catch (error) {
-      controller.abort(error);
-      throw error;
-    }
+    const sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);
     const children = graph.manifests.slice(0, -1);
     const put = (reference: string, manifest: GraphManifest): Promise<void> => putManifest(sessions, reference, manifest, signal, endpoints.target, request.target.repository);
     for (const manifest of children) await put(manifest.digest, manifest);
@@ -105,6 +99,8 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     };
   } catch (error) {
     reporter.stop();
+    // Stops what is still in flight (HEADs of the plan, the other transfers).
+    controller.abort(error);
     const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'copy cancelled; no tag was written') : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;

@@ -28,6 +28,8 @@ export interface ImageGraph {
   readonly blobs: readonly GraphBlob[];
 }
 
+const NON_DISTRIBUTABLE = /\.foreign\.|nondistributable/;
+
 /** More platforms than any real index holds: a bigger one is refused rather than walked. */
 export const MAX_INDEX_ENTRIES = 1000;
 
@@ -47,7 +49,8 @@ export async function graphOf(client: RegistryClient, repository: string, top: F
   const manifests: GraphManifest[] = [];
   const addImage = (manifest: ImageManifest): void => {
     addBlob(blobs, manifest.config, 'config');
-    for (const layer of manifest.layers) addBlob(blobs, layer, 'layer');
+    // Foreign (non-distributable) layers live elsewhere, by their URLs: registries do not hold them, skopeo skips them too.
+    for (const layer of manifest.layers) if (!NON_DISTRIBUTABLE.test(layer.mediaType)) addBlob(blobs, layer, 'layer');
   };
   if (top.manifest.kind === 'schema1') throw new StevedoreError('UNSUPPORTED', `${name} is a Docker schema 1 manifest, which registries no longer accept; it cannot be copied as it is`);
   if (top.manifest.kind === 'index') {
