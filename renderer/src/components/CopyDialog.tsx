@@ -40,7 +40,7 @@ export function CopyDialog({ source, target, onClose }: { readonly source: Image
       for (const [reference, targetTag] of pairs) {
         const args = { registryId: source.registryId, repository: source.repository, reference, targetRegistryId: registryId, targetRepository: repository, targetTag, referrers, ...(platform ? { platform } : {}) };
         const { jobId } = await call(api().copyStart(args));
-        track(jobId, { kind: 'copy', target: `${to}/${repository}:${targetTag}`, archive: `${from}/${source.repository}:${reference}` }, { registryId, repository, reference: targetTag });
+        track(jobId, { kind: 'copy', target: `${to}/${repository}:${targetTag}`, archive: `${from}/${source.repository}:${reference}` }, { registryId, repository, reference: targetTag }, { channel: 'copy:start', args });
       }
       onClose();
     } catch (failure) {

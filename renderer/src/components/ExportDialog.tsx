@@ -27,7 +27,7 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
     try {
       const args = { registryId: source.registryId, repository: source.repository, reference: source.reference, path, format, ...(index && platform ? { platform } : {}) };
       const { jobId } = await call(api().exportStart(args));
-      track(jobId, { kind: 'export', target: path, archive: `${source.repository}:${source.reference}` });
+      track(jobId, { kind: 'export', target: path, archive: `${source.repository}:${source.reference}` }, undefined, { channel: 'export:start', args });
       onClose();
     } catch (failure) {
       setError(errorInfo(failure));

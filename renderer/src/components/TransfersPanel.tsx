@@ -20,6 +20,7 @@ function BlobRow({ blob }: { readonly blob: BlobProgress }) {
 function JobCard({ job }: { readonly job: Job }) {
   const cancel = useTransfers((s) => s.cancel);
   const start = useTransfers((s) => s.start);
+  const startAgain = useTransfers((s) => s.startAgain);
   const go = useNav((s) => s.go);
   const { view, overall } = job;
   const blobs = Object.values(job.blobs);
@@ -30,6 +31,7 @@ function JobCard({ job }: { readonly job: Job }) {
         <span className={`state-tag ${view.state}`}>{view.state === 'pushed' && view.kind === 'copy' ? 'copied' : view.state === 'pushed' && view.kind === 'export' ? 'saved' : view.state}</span>
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
+        {(view.state === 'failed' || view.state === 'cancelled') && job.again && <button type="button" onClick={() => void startAgain(job)}>Retry</button>}
         {view.state === 'pushed' && (job.request || job.link) && (
           <button type="button" className="link" onClick={() => go({ view: 'image', ...(job.link ?? { registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag }) })}>
             Open image

@@ -42,6 +42,10 @@ describe('Copy to…', () => {
     expect(job?.view.kind).toBe('copy');
     expect(job?.link).toEqual({ registryId: 'prod', repository: 'team/app', reference: '1.0' });
     expect(useTransfers.getState().open).toBe(true);
+    // A failed copy starts again with the same arguments.
+    await useTransfers.getState().startAgain(job!);
+    expect(calls[1]).toEqual({ channel: 'copy:start', args: calls[0]?.args });
+    expect(useTransfers.getState().jobs['job-2']?.view.kind).toBe('copy');
   });
 
   it('copies one platform when chosen', async () => {
