@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startServing } from './cli/commands/serve.js';
+import { startCliLog } from './cli/logging.js';
 
 function electronBinary(): { path?: string; why?: string } {
   try {
@@ -24,6 +25,11 @@ if (path && !headless) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const reason = why ?? 'there is no display';
+  try {
+    startCliLog({ verbose: false, command: 'serve', version: process.env.npm_package_version ?? '0.1.0' });
+  } catch (error) {
+    process.stderr.write(`stevedore: no log: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
   const web = await startServing(process.env.STEVEDORE_PORT ? Number(process.env.STEVEDORE_PORT) : undefined);
   process.stdout.write(`Stevedore desktop cannot start here (${reason}); serving the same UI at ${web.url}\n`);
   process.once('SIGINT', () => void web.close().then(() => process.exit(0)));

@@ -4,9 +4,11 @@ import '../core/workers/thread-pool-size.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toErrorInfo } from '../core/errors.js';
+import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { GlobalOptions } from './context.js';
 import type { TransferOptions } from './transfer-options.js';
+import { startCliLog } from './logging.js';
 import { UsageError, terminalOutput } from './output.js';
 
 const HELP = `stevedore: container registries from the command line
@@ -50,9 +52,17 @@ Options:
   --format docker-archive|oci-archive  (default docker-archive: one platform; oci-archive: the whole index)
   --platform OS/ARCH[/VARIANT]  which platform of an index (docker-archive default: this machine's)
   -o, --output FILE      the tarball, when several references are given
+  -v, --verbose          write the structured log (JSON lines: requests, push plans and outcomes, errors) to stderr
+  --log-level LEVEL      debug, info (default), warn or error; or STEVEDORE_LOG_LEVEL
   -h, --help             this text
   --version              the version
+
+Environment:
+  STEVEDORE_LOG=FILE     append the structured log to FILE (--verbose wins); secrets are always redacted
+                         serve logs to $XDG_STATE_HOME/stevedore/stevedore.log (~/.local/state/...) by default
 `;
+
+const VERSION = '0.1.0';
 
 function readStdin(): string {
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -60,6 +70,7 @@ function readStdin(): string {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const out = terminalOutput();
+  let command: string | undefined;
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -94,19 +105,23 @@ export async function main(argv: readonly string[]): Promise<number> {
         'dest-creds': { type: 'string' },
         format: { type: 'string' },
         output: { type: 'string', short: 'o' },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
     });
     if (values.version) {
-      out.line('stevedore 0.1.0');
+      out.line(`stevedore ${VERSION}`);
       return 0;
     }
-    const [command, ...args] = positionals;
+    const [first, ...args] = positionals;
+    command = first;
     if (values.help || command === undefined || command === 'help') {
       process.stdout.write(HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
+    const logTo = startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
     const options: GlobalOptions & TransferOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
       all: values.all,
       allTags: values['all-tags'],
@@ -154,7 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         await (await import('./commands/pull.js')).pullCommand(args, options, out, controller.signal);
         break;
       case 'serve':
-        await (await import('./commands/serve.js')).serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal);
+        await (await import('./commands/serve.js')).serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal, logTo);
         break;
       case 'delete':
         await (await import('./commands/delete.js')).deleteCommand(args, options, out, controller.signal);
@@ -169,6 +184,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const info = toErrorInfo(error);
+    logError(`cli ${command ?? ''}`, info);
     process.stderr.write(`stevedore: ${info.message} [${info.code}]\n`);
     return controller.signal.aborted ? 130 : 1;
   } finally {

@@ -7,6 +7,7 @@ import { requests, type EventChannel, type EventPayload, type ParsedArgs, type R
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
+import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
@@ -17,6 +18,7 @@ import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
 import type { SecretStore } from './secret-store.js';
+import type { SystemNetwork } from './system-network.js';
 
 export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>) => Promise<RequestResult<C>> };
 
@@ -24,6 +26,8 @@ export interface HostDeps {
   readonly profiles: ProfileStore;
   readonly secrets: SecretStore;
   readonly cacheDir: string;
+  /** The OS's proxy and certificate store (the desktop app); the CLI and web host use the environment. */
+  readonly network?: SystemNetwork;
   readonly emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 }
 
@@ -41,13 +45,16 @@ export class ContractHost {
   readonly #handlers: Handlers;
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
+  /** Aborted by close(): archive reads still running then are cancelled, and their worker threads terminated. */
+  readonly #closing = new AbortController();
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
+    const closing = this.#closing.signal;
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
       deps,
-      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir)),
+      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir), deps.network),
       jobs: new PushJobs(this.#gzip, new LayerCache(deps.cacheDir), {
         progress: (event) => deps.emit('push:progress', event),
         finished: (view) => deps.emit('push:finished', view),
@@ -58,7 +65,7 @@ export class ContractHost {
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
         const known = archives.get(path);
         if (known && known.mtimeMs === info.mtimeMs) return known.archive;
-        const archive = await inspectArchive(path);
+        const archive = await inspectArchive(path, closing);
         archives.set(path, { mtimeMs: info.mtimeMs, archive });
         if (archives.size > 20) archives.delete(archives.keys().next().value as string);
         return archive;
@@ -97,6 +104,12 @@ export class ContractHost {
 
   /** Never throws: every failure becomes a Result with a stable code. */
   async handle(channel: string, raw: unknown): Promise<Result<unknown>> {
+    const result = await this.#answer(channel, raw);
+    if (!result.ok) logError(`contract ${channel}`, result.error);
+    return result;
+  }
+
+  async #answer(channel: string, raw: unknown): Promise<Result<unknown>> {
     if (!Object.hasOwn(requests, channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel "${channel}"` } };
     const spec = requests[channel as RequestChannel];
     const parsed = spec.args.safeParse(raw ?? {});
@@ -125,6 +138,7 @@ export class ContractHost {
   }
 
   async close(): Promise<void> {
+    this.#closing.abort(new StevedoreError('CANCELLED', 'the app is closing'));
     this.#context.jobs.cancelAll();
     await this.#gzip.close();
     await this.#context.clients.close();

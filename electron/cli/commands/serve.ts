@@ -20,9 +20,10 @@ export async function startServing(port: number | undefined, dataDir: string = d
   });
 }
 
-export async function serveCommand(port: number | undefined, out: Output, signal: AbortSignal): Promise<void> {
+export async function serveCommand(port: number | undefined, out: Output, signal: AbortSignal, logTo?: string): Promise<void> {
   const web = await startServing(port);
   out.line(`Stevedore is serving on ${web.url}`);
+  if (logTo !== undefined && logTo !== 'stderr') out.line(`Log: ${logTo}`);
   out.line('Open that address in a browser on this machine; press Ctrl+C to stop.');
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await web.close();

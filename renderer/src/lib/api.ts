@@ -1,14 +1,11 @@
 // The contract client: the preload's in Electron, a WebSocket to the local web host in a browser. Components never
 // talk to anything else.
 import { buildApi, type ContractApi, type Result } from '../../../shared/contract.js';
+import type { DesktopBridge } from '../../../shared/desktop.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import { webSocketTransport } from '../../../shared/web-transport.js';
 
-export interface DesktopBridge {
-  chooseArchives(): Promise<string[]>;
-  pathForFile(file: File): string;
-  onOpenArchives(handler: () => void): () => void;
-}
+export type { DesktopBridge };
 
 declare global {
   interface Window {
