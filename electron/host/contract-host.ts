@@ -2,6 +2,7 @@
 // keeps the engine's error codes. Shared by the Electron main process and the local web host.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { requests, type EventChannel, type EventPayload, type ParsedArgs, type RequestChannel, type RequestResult, type Result } from '../../shared/contract.js';
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
@@ -15,6 +16,7 @@ import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
+import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
 import type { SecretStore } from './secret-store.js';
 import type { SystemNetwork } from './system-network.js';
 
@@ -73,6 +75,7 @@ export class ContractHost {
     this.#handlers = {
       ...registryHandlers(context),
       ...imageHandlers(context),
+      ...transferHandlers(context),
       'archive:inspect': async ({ path }) => (await context.openArchive(path)).inspection,
       'push:start': async ({ path, imageId, registryId, repository, tag, compression }) => {
         const archive = await context.openArchive(path);
@@ -120,6 +123,17 @@ export class ContractHost {
     } catch (error) {
       const info = toErrorInfo(error);
       return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
+    }
+  }
+
+  /** An image as a tar written to a stream (the web host's browser download). Never throws; `open` gives the stream. */
+  async download(raw: unknown, open: (filename: string) => Writable, signal: AbortSignal): Promise<Result<{ readonly digest: string }>> {
+    const parsed = downloadArgs.safeParse(raw ?? {});
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `export download: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ')}` } };
+    try {
+      return { ok: true, value: { digest: await streamExport(this.#context, parsed.data, open, signal) } };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
     }
   }
 

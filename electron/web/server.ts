@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventChannel, EventPayload } from '../../shared/contract.js';
 import type { ClientMessage, ServerMessage } from '../../shared/wire.js';
 import { ContractHost, type HostDeps } from '../host/contract-host.js';
+import { serveExportDownload } from './export-download.js';
 import { TOKEN_COOKIE, checkRequest } from './guard.js';
 import { serveStatic } from './static-files.js';
 import { uploadArea } from './uploads.js';
@@ -59,6 +60,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'POST' && url.pathname === '/upload') {
       void uploads.receive(req, res, headers);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/export' && !verdict.fromQuery) {
+      void serveExportDownload(req, res, headers, host);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
