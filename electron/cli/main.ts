@@ -7,6 +7,7 @@ import { toErrorInfo } from '../core/errors.js';
 import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { GlobalOptions } from './context.js';
+import type { TransferOptions } from './transfer-options.js';
 import { startCliLog } from './logging.js';
 import { UsageError, terminalOutput } from './output.js';
 
@@ -19,6 +20,9 @@ Usage:
   stevedore delete <reference>       delete the manifest a tag or digest names
   stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
   stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
+  stevedore copy <src> <dst>         copy an image between registries (or within one), digests unchanged
+  stevedore pull <ref> <file>        save an image to a docker-archive or oci-archive tarball
+  stevedore pull <ref>... -o <file>  several images into one docker-archive, as docker save does
   stevedore serve [--port N]         the app's UI for a browser, on 127.0.0.1 with a session token
 
 Options:
@@ -39,6 +43,15 @@ Options:
   --chunk-size SIZE      upload chunk size (default 4M); blobs up to one chunk go in a single request
   --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
   --json                 progress as one JSON event per line
+  copy:
+  --platform OS/ARCH[/VARIANT]  one platform of an index (default: the whole index, every platform)
+  --all-tags             copy every tag of the source repository (name repositories without tags)
+  --referrers            also copy what refers to the image: signatures, SBOMs, attestations
+  --src-creds USER:PASS / --dest-creds USER:PASS  credentials for one side (default: --creds, docker config)
+  pull:
+  --format docker-archive|oci-archive  (default docker-archive: one platform; oci-archive: the whole index)
+  --platform OS/ARCH[/VARIANT]  which platform of an index (docker-archive default: this machine's)
+  -o, --output FILE      the tarball, when several references are given
   serve:
   --port N               listen on this port (default: a free one)
   --max-upload SIZE      largest tarball a browser may upload (default 20G; env STEVEDORE_MAX_UPLOAD)
@@ -89,6 +102,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         level: { type: 'string' },
         port: { type: 'string' },
         'max-upload': { type: 'string' },
+        platform: { type: 'string' },
+        'all-tags': { type: 'boolean', default: false },
+        referrers: { type: 'boolean', default: false },
+        'src-creds': { type: 'string' },
+        'dest-creds': { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         verbose: { type: 'boolean', short: 'v', default: false },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -106,8 +126,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return command === undefined && !values.help ? 2 : 0;
     }
     const logTo = startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
-    const options: GlobalOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
+    const options: GlobalOptions & TransferOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
       all: values.all,
+      allTags: values['all-tags'],
+      referrers: values.referrers,
+      ...(values.platform !== undefined ? { platform: values.platform } : {}),
+      ...(values['src-creds'] !== undefined ? { srcCreds: values['src-creds'] } : {}),
+      ...(values['dest-creds'] !== undefined ? { destCreds: values['dest-creds'] } : {}),
+      ...(values.format !== undefined ? { format: values.format } : {}),
+      ...(values.output !== undefined ? { output: values.output } : {}),
       ...(values.image !== undefined ? { image: nonNegativeInt(values.image, '--image') } : {}),
       ...(values.compression ? { compression: values.compression } : {}),
       ...(values['chunk-size'] ? { chunkSize: values['chunk-size'] } : {}),
@@ -138,6 +165,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         break;
       case 'push':
         await (await import('./commands/push.js')).pushCommand(args, options, out, controller.signal);
+        break;
+      case 'copy':
+        await (await import('./commands/copy.js')).copyCommand(args, options, out, controller.signal);
+        break;
+      case 'pull':
+        await (await import('./commands/pull.js')).pullCommand(args, options, out, controller.signal);
         break;
       case 'serve':
         await (await import('./commands/serve.js')).serveCommand(

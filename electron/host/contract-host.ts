@@ -3,6 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { requests, type EventChannel, type EventPayload, type ParsedArgs, type RequestChannel, type RequestResult, type Result } from '../../shared/contract.js';
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
@@ -17,6 +18,7 @@ import { PushJobs } from './push-jobs.js';
 import { linkSignals } from './linked-signal.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
+import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
 import type { SecretStore } from './secret-store.js';
 import type { SystemNetwork } from './system-network.js';
 
@@ -92,6 +94,7 @@ export class ContractHost {
     this.#handlers = {
       ...registryHandlers(context),
       ...imageHandlers(context),
+      ...transferHandlers(context),
       'archive:inspect': async ({ path }, signal) => (await context.openArchive(path, signal)).inspection,
       'push:start': async ({ path, imageId, registryId, repository, tag, compression }, signal) => {
         // Reading the archive stops if the client leaves first; once started, the push belongs to the host.
@@ -160,6 +163,17 @@ export class ContractHost {
     } finally {
       linked.done();
       this.#pending--;
+    }
+  }
+
+  /** An image as a tar written to a stream (the web host's browser download). Never throws; `open` gives the stream. */
+  async download(raw: unknown, open: (filename: string) => Writable, signal: AbortSignal): Promise<Result<{ readonly digest: string }>> {
+    const parsed = downloadArgs.safeParse(raw ?? {});
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `export download: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ')}` } };
+    try {
+      return { ok: true, value: { digest: await streamExport(this.#context, parsed.data, open, signal) } };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
     }
   }
 

@@ -12,6 +12,8 @@ import type { ErrorCode } from '../../shared/errors.js';
 import { StevedoreError } from '../core/errors.js';
 import { logError } from '../core/log.js';
 import { ContractHost, type HostDeps } from '../host/contract-host.js';
+import { downloadTickets } from './download-tickets.js';
+import { serveExportDownload } from './export-download.js';
 import { TOKEN_PATTERN, checkOrigin, checkPageToken, checkRequest } from './guard.js';
 import { serveSocket } from './socket-session.js';
 import { serveStatic } from './static-files.js';
@@ -94,6 +96,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
   let port = options.port ?? 0;
 
+  const tickets = downloadTickets();
+  /** /export: POST (with the token) trades the download's parameters for a one-time ticket; GET ?ticket= streams it. */
+  const exportRoute = async (req: IncomingMessage, res: ServerResponse, url: URL, headers: Headers): Promise<void> => {
+    if (req.method === 'POST') {
+      const verdict = checkRequest(req, port, token);
+      if (!verdict.ok) return refuse(res, verdict.status, headers, verdict.reason ?? '');
+      res.writeHead(201, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ url: `/export?ticket=${tickets.issue(url.searchParams)}` }));
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.writeHead(405, headers).end();
+      return;
+    }
+    const params = tickets.redeem(url.searchParams.get('ticket'));
+    if (!params) return refuse(res, 401, headers, 'missing, used or expired download ticket');
+    return serveExportDownload(req, res, headers, host, params);
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse, headers: Headers): Promise<void> => {
     const origin = checkOrigin(req, port);
     if (!origin.ok) return refuse(res, origin.status, headers, origin.reason ?? '');
@@ -103,6 +123,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!verdict.ok) return refuse(res, verdict.status, headers, verdict.reason ?? '');
       return uploadRoute(req, res, url, area, headers);
     }
+    if (url.pathname === '/export') return exportRoute(req, res, url, headers);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;

@@ -1,7 +1,8 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
-// `npm run bench -- browse`, `-- ui` or `-- push` runs one.
+// `npm run bench -- browse`, `-- ui`, `-- push` or `-- copy` runs one.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
+import { copyBenchmark } from './copy.js';
 import { pushBenchmark } from './push.js';
 import { uiBenchmark } from './ui.js';
 
@@ -19,4 +20,8 @@ if (!only || only === 'ui') {
 if (!only || only === 'push') {
   const push = await pushBenchmark(log);
   process.stdout.write(`\nPush (docker-archive of ~1 GB in four layers, distribution 2.8 on loopback)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], push)}\n`);
+}
+if (!only || only === 'copy') {
+  const copy = await copyBenchmark(log);
+  process.stdout.write(`\nCopy and export (the push benchmark's ~1 GB image, registry to registry and to a docker-archive, distribution 2.8 on loopback)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], copy)}\n`);
 }

@@ -118,6 +118,20 @@ describe('local web host', () => {
       assert.equal((await get(web.port, '/upload?path=/etc/passwd', {}, 'DELETE')).status, 401);
     });
 
+    it('streams an export download only for a one-time ticket, which only the token buys', async () => {
+      const query = '/export?registryId=nope&repository=web%2Fapp&reference=1';
+      assert.equal((await get(web.port, query)).status, 401);
+      assert.equal((await get(web.port, `${query}&token=${web.token}`)).status, 401, 'a token in the URL grants nothing');
+      assert.equal((await get(web.port, query, {}, 'POST')).status, 401);
+      const issued = await get(web.port, query, { 'x-stevedore-token': web.token }, 'POST');
+      assert.equal(issued.status, 201);
+      const { url } = JSON.parse(issued.body) as { url: string };
+      assert.ok(!url.includes(web.token));
+      const first = await get(web.port, url);
+      assert.notEqual(first.status, 401, 'a fresh ticket was refused');
+      assert.equal((await get(web.port, url)).status, 401, 'a ticket worked twice');
+    });
+
     it('serves the static app (no secret, no data) with strict headers, and never sets a cookie', async () => {
       for (const path of ['/', `/?token=${web.token}`]) {
         const page = await get(web.port, path);

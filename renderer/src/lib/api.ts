@@ -99,3 +99,19 @@ export function releaseUpload(path: string): void {
   if (desktop() || !sessionToken()) return;
   void fetch(`/upload?path=${encodeURIComponent(path)}`, { method: 'DELETE', headers: tokenHeaders() }).catch(() => undefined);
 }
+
+/**
+ * Starts a browser download from the web host. A download is a navigation, which cannot carry the token in a header,
+ * and a token in a URL would stay in the browser's history and downloads list: so the page trades the download's
+ * address for a one-time ticket (a POST with the token), and navigates to that.
+ */
+export async function startDownload(path: string): Promise<void> {
+  if (!sessionToken()) throw new ContractError(NO_TOKEN);
+  const response = await fetch(path, { method: 'POST', headers: tokenHeaders() });
+  const body = (await response.json().catch(() => ({}))) as { url?: string };
+  if (!response.ok || !body.url) throw new ContractError({ code: 'DENIED', message: `the download was refused (HTTP ${response.status})` });
+  const link = document.createElement('a');
+  link.href = body.url;
+  link.download = '';
+  link.click();
+}

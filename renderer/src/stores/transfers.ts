@@ -12,7 +12,13 @@ export interface Job {
   readonly blobs: Readonly<Record<string, BlobProgress>>;
   readonly overall?: PushProgress;
   readonly request?: RequestArgs<'push:start'>;
+  /** Where the result can be opened (a copy's destination image). */
+  readonly link?: { readonly registryId: string; readonly repository: string; readonly reference: string };
+  /** How a copy or export was started, to start it again. */
+  readonly again?: Again;
 }
+
+export type Again = { readonly channel: 'copy:start'; readonly args: RequestArgs<'copy:start'> } | { readonly channel: 'export:start'; readonly args: RequestArgs<'export:start'> };
 
 export interface Drop {
   readonly id: number;
@@ -32,6 +38,10 @@ interface TransfersState {
   readonly open: boolean;
   start(request: RequestArgs<'push:start'>, fromDrop?: number): Promise<string>;
   cancel(jobId: string): Promise<void>;
+  /** A copy or export started elsewhere: shown in the panel from now on. */
+  track(jobId: string, view: Pick<PushJobView, 'kind' | 'target' | 'archive'>, link?: Job['link'], again?: Again): void;
+  /** Starts a copy or export again (after a failure or a cancel); the new job appears beside the old. */
+  startAgain(job: Job): Promise<void>;
   addDrop(name: string, path: Promise<string>): Promise<void>;
   dismissDrop(id: number): void;
   setOpen(open: boolean): void;
@@ -42,7 +52,7 @@ let nextDrop = 1;
 /** Whether queueing this image queues the drop's last one. */
 const allQueued = (drop: Drop, imageId = 0): boolean => [...(drop.queued ?? []), imageId].length >= (drop.inspection?.images.length ?? 1);
 
-export const useTransfers = create<TransfersState>((set) => ({
+export const useTransfers = create<TransfersState>((set, get) => ({
   jobs: {},
   order: [],
   drops: [],
@@ -60,6 +70,19 @@ export const useTransfers = create<TransfersState>((set) => ({
       open: true,
     }));
     return jobId;
+  },
+  track(jobId, view, link, again) {
+    set((s) => ({
+      jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, ...view, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, ...(link ? { link } : {}), ...(again ? { again } : {}) } },
+      order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
+      open: true,
+    }));
+  },
+  async startAgain(job) {
+    const { again } = job;
+    if (!again) return;
+    const { jobId } = await call(again.channel === 'copy:start' ? api().copyStart(again.args) : api().exportStart(again.args));
+    get().track(jobId, { ...(job.view.kind ? { kind: job.view.kind } : {}), target: job.view.target, archive: job.view.archive }, job.link, again);
   },
   async cancel(jobId) {
     await call(api().pushCancel({ jobId }));
