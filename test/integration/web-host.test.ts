@@ -199,6 +199,15 @@ describe('local web host', () => {
       notRegistry.close();
     });
 
+    it('streams an export download for a ticket bought with the token', async () => {
+      const issued = await get(web.port, `/export?registryId=${registryId}&repository=web%2Fapp&reference=1`, { 'x-stevedore-token': web.token }, 'POST');
+      assert.equal(issued.status, 201);
+      const download = await get(web.port, (JSON.parse(issued.body) as { url: string }).url);
+      assert.equal(download.status, 200, download.body.slice(0, 200));
+      assert.equal(download.headers['content-type'], 'application/x-tar');
+      assert.ok(download.body.includes('manifest.json'));
+    });
+
     it('pages through the catalog with a cursor and lists tags', async () => {
       const names: string[] = [];
       let cursor: string | undefined;
