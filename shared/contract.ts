@@ -52,7 +52,10 @@ export interface ImageView extends ImageSummary {
 
 export interface PushJobView {
   readonly jobId: string;
+  /** Copies and exports are jobs too, with the same events and cancel; absent means push. */
+  readonly kind?: 'push' | 'copy' | 'export';
   readonly target: string;
+  /** Where the job reads from: the archive's path, or the source image's reference. */
   readonly archive: string;
   readonly state: 'running' | 'pushed' | 'failed' | 'cancelled';
   readonly startedAt: string;
@@ -78,6 +81,8 @@ export const requests = {
   },
   'push:cancel': { args: z.object({ jobId: id }), result: returns<{ readonly cancelled: boolean }>() },
   'push:list': { args: z.object({}), result: returns<readonly PushJobView[]>() },
+  'copy:start': { args: z.object({ registryId: id, repository, reference, targetRegistryId: id, targetRepository: repository, targetTag: tag, platform: z.string().max(100).optional(), referrers: z.boolean().default(false) }), result: returns<{ readonly jobId: string }>() },
+  'export:start': { args: z.object({ registryId: id, repository, reference, path: filePath, format: z.enum(['docker-archive', 'oci-archive']).default('docker-archive'), platform: z.string().max(100).optional() }), result: returns<{ readonly jobId: string }>() },
   'compare:images': { args: z.object({ images: z.array(imageRef).min(2).max(8) }), result: returns<LayerComparison>() },
   'xray:files': { args: z.object({ target: xrayTarget }), result: returns<XrayFilesView>() },
   'xray:layer': { args: z.object({ target: xrayTarget, layer: z.number().int().min(0).max(10_000) }), result: returns<LayerChanges>() },

@@ -4,8 +4,11 @@ import '../core/workers/thread-pool-size.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toErrorInfo } from '../core/errors.js';
+import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { GlobalOptions } from './context.js';
+import type { TransferOptions } from './transfer-options.js';
+import { startCliLog } from './logging.js';
 import { UsageError, terminalOutput } from './output.js';
 import type { XrayOptions } from './xray-target.js';
 
@@ -20,6 +23,9 @@ Usage:
   stevedore delete <reference>       delete the manifest a tag or digest names
   stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
   stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
+  stevedore copy <src> <dst>         copy an image between registries (or within one), digests unchanged
+  stevedore pull <ref> <file>        save an image to a docker-archive or oci-archive tarball
+  stevedore pull <ref>... -o <file>  several images into one docker-archive, as docker save does
   stevedore serve [--port N]         the app's UI for a browser, on 127.0.0.1 with a session token
   stevedore files <ref|archive>      the files of an image with sizes and directory totals (--layer N: that layer's changes)
   stevedore diff <a> <b>             the files that differ between two images, largest size change first
@@ -48,9 +54,29 @@ Options:
   --platform OS/ARCH     which platform of a multi-platform image (default: the only one, or linux/amd64)
   --layer N              files: what layer N (1 = the base) added, changed and removed
   --max-wasted-bytes N / --min-efficiency F   waste: thresholds (F from 0 to 1)
+  copy:
+  --platform OS/ARCH[/VARIANT]  one platform of an index (default: the whole index, every platform)
+  --all-tags             copy every tag of the source repository (name repositories without tags)
+  --referrers            also copy what refers to the image: signatures, SBOMs, attestations
+  --src-creds USER:PASS / --dest-creds USER:PASS  credentials for one side (default: --creds, docker config)
+  pull:
+  --format docker-archive|oci-archive  (default docker-archive: one platform; oci-archive: the whole index)
+  --platform OS/ARCH[/VARIANT]  which platform of an index (docker-archive default: this machine's)
+  -o, --output FILE      the tarball, when several references are given
+  serve:
+  --port N               listen on this port (default: a free one)
+  --max-upload SIZE      largest tarball a browser may upload (default 20G; env STEVEDORE_MAX_UPLOAD)
+  -v, --verbose          write the structured log (JSON lines: requests, push plans and outcomes, errors) to stderr
+  --log-level LEVEL      debug, info (default), warn or error; or STEVEDORE_LOG_LEVEL
   -h, --help             this text
   --version              the version
+
+Environment:
+  STEVEDORE_LOG=FILE     append the structured log to FILE (--verbose wins); secrets are always redacted
+                         serve logs to $XDG_STATE_HOME/stevedore/stevedore.log (~/.local/state/...) by default
 `;
+
+const VERSION = '0.1.0';
 
 function readStdin(): string {
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -58,6 +84,7 @@ function readStdin(): string {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const out = terminalOutput();
+  let command: string | undefined;
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -85,25 +112,43 @@ export async function main(argv: readonly string[]): Promise<number> {
         'chunk-size': { type: 'string' },
         level: { type: 'string' },
         port: { type: 'string' },
-        platform: { type: 'string' },
         layer: { type: 'string' },
         'max-wasted-bytes': { type: 'string' },
         'min-efficiency': { type: 'string' },
+        'max-upload': { type: 'string' },
+        platform: { type: 'string' },
+        'all-tags': { type: 'boolean', default: false },
+        referrers: { type: 'boolean', default: false },
+        'src-creds': { type: 'string' },
+        'dest-creds': { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
     });
     if (values.version) {
-      out.line('stevedore 0.1.0');
+      out.line(`stevedore ${VERSION}`);
       return 0;
     }
-    const [command, ...args] = positionals;
+    const [first, ...args] = positionals;
+    command = first;
     if (values.help || command === undefined || command === 'help') {
       process.stdout.write(HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
-    const options: GlobalOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
+    const logTo = startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
+    const options: GlobalOptions & TransferOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
       all: values.all,
+      allTags: values['all-tags'],
+      referrers: values.referrers,
+      ...(values.platform !== undefined ? { platform: values.platform } : {}),
+      ...(values['src-creds'] !== undefined ? { srcCreds: values['src-creds'] } : {}),
+      ...(values['dest-creds'] !== undefined ? { destCreds: values['dest-creds'] } : {}),
+      ...(values.format !== undefined ? { format: values.format } : {}),
+      ...(values.output !== undefined ? { output: values.output } : {}),
       ...(values.image !== undefined ? { image: nonNegativeInt(values.image, '--image') } : {}),
       ...(values.compression ? { compression: values.compression } : {}),
       ...(values['chunk-size'] ? { chunkSize: values['chunk-size'] } : {}),
@@ -135,8 +180,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'push':
         await (await import('./commands/push.js')).pushCommand(args, options, out, controller.signal);
         break;
+      case 'copy':
+        await (await import('./commands/copy.js')).copyCommand(args, options, out, controller.signal);
+        break;
+      case 'pull':
+        await (await import('./commands/pull.js')).pullCommand(args, options, out, controller.signal);
+        break;
       case 'serve':
-        await (await import('./commands/serve.js')).serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal);
+        await (await import('./commands/serve.js')).serveCommand(
+          { ...(values.port !== undefined ? { port: nonNegativeInt(values.port, '--port') } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: values['max-upload'] } : {}) },
+          out,
+          controller.signal,
+          logTo,
+        );
         break;
       case 'delete':
         await (await import('./commands/delete.js')).deleteCommand(args, options, out, controller.signal);
@@ -156,6 +212,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const info = toErrorInfo(error);
+    logError(`cli ${command ?? ''}`, info);
     process.stderr.write(`stevedore: ${info.message} [${info.code}]\n`);
     return controller.signal.aborted ? 130 : 1;
   } finally {

@@ -26,7 +26,7 @@ export interface PushDisplay {
 }
 
 /** Redraws in place on a TTY; elsewhere prints the plan and the outcome only. */
-export function pushDisplay(stream: NodeJS.WriteStream, json: boolean): PushDisplay {
+export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { readonly active: string; readonly done: string; readonly transfer?: string } = { active: 'Pushing', done: 'Pushed' }): PushDisplay {
   if (json) return { onEvent: (event) => void stream.write(`${JSON.stringify(event)}\n`) };
   const blobs = new Map<string, BlobProgress>();
   let drawn = 0;
@@ -45,14 +45,15 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean): PushDisp
         drawn = 0;
         for (const blob of event.blobs) blobs.set(blob.id, blob);
         const count = (action: string): number => event.blobs.filter((b) => b.action === action).length;
-        stream.write(`Pushing ${event.target}: ${event.blobs.length} blobs (${count('compress')} to compress, ${count('upload')} to upload, ${count('mount')} to mount, ${count('skip')} already there)\n`);
+        const counts = [`${count('compress')} to compress`, `${count('upload')} to ${words.transfer ?? 'upload'}`, `${count('mount')} to mount`, `${count('skip')} already there`].filter((c) => !c.startsWith('0 '));
+        stream.write(`${words.active} ${event.target}: ${event.blobs.length} blobs${counts.length > 0 ? ` (${counts.join(', ')})` : ''}\n`);
         redraw();
       } else if (event.type === 'progress') {
         for (const blob of event.blobs) blobs.set(blob.id, blob);
         overall = event.overall;
         redraw();
       } else if (event.type === 'pushed') {
-        stream.write(`Pushed ${event.target}@${event.digest}\n`);
+        stream.write(`${words.done} ${event.target}@${event.digest}\n`);
       }
     },
   };

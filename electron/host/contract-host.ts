@@ -1,28 +1,37 @@
 // Serves the contract: validates every request against its schema, runs its handler, and answers with a Result that
 // keeps the engine's error codes. Shared by the Electron main process and the local web host.
+import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { requests, type EventChannel, type EventPayload, type ParsedArgs, type RequestChannel, type RequestResult, type Result } from '../../shared/contract.js';
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
+import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
+import { linkSignals } from './linked-signal.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
+import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
 import type { SecretStore } from './secret-store.js';
+import type { SystemNetwork } from './system-network.js';
 import { xrayHandlers } from './xray-handlers.js';
 
-export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>) => Promise<RequestResult<C>> };
+/** `signal` aborts when the caller goes away (a closed socket) or the host closes: long reads stop with it. */
+export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, signal: AbortSignal) => Promise<RequestResult<C>> };
 
 export interface HostDeps {
   readonly profiles: ProfileStore;
   readonly secrets: SecretStore;
   readonly cacheDir: string;
+  /** The OS's proxy and certificate store (the desktop app); the CLI and web host use the environment. */
+  readonly network?: SystemNetwork;
   readonly emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 }
 
@@ -31,7 +40,7 @@ export interface HostContext {
   readonly clients: RegistryClients;
   readonly jobs: PushJobs;
   /** Archives inspected, by path, so push:start does not read them twice. */
-  openArchive(path: string): Promise<OpenedArchive>;
+  openArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive>;
   /** Registries that refused a delete, with their reason. */
   readonly deleteRefused: Map<string, string>;
 }
@@ -40,27 +49,46 @@ export class ContractHost {
   readonly #handlers: Handlers;
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
+  /** Aborted by close(): archive reads still running then are cancelled, and their worker threads terminated. */
+  readonly #closing = new AbortController();
+  /** Archive reads in progress, by path, so they can be stopped when their file goes away. */
+  readonly #reading = new Map<string, Set<AbortController>>();
+  #pending = 0;
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
+    const closing = this.#closing.signal;
+    // Every request in flight listens to it: no listener-count warning.
+    setMaxListeners(0, closing);
+    const reading = this.#reading;
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
       deps,
-      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir)),
+      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir), deps.network),
       jobs: new PushJobs(this.#gzip, new LayerCache(deps.cacheDir), {
         progress: (event) => deps.emit('push:progress', event),
         finished: (view) => deps.emit('push:finished', view),
       }),
       deleteRefused: new Map(),
-      async openArchive(path) {
+      async openArchive(path, signal) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
         const known = archives.get(path);
         if (known && known.mtimeMs === info.mtimeMs) return known.archive;
-        const archive = await inspectArchive(path);
-        archives.set(path, { mtimeMs: info.mtimeMs, archive });
-        if (archives.size > 20) archives.delete(archives.keys().next().value as string);
-        return archive;
+        const stop = new AbortController();
+        const readers = reading.get(path) ?? new Set<AbortController>();
+        reading.set(path, readers.add(stop));
+        const linked = linkSignals([closing, stop.signal, signal]);
+        try {
+          const archive = await inspectArchive(path, linked.signal);
+          archives.set(path, { mtimeMs: info.mtimeMs, archive });
+          if (archives.size > 20) archives.delete(archives.keys().next().value as string);
+          return archive;
+        } finally {
+          linked.done();
+          readers.delete(stop);
+          if (readers.size === 0) reading.delete(path);
+        }
       },
     };
     this.#context = context;
@@ -68,9 +96,11 @@ export class ContractHost {
       ...registryHandlers(context),
       ...imageHandlers(context),
       ...xrayHandlers(context),
-      'archive:inspect': async ({ path }) => (await context.openArchive(path)).inspection,
-      'push:start': async ({ path, imageId, registryId, repository, tag, compression }) => {
-        const archive = await context.openArchive(path);
+      ...transferHandlers(context),
+      'archive:inspect': async ({ path }, signal) => (await context.openArchive(path, signal)).inspection,
+      'push:start': async ({ path, imageId, registryId, repository, tag, compression }, signal) => {
+        // Reading the archive stops if the client leaves first; once started, the push belongs to the host.
+        const archive = await context.openArchive(path, signal);
         const profile = await deps.profiles.get(registryId);
         const client = await context.clients.for(profile);
         const { registry } = parseRegistry(profile.url);
@@ -94,8 +124,29 @@ export class ContractHost {
     this.#context.jobs.cancelAll();
   }
 
+  /** Whether a running push reads this archive. */
+  pushesUsing(path: string): boolean {
+    return this.#context.jobs.list().some((job) => job.state === 'running' && job.archive === path);
+  }
+
+  /** Stops every read of this archive in progress: its file is going away (a dismissed upload). */
+  stopReading(path: string): void {
+    for (const stop of this.#reading.get(path) ?? []) stop.abort(new StevedoreError('CANCELLED', `${path} was dismissed`));
+  }
+
+  /** Requests being handled now (each may hold an archive-reading worker). */
+  get pendingRequests(): number {
+    return this.#pending;
+  }
+
   /** Never throws: every failure becomes a Result with a stable code. */
-  async handle(channel: string, raw: unknown): Promise<Result<unknown>> {
+  async handle(channel: string, raw: unknown, signal?: AbortSignal): Promise<Result<unknown>> {
+    const result = await this.#answer(channel, raw, signal);
+    if (!result.ok) logError(`contract ${channel}`, result.error);
+    return result;
+  }
+
+  async #answer(channel: string, raw: unknown, signal?: AbortSignal): Promise<Result<unknown>> {
     if (!Object.hasOwn(requests, channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel "${channel}"` } };
     const spec = requests[channel as RequestChannel];
     const parsed = spec.args.safeParse(raw ?? {});
@@ -103,16 +154,33 @@ export class ContractHost {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ');
       return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${channel}: ${problems}` } };
     }
+    this.#pending++;
+    const linked = linkSignals([this.#closing.signal, signal]);
     try {
-      const handler = this.#handlers[channel as RequestChannel] as (args: unknown) => Promise<unknown>;
-      return { ok: true, value: await handler(parsed.data) };
+      const handler = this.#handlers[channel as RequestChannel] as (args: unknown, signal: AbortSignal) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data, linked.signal) };
     } catch (error) {
       const info = toErrorInfo(error);
       return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
+    } finally {
+      linked.done();
+      this.#pending--;
+    }
+  }
+
+  /** An image as a tar written to a stream (the web host's browser download). Never throws; `open` gives the stream. */
+  async download(raw: unknown, open: (filename: string) => Writable, signal: AbortSignal): Promise<Result<{ readonly digest: string }>> {
+    const parsed = downloadArgs.safeParse(raw ?? {});
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `export download: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ')}` } };
+    try {
+      return { ok: true, value: { digest: await streamExport(this.#context, parsed.data, open, signal) } };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
     }
   }
 
   async close(): Promise<void> {
+    this.#closing.abort(new StevedoreError('CANCELLED', 'the app is closing'));
     this.#context.jobs.cancelAll();
     await this.#gzip.close();
     await this.#context.clients.close();

@@ -36,15 +36,22 @@ export class PushJobs {
   start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>): string {
     const image = archive.inspection.images[imageId];
     if (!image) throw Object.assign(new Error(`the archive has no image ${imageId}`), { code: 'INVALID_ARGUMENT' });
+    return this.run({ target: formatReference(target), archive: archive.source.path }, ({ jobId, emit, signal }) =>
+      pushImage({ jobId, archive, image, target, emit, signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }),
+    );
+  }
+
+  /** Runs any transfer (push, copy, export) as a job: events, cancel and history like a push. Resolves to its digest. */
+  run(view: Pick<PushJobView, 'target' | 'archive' | 'kind'>, transfer: (job: { readonly jobId: string; readonly emit: (event: PushEvent) => void; readonly signal: AbortSignal }) => Promise<string>): string {
     const jobId = randomUUID();
     const controller = new AbortController();
-    const job: Running = { controller, view: { jobId, target: formatReference(target), archive: archive.source.path, state: 'running', startedAt: new Date().toISOString() } };
+    const job: Running = { controller, view: { jobId, ...view, state: 'running', startedAt: new Date().toISOString() } };
     this.#running.set(jobId, job);
     const emit = (event: PushEvent): void => {
       job.view = { ...job.view, last: event };
       this.events.progress(event);
     };
-    pushImage({ jobId, archive, image, target, emit, signal: controller.signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }).then(
+    transfer({ jobId, emit, signal: controller.signal }).then(
       (digest) => this.#finish(jobId, { state: 'pushed', digest }),
       (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? { state: 'cancelled', error: toErrorInfo(error) } : { state: 'failed', error: toErrorInfo(error) }),
     );

@@ -1,7 +1,8 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
-// `npm run bench -- browse`, `-- ui`, `-- push` or `-- xray` runs one.
+// `npm run bench -- browse`, `-- ui`, `-- push`, `-- copy` or `-- xray` runs one.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
+import { copyBenchmark } from './copy.js';
 import { pushBenchmark } from './push.js';
 import { uiBenchmark } from './ui.js';
 import { xrayBenchmark } from './xray.js';
@@ -24,4 +25,8 @@ if (!only || only === 'push') {
 if (!only || only === 'xray') {
   const xray = await xrayBenchmark(log);
   process.stdout.write(`\nLayer X-ray (the push benchmark's image in a local registry; the limit: curl | gzip -dc | sha256sum, two at a time)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'LIMIT'], xray)}\n`);
+}
+if (!only || only === 'copy') {
+  const copy = await copyBenchmark(log);
+  process.stdout.write(`\nCopy and export (the push benchmark's ~1 GB image, registry to registry and to a docker-archive, distribution 2.8 on loopback)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], copy)}\n`);
 }

@@ -5,31 +5,37 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 
 export interface TcpCutProxy {
   readonly host: string;
-  /** Cuts every open connection once `bytes` more bytes have gone from client to registry. */
+  /** Cuts every open connection once `bytes` more bytes have gone the proxy's direction (client to registry by default). */
   cutAfter(bytes: number): void;
   readonly cuts: number;
   close(): Promise<void>;
 }
 
-export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy> {
+/** `direction`: count the bytes of uploads (client to registry) or of downloads (registry to client). */
+export async function startTcpCutProxy(targetPort: number, direction: 'upload' | 'download' = 'upload'): Promise<TcpCutProxy> {
   const sockets = new Set<Socket>();
   let budget = Number.POSITIVE_INFINITY;
   let cuts = 0;
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
-    client.on('data', (chunk: Buffer) => {
-      budget -= chunk.length;
-      if (budget <= 0) {
-        budget = Number.POSITIVE_INFINITY;
-        cuts++;
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      upstream.write(chunk);
-    });
-    upstream.pipe(client);
+    const forward = (from: Socket, to: Socket, counted: boolean): void => {
+      from.on('data', (chunk: Buffer) => {
+        if (counted) budget -= chunk.length;
+        if (counted && budget <= 0) {
+          budget = Number.POSITIVE_INFINITY;
+          cuts++;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        if (!to.write(chunk)) from.pause();
+      });
+      to.on('drain', () => from.resume());
+      from.on('end', () => to.end());
+    };
+    forward(client, upstream, direction === 'upload');
+    forward(upstream, client, direction === 'download');
     const drop = (): void => {
       client.destroy();
       upstream.destroy();

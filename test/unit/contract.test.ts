@@ -110,6 +110,6 @@ describe('the contract', () => {
     assert.ok(listeners.has(EVENT_CHANNELS[0] as string));
     off();
     assert.ok(!listeners.has(EVENT_CHANNELS[0] as string));
-    assert.deepEqual(Object.keys(exposed.get('stevedoreDesktop') ?? {}).sort(), ['chooseArchives', 'onOpenArchives', 'pathForFile']);
+    assert.deepEqual(Object.keys(exposed.get('stevedoreDesktop') ?? {}).sort(), ['chooseArchives', 'onOpenArchives', 'onOpenFiles', 'pathForFile']);
   });
 });

@@ -9,9 +9,11 @@ import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
 import { inspectArchiveCommand } from './inspect-archive.js';
 
-async function isFile(path: string): Promise<boolean> {
+/** Any existing path is meant as an archive: one that is not a regular file (a FIFO, a directory) is refused as such. */
+async function exists(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    await stat(path);
+    return true;
   } catch {
     return false;
   }
@@ -19,7 +21,7 @@ async function isFile(path: string): Promise<boolean> {
 
 export async function inspectCommand(args: readonly string[], options: GlobalOptions, out: Output, signal: AbortSignal): Promise<void> {
   const target = out.requireOne(args, 'inspect <reference|archive>');
-  if (await isFile(target)) {
+  if (await exists(target)) {
     await inspectArchiveCommand(target, options.json, out, signal);
     return;
   }

@@ -2,8 +2,9 @@
 // never carry credentials to another host.
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { StevedoreError } from '../errors.js';
+import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
@@ -24,6 +25,8 @@ export interface TransportOptions {
   readonly connections?: number;
   /** Use HTTP(S)_PROXY / NO_PROXY from the environment (never for loopback registries). */
   readonly useEnvProxy?: boolean;
+  /** A proxy to use for every request, as the OS settings chose it; wins over the environment. */
+  readonly proxyUrl?: string;
 }
 
 export type RequestBody = string | Uint8Array | Readable;
@@ -75,7 +78,11 @@ export class Transport {
       connections: options.connections ?? 16,
     };
     const proxied = options.useEnvProxy === true && hasProxyEnv();
-    this.#dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: tls }) : new Agent(common);
+    this.#dispatcher = options.proxyUrl
+      ? new ProxyAgent({ ...common, uri: options.proxyUrl, requestTls: tls })
+      : proxied
+        ? new EnvHttpProxyAgent({ ...common, requestTls: tls })
+        : new Agent(common);
   }
 
   /** Sends a request, following redirects and retrying what is safe to retry. */
@@ -86,7 +93,7 @@ export class Transport {
       const last = !mayRetry || attempt >= this.#retry.attempts;
       let response: HttpResponse;
       try {
-        response = await this.#sendFollowingRedirects(req);
+        response = await loggedExchange(req, attempt, () => this.#sendFollowingRedirects(req));
       } catch (error) {
         if (last || !isRetryableError(error) || req.signal?.aborted) throw toNetworkError(error, req.method, req.url);
         await sleep(backoffDelay(this.#retry, attempt), req.signal);

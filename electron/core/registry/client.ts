@@ -37,6 +37,8 @@ export interface RegistryClientOptions {
   readonly maxManifestBytes?: number;
   readonly connections?: number;
   readonly idleTimeoutMs?: number;
+  /** An HTTP(S) proxy chosen by the OS (the desktop app); otherwise HTTPS_PROXY / NO_PROXY apply. */
+  readonly proxyUrl?: string;
 }
 
 export interface PingResult {
@@ -109,6 +111,7 @@ export class RegistryClient {
     this.#transport = new Transport({
       tls: { ...options.tls, ...(options.insecure ? { insecureSkipVerify: true } : {}) },
       useEnvProxy: !loopback,
+      ...(options.proxyUrl && !loopback ? { proxyUrl: options.proxyUrl } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.connections ? { connections: options.connections } : {}),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),

@@ -109,7 +109,9 @@ export class UploadSessions {
     if (response.status !== 201) throw await responseError(response, 'PUT', `finish upload of ${digest}`);
     await response.body.dump().catch(() => undefined);
     const stored = header(response, 'docker-content-digest');
-    if (stored && stored !== digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored ${stored} for a blob sent as ${digest}`);
+    // A registry may answer with its canonical (sha256) digest for a blob sent as sha512: the two can only be compared
+    // within one algorithm, and the blob stays addressable by the digest it was sent as.
+    if (stored && sameAlgorithm(stored, digest) && stored !== digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored ${stored} for a blob sent as ${digest}`);
   }
 
   /** Whether the repository holds the blob (after a finish whose answer was lost). */
@@ -152,4 +154,8 @@ export function rangeEnd(value: string | undefined): number | undefined {
   if (!match) return undefined;
   const end = Number(match[2]);
   return end === 0 ? -1 : end;
+}
+
+function sameAlgorithm(a: string, b: string): boolean {
+  return a.slice(0, a.indexOf(':')) === b.slice(0, b.indexOf(':'));
 }

@@ -5,6 +5,8 @@ import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
 import { useNav } from '../stores/nav.js';
 import { Bar, Bytes, Digest, ErrorState, Loading, When } from './common.js';
+import { CopyDialog } from './CopyDialog.js';
+import { ExportDialog } from './ExportDialog.js';
 import { FilesView } from './FilesView.js';
 
 export function ImageView({ registryId, repository, reference }: { readonly registryId: string; readonly repository: string; readonly reference: string }) {
@@ -12,6 +14,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   const addPick = useCompare((s) => s.add);
   const go = useNav((s) => s.go);
   const [raw, setRaw] = useState(false);
+  const [dialog, setDialog] = useState<'copy' | 'export' | undefined>();
   const [files, setFiles] = useState(false);
   useEffect(() => void load(registryId, repository, reference), [registryId, repository, reference, load]);
   if (error) return <ErrorState error={error} onRetry={() => void load(registryId, repository, reference)} />;
@@ -21,6 +24,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   const largest = Math.max(1, ...(current?.layers.map((l) => l.size) ?? [1]));
   const made = current?.config?.history.filter((h) => !h.emptyLayer) ?? [];
   const platformName = current ? [current.platform.os, current.platform.architecture, current.platform.variant].filter(Boolean).join('/') : '';
+  const source = { registryId, repository, reference, platforms: image.kind === 'index' ? platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')) : [] };
 
   return (
     <section className="view image-view" aria-label="Image">
@@ -35,11 +39,19 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           <button type="button" onClick={() => setRaw(!raw)} aria-pressed={raw}>
             Raw JSON
           </button>
+          <button type="button" onClick={() => setDialog('copy')}>
+            Copy to…
+          </button>
+          <button type="button" onClick={() => setDialog('export')}>
+            Export…
+          </button>
           <button type="button" onClick={() => setFiles(!files)} aria-pressed={files}>
             Files
           </button>
         </div>
       </header>
+      {dialog === 'copy' && <CopyDialog source={source} onClose={() => setDialog(undefined)} />}
+      {dialog === 'export' && <ExportDialog source={source} current={platformName} onClose={() => setDialog(undefined)} />}
       <dl className="facts">
         <dt>Digest</dt>
         <dd>

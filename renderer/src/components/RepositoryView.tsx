@@ -1,6 +1,7 @@
 // A repository's tags: digest, size (per platform for multi-arch), created, platforms; sortable, multi-select, delete.
 import { useCallback, useEffect, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
+import { writeDraggedTags } from '../lib/image-drag.js';
 import { useCompare } from '../stores/compare.js';
 import { useNav } from '../stores/nav.js';
 import { sortedTags, useRepository, type SortKey } from '../stores/repository.js';
@@ -81,7 +82,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
               const image = d?.state === 'ready' ? d.image : undefined;
               const platforms = image?.platforms.filter((p) => !p.isAttestation) ?? [];
               return (
-                <div className="tags-grid">
+                <div className="tags-grid" draggable onDragStart={(e) => writeDraggedTags(e.dataTransfer, { registryId, repository, tags: selected.has(tag) ? [...selected] : [tag] })}>
                   <input type="checkbox" checked={selected.has(tag)} onChange={() => toggle(tag)} aria-label={`Select ${tag}`} />
                   <button type="button" className="link" onClick={() => go({ view: 'image', registryId, repository, reference: tag })}>
                     {tag}
