@@ -23,9 +23,26 @@ describe('export as a browser download', () => {
   let registryId: string;
   let digest: string;
 
-  const get = (path: string, file?: string): Promise<{ status: number; type: string; body: string }> =>
+  /** What the page does: trade the download's parameters for a one-time ticket (with the token), then navigate to it. */
+  const ticketFor = (path: string): Promise<string> =>
     new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: web.port, path, headers: { host: `127.0.0.1:${web.port}`, 'x-stevedore-token': web.token } }, (res) => {
+      const req = request({ host: '127.0.0.1', port: web.port, path, method: 'POST', headers: { host: `127.0.0.1:${web.port}`, 'x-stevedore-token': web.token } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 201) reject(new Error(`ticket refused: ${res.statusCode}`));
+          else resolve((JSON.parse(Buffer.concat(chunks).toString()) as { url: string }).url);
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  const get = async (path: string, file?: string): Promise<{ status: number; type: string; body: string }> => {
+    const ticketUrl = await ticketFor(path);
+    return new Promise((resolve, reject) => {
+      // A navigation: no token header, only the ticket.
+      const req = request({ host: '127.0.0.1', port: web.port, path: ticketUrl, headers: { host: `127.0.0.1:${web.port}` } }, (res) => {
         const type = String(res.headers['content-type'] ?? '');
         if (file && res.statusCode === 200) {
           pipeline(res, createWriteStream(file)).then(() => resolve({ status: 200, type, body: '' }), reject);
@@ -38,6 +55,7 @@ describe('export as a browser download', () => {
       req.on('error', reject);
       req.end();
     });
+  };
 
   before(async () => {
     reg = await startRegistry('none');
@@ -80,8 +98,9 @@ describe('export as a browser download', () => {
   });
 
   it('stops when the browser goes away, and keeps serving', async () => {
+    const ticketUrl = await ticketFor(`/export?registryId=${registryId}&repository=dl/big&reference=1&format=oci-archive`);
     await new Promise<void>((resolve) => {
-      const req = request({ host: '127.0.0.1', port: web.port, path: `/export?registryId=${registryId}&repository=dl/big&reference=1&format=oci-archive`, headers: { host: `127.0.0.1:${web.port}`, 'x-stevedore-token': web.token } }, (res) => {
+      const req = request({ host: '127.0.0.1', port: web.port, path: ticketUrl, headers: { host: `127.0.0.1:${web.port}` } }, (res) => {
         res.once('data', () => {
           req.destroy();
           resolve();
