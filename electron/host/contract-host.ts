@@ -10,6 +10,7 @@ import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
+import { catalogHandlers } from './catalog-handlers.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
@@ -66,6 +67,7 @@ export class ContractHost {
     this.#context = context;
     this.#handlers = {
       ...registryHandlers(context),
+      ...catalogHandlers(context),
       ...imageHandlers(context),
       'archive:inspect': async ({ path }) => (await context.openArchive(path)).inspection,
       'push:start': async ({ path, imageId, registryId, repository, tag, compression }) => {

@@ -1,13 +1,19 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
-// `npm run bench -- browse`, `-- ui` or `-- push` runs one.
+// `npm run bench -- browse`, `-- ui` or `-- push` runs one; `-- seed` only seeds the browse benchmark's registry.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
 import { pushBenchmark } from './push.js';
+import { openScaleRegistry } from './scale-seed.js';
 import { uiBenchmark } from './ui.js';
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 const only = process.argv[2];
 
+if (only === 'seed') {
+  // Only fills (or finishes filling) the reusable storage the browse benchmark reads.
+  const reg = await openScaleRegistry(log);
+  await reg.stop();
+}
 if (!only || only === 'browse') {
   const browse = await browseBenchmark(log);
   process.stdout.write(`\nBrowse (distribution 2.8 on loopback, no auth)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], browse.rows)}\n`);
