@@ -16,7 +16,7 @@ if (only === 'seed') {
 }
 if (!only || only === 'browse') {
   const browse = await browseBenchmark(log);
-  process.stdout.write(`\nBrowse (distribution 2.8 on loopback, no auth)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], browse.rows)}\n`);
+  process.stdout.write(`\nBrowse at scale (distribution 2.8 on loopback, no auth)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'PLAIN CLIENT'], browse.rows)}\n`);
 }
 if (!only || only === 'ui') {
   const ui = await uiBenchmark(log);
