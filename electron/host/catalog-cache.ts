@@ -18,12 +18,21 @@ const MAX_WALKS = 8;
 const VERSION = 1;
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
+// The names are checked by one loop below, not one zod check each: 50,000 of them in a few ms, not a hundred.
 const fileSchema = z.object({
   version: z.literal(VERSION),
   url: z.string().max(500),
   savedAt: z.iso.datetime(),
-  repositories: z.array(z.string().max(255).regex(REPOSITORY)).max(MAX_CACHED_NAMES),
+  repositories: z.array(z.unknown()).max(MAX_CACHED_NAMES),
 });
+
+const isRepositoryName = (name: unknown): name is string => typeof name === 'string' && name.length <= 255 && REPOSITORY.test(name);
+
+interface Kept {
+  readonly url: string;
+  readonly savedAt: string;
+  readonly repositories: readonly string[];
+}
 
 interface Walk {
   readonly profileId: string;
@@ -35,6 +44,8 @@ export class CatalogCache {
   readonly #dir: string;
   /** Listings under way, by the cursor their next page will be asked with. */
   readonly #walks = new Map<string, Walk>();
+  /** What this process wrote or read, by profile: a second look needs no disk. */
+  readonly #kept = new Map<string, Kept>();
 
   constructor(cacheDir: string) {
     this.#dir = join(cacheDir, 'catalogs');
@@ -45,20 +56,47 @@ export class CatalogCache {
   }
 
   /** The last complete catalog of this registry, or none when absent, unreadable, or for another address. */
-  async read(profile: RegistryProfile): Promise<CachedCatalog> {
-    const file = this.#file(profile.id);
+  async read(profile: RegistryProfile, limit?: number): Promise<CachedCatalog> {
+    const kept = this.#kept.get(profile.id) ?? (await this.#readFile(profile.id));
+    // A profile pointed elsewhere keeps its id: the old registry's names are not this one's.
+    if (kept?.url !== profile.url) return { items: [], total: 0 };
+    const items = limit !== undefined && limit < kept.repositories.length ? kept.repositories.slice(0, limit) : kept.repositories;
+    return { items, total: kept.repositories.length, savedAt: kept.savedAt };
+  }
+
+  async #readFile(profileId: string): Promise<Kept | undefined> {
+    const file = this.#file(profileId);
     try {
       const info = await stat(file);
       if (!info.isFile() || info.size > MAX_FILE_BYTES) throw new Error('not a catalog file');
       const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-      if (!parsed.success) throw new Error('invalid catalog file');
-      // A profile pointed elsewhere keeps its id: the old registry's names are not this one's.
-      if (parsed.data.url !== profile.url) return { items: [] };
-      return { items: parsed.data.repositories, savedAt: parsed.data.savedAt };
+      if (!parsed.success || !parsed.data.repositories.every(isRepositoryName)) throw new Error('invalid catalog file');
+      const kept: Kept = { url: parsed.data.url, savedAt: parsed.data.savedAt, repositories: parsed.data.repositories as string[] };
+      this.#keep(profileId, kept);
+      return kept;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') await rm(file, { force: true }).catch(() => undefined);
-      return { items: [] };
+      return undefined;
     }
+  }
+
+  /**
+   * Reads the copies of these registries ahead, in the background at start, so the first look at a catalog waits for
+   * no disk; stops once the copies in memory hold MAX_CACHED_NAMES names.
+   */
+  async warm(profiles: readonly RegistryProfile[]): Promise<void> {
+    let names = 0;
+    for (const profile of profiles) {
+      if (names >= MAX_CACHED_NAMES) return;
+      const kept = this.#kept.get(profile.id) ?? (await this.#readFile(profile.id));
+      names += kept?.repositories.length ?? 0;
+    }
+  }
+
+  #keep(profileId: string, kept: Kept): void {
+    this.#kept.delete(profileId);
+    this.#kept.set(profileId, kept);
+    if (this.#kept.size > MAX_FILES) this.#kept.delete(this.#kept.keys().next().value as string);
   }
 
   /**
@@ -89,7 +127,9 @@ export class CatalogCache {
     await mkdir(this.#dir, { recursive: true });
     const file = this.#file(walk.profileId);
     const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    const body = JSON.stringify({ version: VERSION, url: walk.url, savedAt: new Date().toISOString(), repositories: walk.names });
+    const kept: Kept = { url: walk.url, savedAt: new Date().toISOString(), repositories: walk.names };
+    this.#keep(walk.profileId, kept);
+    const body = JSON.stringify({ version: VERSION, ...kept });
     await writeFile(temporary, body, { mode: 0o600 });
     await rename(temporary, file).catch(async (error: unknown) => {
       await rm(temporary, { force: true });

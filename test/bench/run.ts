@@ -11,7 +11,7 @@ const only = process.argv[2];
 
 if (only === 'seed') {
   // Only fills (or finishes filling) the reusable storage the browse benchmark reads.
-  const reg = await openScaleRegistry(log);
+  const { reg } = await openScaleRegistry(log);
   await reg.stop();
 }
 if (!only || only === 'browse') {

@@ -117,14 +117,33 @@ export async function seedScale(reg: TestRegistry, storageDir: string, jobs: num
   }, (n) => ({ ...state, tags: n }));
 }
 
-/** The registry on the reusable storage, seeded first when it is not complete yet. */
-export async function openScaleRegistry(log: (line: string) => void, storageDir = defaultStorageDir()): Promise<TestRegistry> {
+export interface ScaleRegistry {
+  readonly reg: TestRegistry;
+  /** What the storage holds: SCALE once seeding is complete. */
+  readonly counts: { readonly repositories: number; readonly tags: number; readonly sizedTags: number };
+}
+
+/**
+ * The registry on the reusable storage, seeded first when it is not complete yet. STEVEDORE_BENCH_PARTIAL=1 measures
+ * what a cut-short seeding left instead of finishing it (for a shared machine; the figures then say so).
+ */
+export async function openScaleRegistry(log: (line: string) => void, storageDir = defaultStorageDir()): Promise<ScaleRegistry> {
   const { dataDir, complete } = await prepareStorage(storageDir);
   const reg = await startRegistry('none', { storageDir: dataDir });
+  const stateFile = join(storageDir, 'seed-state.json');
+  const counted = async (): Promise<ScaleRegistry> => {
+    const state = await readState(stateFile);
+    return { reg, counts: { repositories: state.repositories + FIXED_REPOSITORIES, tags: state.tags, sizedTags: state.sized } };
+  };
   try {
     if (complete) {
       log(`reusing the seeded registry storage in ${storageDir}`);
-      return reg;
+      return await counted();
+    }
+    if (process.env.STEVEDORE_BENCH_PARTIAL === '1') {
+      const partial = await counted();
+      log(`measuring a partly seeded storage: ${JSON.stringify(partial.counts)}`);
+      return partial;
     }
     const jobs = Number(process.env.STEVEDORE_BENCH_SEED_JOBS ?? 16);
     log(`seeding ${SCALE.repositories.toLocaleString('en-US')} repositories and ${SCALE.tags.toLocaleString('en-US')} tags into ${storageDir} with ${jobs} connections (resumable)...`);
@@ -132,7 +151,7 @@ export async function openScaleRegistry(log: (line: string) => void, storageDir 
     await seedScale(reg, storageDir, jobs, log);
     await closeSeeders(reg);
     log(`seeded in ${((performance.now() - start) / 1000).toFixed(0)} s`);
-    return reg;
+    return await counted();
   } catch (error) {
     await closeSeeders(reg);
     await reg.stop();

@@ -1,5 +1,5 @@
 // Times a big catalog in the real renderer (headless Chromium via the web host): first rows and the full list, from
-// cold (no cached copy) and from the cache kept by the cold run, each timed inside the page from the click.
+// cold (no cached copy) and from the copy the cold run kept, each timed inside the page from the click.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,11 +40,11 @@ export async function timeCatalogInUi(registryHost: string, total: number, log: 
   try {
     await mkdir(join(work, 'data'), { recursive: true });
     await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [{ id: 'bench', name: 'Bench', url: registryHost, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] }] }));
-    const web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
     const browser = await launchBrowser();
     try {
+      // Each run starts the web host afresh, as a new start of the app would: the cached copy is read from disk.
       const run = async (what: string): Promise<CatalogUiTimes> => {
-        // A new page each time: nothing of the last run is left in the renderer, only the host's cached copy.
+        const web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         try {
           await page.goto(web.url);
@@ -55,6 +55,7 @@ export async function timeCatalogInUi(registryHost: string, total: number, log: 
           return { firstRowsMs, fullListMs };
         } finally {
           await page.close();
+          await web.close();
         }
       };
       const cold = await run('cold');
@@ -62,7 +63,6 @@ export async function timeCatalogInUi(registryHost: string, total: number, log: 
       return { cold, cached };
     } finally {
       await browser.close();
-      await web.close();
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -18,15 +18,17 @@ describe('CatalogCache', () => {
   it('keeps a catalog walked from its first page to its last, and nothing before it is complete', async () => {
     const cache = new CatalogCache(dir);
     const reg = profile('walked');
-    assert.deepEqual(await cache.read(reg), { items: [] });
+    assert.deepEqual(await cache.read(reg), { items: [], total: 0 });
     await cache.note(reg, undefined, { items: ['a/1', 'a/2'], next: 'http://r/v2/_catalog?last=a/2' });
-    assert.deepEqual(await cache.read(reg), { items: [] });
+    assert.deepEqual(await cache.read(reg), { items: [], total: 0 });
     await cache.note(reg, 'http://r/v2/_catalog?last=a/2', { items: ['b/1'] });
     const read = await cache.read(reg);
     assert.deepEqual(read.items, ['a/1', 'a/2', 'b/1']);
     assert.ok(read.savedAt && Math.abs(Date.parse(read.savedAt) - Date.now()) < 60_000);
     // Another instance (the next start of the app) reads the same file.
     assert.deepEqual((await new CatalogCache(dir).read(reg)).items, ['a/1', 'a/2', 'b/1']);
+    // The first screenful alone, with the size of the whole.
+    assert.deepEqual(await new CatalogCache(dir).read(reg, 2), { items: ['a/1', 'a/2'], total: 3, savedAt: read.savedAt });
     assert.deepEqual((await readdir(join(dir, 'catalogs'))).filter((n) => n.endsWith('.tmp')), []);
   });
 
@@ -34,7 +36,7 @@ describe('CatalogCache', () => {
     const cache = new CatalogCache(dir);
     const reg = profile('mixed');
     await cache.note(reg, 'http://r/v2/_catalog?last=zzz', { items: ['stray/1'] });
-    assert.deepEqual(await cache.read(reg), { items: [] });
+    assert.deepEqual(await cache.read(reg), { items: [], total: 0 });
     await cache.note(reg, undefined, { items: ['one/1'], next: 'c1' });
     await cache.note(reg, undefined, { items: ['two/1'], next: 'c2' });
     await cache.note(reg, 'c2', { items: ['two/2'] });
@@ -47,7 +49,7 @@ describe('CatalogCache', () => {
     const cache = new CatalogCache(dir);
     await cache.note(profile('moved', 'old.example:5000'), undefined, { items: ['x/1'] });
     assert.deepEqual((await cache.read(profile('moved', 'old.example:5000'))).items, ['x/1']);
-    assert.deepEqual(await cache.read(profile('moved', 'new.example:5000')), { items: [] });
+    assert.deepEqual(await cache.read(profile('moved', 'new.example:5000')), { items: [], total: 0 });
   });
 
   it('drops a file that is not valid JSON, has bad names or a wrong shape', async () => {
@@ -59,7 +61,8 @@ describe('CatalogCache', () => {
     for (const content of bad) {
       await cache.note(reg, undefined, { items: ['ok/1'] });
       await writeFile(await fileOf(dir, 'ok/1'), content);
-      assert.deepEqual(await cache.read(reg), { items: [] }, content.slice(0, 60));
+      // The next start of the app reads the file (this instance still holds what it wrote).
+      assert.deepEqual(await new CatalogCache(dir).read(reg), { items: [], total: 0 }, content.slice(0, 60));
       assert.equal(await fileOf(dir, 'ok/1').catch(() => undefined), undefined, 'a corrupt copy is removed');
     }
   });
@@ -74,7 +77,7 @@ describe('CatalogCache', () => {
       await cache.note(reg, cursor, { items: page, ...(next ? { next } : {}) });
       cursor = next;
     }
-    assert.deepEqual(await cache.read(reg), { items: [] });
+    assert.deepEqual(await cache.read(reg), { items: [], total: 0 });
   });
 });
 

@@ -12,8 +12,8 @@ import { VirtualList } from './VirtualList.js';
 const rowKey = (row: Row): string => `${row.kind === 'group' ? 'g' : 'r'}:${row.kind === 'group' ? (row.namespace ?? row.name) : row.name}`;
 
 function Status({ shown }: { readonly shown: number }) {
-  const { repositories, loading, cachedAt, fetched } = useCatalog();
-  const total = repositories.length.toLocaleString('en-US');
+  const { repositories, loading, cachedAt, cachedTotal, fetched } = useCatalog();
+  const total = (cachedTotal ?? repositories.length).toLocaleString('en-US');
   return (
     <span className="count" aria-live="polite">
       {shown.toLocaleString('en-US')} of {total} repositories

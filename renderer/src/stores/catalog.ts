@@ -2,6 +2,7 @@
 // seen before shows at once from the host's copy (with its age) while it is asked again, and fresh pages replace it
 // in place as they come, so the list the user is scrolling and filtering never empties.
 import { create } from 'zustand';
+import type { CachedCatalog } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import { api, call, errorInfo } from '../lib/api.js';
 
@@ -13,6 +14,8 @@ interface CatalogState {
   readonly done: boolean;
   /** When the cached rows shown were listed; cleared once the fresh catalog is complete. */
   readonly cachedAt?: string;
+  /** While only the first screenful of the cached copy is in: how many names the whole copy holds. */
+  readonly cachedTotal?: number;
   /** Fresh names received in this listing. */
   readonly fetched: number;
   readonly error?: ErrorInfo;
@@ -25,6 +28,8 @@ interface CatalogState {
 }
 
 let generation = 0;
+/** The cached copy comes in two steps: a screenful at once (a few kB), then the whole (50,000 names is 1.2 MB). */
+const FIRST_SCREEN = 200;
 
 /**
  * The list to show while a fresh walk is under way: the fresh names, then the cached ones past the last fresh name.
@@ -83,21 +88,25 @@ export const useCatalog = create<CatalogState>((set, get) => ({
       fetched: 0,
       error: undefined,
       cachedAt: undefined,
+      cachedTotal: undefined,
       ...(sameRegistry ? {} : { collapsed: new Set<string>() }),
     });
     const fresh: string[] = [];
     let ordered = true;
     let complete = false;
     let cached: readonly string[] = sameRegistry ? ascending(get().repositories) : [];
-    // The host's copy is read from local disk: it answers long before the registry's first page.
-    const fromCache = call(api().catalogCached({ registryId })).then(
-      (copy) => {
-        if (mine !== generation || complete || copy.savedAt === undefined || copy.items.length === 0) return;
-        cached = ascending(copy.items);
-        set({ repositories: mergeFresh(fresh, cached, ordered), cachedAt: copy.savedAt });
-      },
-      () => undefined,
-    );
+    // The host's copy is local: it answers long before the registry's first page.
+    const show = (copy: CachedCatalog): boolean => {
+      if (mine !== generation || complete || copy.savedAt === undefined || copy.items.length === 0) return false;
+      cached = ascending(copy.items);
+      set({ repositories: mergeFresh(fresh, cached, ordered), cachedAt: copy.savedAt, cachedTotal: copy.total > copy.items.length ? copy.total : undefined });
+      return copy.total > copy.items.length;
+    };
+    const fromCache = call(api().catalogCached({ registryId, limit: FIRST_SCREEN }))
+      .then(async (head) => {
+        if (show(head)) show(await call(api().catalogCached({ registryId })));
+      })
+      .catch(() => undefined);
     let cursor: string | undefined;
     try {
       for (;;) {
@@ -110,7 +119,7 @@ export const useCatalog = create<CatalogState>((set, get) => ({
         set({ repositories: mergeFresh(fresh, cached, ordered), fetched: fresh.length });
       }
       complete = true;
-      set({ repositories: fresh, fetched: fresh.length, loading: false, done: true, cachedAt: undefined });
+      set({ repositories: fresh, fetched: fresh.length, loading: false, done: true, cachedAt: undefined, cachedTotal: undefined });
     } catch (error) {
       // The cached rows stay on screen beside the error, still marked with their age.
       if (mine === generation) set({ loading: false, error: errorInfo(error) });

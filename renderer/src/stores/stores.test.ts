@@ -26,14 +26,14 @@ describe('catalog store', () => {
 
   it('streams every page, following the cursor', async () => {
     const pages: Record<string, { items: string[]; next?: string }> = { start: { items: ['a', 'b'], next: 'p2' }, p2: { items: ['c'], next: 'p3' }, p3: { items: ['d'] } };
-    fakeApi({ 'catalog:list': (args) => ({ ok: true, value: pages[(args as { cursor?: string }).cursor ?? 'start'] }), 'catalog:cached': () => ({ ok: true, value: { items: [] } }) });
+    fakeApi({ 'catalog:list': (args) => ({ ok: true, value: pages[(args as { cursor?: string }).cursor ?? 'start'] }), 'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }) });
     await useCatalog.getState().load('reg');
     expect(useCatalog.getState().repositories).toEqual(['a', 'b', 'c', 'd']);
     expect(useCatalog.getState().done).toBe(true);
   });
 
   it('keeps the error code for the error state', async () => {
-    fakeApi({ 'catalog:list': () => ({ ok: false, error: { code: 'DENIED', message: 'no catalog' } }), 'catalog:cached': () => ({ ok: true, value: { items: [] } }) });
+    fakeApi({ 'catalog:list': () => ({ ok: false, error: { code: 'DENIED', message: 'no catalog' } }), 'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }) });
     await useCatalog.getState().load('reg2');
     expect(useCatalog.getState().error).toEqual({ code: 'DENIED', message: 'no catalog' });
   });
@@ -44,11 +44,12 @@ describe('catalog from the cache', () => {
 
   /** A catalog whose pages wait until the test lets each one go. */
   function gatedCatalog(pages: Record<string, { items: string[]; next?: string }>, cached: { items: string[]; savedAt?: string }) {
+    const copy = (limit: number | undefined) => ({ items: cached.items.slice(0, limit ?? cached.items.length), total: cached.items.length, ...(cached.savedAt ? { savedAt: cached.savedAt } : {}) });
     const gates: (() => void)[] = [];
     const asked: string[] = [];
     const api = buildApi({
       invoke: async (channel, args) => {
-        if (channel === 'catalog:cached') return { ok: true, value: cached };
+        if (channel === 'catalog:cached') return { ok: true, value: copy((args as { limit?: number }).limit) };
         if (channel !== 'catalog:list') return { ok: false, error: { code: 'INTERNAL', message: channel } };
         const cursor = (args as { cursor?: string }).cursor ?? 'start';
         asked.push(cursor);
@@ -80,6 +81,34 @@ describe('catalog from the cache', () => {
     expect(useCatalog.getState()).toMatchObject({ repositories: ['a/1', 'a/2', 'b/1', 'c/9'], cachedAt: undefined, loading: false, done: true });
   });
 
+  it('shows a screenful of a big cached copy first, then the whole copy', async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `n/${String(i).padStart(4, '0')}`);
+    const asked: (number | undefined)[] = [];
+    let releaseWhole: () => void = () => undefined;
+    const whole = new Promise<void>((resolve) => (releaseWhole = resolve));
+    useApi(
+      buildApi({
+        invoke: async (channel, args) => {
+          if (channel === 'catalog:list') return new Promise(() => undefined);
+          const limit = (args as { limit?: number }).limit;
+          asked.push(limit);
+          if (limit === undefined) await whole;
+          return { ok: true, value: { items: names.slice(0, limit ?? names.length), total: names.length, savedAt: '2026-11-23T07:00:00.000Z' } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    void useCatalog.getState().load('big');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(useCatalog.getState().repositories.length).toBeLessThan(names.length);
+    expect(useCatalog.getState().cachedTotal).toBe(names.length);
+    releaseWhole();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(useCatalog.getState().repositories).toEqual(names);
+    expect(useCatalog.getState().cachedTotal).toBeUndefined();
+    expect(asked).toEqual([200, undefined]);
+  });
+
   it('keeps the filter and the collapsed groups through the refresh', async () => {
     const { release } = gatedCatalog({ start: { items: ['a/1', 'b/1'] } }, { items: ['a/1'], savedAt: '2026-11-23T07:00:00.000Z' });
     useCatalog.getState().setFilter('a/');
@@ -98,7 +127,7 @@ describe('catalog from the cache', () => {
     const savedAt = '2026-11-23T07:00:00.000Z';
     useApi(
       buildApi({
-        invoke: async (channel) => (channel === 'catalog:cached' ? { ok: true, value: { items: ['x/1'], savedAt } } : { ok: false, error: { code: 'NETWORK', message: 'down' } }),
+        invoke: async (channel) => (channel === 'catalog:cached' ? { ok: true, value: { items: ['x/1'], total: 1, savedAt } } : { ok: false, error: { code: 'NETWORK', message: 'down' } }),
         subscribe: () => () => undefined,
       }),
     );
