@@ -13,6 +13,8 @@ export const MAX_CACHED_NAMES = 500_000;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** Catalog files kept; the least recently written go first. */
 const MAX_FILES = 32;
+/** Names held in memory across registries (about 60 MB of strings at most). */
+const MAX_KEPT_NAMES = 1_000_000;
 /** Listings followed at once (two windows, a retry while the first walk still runs). */
 const MAX_WALKS = 8;
 const VERSION = 1;
@@ -21,7 +23,7 @@ const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[.
 // The names are checked by one loop below, not one zod check each: 50,000 of them in a few ms, not a hundred.
 const fileSchema = z.object({
   version: z.literal(VERSION),
-  url: z.string().max(500),
+  source: z.string().max(1000),
   savedAt: z.iso.datetime(),
   repositories: z.array(z.unknown()).max(MAX_CACHED_NAMES),
 });
@@ -29,14 +31,14 @@ const fileSchema = z.object({
 const isRepositoryName = (name: unknown): name is string => typeof name === 'string' && name.length <= 255 && REPOSITORY.test(name);
 
 interface Kept {
-  readonly url: string;
+  readonly source: string;
   readonly savedAt: string;
   readonly repositories: readonly string[];
 }
 
 interface Walk {
   readonly profileId: string;
-  readonly url: string;
+  readonly source: string;
   readonly names: string[];
 }
 
@@ -58,8 +60,8 @@ export class CatalogCache {
   /** The last complete catalog of this registry, or none when absent, unreadable, or for another address. */
   async read(profile: RegistryProfile, limit?: number): Promise<CachedCatalog> {
     const kept = this.#kept.get(profile.id) ?? (await this.#readFile(profile.id));
-    // A profile pointed elsewhere keeps its id: the old registry's names are not this one's.
-    if (kept?.url !== profile.url) return { items: [], total: 0 };
+    // A profile pointed elsewhere, or at another account, keeps its id: the names listed before are not this one's.
+    if (kept?.source !== sourceOf(profile)) return { items: [], total: 0 };
     const items = limit !== undefined && limit < kept.repositories.length ? kept.repositories.slice(0, limit) : kept.repositories;
     return { items, total: kept.repositories.length, savedAt: kept.savedAt };
   }
@@ -71,7 +73,7 @@ export class CatalogCache {
       if (!info.isFile() || info.size > MAX_FILE_BYTES) throw new Error('not a catalog file');
       const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
       if (!parsed.success || !parsed.data.repositories.every(isRepositoryName)) throw new Error('invalid catalog file');
-      const kept: Kept = { url: parsed.data.url, savedAt: parsed.data.savedAt, repositories: parsed.data.repositories as string[] };
+      const kept: Kept = { source: parsed.data.source, savedAt: parsed.data.savedAt, repositories: parsed.data.repositories as string[] };
       this.#keep(profileId, kept);
       return kept;
     } catch (error) {
@@ -96,7 +98,15 @@ export class CatalogCache {
   #keep(profileId: string, kept: Kept): void {
     this.#kept.delete(profileId);
     this.#kept.set(profileId, kept);
-    if (this.#kept.size > MAX_FILES) this.#kept.delete(this.#kept.keys().next().value as string);
+    let names = 0;
+    for (const k of this.#kept.values()) names += k.repositories.length;
+    // The least recently kept go first; the one just kept stays.
+    for (const [id, old] of this.#kept) {
+      if (this.#kept.size <= MAX_FILES && names <= MAX_KEPT_NAMES) break;
+      if (id === profileId) break;
+      this.#kept.delete(id);
+      names -= old.repositories.length;
+    }
   }
 
   /**
@@ -105,12 +115,12 @@ export class CatalogCache {
    */
   async note(profile: RegistryProfile, cursor: string | undefined, page: ListPage): Promise<void> {
     let walk: Walk | undefined;
-    if (cursor === undefined) walk = { profileId: profile.id, url: profile.url, names: [] };
+    if (cursor === undefined) walk = { profileId: profile.id, source: sourceOf(profile), names: [] };
     else {
       const key = walkKey(profile.id, cursor);
       walk = this.#walks.get(key);
       this.#walks.delete(key);
-      if (walk?.url !== profile.url) return;
+      if (walk?.source !== sourceOf(profile)) return;
     }
     if (walk.names.length + page.items.length > MAX_CACHED_NAMES) return;
     for (const name of page.items) walk.names.push(name);
@@ -127,7 +137,7 @@ export class CatalogCache {
     await mkdir(this.#dir, { recursive: true });
     const file = this.#file(walk.profileId);
     const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    const kept: Kept = { url: walk.url, savedAt: new Date().toISOString(), repositories: walk.names };
+    const kept: Kept = { source: walk.source, savedAt: new Date().toISOString(), repositories: walk.names };
     this.#keep(walk.profileId, kept);
     const body = JSON.stringify({ version: VERSION, ...kept });
     await writeFile(temporary, body, { mode: 0o600 });
@@ -145,6 +155,11 @@ export class CatalogCache {
     dated.sort((a, b) => a.mtime - b.mtime);
     for (const old of dated.slice(0, dated.length - MAX_FILES)) await rm(old.path, { force: true });
   }
+}
+
+/** What the listing depended on: the address, and whose credentials asked (another account may see other names). */
+function sourceOf(profile: RegistryProfile): string {
+  return JSON.stringify([profile.url, profile.credentialSource, profile.username ?? '']);
 }
 
 function walkKey(profileId: string, cursor: string): string {

@@ -45,11 +45,14 @@ describe('CatalogCache', () => {
     assert.deepEqual((await cache.read(reg)).items, ['one/1', 'one/2']);
   });
 
-  it('ignores a copy kept for another address of the same profile', async () => {
+  it('ignores a copy kept for another address or another account of the same profile', async () => {
     const cache = new CatalogCache(dir);
     await cache.note(profile('moved', 'old.example:5000'), undefined, { items: ['x/1'] });
     assert.deepEqual((await cache.read(profile('moved', 'old.example:5000'))).items, ['x/1']);
     assert.deepEqual(await cache.read(profile('moved', 'new.example:5000')), { items: [], total: 0 });
+    assert.deepEqual(await new CatalogCache(dir).read(profile('moved', 'new.example:5000')), { items: [], total: 0 });
+    const other: RegistryProfile = { ...profile('moved', 'old.example:5000'), credentialSource: 'stored', username: 'bob' };
+    assert.deepEqual(await cache.read(other), { items: [], total: 0 });
   });
 
   it('drops a file that is not valid JSON, has bad names or a wrong shape', async () => {
