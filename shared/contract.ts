@@ -43,6 +43,14 @@ export interface Page<T> {
   readonly next?: string;
 }
 
+/** A registry's last complete catalog as the host kept it (its first `limit` names when asked); no `savedAt` when none is kept. */
+export interface CachedCatalog {
+  readonly items: readonly string[];
+  /** How many names the whole copy holds. */
+  readonly total: number;
+  readonly savedAt?: string;
+}
+
 export interface ImageView extends ImageSummary {
   readonly platforms: readonly (PlatformImage & { readonly config?: ImageConfig })[];
   /** The manifest as the registry sent it, for the raw JSON view. */
@@ -71,6 +79,7 @@ export const requests = {
   'registries:remove': { args: z.object({ id }), result: returns<{ readonly removed: boolean }>() },
   'registries:test': { args: z.object({ id }), result: returns<RegistryTestResult>() },
   'catalog:list': { args: z.object({ registryId: id, cursor, pageSize: z.number().int().min(1).max(1000).optional() }), result: returns<Page<string>>() },
+  'catalog:cached': { args: z.object({ registryId: id, limit: z.number().int().min(1).max(1_000_000).optional() }), result: returns<CachedCatalog>() },
   'tags:list': { args: z.object({ registryId: id, repository, cursor }), result: returns<Page<string>>() },
   'image:summary': { args: imageRef, result: returns<ImageView>() },
   'image:delete': { args: z.object({ registryId: id, repository, digest }), result: returns<{ readonly deleted: string }>() },

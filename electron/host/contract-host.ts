@@ -12,6 +12,7 @@ import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
+import { catalogHandlers } from './catalog-handlers.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
@@ -94,6 +95,7 @@ export class ContractHost {
     this.#context = context;
     this.#handlers = {
       ...registryHandlers(context),
+      ...catalogHandlers(context),
       ...imageHandlers(context),
       ...xrayHandlers(context),
       ...transferHandlers(context),

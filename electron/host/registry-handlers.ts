@@ -6,7 +6,7 @@ import { parseRegistry } from '../core/reference.js';
 import type { Handlers, HostContext } from './contract-host.js';
 import { requireSecretStore } from './secret-store.js';
 
-type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'catalog:list' | 'tags:list'>;
+type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'tags:list'>;
 
 export function registryHandlers(context: HostContext): RegistryHandlers {
   const { profiles, secrets } = context.deps;
@@ -42,11 +42,6 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
         const info = toErrorInfo(error);
         return { ok: false, code: info.code, message: info.message };
       }
-    },
-    'catalog:list': async ({ registryId, cursor, pageSize }) => {
-      const client = await context.clients.for(await profiles.get(registryId));
-      const page = await client.catalogPage({ ...(cursor ? { cursor } : {}), ...(pageSize ? { pageSize } : {}) });
-      return { items: page.items, ...(page.next ? { next: page.next } : {}) };
     },
     'tags:list': async ({ registryId, repository, cursor }) => {
       const client = await context.clients.for(await profiles.get(registryId));

@@ -101,3 +101,49 @@ export async function startHttpFaultProxy(targetPort: number, rule: FaultRule): 
     },
   };
 }
+
+export interface GateProxy {
+  readonly host: string;
+  /** Requests the rule matches wait from now on, until `open()`. */
+  close(rule: (req: IncomingMessage) => boolean): void;
+  open(): void;
+  /** Requests waiting at the gate now. */
+  readonly held: number;
+  stop(): Promise<void>;
+}
+
+/** An HTTP proxy that can hold chosen requests back, so a test sees what the app shows before the registry answers. */
+export async function startGateProxy(targetPort: number): Promise<GateProxy> {
+  let rule: ((req: IncomingMessage) => boolean) | undefined;
+  const waiting: (() => void)[] = [];
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    const forward = (): void => {
+      const upstream = httpRequest({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    if (rule?.(req)) waiting.push(forward);
+    else forward();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close(next) {
+      rule = next;
+    },
+    open() {
+      rule = undefined;
+      for (const forward of waiting.splice(0)) forward();
+    },
+    get held() {
+      return waiting.length;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

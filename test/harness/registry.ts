@@ -37,6 +37,8 @@ export interface TestRegistry {
 
 export interface RegistryOptions {
   readonly deleteEnabled?: boolean;
+  /** Storage kept outside the temporary directory and left in place on stop (the benchmark reuses a seeded one). */
+  readonly storageDir?: string;
 }
 
 const live = new Set<ChildProcess>();
@@ -52,7 +54,7 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
     version: 0.1,
     log: { level: 'warn', accesslog: { disabled: true } },
     storage: {
-      filesystem: { rootdirectory: join(dir, 'data') },
+      filesystem: { rootdirectory: options.storageDir ?? join(dir, 'data') },
       delete: { enabled: options.deleteEnabled ?? true },
       cache: { blobdescriptor: 'inmemory' },
       maintenance: { uploadpurging: { enabled: false } },

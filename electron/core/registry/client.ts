@@ -448,7 +448,8 @@ function withLast(url: string, last: string): string {
 
 async function collect(pages: AsyncIterable<readonly string[]>): Promise<string[]> {
   const all: string[] = [];
-  for await (const page of pages) all.push(...page);
+  // One name at a time: spreading a page of 150,000 tags as arguments overflows the stack.
+  for await (const page of pages) for (const item of page) all.push(item);
   return all;
 }
 

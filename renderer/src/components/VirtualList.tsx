@@ -1,6 +1,6 @@
 // Renders only the rows in view (plus a margin), so a list of 50,000 rows scrolls like one of 50. Rows have one
 // fixed height; arrow keys move the active row and Enter opens it.
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface VirtualListProps<T> {
   readonly items: readonly T[];
@@ -10,11 +10,14 @@ export interface VirtualListProps<T> {
   readonly onVisible?: (items: readonly T[]) => void;
   readonly label: string;
   readonly overscan?: number;
+  /** Names a row across updates: when rows are inserted or removed above, the row at the top stays in view. */
+  readonly itemKey?: (item: T) => string;
 }
 
-export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10 }: VirtualListProps<T>) {
+export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10, itemKey }: VirtualListProps<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
+  const anchor = useRef<{ readonly key: string; readonly offset: number } | undefined>(undefined);
   const [height, setHeight] = useState(600);
   const [active, setActive] = useState(0);
 
@@ -27,6 +30,26 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+
+  // Before painting new items, scroll to where the row that was at the top went (the list at the very top stays there).
+  useLayoutEffect(() => {
+    const element = ref.current;
+    const top = anchor.current;
+    if (!element || !top || !itemKey) return;
+    const index = items.findIndex((item) => itemKey(item) === top.key);
+    if (index < 0) return;
+    const want = index * rowHeight + top.offset;
+    if (Math.abs(element.scrollTop - want) < 1) return;
+    element.scrollTop = want;
+    setScrollTop(element.scrollTop);
+  }, [items, itemKey, rowHeight]);
+
+  const onScroll = (element: HTMLDivElement): void => {
+    setScrollTop(element.scrollTop);
+    const index = Math.floor(element.scrollTop / rowHeight);
+    const item = items[index];
+    anchor.current = itemKey && element.scrollTop > 0 && item !== undefined ? { key: itemKey(item), offset: element.scrollTop - index * rowHeight } : undefined;
+  };
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
@@ -58,7 +81,7 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
   };
 
   return (
-    <div ref={ref} className="virtual" role="listbox" aria-label={label} tabIndex={0} onKeyDown={onKeyDown} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+    <div ref={ref} className="virtual" role="listbox" aria-label={label} tabIndex={0} onKeyDown={onKeyDown} onScroll={(e) => onScroll(e.currentTarget)}>
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>
         {visible.map((item, i) => (
           <div key={first + i} role="option" aria-selected={first + i === active} className={`vrow${first + i === active ? ' active' : ''}`} style={{ position: 'absolute', top: (first + i) * rowHeight, height: rowHeight, left: 0, right: 0 }} onClick={() => setActive(first + i)} onDoubleClick={() => onOpen?.(item)}>
