@@ -1,4 +1,6 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
+// `npm run bench -- browse`, `-- ui`, `-- push`, `-- copy` or `-- xray` runs one; `-- seed` only seeds the browse
+// benchmark's registry.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
 import { copyBenchmark } from './copy.js';
