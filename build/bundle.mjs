@@ -1,6 +1,7 @@
 // Bundles with esbuild what must stand alone or start fast:
 // - the preload: it runs sandboxed, where only CommonJS and the `electron` module exist;
-// - the archive worker: it starts from app.asar.unpacked in the packaged app, so it carries its own modules;
+// - the workers (archive index, layer x-ray): they start from app.asar.unpacked in the packaged app, so each carries
+//   its own modules;
 // - the CLI, `npm start` and the Electron main process: one file each plus shared chunks (commands still load on
 //   demand), because resolving and compiling hundreds of small modules was most of a short command's time.
 // tsc's unbundled output stays in dist/ for the tests; the bundles go to dist/app/.
@@ -44,8 +45,12 @@ await build({
 });
 
 await build({
-  entryPoints: ['electron/core/workers/archive-worker.ts'],
-  outfile: 'dist/electron/core/workers/archive-worker.bundle.mjs',
+  entryPoints: {
+    'archive-worker.bundle': 'electron/core/workers/archive-worker.ts',
+    'xray-index-worker.bundle': 'electron/core/xray/index-worker.ts',
+  },
+  outdir: 'dist/electron/core/workers',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -8,7 +8,8 @@ import { unpackedUrl } from '../workers/pool.js';
 import type { IndexedTar, IndexLayerOptions } from './index-layer.js';
 import type { IndexWorkerIn, IndexWorkerOut } from './index-worker-messages.js';
 
-const WORKER = unpackedUrl(new URL('./index-worker.js', import.meta.url));
+// Bundled (build/bundle.mjs) beside the other workers, which the packaged app unpacks from its asar.
+const WORKER = unpackedUrl(new URL('../workers/xray-index-worker.bundle.mjs', import.meta.url));
 const IN_FLIGHT = 4;
 
 export function indexLayerInWorker(blob: Readable, options: IndexLayerOptions = {}): Promise<IndexedTar> {
