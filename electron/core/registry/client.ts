@@ -92,6 +92,7 @@ export interface RegistryRequest {
 }
 
 const MAX_PAGES = 100_000;
+const MAX_FOREIGN_ORIGINS = 8;
 const REGISTRY_PAGE_CAP = 1000;
 
 export class RegistryClient {
@@ -99,6 +100,8 @@ export class RegistryClient {
   readonly #options: RegistryClientOptions;
   readonly #transport: Transport;
   readonly #auth: Authenticator;
+  /** Anonymous authentication state for other origins the registry sent us to, oldest first. */
+  readonly #foreignAuth = new Map<string, Authenticator>();
   #base: Promise<string> | undefined;
   #rateLimit: RateLimit | undefined;
 
@@ -158,10 +161,12 @@ export class RegistryClient {
   }
 
   async #send(req: RegistryRequest): Promise<HttpResponse> {
-    const url = req.url ?? `${await this.baseUrl(req.signal)}${req.path ?? ''}`;
+    const base = await this.baseUrl(req.signal);
+    const url = req.url ?? `${base}${req.path ?? ''}`;
+    const auth = this.#authenticatorFor(url, base);
     let scopes = req.scopes;
     for (let attempt = 0; attempt < 4; attempt++) {
-      const authorization = await this.#auth.authorize(scopes, req.signal);
+      const authorization = await auth.authorize(scopes, req.signal);
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
       if (authorization) headers.authorization = authorization;
       const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal, ...(req.retry === false ? { retry: false } : {}) });
@@ -169,9 +174,25 @@ export class RegistryClient {
       if (response.status !== 401) return response;
       await response.body.dump().catch(() => undefined);
       const challenges = parseChallenges(headerValues(response, 'www-authenticate'));
-      scopes = await this.#auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);
+      scopes = await auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);
     }
     throw new StevedoreError('AUTH_FAILED', `${this.registry} kept refusing authorization`, { method: req.method, url });
+  }
+
+  /**
+   * Credentials belong to one origin (scheme, host and port): an upload Location or a Link on another origin is
+   * asked without them, and a 401 there runs that origin's own challenge, anonymously, never inheriting ours.
+   */
+  #authenticatorFor(url: string, base: string): Authenticator {
+    const target = new URL(url);
+    if (target.origin === new URL(base).origin) return this.#auth;
+    let foreign = this.#foreignAuth.get(target.origin);
+    if (foreign === undefined) {
+      if (this.#foreignAuth.size >= MAX_FOREIGN_ORIGINS) this.#foreignAuth.delete(this.#foreignAuth.keys().next().value as string);
+      foreign = new Authenticator(target.host, this.#transport, anonymous);
+      this.#foreignAuth.set(target.origin, foreign);
+    }
+    return foreign;
   }
 
   #noteRateLimit(response: HttpResponse): void {
