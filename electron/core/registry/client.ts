@@ -8,13 +8,13 @@ import { anonymous, type CredentialProvider } from '../auth/credentials.js';
 import type { ContentCache } from '../cache/content-cache.js';
 import { VerifyingStream, algorithmOf, digestOf, verifyDigest } from '../digest.js';
 import { StevedoreError, isStevedoreError } from '../errors.js';
-import { readJson, readLimited } from '../http/body.js';
-import { isPlainHttpServerError } from '../http/network-errors.js';
+import { readJson, readLimited, strictLength } from '../http/body.js';
+import { isPlainHttpServerError, toNetworkError } from '../http/network-errors.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { Transport, header, headerValues, type HttpResponse, type RequestBody, type TlsSettings } from '../http/transport.js';
 import { apiHost, isDigest, isLoopbackHost } from '../reference.js';
 import { parseManifest } from './manifest.js';
-import { nextPageUrl } from './pagination.js';
+import { NEW_TRAIL, cursorOf, fromCursor, nextPageUrl, visitPage } from './pagination.js';
 import { responseError } from './response-error.js';
 
 export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -36,6 +36,8 @@ export interface RegistryClientOptions {
   readonly retry?: RetryPolicy;
   readonly maxManifestBytes?: number;
   readonly connections?: number;
+  /** See TransportOptions; default from STEVEDORE_HTTP_TIMEOUT / STEVEDORE_HTTP_IDLE_TIMEOUT. */
+  readonly headersTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
 }
 
@@ -91,7 +93,6 @@ export interface RegistryRequest {
   readonly retry?: boolean;
 }
 
-const MAX_PAGES = 100_000;
 const MAX_FOREIGN_ORIGINS = 8;
 const REGISTRY_PAGE_CAP = 1000;
 
@@ -114,6 +115,7 @@ export class RegistryClient {
       useEnvProxy: !loopback,
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.connections ? { connections: options.connections } : {}),
+      ...(options.headersTimeoutMs ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
     this.#auth = new Authenticator(options.registry, this.#transport, options.credentials ?? anonymous);
@@ -251,7 +253,9 @@ export class RegistryClient {
 
   async *#pages(firstUrl: string, listing: Listing, requestedPageSize: number, signal?: AbortSignal): AsyncGenerator<readonly string[]> {
     let url: string | undefined = firstUrl;
-    for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+    let trail = NEW_TRAIL;
+    while (url !== undefined) {
+      trail = visitPage(trail, url, listing.what);
       const result: ListPage = await this.#page(url, listing, requestedPageSize, signal);
       if (result.items.length > 0) yield result.items;
       url = result.next;
@@ -261,24 +265,28 @@ export class RegistryClient {
   /** One page of the catalog; `cursor` is the `next` of the page before (opaque to callers). */
   async catalogPage(options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
     const pageSize = options.pageSize ?? 1000;
-    const url = await this.#cursorUrl(options.cursor, '/v2/_catalog', `/v2/_catalog?n=${pageSize}`, options.signal);
-    return this.#page(url, this.#catalogListing(), pageSize, options.signal);
+    return this.#cursorPage(options.cursor, '/v2/_catalog', `/v2/_catalog?n=${pageSize}`, this.#catalogListing(), pageSize, options.signal);
   }
 
   async tagsPage(repository: string, options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
     const pageSize = options.pageSize ?? 1000;
     const path = `/v2/${repository}/tags/list`;
-    const url = await this.#cursorUrl(options.cursor, path, `${path}?n=${pageSize}`, options.signal);
-    return this.#page(url, this.#tagsListing(repository), pageSize, options.signal);
+    return this.#cursorPage(options.cursor, path, `${path}?n=${pageSize}`, this.#tagsListing(repository), pageSize, options.signal);
   }
 
-  async #cursorUrl(cursor: string | undefined, expectedPath: string, first: string, signal?: AbortSignal): Promise<string> {
+  /** A page for a caller that keeps only the cursor (the UI): the cursor carries the listing's trail. */
+  async #cursorPage(cursor: string | undefined, expectedPath: string, first: string, listing: Listing, pageSize: number, signal?: AbortSignal): Promise<ListPage> {
     const base = await this.baseUrl(signal);
-    if (cursor === undefined) return `${base}${first}`;
-    // A cursor comes back from the renderer: it may only continue the same listing on the same registry.
-    const url = new URL(cursor, base);
-    if (url.origin !== new URL(base).origin || url.pathname !== expectedPath) throw new StevedoreError('INVALID_ARGUMENT', 'that page cursor does not belong to this listing');
-    return url.toString();
+    let start = { url: `${base}${first}`, trail: NEW_TRAIL };
+    if (cursor !== undefined) {
+      // A cursor comes back from the renderer: it may only continue the same listing on the same registry.
+      const parsed = new URL(cursor, base);
+      if (parsed.origin !== new URL(base).origin || parsed.pathname !== expectedPath) throw new StevedoreError('INVALID_ARGUMENT', 'that page cursor does not belong to this listing');
+      start = fromCursor(parsed);
+    }
+    const trail = visitPage(start.trail, start.url, listing.what);
+    const page = await this.#page(start.url, listing, pageSize, signal);
+    return page.next === undefined ? page : { items: page.items, next: cursorOf(page.next, trail) };
   }
 
   async #page(firstUrl: string, listing: Listing, requestedPageSize: number, signal?: AbortSignal): Promise<ListPage> {
@@ -361,9 +369,9 @@ export class RegistryClient {
     if (response.status !== 200) throw await responseError(response, 'HEAD', what);
     await response.body.dump().catch(() => undefined);
     const digest = header(response, 'docker-content-digest');
-    const size = Number(header(response, 'content-length'));
+    const size = strictLength(header(response, 'content-length'));
     const mediaType = header(response, 'content-type')?.split(';')[0]?.trim() ?? MediaType.ociManifest;
-    if (!digest || !isDigest(digest) || !Number.isFinite(size)) {
+    if (!digest || !isDigest(digest) || size === undefined) {
       // Some registries leave the digest out of HEAD answers: fall back to a verified GET.
       const fetched = await this.getManifest(repository, reference, signal);
       return { digest: fetched.digest, mediaType: fetched.mediaType, size: fetched.bytes.length };
@@ -393,10 +401,10 @@ export class RegistryClient {
     const what = `blob ${this.registry}/${repository}@${digest}`;
     const response = await this.#send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, scopes: [repositoryScope(repository)], signal: options.signal });
     if (response.status !== 200) throw await responseError(response, 'GET', what);
-    const length = Number(header(response, 'content-length'));
-    const size = Number.isFinite(length) ? length : undefined;
+    const size = contentLength(response, 'GET', what);
     const verifier = new VerifyingStream(digest, what, options.expectedSize ?? size);
-    response.body.on('error', (error: Error) => verifier.destroy(error));
+    // A stalled or cut transfer fails as TIMEOUT / NETWORK naming the URL, like every other request.
+    response.body.on('error', (error: Error) => verifier.destroy(toNetworkError(error, 'GET', response.url)));
     return { size, stream: response.body.pipe(verifier) };
   }
 
@@ -405,9 +413,9 @@ export class RegistryClient {
     const response = await this.#send({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [repositoryScope(repository, push)], signal });
     await response.body.dump().catch(() => undefined);
     if (response.status === 404) return undefined;
-    if (response.status !== 200) throw await responseError(response, 'HEAD', `blob ${this.registry}/${repository}@${digest}`);
-    const size = Number(header(response, 'content-length'));
-    return Number.isFinite(size) ? size : 0;
+    const what = `blob ${this.registry}/${repository}@${digest}`;
+    if (response.status !== 200) throw await responseError(response, 'HEAD', what);
+    return contentLength(response, 'HEAD', what) ?? 0;
   }
 
   /** Deletes a manifest by digest: every tag pointing at it goes with it. */
@@ -450,6 +458,16 @@ export class RegistryClient {
   }
 }
 
+/** The Content-Length of an answer, undefined when absent; anything but plain digits is INVALID_RESPONSE. */
+function contentLength(response: HttpResponse, method: string, what: string): number | undefined {
+  const raw = header(response, 'content-length');
+  const size = strictLength(raw);
+  if (raw !== undefined && size === undefined) {
+    throw new StevedoreError('INVALID_RESPONSE', `${what}: the registry sent an unreadable Content-Length "${raw.slice(0, 40)}"`, { method, url: response.url, status: response.status });
+  }
+  return size;
+}
+
 function withPageSize(url: string, n: number): string {
   const next = new URL(url);
   next.searchParams.set('n', String(n));
@@ -464,7 +482,8 @@ function withLast(url: string, last: string): string {
 
 async function collect(pages: AsyncIterable<readonly string[]>): Promise<string[]> {
   const all: string[] = [];
-  for await (const page of pages) all.push(...page);
+  // Not push(...page): spreading a page of 140,000 tags overflows the call stack.
+  for await (const page of pages) for (const item of page) all.push(item);
   return all;
 }
 

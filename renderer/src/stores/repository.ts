@@ -69,7 +69,7 @@ export const useRepository = create<RepositoryState>((set, get) => {
         let cursor: string | undefined;
         for (;;) {
           const page = await call(api().tagsList({ registryId, repository, ...(cursor ? { cursor } : {}) }));
-          tags.push(...page.items);
+          for (const tag of page.items) tags.push(tag);
           cursor = page.next;
           if (!cursor) break;
         }
