@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { StevedoreError } from '../errors.js';
 import { toNetworkError } from './network-errors.js';
+import { resolveTimeouts, type HttpTimeouts } from './timeouts.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
 export interface TlsSettings {
@@ -19,7 +20,9 @@ export interface TransportOptions {
   readonly tls?: TlsSettings;
   readonly retry?: RetryPolicy;
   readonly connectTimeoutMs?: number;
-  /** Time to wait for response headers and between body chunks. */
+  /** Deadline for response headers (and for reading a small answer whole); default from the environment. */
+  readonly headersTimeoutMs?: number;
+  /** Longest pause between body chunks; default from the environment. */
   readonly idleTimeoutMs?: number;
   readonly connections?: number;
   /** Use HTTP(S)_PROXY / NO_PROXY from the environment (never for loopback registries). */
@@ -44,6 +47,8 @@ export interface HttpResponse {
   readonly url: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Dispatcher.ResponseData['body'];
+  /** How long reading this body whole may take (readLimited); set by the Transport. */
+  readonly readDeadlineMs?: number;
 }
 
 const MAX_REDIRECTS = 5;
@@ -63,14 +68,20 @@ export function headerValues(response: Pick<HttpResponse, 'headers'>, name: stri
 export class Transport {
   readonly #dispatcher: Dispatcher;
   readonly #retry: RetryPolicy;
+  readonly #timeouts: HttpTimeouts;
 
   constructor(options: TransportOptions = {}) {
     this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#timeouts = resolveTimeouts({
+      ...(options.headersTimeoutMs ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    });
     const tls = tlsConnectOptions(options.tls);
     const common = {
       connect: { ...tls, timeout: options.connectTimeoutMs ?? 15_000 },
-      headersTimeout: options.idleTimeoutMs ?? 60_000,
-      bodyTimeout: options.idleTimeoutMs ?? 60_000,
+      // undici starts the headers timer once the request is sent, so a long upload is not cut by it.
+      headersTimeout: this.#timeouts.headersTimeoutMs,
+      bodyTimeout: this.#timeouts.idleTimeoutMs,
       keepAliveTimeout: 30_000,
       connections: options.connections ?? 16,
     };
@@ -116,7 +127,7 @@ export class Transport {
       });
       const location = header(response, 'location');
       if (!REDIRECT_STATUS.has(response.statusCode) || location === undefined || req.method === 'POST' || req.method === 'PATCH') {
-        return { status: response.statusCode, url, headers: response.headers, body: response.body };
+        return { status: response.statusCode, url, headers: response.headers, body: response.body, readDeadlineMs: this.#timeouts.headersTimeoutMs };
       }
       await response.body.dump().catch(() => undefined);
       if (hop >= MAX_REDIRECTS) {
