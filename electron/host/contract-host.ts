@@ -105,8 +105,7 @@ export class ContractHost {
       const handler = this.#handlers[channel as RequestChannel] as (args: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
-      const info = toErrorInfo(error);
-      return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
+      return { ok: false, error: toErrorInfo(error) };
     }
   }
 

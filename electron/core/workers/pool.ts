@@ -54,7 +54,7 @@ export class WorkerPool {
       worker.unref();
       this.#idle.push(worker);
       if (reply.ok) running?.resolve(reply.data);
-      else running?.reject(new StevedoreError('REGISTRY_ERROR', `compression failed: ${reply.message}`));
+      else running?.reject(new StevedoreError('INTERNAL', `compression failed: ${reply.message}`));
     });
     worker.on('error', (error) => this.#lose(worker, error));
     worker.on('exit', (code) => {
