@@ -13,6 +13,7 @@ import { sha256 } from '../harness/seed.js';
 const CREDENTIAL = { kind: 'basic', username: 'u', password: 'hostile-test-password' } as const;
 const EXPECTED_AUTH = `Basic ${Buffer.from('u:hostile-test-password').toString('base64')}`;
 const goodBlob = Buffer.from('the real blob bytes');
+const MANY_TAGS = Array.from({ length: 150_000 }, (_, i) => `v${i}`);
 const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest: sha256(Buffer.from('{}')), size: 2 }, layers: [] }));
 
 function listen(server: Server, host: string): Promise<number> {
@@ -90,6 +91,27 @@ describe('hostile or broken servers', () => {
       res.writeHead(307, { location: `http://127.0.0.2:${storagePort}/bucket/blob?X-Amz-Signature=abc` }).end();
       return;
     }
+    if (path.startsWith('/v2/many/tags/list')) return json(200, { name: 'many', tags: MANY_TAGS });
+    if (path.startsWith('/v2/loop/tags/list')) {
+      // Two pages whose Links point at each other, after a first page that leads into them.
+      const page = new URL(path, 'http://x').searchParams.get('page');
+      const next = page === 'a' ? 'b' : 'a';
+      return json(200, { name: 'loop', tags: [`t-${page ?? 'first'}`] }, { link: `</v2/loop/tags/list?page=${next}>; rel="next"` });
+    }
+    if (path.startsWith('/v2/trickle/manifests/')) {
+      // One byte now and then: the body never stalls for long, and never ends.
+      res.writeHead(200, { 'content-type': MediaType.ociManifest, 'content-length': 1000 });
+      res.write('{');
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    if (path.startsWith('/v2/stall/blobs/')) {
+      res.writeHead(200, { 'content-length': 1000 });
+      res.write('x');
+      return;
+    }
+    if (path.startsWith('/v2/silent/tags/list')) return;
     if (path.startsWith('/v2/junk/tags/list')) return json(200, { name: 'junk', tags: [null, 'ok', 5, 'sha256:abc', '', 'v1', { a: 1 }] });
     if (path.startsWith('/v2/_catalog')) {
       return json(200, { repositories: ['first'] }, { link: '<http://127.0.0.2:1/v2/_catalog?last=first>; rel="next"' });
@@ -156,6 +178,45 @@ describe('hostile or broken servers', () => {
     assert.equal(storageSaw.length, 1);
     assert.equal(storageSaw[0]?.authorization, undefined);
     assert.equal(registrySaw.at(-1)?.authorization, EXPECTED_AUTH);
+    await c.close();
+  });
+
+  it('lists 150,000 tags sent in one page', async () => {
+    const c = client();
+    const tags = await c.listTags('many');
+    assert.equal(tags.length, MANY_TAGS.length);
+    assert.equal(tags.at(-1), 'v149999');
+    await c.close();
+  });
+
+  it('ends a listing whose Link headers loop, for the generator and for the cursor the UI follows', async () => {
+    const c = client();
+    await assert.rejects(c.listTags('loop'), (e: unknown) => isStevedoreError(e, 'INVALID_RESPONSE') && /Link headers loop/.test(e.message));
+    const pages = hits.get('/v2/loop/tags/list?page=a') ?? 0;
+    assert.ok(pages <= 3, `stopped after a few pages (${pages} visits to page a)`);
+    let cursor: string | undefined;
+    const loop = async (): Promise<void> => {
+      for (let i = 0; i < 50; i++) {
+        const page = await c.tagsPage('loop', cursor === undefined ? {} : { cursor });
+        if (page.next === undefined) return;
+        cursor = page.next;
+      }
+    };
+    await assert.rejects(loop(), (e: unknown) => isStevedoreError(e, 'INVALID_RESPONSE') && /Link headers loop/.test(e.message));
+    await c.close();
+  });
+
+  it('times out a body that trickles, a body that stalls, and headers that never come, naming the URL', async () => {
+    const c = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 800, idleTimeoutMs: 400 });
+    await assert.rejects(c.getManifest('trickle', 'latest'), (e: unknown) => isStevedoreError(e, 'TIMEOUT') && e.message.includes(`http://${host}/v2/trickle/manifests/latest`));
+    const { stream } = await c.openBlob('stall', sha256(Buffer.from('never')));
+    await assert.rejects(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+      (e: unknown) => isStevedoreError(e, 'TIMEOUT') && /stall/.test(e.message) && e.message.includes('/v2/stall/blobs/'),
+    );
+    await assert.rejects(c.listTags('silent'), (e: unknown) => isStevedoreError(e, 'TIMEOUT') && e.message.includes('/v2/silent/tags/list'));
     await c.close();
   });
 
