@@ -37,6 +37,8 @@ export interface TestRegistry {
 
 export interface RegistryOptions {
   readonly deleteEnabled?: boolean;
+  /** Accept and serve signed schema 1 manifests (compatibility.schema1), signed with the registry's own key. */
+  readonly schema1?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -60,6 +62,7 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
     // A fixed secret keeps upload sessions valid across a restart.
     http: { addr: host, secret: 'stevedore-test-secret', headers: { 'X-Content-Type-Options': ['nosniff'] } },
   };
+  if (options.schema1) config.compatibility = { schema1: { enabled: true } };
   let pki: Pki | undefined;
   let tokenServer: TokenServer | undefined;
   if (mode === 'basic') {

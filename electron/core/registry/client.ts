@@ -14,6 +14,7 @@ import type { RetryPolicy } from '../http/retry.js';
 import { Transport, header, headerValues, type HttpResponse, type RequestBody, type TlsSettings } from '../http/transport.js';
 import { apiHost, isDigest, isLoopbackHost } from '../reference.js';
 import { parseManifest } from './manifest.js';
+import { canonicalManifestBytes } from './schema1.js';
 import { NEW_TRAIL, cursorOf, fromCursor, nextPageUrl, visitPage } from './pagination.js';
 import { responseError } from './response-error.js';
 
@@ -57,6 +58,8 @@ export interface RateLimit {
 
 export interface FetchedManifest {
   readonly digest: string;
+  /** The bytes were hashed and match `digest`; false only for a digest algorithm we cannot compute (passed through). */
+  readonly verified: boolean;
   readonly mediaType: string;
   readonly bytes: Buffer;
   readonly manifest: Manifest;
@@ -336,7 +339,7 @@ export class RegistryClient {
       const cached = await this.#options.cache?.get(reference);
       if (cached) {
         const manifest = parseManifest(cached);
-        return { digest: reference, mediaType: manifest.mediaType, bytes: cached, manifest };
+        return { digest: reference, verified: true, mediaType: manifest.mediaType, bytes: cached, manifest };
       }
     }
     const what = `manifest ${this.registry}/${repository}${byDigest ? '@' : ':'}${reference}`;
@@ -345,21 +348,22 @@ export class RegistryClient {
     const limit = this.#options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
     const bytes = await readLimited(response, limit, { method: 'GET', url: response.url });
     const announced = header(response, 'docker-content-digest');
-    let digest: string;
-    if (byDigest) {
-      verifyDigest(bytes, reference, what);
-      digest = reference;
-    } else if (announced && isDigest(announced)) {
-      verifyDigest(bytes, announced, what);
-      digest = announced;
-    } else {
-      digest = digestOf(bytes);
+    // A signed schema 1 manifest is addressed by its payload without the signatures, anything else as served.
+    const canonical = canonicalManifestBytes(bytes);
+    const expected = byDigest ? reference : announced && isDigest(announced) ? announced : undefined;
+    const digest = expected ?? digestOf(canonical.bytes);
+    let verified = expected === undefined;
+    try {
+      if (expected !== undefined) verified = verifyDigest(canonical.bytes, expected, what);
+    } catch (error) {
+      if (canonical.problem === undefined || !isStevedoreError(error, 'DIGEST_MISMATCH')) throw error;
+      throw new StevedoreError('DIGEST_MISMATCH', `${error.message} (a signed schema 1 manifest whose signature block cannot be read: ${canonical.problem})`, error.details);
     }
     const manifest = parseManifest(bytes, header(response, 'content-type'));
     // What is asked for by digest is asked for again by digest (index children, compare, image view); a tag is
     // always asked for again by tag, so only an index found by tag is worth keeping for its children's sake.
-    if (manifest.kind !== 'schema1' && (byDigest || manifest.kind === 'index')) this.#options.cache?.putLater(digest, bytes);
-    return { digest, mediaType: manifest.mediaType, bytes, manifest };
+    if (verified && manifest.kind !== 'schema1' && (byDigest || manifest.kind === 'index')) this.#options.cache?.putLater(digest, bytes);
+    return { digest, verified, mediaType: manifest.mediaType, bytes, manifest };
   }
 
   /** HEAD a manifest: its descriptor without the body. */
