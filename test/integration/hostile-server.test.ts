@@ -43,11 +43,22 @@ describe('hostile or broken servers', () => {
       }
       hits.set(path, (hits.get(path) ?? 0) + 1);
       registrySaw.push(req.headers);
+      if (path.startsWith('/v2/slowsink/')) {
+        // Reads the upload slowly but steadily: a piece of up to 64 KiB every 10 ms.
+        req.on('data', () => {
+          req.pause();
+          setTimeout(() => req.resume(), 10);
+        });
+        req.on('end', () => res.writeHead(202, { location: path }).end());
+        return;
+      }
       route(path, res, hits.get(path) ?? 0);
     });
     host = `127.0.0.1:${await listen(registry, '127.0.0.1')}`;
   });
   after(async () => {
+    // The sink never reads its upload, so it never notices the client left: close its socket too.
+    registry.closeAllConnections();
     await new Promise((r) => registry.close(r));
     await new Promise((r) => storage.close(r));
   });
@@ -112,6 +123,8 @@ describe('hostile or broken servers', () => {
       return;
     }
     if (path.startsWith('/v2/silent/tags/list')) return;
+    // Neither reads the upload nor answers: the client's socket buffers fill and sending stops.
+    if (path.startsWith('/v2/sink/')) return;
     if (path.startsWith('/v2/junk/tags/list')) return json(200, { name: 'junk', tags: [null, 'ok', 5, 'sha256:abc', '', 'v1', { a: 1 }] });
     if (path.startsWith('/v2/_catalog')) {
       return json(200, { repositories: ['first'] }, { link: '<http://127.0.0.2:1/v2/_catalog?last=first>; rel="next"' });
@@ -218,6 +231,24 @@ describe('hostile or broken servers', () => {
     );
     await assert.rejects(c.listTags('silent'), (e: unknown) => isStevedoreError(e, 'TIMEOUT') && e.message.includes('/v2/silent/tags/list'));
     await c.close();
+  });
+
+  it('times out an upload the server stops reading, and lets a slow steady one run past the headers deadline', async () => {
+    const stalls = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 10_000, idleTimeoutMs: 400 });
+    const chunk = Buffer.alloc(64 * 1024 * 1024, 1);
+    const sending = stalls.send({ method: 'PATCH', path: '/v2/sink/blobs/uploads/session', scopes: [], headers: { 'content-range': `0-${chunk.length - 1}` }, body: chunk, retry: false });
+    await assert.rejects(sending, (e: unknown) => isStevedoreError(e, 'TIMEOUT') && /sending to .*\/v2\/sink\/blobs\/uploads\/session stalled/.test(e.message));
+    await stalls.close();
+    // A headers deadline shorter than the upload: the deadline counts from the last piece sent, not from the start.
+    const steady = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 500, idleTimeoutMs: 5_000 });
+    const slow = Buffer.alloc(16 * 1024 * 1024, 2);
+    const started = Date.now();
+    const answer = await steady.send({ method: 'PATCH', path: '/v2/slowsink/blobs/uploads/session', scopes: [], headers: { 'content-range': `0-${slow.length - 1}` }, body: slow, retry: false });
+    await answer.body.dump();
+    assert.equal(answer.status, 202);
+    // Not a timing assertion on our code: it shows the test did exercise an upload longer than the deadline.
+    assert.ok(Date.now() - started > 500, 'the steady upload took longer than the 500 ms headers deadline');
+    await steady.close();
   });
 
   it('skips junk tags instead of failing the list', async () => {

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { StevedoreError } from '../errors.js';
 import { toNetworkError } from './network-errors.js';
+import { watchBody } from './send-watch.js';
 import { resolveTimeouts, type HttpTimeouts } from './timeouts.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
@@ -52,6 +53,7 @@ export interface HttpResponse {
 }
 
 const MAX_REDIRECTS = 5;
+const WATCH_ABOVE = 256 * 1024;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 export function header(response: Pick<HttpResponse, 'headers'>, name: string): string | undefined {
@@ -118,13 +120,20 @@ export class Transport {
     let body = req.body;
     const origin = new URL(url).origin;
     for (let hop = 0; ; hop++) {
-      const response = await request(url, {
-        method,
-        headers,
-        body: body ?? null,
-        signal: req.signal,
-        dispatcher: this.#dispatcher,
-      });
+      const watched = body !== undefined && mayStall(body) ? watchBody(body, this.#timeouts.idleTimeoutMs, method, url) : undefined;
+      const signals = [req.signal, watched?.signal].filter((s): s is AbortSignal => s !== undefined);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(url, {
+          method,
+          headers: watched && body instanceof Uint8Array ? withLength(headers, body.length) : headers,
+          body: watched?.body ?? body ?? null,
+          signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+          dispatcher: this.#dispatcher,
+        });
+      } finally {
+        watched?.stop();
+      }
       const location = header(response, 'location');
       if (!REDIRECT_STATUS.has(response.statusCode) || location === undefined || req.method === 'POST' || req.method === 'PATCH') {
         return { status: response.statusCode, url, headers: response.headers, body: response.body, readDeadlineMs: this.#timeouts.headersTimeoutMs };
@@ -150,6 +159,16 @@ export class Transport {
   async close(): Promise<void> {
     await this.#dispatcher.close();
   }
+}
+
+/** A body that fits in the socket's buffers cannot stall while being sent; a large or streamed one can. */
+function mayStall(body: RequestBody): boolean {
+  return !(typeof body === 'string') && (!(body instanceof Uint8Array) || body.length > WATCH_ABOVE);
+}
+
+/** Sliced for the send watch, a byte body keeps its Content-Length (rather than going chunked). */
+function withLength(headers: Record<string, string>, length: number): Record<string, string> {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'content-length') ? headers : { ...headers, 'content-length': String(length) };
 }
 
 function withoutCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
