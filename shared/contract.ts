@@ -3,6 +3,7 @@
 // operation is one line here and one handler.
 import { z } from 'zod';
 import type { ArchiveInspection } from './archive.js';
+import { DIGEST_PATTERN, DIGEST_SOURCE } from './digests.js';
 import type { LayerComparison } from './compare.js';
 import type { ErrorInfo } from './errors.js';
 import type { ImageConfig, ImageSummary, PlatformImage } from './image.js';
@@ -15,8 +16,8 @@ const returns = <T>(): T => undefined as unknown as T;
 
 const id = z.string().min(1).max(200);
 const repository = z.string().min(1).max(255).regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid repository name');
-const reference = z.string().min(1).max(200).regex(/^(?:[\w][\w.-]{0,127}|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/, 'not a tag or digest');
-const digest = z.string().regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, 'not a digest');
+const reference = z.string().min(1).max(300).regex(new RegExp(`^(?:[\\w][\\w.-]{0,127}|${DIGEST_SOURCE})$`), 'not a tag or digest');
+const digest = z.string().regex(DIGEST_PATTERN, 'not a digest');
 const tag = z.string().regex(/^[\w][\w.-]{0,127}$/, 'not a valid tag');
 const cursor = z.string().max(1000).optional();
 const filePath = z.string().min(1).max(4096);

@@ -3,7 +3,7 @@
 import '../core/workers/thread-pool-size.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { toErrorInfo } from '../core/errors.js';
+import { StevedoreError, toErrorInfo } from '../core/errors.js';
 import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { GlobalOptions } from './context.js';
@@ -86,7 +86,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = terminalOutput();
   let command: string | undefined;
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  const onSignal = (): void => controller.abort(new StevedoreError('CANCELLED', 'interrupted'));
   process.once('SIGINT', onSignal);
   try {
     const { values, positionals } = parseArgs({
@@ -132,6 +132,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (values.version) {
       out.line(`stevedore ${VERSION}`);
       return 0;
+    }
+    if (values.creds !== undefined) {
+      // As docker login -p does: the process list shows every argument to every local user.
+      out.error('warning: --creds puts the password in the process list, where other users of this machine can read it; use --username USER --password-stdin instead');
     }
     const [first, ...args] = positionals;
     command = first;
@@ -208,12 +212,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`stevedore: ${(error as Error).message}\n`);
+      out.error((error as Error).message);
       return 2;
     }
     const info = toErrorInfo(error);
     logError(`cli ${command ?? ''}`, info);
-    process.stderr.write(`stevedore: ${info.message} [${info.code}]\n`);
+    out.error(`${info.message} [${info.code}]`);
     return controller.signal.aborted ? 130 : 1;
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -162,8 +162,7 @@ export class ContractHost {
       const handler = this.#handlers[channel as RequestChannel] as (args: unknown, signal: AbortSignal) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data, linked.signal) };
     } catch (error) {
-      const info = toErrorInfo(error);
-      return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
+      return { ok: false, error: toErrorInfo(error) };
     } finally {
       linked.done();
       this.#pending--;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { PushJobView } from '../../shared/contract.js';
 import type { PushEvent } from '../../shared/push.js';
 import type { OpenedArchive } from '../core/archive/inspect-archive.js';
-import { toErrorInfo, isStevedoreError } from '../core/errors.js';
+import { StevedoreError, toErrorInfo, isStevedoreError } from '../core/errors.js';
 import type { LayerCache } from '../core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../core/push/push-image.js';
 import { formatReference, type Reference } from '../core/reference.js';
@@ -35,7 +35,7 @@ export class PushJobs {
 
   start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>): string {
     const image = archive.inspection.images[imageId];
-    if (!image) throw Object.assign(new Error(`the archive has no image ${imageId}`), { code: 'INVALID_ARGUMENT' });
+    if (!image) throw new StevedoreError('INVALID_ARGUMENT', `the archive has no image ${imageId} (it holds ${archive.inspection.images.length}, numbered from 0)`);
     return this.run({ target: formatReference(target), archive: archive.source.path }, ({ jobId, emit, signal }) =>
       pushImage({ jobId, archive, image, target, emit, signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }),
     );

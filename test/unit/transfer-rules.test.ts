@@ -101,10 +101,10 @@ describe('copy and export rules', () => {
       }),
     );
     const client = {} as RegistryClient;
-    const graph = await graphOf(client, 'x', { digest: d('e'), mediaType: 'm', bytes, manifest: parseManifest(bytes) }, 'x');
+    const graph = await graphOf(client, 'x', { digest: d('e'), mediaType: 'm', bytes, manifest: parseManifest(bytes), verified: true }, 'x');
     assert.deepEqual(graph.blobs.map((b) => b.digest), [d('a'), d('c')]);
     const schema1 = Buffer.from(JSON.stringify({ schemaVersion: 1, fsLayers: [] }));
-    await assert.rejects(graphOf(client, 'x', { digest: d('f'), mediaType: 'm', bytes: schema1, manifest: parseManifest(schema1) }, 'x'), (e: unknown) => isStevedoreError(e, 'UNSUPPORTED'));
+    await assert.rejects(graphOf(client, 'x', { digest: d('f'), mediaType: 'm', bytes: schema1, manifest: parseManifest(schema1), verified: true }, 'x'), (e: unknown) => isStevedoreError(e, 'UNSUPPORTED'));
   });
 
   it('reads diff_ids strictly and names repositories by their top layer', () => {
