@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { StevedoreError } from '../errors.js';
 import { openRegularFile } from '../regular-file.js';
-import { digestFromBlobPath } from './blob-checks.js';
+import { digestFromBlobPath } from './blob-digest.js';
 import { hashAlgorithm, hashAs, type HashAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
 import { archiveInvalid, safeEntryName, type TarEntry } from './tar-entry.js';

@@ -3,8 +3,10 @@ import type { Platform } from '../../../shared/image.js';
 import { isDigest } from '../reference.js';
 import { parseImageConfig } from '../registry/image-config.js';
 import type { ArchiveSource } from './archive-source.js';
-import { hashAlgorithm, hashAs, isArchiveDigest } from './blob-digest.js';
+import { digestFromBlobPath, hashAlgorithm, hashAs } from './blob-digest.js';
 import { archiveInvalid } from './tar-entry.js';
+
+export { digestFromBlobPath };
 
 export const METADATA_LIMIT = 8 * 1024 * 1024;
 /**
@@ -40,12 +42,6 @@ export function parseJsonEntry(bytes: Buffer, entry: string): unknown {
   }
 }
 
-/** Digest named by a blobs/<alg>/<hex> path, if the entry is one. */
-export function digestFromBlobPath(entry: string): string | undefined {
-  const match = /^blobs\/([a-z0-9]+(?:[+._-][a-z0-9]+)*)\/([a-zA-Z0-9=_-]+)$/.exec(entry);
-  const digest = match ? `${match[1]}:${match[2]}` : undefined;
-  return digest && isArchiveDigest(digest) ? digest : undefined;
-}
 
 export interface ConfigFacts {
   readonly diffIds: readonly string[];

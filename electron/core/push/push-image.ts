@@ -3,52 +3,24 @@
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
-import type { BlobProgress, PushEvent } from '../../../shared/push.js';
+import type { BlobProgress } from '../../../shared/push.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
 import { pushLog } from '../log-push.js';
 import { formatReference, type Reference } from '../reference.js';
-import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
-import type { GzipEngine } from '../workers/gzip-engine.js';
-import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type CompressionChoice, type PlannedBlob } from './blob-plan.js';
+import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type PlannedBlob } from './blob-plan.js';
 import { blobBytes, uncompressedOfPresent, type PushShared } from './blob-source.js';
 import { uploadBlob } from './blob-upload.js';
 import { BufferPool } from './buffer-pool.js';
-import type { LayerCache } from './layer-cache.js';
 import { indexForOci, manifestForDockerArchive, manifestForOci, type BuiltManifest, type PushedBlob } from './manifests.js';
 import { ProgressReporter } from './progress.js';
+import { DEFAULT_PUSH_SETTINGS, type PushDeps, type PushImageRequest, type PushSettings } from './push-types.js';
 import { pushFailure } from './push-errors.js';
 import { precheckLayers, verifyLayers } from './verify-layers.js';
 
-export interface PushSettings {
-  readonly jobs: number;
-  readonly compression: CompressionChoice;
-  readonly chunkSize: number;
-  /** Gzip level; by default the engine's own (libdeflate 1 and zlib 2 both beat skopeo's size). */
-  readonly level?: number;
-  readonly blockSize: number;
-  /** Blocks of one layer compressing at once. */
-  readonly window: number;
-}
-
-export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, blockSize: 1024 * 1024, window: 4 };
-
-export interface PushDeps {
-  readonly client: RegistryClient;
-  readonly gzip: GzipEngine;
-  readonly layers?: LayerCache;
-}
-
-export interface PushImageRequest {
-  readonly jobId: string;
-  readonly archive: OpenedArchive;
-  readonly image: ArchiveImage;
-  readonly target: Reference;
-  readonly emit: (event: PushEvent) => void;
-  readonly signal?: AbortSignal;
-}
+export { DEFAULT_PUSH_SETTINGS, type PushDeps, type PushImageRequest, type PushSettings } from './push-types.js';
 
 export async function pushImage(request: PushImageRequest, deps: PushDeps, settings: PushSettings = DEFAULT_PUSH_SETTINGS): Promise<string> {
   const { archive, image, target } = request;
