@@ -30,8 +30,19 @@ class Pass {
   }
 
   async *body(onSent: (n: number) => void): AsyncGenerator<Uint8Array> {
+    const source = this.#bytes.open()[Symbol.asyncIterator]();
     try {
-      for await (const chunk of this.#bytes.open()) {
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await source.next();
+        } catch (error) {
+          // Only what the source throws: a failed request is thrown in at `yield` (Readable.from) and is not the source's.
+          this.sourceError = error;
+          throw error;
+        }
+        if (next.done) break;
+        const chunk = next.value;
         this.#hash?.update(chunk);
         this.total += chunk.length;
         if (this.#skip >= chunk.length) {
@@ -44,9 +55,9 @@ class Pass {
         yield rest;
       }
       this.complete = true;
-    } catch (error) {
-      this.sourceError = error;
-      throw error;
+    } finally {
+      // Closes the source's request however the pass ended.
+      if (!this.complete) await source.return?.(undefined).catch(() => undefined);
     }
   }
 
