@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../harness/cli.js';
 import { copyWithEngine, startCountingProxy } from '../harness/copy.js';
-import { startTcpCutProxy } from '../harness/fault-proxy.js';
+import { startHttpFaultProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { assertNoTag } from '../harness/assertions.js';
+import { clientFor } from '../harness/clients.js';
 import { ADMIN, startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, randomLayer, seedImage, type SeededImage } from '../harness/seed.js';
 import { verifyCopied } from '../harness/verify-copy.js';
@@ -63,6 +66,26 @@ describe('requests of a copy', () => {
     } finally {
       await proxy.close();
       await cut.close();
+    }
+  });
+
+  it('hashed once, still checked: a source blob of the right size and the wrong content is never committed', async () => {
+    const [layer] = image.layers;
+    assert.ok(layer);
+    const source = await startHttpFaultProxy(Number(plain.host.split(':')[1]), (req) =>
+      req.method === 'GET' && req.url?.endsWith(`/blobs/${layer.digest}`) ? { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(layer.size) }, body: 'x'.repeat(layer.size) } : undefined,
+    );
+    const target = clientFor(basic);
+    try {
+      await assert.rejects(
+        copyWithEngine({ reg: plain, via: source.host }, 'big/app:1', { reg: basic }, 'prod/bad:1'),
+        (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH') && (e as Error).message.includes(layer.digest),
+      );
+      assert.equal(await target.headBlob('prod/bad', layer.digest), undefined, 'the blob was not committed');
+      await assertNoTag(basic, 'prod/bad', '1');
+    } finally {
+      await target.close();
+      await source.close();
     }
   });
 

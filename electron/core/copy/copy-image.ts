@@ -67,6 +67,8 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
   const route: BlobRoute = { source: endpoints.source, sourceRepository: request.source.repository, target: endpoints.target, targetRepository: request.target.repository };
   const sessions = new UploadSessions(endpoints.target, request.target.repository);
   try {
+    // The destination's scheme is found while the source answers, not after: one round trip less on every copy.
+    if (endpoints.target !== endpoints.source) endpoints.target.baseUrl(signal).catch(() => undefined);
     const graph = await resolveGraph(endpoints.source, request.source, request.platform, signal);
     if (request.target.digest && request.target.digest !== graph.top.digest) {
       throw new StevedoreError('INVALID_REFERENCE', `${formatReference(request.source)} is ${graph.top.digest}, not the ${request.target.digest} the destination names`);
