@@ -69,6 +69,26 @@ describe('requests of a copy', () => {
     }
   });
 
+  it('a registry that refuses a whole blob in one request (413) gets it in chunks', async () => {
+    const requests: string[] = [];
+    const proxy = await startHttpFaultProxy(Number(basic.host.split(':')[1]), (req) => {
+      requests.push(`${req.method ?? ''} ${req.headers['content-length'] ?? ''}`);
+      const length = Number(req.headers['content-length'] ?? 0);
+      return req.method === 'PATCH' && length > 4 * MiB ? { status: 413, body: '{"errors":[{"code":"SIZE_INVALID","message":"request too large"}]}' } : undefined;
+    });
+    try {
+      const run = await copyWithEngine({ reg: plain }, 'big/app:1', { reg: basic, via: proxy.host }, 'prod/chunks:1');
+      assert.equal(run.digest, image.digest);
+      assert.deepEqual(proxy.injected, ['PATCH 413'], 'refused once, then never asked again');
+      const patches = requests.filter((r) => r.startsWith('PATCH')).map((r) => Number(r.split(' ')[1]));
+      const size = image.layers[0]?.size ?? 0;
+      assert.deepEqual(patches, [size, 4 * MiB, 4 * MiB, size - 8 * MiB], 'the whole layer refused, then 4 MiB chunks');
+      await verifyCopied(basic, 'prod/chunks:1', image.manifest);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('hashed once, still checked: a source blob of the right size and the wrong content is never committed', async () => {
     const [layer] = image.layers;
     assert.ok(layer);

@@ -53,8 +53,11 @@ export interface Uploaded {
 const MAX_RESTARTS = 2;
 /** A blob known to be smaller goes in one PUT (POST, PUT) rather than a stream (POST, PATCH, PUT). */
 const MONOLITHIC_BELOW = 1024 * 1024;
+/** Chunks for a registry that refused a whole blob in one request (413), as a push sends them by default. */
+const FALLBACK_CHUNK = 4 * 1024 * 1024;
 
 export async function uploadBlob(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions): Promise<Uploaded> {
+  let chunked = options.chunkSize;
   for (let round = 0; ; round++) {
     const started = await sessions.start(options.signal);
     if (started.kind !== 'session') throw new StevedoreError('INVALID_RESPONSE', 'the registry mounted a blob nobody asked to mount');
@@ -64,7 +67,7 @@ export async function uploadBlob(sessions: UploadSessions, bytes: BlobBytes, opt
         location = next;
       };
       const small = bytes.size !== undefined && bytes.size < MONOLITHIC_BELOW ? MONOLITHIC_BELOW : undefined;
-      const chunkSize = options.chunkSize ?? small;
+      const chunkSize = chunked ?? small;
       // A stream is one chunk however long: OCI-Chunk-Min-Length only binds chunked uploads.
       if (chunkSize === undefined) return await sendStreamed(sessions, bytes, options, location, moved);
       return await sendAll(sessions, bytes, options, Math.max(chunkSize, started.minChunk), moved, location);
@@ -74,9 +77,19 @@ export async function uploadBlob(sessions: UploadSessions, bytes: BlobBytes, opt
         continue;
       }
       await sessions.cancel(location);
+      if (chunked === undefined && tooLarge(error) && bytes.restartable && round < MAX_RESTARTS && !options.signal?.aborted) {
+        // The registry takes no blob whole in one request: it gets chunks instead.
+        chunked = FALLBACK_CHUNK;
+        options.onRestart?.();
+        continue;
+      }
       throw error;
     }
   }
+}
+
+function tooLarge(error: unknown): boolean {
+  return error instanceof StevedoreError && error.details.status === 413;
 }
 
 async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions, chunkSize: number, moved: (location: string) => void, first: string): Promise<Uploaded> {
