@@ -109,6 +109,20 @@ describe('requests of a copy', () => {
     }
   });
 
+  it('a streamed copy cancelled in the middle of a blob stops and leaves no tag', async () => {
+    const controller = new AbortController();
+    await assert.rejects(
+      copyWithEngine({ reg: plain }, 'big/app:1', { reg: basic }, 'prod/cancel:1', {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.blobs.some((b) => b.bytesSent > 0)) controller.abort();
+        },
+      }),
+      (e: unknown) => isStevedoreError(e, 'CANCELLED'),
+    );
+    await assertNoTag(basic, 'prod/cancel', '1');
+  });
+
   it('the same copy again sends only HEAD requests, to either registry', async () => {
     const from = await startCountingProxy(plain);
     const to = await startCountingProxy(basic);
