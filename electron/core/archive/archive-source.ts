@@ -180,7 +180,7 @@ class Source implements ArchiveSource {
       const entry = this.entries.get(current);
       if (!entry) throw archiveInvalid(name, current === name ? 'missing from the archive' : `points at "${current}", which is missing`);
       if (entry.type === 'file') return entry;
-      if (entry.type !== 'symlink' && entry.type !== 'hardlink') throw archiveInvalid(name, `is a ${entry.type}, not a file`);
+      if (entry.type !== 'symlink' && entry.type !== 'hardlink') throw archiveInvalid(name, entry.type === 'other' ? 'is not a regular file (a device, FIFO or sparse entry)' : `is a ${entry.type}, not a file`);
       const link = entry.linkname ?? '';
       if (link.startsWith('/')) throw archiveInvalid(current, `link to absolute path "${link}" leaves the archive`);
       // Symlinks are relative to their own directory; hard links name a path from the archive root.
