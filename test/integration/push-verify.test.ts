@@ -133,6 +133,22 @@ describe('push verifies every layer against the config', () => {
     await refused(path, 'twice/keep', mismatchAt(1), { settings: { compression: 'keep' } });
   });
 
+  it('a zstd layer is pushed only where it can be checked: never tagged unverified', async () => {
+    // zstd magic, then bytes that are no zstd frame, under a config naming another layer's diff_id.
+    const fake = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(200, 7)]);
+    const files = legacyDockerArchive([{ image: good, tags: [] }]);
+    const manifest = JSON.parse((files.find((f) => f.name === 'manifest.json')?.data as Buffer).toString()) as { Layers: string[] }[];
+    const second = manifest[0]?.Layers[1] as string;
+    const path = file();
+    await writeTar(path, files.map((f) => (f.name === second ? { ...f, data: fake } : f)));
+    const unverifiable = (e: unknown): boolean =>
+      // This Node has no zstd: refused before any byte moves. A Node with zstd reads it, and finds it broken.
+      (isStevedoreError(e, 'UNSUPPORTED') && new RegExp(`"${second.replace(/[/.]/g, '\\$&')}": a zstd layer \\(rootfs\\.diff_ids\\[1\\]\\) cannot be checked against its diff_id by Node v`).test(e.message)) ||
+      (isStevedoreError(e, 'ARCHIVE_INVALID') && /the zstd layer does not decompress/.test(e.message));
+    await refused(path, 'zstd/keep', unverifiable, { settings: { compression: 'keep' } });
+    await refused(path, 'zstd/gz', unverifiable);
+  });
+
   it('the CLI says which layer in one line and exits non-zero, leaving no tag', async () => {
     const path = file();
     await writeTar(path, ociArchive(wrong, true));
