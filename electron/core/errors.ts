@@ -1,16 +1,22 @@
 // The one error type the engine throws: a stable code plus what the registry said, with secrets removed.
 import type { ErrorCode, ErrorDetails, ErrorInfo } from '../../shared/errors.js';
-import { redactUrl } from './redact.js';
+import { redactText, redactUrl } from './redact.js';
 
 export class StevedoreError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    // Redacted at birth, like the URL: a registry may echo the request's Authorization in its error text, and every
+    // edge (the terminal, --json, the log, the app) prints the message as it is.
+    super(redactText(message), options);
     this.name = 'StevedoreError';
     this.code = code;
-    this.details = details.url === undefined ? details : { ...details, url: redactUrl(details.url) };
+    this.details = {
+      ...details,
+      ...(details.url !== undefined ? { url: redactUrl(details.url) } : {}),
+      ...(details.registryMessage !== undefined ? { registryMessage: redactText(details.registryMessage) } : {}),
+    };
   }
 
   toInfo(): ErrorInfo {
@@ -26,7 +32,7 @@ export function isStevedoreError(error: unknown, code?: ErrorCode): error is Ste
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof StevedoreError) return error.toInfo();
   if (isAbortError(error)) return { code: 'CANCELLED', message: 'cancelled' };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactText(error instanceof Error ? error.message : String(error));
   return { code: 'REGISTRY_ERROR', message };
 }
 
