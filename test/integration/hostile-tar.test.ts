@@ -222,6 +222,15 @@ describe('hostile tar', () => {
     }
   });
 
+  it('reads a config of 2 MB the same plain and gzip-wrapped (metadata up to 8 MB in both)', BOUNDED, async () => {
+    const big = testImage([await layerTar('label', 1000)], { label: 'l'.repeat(2_000_000) });
+    const [plain, gz] = await bothForms(rawTar(legacyDockerArchive([{ image: big, tags: ['big/config:1'] }])));
+    const fromPlain = (await inspectArchive(plain)).inspection.images;
+    const fromGz = (await inspectArchive(gz)).inspection.images;
+    assert.equal(fromPlain[0]?.platforms[0]?.config.size, big.config.length);
+    assert.deepEqual(fromGz, fromPlain);
+  });
+
   it('terminates the reading worker when a read is cancelled', BOUNDED, async () => {
     const path = file('.tar.gz');
     await writeTar(path, legacyDockerArchive([{ image: testImage([await layerTar('big', 60_000_000, 'text')]), tags: ['big:1'] }]), true);
