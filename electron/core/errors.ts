@@ -32,8 +32,9 @@ export function isStevedoreError(error: unknown, code?: ErrorCode): error is Ste
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof StevedoreError) return error.toInfo();
   if (isAbortError(error)) return { code: 'CANCELLED', message: 'cancelled' };
+  // Not an error the engine made: a bug or an unforeseen failure here, never something a registry said.
   const message = redactText(error instanceof Error ? error.message : String(error));
-  return { code: 'REGISTRY_ERROR', message };
+  return { code: 'INTERNAL', message };
 }
 
 export function isAbortError(error: unknown): boolean {
