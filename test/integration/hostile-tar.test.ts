@@ -273,6 +273,15 @@ describe('hostile tar', () => {
     });
   });
 
+  it('a missing archive is NOT_FOUND in one line, for inspect and push alike', BOUNDED, async () => {
+    const missing = join(dir, 'no-such-archive.tar');
+    for (const args of [['inspect', missing], ['push', missing, '127.0.0.1:9/x/y:1'], ['inspect', 'no-such-archive.tar.gz']]) {
+      const result = await cli(args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, /^stevedore: archive \S*no-such-archive\.tar(\.gz)? does not exist \[NOT_FOUND\]\n$/, args.join(' '));
+    }
+  });
+
   it('a random file is still not a tar (the strict reader keeps the old answers)', BOUNDED, async () => {
     const path = file();
     await writeFile(path, randomBytes(4096));

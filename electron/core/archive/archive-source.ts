@@ -90,6 +90,7 @@ export async function indexArchive(path: string, signal?: AbortSignal): Promise<
     gzipped = await isGzipFile(path);
   } catch (error) {
     if (error instanceof StevedoreError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StevedoreError('NOT_FOUND', `archive ${path} does not exist`);
     throw new StevedoreError('ARCHIVE_INVALID', `cannot open archive ${path}: ${(error as Error).message}`);
   }
   if (!gzipped) return { path, gzipped, entries: await indexTarFile(path, signal), small: [] };
