@@ -19,34 +19,15 @@ export interface PushShared {
 }
 
 /**
- * What a blob the registry already holds decompresses to, known without reading it: the DiffID the plan proved by
- * reading the registry's blob back, the digest itself for an uncompressed blob, or a fact this process established
- * from the bytes (in memory only).
- */
-export function knownDiffId(planned: PlannedBlob, deps: PushDeps): string | undefined {
-  const { task } = planned;
-  const blob = planned.result?.digest;
-  if (task.kind !== 'layer' || !blob) return undefined;
-  if (planned.uncompressed !== undefined) return planned.uncompressed;
-  if (task.compression === 'none') return blob;
-  return task.diffId !== undefined && deps.layers?.proven(blob, task.diffId) ? task.diffId : undefined;
-}
-
-/** Whether a transfer reads the archive's bytes: not for a blob skipped whose content is already known. */
-export function needsArchiveBytes(planned: PlannedBlob, deps: PushDeps): boolean {
-  if (planned.action !== 'skip' || !planned.result) return true;
-  return planned.task.kind === 'layer' && knownDiffId(planned, deps) === undefined;
-}
-
-/**
  * The uncompressed digest of a layer the registry already holds (skipped or mounted). The registry addresses blobs by
- * content, so it is a fact about the blob: known without reading (knownDiffId), or else the archive's bytes read once
- * now, hashed and decompressed.
+ * content, so it is a fact about the blob: the DiffID the layer cache recorded it under (the plan read the registry's
+ * blob back and found it decompresses to it), the digest itself for an uncompressed blob, or else the archive's
+ * bytes read once now, hashed and decompressed.
  */
-export async function uncompressedOfPresent(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps): Promise<string | undefined> {
+export async function uncompressedOfPresent(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest): Promise<string | undefined> {
   const { task } = planned;
   const blob = planned.result?.digest;
-  const known = knownDiffId(planned, deps);
+  const known = task.kind !== 'layer' || !blob ? undefined : (planned.uncompressed ?? (task.compression === 'none' ? blob : undefined));
   if (task.kind !== 'layer' || !blob || known !== undefined || !canVerify(task.compression ?? 'none')) {
     if (stream) await drain(stream);
     return known;
@@ -62,7 +43,6 @@ export async function uncompressedOfPresent(planned: PlannedBlob, stream: Readab
     const digest = `${stored.algorithm}:${stored.hash.digest('hex')}`;
     if (digest !== blob) throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${task.entry}": content hashes to ${digest}, not ${blob}`);
     const diffId = await hasher.digest();
-    if (diffId) deps.layers?.markProven(blob, diffId);
     checkUses(task.entry, task.uses, diffId);
     return diffId;
   } finally {

@@ -14,7 +14,7 @@ import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
 import type { GzipEngine } from '../workers/gzip-engine.js';
 import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type CompressionChoice, type PlannedBlob } from './blob-plan.js';
-import { blobBytes, needsArchiveBytes, uncompressedOfPresent, type PushShared } from './blob-source.js';
+import { blobBytes, uncompressedOfPresent, type PushShared } from './blob-source.js';
 import { uploadBlob } from './blob-upload.js';
 import { BufferPool } from './buffer-pool.js';
 import type { LayerCache } from './layer-cache.js';
@@ -85,8 +85,7 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     try {
       if (archive.source.gzipped) {
         // A gzip-wrapped archive is read once, in order: small blobs come from memory, layers as they pass by.
-        // A blob skipped whose content is known needs no bytes: pushing one image to many tags is not a pass per tag.
-        const fromMemory = plan.filter((p) => archive.source.isInMemory(p.task.entry) || !needsArchiveBytes(p, deps));
+        const fromMemory = plan.filter((p) => archive.source.isInMemory(p.task.entry));
         await mapLimit(fromMemory, settings.jobs, (p) => transfer(p), controller.signal);
         const streamed = new Map(plan.filter((p) => !fromMemory.includes(p)).map((p) => [archive.source.resolve(p.task.entry).name, p]));
         if (streamed.size > 0) {
@@ -150,12 +149,12 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   const { task } = planned;
   const registry = deps.client.registry;
   if (planned.action === 'skip' && planned.result) {
-    return { blob: planned.result, uncompressed: await uncompressedOfPresent(planned, stream, request, deps) };
+    return { blob: planned.result, uncompressed: await uncompressedOfPresent(planned, stream, request) };
   }
   if (planned.action === 'mount' && planned.result && planned.mountFrom) {
     const mounted = await sessions.start(request.signal, { digest: planned.result.digest, from: planned.mountFrom });
     if (mounted.kind === 'mounted') {
-      const known = await uncompressedOfPresent(planned, stream, request, deps);
+      const known = await uncompressedOfPresent(planned, stream, request);
       reporter.update(task.id, { state: 'mounted', bytesDone: task.storedSize });
       deps.layers?.record(registry, planned.result.digest, BLOB_LOCATION, { ...planned.result, repository: request.target.repository });
       return { blob: planned.result, uncompressed: known };
@@ -178,9 +177,11 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
     reporter.update(task.id, { state: 'done', digest: uploaded.digest, bytesDone: task.storedSize });
     const diffId = source.uncompressed();
     // Recorded only now that the registry has accepted the blob, and the bytes were checked against the DiffID.
-    if (task.compressOnTheWay && task.diffId) deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
-    // The uploaded bytes were hashed to their digest and their DiffID computed on the way: a fact, kept in memory.
-    if (task.kind === 'layer' && diffId) deps.layers?.markProven(result.digest, diffId);
+    if (task.compressOnTheWay && task.diffId) {
+      deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
+      // The bytes were hashed before compression and checked against the DiffID (verify): a fact, not a hint.
+      if (diffId === task.diffId) deps.layers?.markProven(result.digest, diffId);
+    }
     deps.layers?.record(registry, uploaded.digest, BLOB_LOCATION, { ...result, repository: request.target.repository });
     return { blob: result, uncompressed: diffId };
   } catch (error) {
