@@ -15,7 +15,6 @@ import { LayerCache } from '../../electron/core/push/layer-cache.js';
 import type { GzipEngine } from '../../electron/core/workers/gzip-engine.js';
 import { docker25Archive, layerTar, legacyDockerArchive, testImage, writeTar, type TarFile, type TestImage } from '../harness/archives.js';
 import { assertNoTag } from '../harness/assertions.js';
-import { startHttpFaultProxy } from '../harness/fault-proxy.js';
 import { runCli } from '../harness/cli.js';
 import { plannedActions, pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
@@ -269,33 +268,6 @@ describe('push verifies every layer against the config', () => {
       assert.deepEqual(plannedActions(run.events).filter((a) => a === 'compress').length, 1, 'mounted on the word of a copied entry');
       // The upload recorded the new repository; the tests after this one start from the first push's entry.
       await writeFile(entryOf(good.diffIds[0] as string), JSON.stringify(right));
-    });
-
-    it('reads a blob back once per process: never one this process uploaded or already read back', async () => {
-      let gets = 0;
-      const port = Number(reg.host.split(':')[1]);
-      const proxy = await startHttpFaultProxy(port, (req) => {
-        if (req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '')) gets++;
-        return undefined;
-      });
-      try {
-        // Its own cache directory: entries are per registry, and the proxy is another host.
-        const hereDir = await mkdtemp(join(tmpdir(), 'stevedore-lc-'));
-        const here = new LayerCache(hereDir);
-        await pushWithEngine(reg, path, 'proven/app:1', { layers: here, via: proxy.host });
-        const second = await pushWithEngine(reg, path, 'proven/app:2', { layers: here, via: proxy.host });
-        assert.ok(!plannedActions(second.events).includes('compress'));
-        assert.equal(gets, 0, 'blobs this process uploaded were read back');
-        // Another process: the same files on disk, nothing in memory. Each layer is read back once, then known.
-        const later = new LayerCache(hereDir);
-        const third = await pushWithEngine(reg, path, 'proven/app:3', { layers: later, via: proxy.host });
-        assert.ok(!plannedActions(third.events).includes('compress'));
-        assert.equal(gets, good.layers.length);
-        await pushWithEngine(reg, path, 'proven/app:4', { layers: later, via: proxy.host });
-        assert.equal(gets, good.layers.length);
-      } finally {
-        await proxy.close();
-      }
     });
 
     it('an entry naming a blob the registry does not have, here or in the repository it names', async () => {

@@ -106,14 +106,7 @@ export async function planBlobs(tasks: readonly BlobTask[], client: RegistryClie
         const known = task.diffId ? cache?.get(registry, task.diffId, COMPRESSED_VARIANT) : undefined;
         if (!known || !task.diffId) return { task, action: 'compress' };
         const candidate: PushedBlob = { digest: known.digest, size: known.size, mediaType: task.mediaType };
-        const diffId = task.diffId;
-        // Read back once per process: a blob this process uploaded or already read back is known.
-        const proven = async (where: string): Promise<boolean> => {
-          if (cache?.proven(candidate.digest, diffId)) return true;
-          const holds = await registryBlobDecompressesTo(client, where, candidate, diffId, signal);
-          if (holds) cache?.markProven(candidate.digest, diffId);
-          return holds;
-        };
+        const proven = (where: string): Promise<boolean> => registryBlobDecompressesTo(client, where, candidate, task.diffId as string, signal);
         const here = await blobPresence(client, repository, candidate, signal, true);
         if (here === 'agrees' && (await proven(repository))) return { task, action: 'skip', result: candidate, uncompressed: task.diffId };
         if (here === 'absent' && known.repository !== repository && (await blobPresence(client, known.repository, candidate, signal)) === 'agrees' && (await proven(known.repository))) {

@@ -19,8 +19,6 @@ export interface KnownLayer {
 /** Bumped when the meaning of an entry changes: files of other versions are ignored and rewritten. */
 const VERSION = 2;
 const MAX_FILE_BYTES = 4096;
-/** Facts kept in memory by a long-running host: far more layers than it will push, and a bound all the same. */
-const MAX_PROVEN = 100_000;
 
 const digest = z.string().max(200).refine(isDigest, 'not a digest');
 const knownLayerFile = z.object({
@@ -33,22 +31,9 @@ const knownLayerFile = z.object({
 
 export class LayerCache {
   readonly #root: string;
-  /** "blob decompresses to DiffID", established in this process from bytes it hashed: memory only, so no file can forge it. */
-  readonly #proven = new Set<string>();
 
   constructor(cacheDir: string) {
     this.#root = join(cacheDir, 'layers');
-  }
-
-  /** True when this process hashed `blob`'s bytes and found they decompress to `diffId`. */
-  proven(blob: string, diffId: string): boolean {
-    return this.#proven.has(`${blob} ${diffId}`);
-  }
-
-  /** Call only with a DiffID computed here from bytes that hashed to `blob`. */
-  markProven(blob: string, diffId: string): void {
-    if (this.#proven.size >= MAX_PROVEN) this.#proven.clear();
-    this.#proven.add(`${blob} ${diffId}`);
   }
 
   #path(registry: string, key: string, variant: string): string | undefined {

@@ -177,11 +177,7 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
     reporter.update(task.id, { state: 'done', digest: uploaded.digest, bytesDone: task.storedSize });
     const diffId = source.uncompressed();
     // Recorded only now that the registry has accepted the blob, and the bytes were checked against the DiffID.
-    if (task.compressOnTheWay && task.diffId) {
-      deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
-      // The bytes were hashed before compression and checked against the DiffID (verify): a fact, not a hint.
-      if (diffId === task.diffId) deps.layers?.markProven(result.digest, diffId);
-    }
+    if (task.compressOnTheWay && task.diffId) deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
     deps.layers?.record(registry, uploaded.digest, BLOB_LOCATION, { ...result, repository: request.target.repository });
     return { blob: result, uncompressed: diffId };
   } catch (error) {
