@@ -60,4 +60,12 @@ describe('layer cache', () => {
     assert.equal(cache.get(REGISTRY, '../../../escape', 'gzip'), undefined);
     assert.ok(!readdirSync(dir).includes('escape'));
   });
+
+  it('keeps verified blob -> DiffID pairs, and ignores a bad one', () => {
+    assert.equal(cache.verifiedDiffId(d('f')), undefined);
+    cache.recordVerified(d('f'), d('1'));
+    assert.equal(cache.verifiedDiffId(d('f')), d('1'));
+    writeFileSync(join(dir, 'verified-layers', d('f').replace(':', '-')), JSON.stringify({ version: 2, diffId: 'nope' }));
+    assert.equal(cache.verifiedDiffId(d('f')), undefined);
+  });
 });

@@ -6,7 +6,6 @@ import { MediaType } from '../../../shared/media-types.js';
 import { mapLimit } from '../concurrency.js';
 import type { RegistryClient } from '../registry/client.js';
 import { blobPresence } from './blob-presence.js';
-import { registryBlobDecompressesTo } from './cache-proof.js';
 import type { LayerCache } from './layer-cache.js';
 import type { LayerUse } from './layer-digest.js';
 import type { PushedBlob } from './manifests.js';
@@ -93,8 +92,7 @@ export function platformName(platform: ArchivePlatformImage): string {
 
 /**
  * Cache entries are hints: a compressed blob the cache names for a DiffID is used only when the registry's HEAD agrees
- * on its digest and size (in this repository to skip, in the recorded one to mount) and its bytes, read back,
- * decompress to that DiffID; a contradicted entry is dropped.
+ * on its digest and size (in this repository to skip, in the recorded one to mount); a contradicted entry is dropped.
  */
 export async function planBlobs(tasks: readonly BlobTask[], client: RegistryClient, repository: string, cache: LayerCache | undefined, jobs: number, signal?: AbortSignal): Promise<PlannedBlob[]> {
   const registry = client.registry;
@@ -106,10 +104,9 @@ export async function planBlobs(tasks: readonly BlobTask[], client: RegistryClie
         const known = task.diffId ? cache?.get(registry, task.diffId, COMPRESSED_VARIANT) : undefined;
         if (!known || !task.diffId) return { task, action: 'compress' };
         const candidate: PushedBlob = { digest: known.digest, size: known.size, mediaType: task.mediaType };
-        const proven = (where: string): Promise<boolean> => registryBlobDecompressesTo(client, where, candidate, task.diffId as string, signal);
         const here = await blobPresence(client, repository, candidate, signal, true);
-        if (here === 'agrees' && (await proven(repository))) return { task, action: 'skip', result: candidate, uncompressed: task.diffId };
-        if (here === 'absent' && known.repository !== repository && (await blobPresence(client, known.repository, candidate, signal)) === 'agrees' && (await proven(known.repository))) {
+        if (here === 'agrees') return { task, action: 'skip', result: candidate, uncompressed: task.diffId };
+        if (here === 'absent' && known.repository !== repository && (await blobPresence(client, known.repository, candidate, signal)) === 'agrees') {
           return { task, action: 'mount', result: candidate, mountFrom: known.repository, uncompressed: task.diffId };
         }
         cache?.forget(registry, task.diffId, COMPRESSED_VARIANT);

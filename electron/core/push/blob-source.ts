@@ -1,7 +1,6 @@
 // Where a blob's bytes come from during a push, and what its uncompressed digest turned out to be: read as stored
 // (a gzip layer decompressing beside the upload, in the same pass), compressed on the way (hashed before compression),
-// or, for a blob the registry already holds, read once to check it. Nothing read from disk stands in for that check:
-// a remembered "this blob decompresses to that DiffID" could have been edited, and would name the wrong layer.
+// or, for a blob the registry already holds, read once to check it unless a verified fact says what it holds.
 import type { Readable } from 'node:stream';
 import { StevedoreError } from '../errors.js';
 import type { BlobTask, PlannedBlob } from './blob-plan.js';
@@ -20,14 +19,14 @@ export interface PushShared {
 
 /**
  * The uncompressed digest of a layer the registry already holds (skipped or mounted). The registry addresses blobs by
- * content, so it is a fact about the blob: the DiffID the layer cache recorded it under (the plan read the registry's
- * blob back and found it decompresses to it), the digest itself for an uncompressed blob, or else the archive's
- * bytes read once now, hashed and decompressed.
+ * content, so it is a fact about the blob: the DiffID the layer cache recorded it under (the plan checked the
+ * registry agrees on that blob), the digest itself for an uncompressed blob, a verified pair from an earlier check,
+ * or else the archive's bytes read once now, hashed and decompressed.
  */
-export async function uncompressedOfPresent(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest): Promise<string | undefined> {
+export async function uncompressedOfPresent(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps): Promise<string | undefined> {
   const { task } = planned;
   const blob = planned.result?.digest;
-  const known = task.kind !== 'layer' || !blob ? undefined : (planned.uncompressed ?? (task.compression === 'none' ? blob : undefined));
+  const known = task.kind !== 'layer' || !blob ? undefined : (planned.uncompressed ?? (task.compression === 'none' ? blob : undefined) ?? verifiedPair(task, blob, deps));
   if (task.kind !== 'layer' || !blob || known !== undefined || !canVerify(task.compression ?? 'none')) {
     if (stream) await drain(stream);
     return known;
@@ -43,11 +42,18 @@ export async function uncompressedOfPresent(planned: PlannedBlob, stream: Readab
     const digest = `${stored.algorithm}:${stored.hash.digest('hex')}`;
     if (digest !== blob) throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${task.entry}": content hashes to ${digest}, not ${blob}`);
     const diffId = await hasher.digest();
+    if (diffId) deps.layers?.recordVerified(blob, diffId);
     checkUses(task.entry, task.uses, diffId);
     return diffId;
   } finally {
     hasher.close();
   }
+}
+
+function verifiedPair(task: BlobTask, blob: string, deps: PushDeps): string | undefined {
+  const pair = deps.layers?.verifiedDiffId(blob);
+  // A pair that disagrees with this archive is checked again rather than believed either way.
+  return pair !== undefined && pair === task.diffId ? pair : undefined;
 }
 
 function storedBytes(task: BlobTask, request: PushImageRequest): AsyncIterable<Uint8Array> {
@@ -76,11 +82,12 @@ export function blobBytes(task: BlobTask, stream: Readable | undefined, request:
     // An uncompressed docker-archive layer has no digest but its DiffID: a mismatch there is a DiffID mismatch.
     const digestIsDiffId = task.compression === 'none' && task.expectedDigest === task.diffId;
     const compressed = isLayer && task.compression !== undefined && task.compression !== 'none';
+    const pair = compressed && task.expectedDigest ? verifiedPair(task, task.expectedDigest, deps) : undefined;
     let hasher: UncompressedHasher | undefined;
     const teed = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       hasher?.close();
-      // A compressed layer decompresses beside the upload, in the same pass.
-      hasher = compressed ? uncompressedHasher(task.compression ?? 'none', task.entry, hashLike(task.diffId).algorithm) : undefined;
+      // A compressed layer decompresses beside the upload, in the same pass; one already verified (pair) need not.
+      hasher = compressed && !pair ? uncompressedHasher(task.compression ?? 'none', task.entry, hashLike(task.diffId).algorithm) : undefined;
       let complete = false;
       try {
         for await (const chunk of input) {
@@ -101,7 +108,7 @@ export function blobBytes(task: BlobTask, stream: Readable | undefined, request:
         open: () => counted(teed(raw())),
         verify: async (digest) => {
           if (!isLayer) return;
-          uncompressed = compressed ? await hasher?.digest() : digest;
+          uncompressed = compressed ? (pair ?? (await hasher?.digest())) : digest;
           checkUses(task.entry, task.uses, uncompressed);
         },
       },

@@ -1,7 +1,8 @@
 // Remembers, per registry, which compressed blob holds an uncompressed layer (DiffID), so pushing the same image
-// again, or to another repository, needs no compression. Entries are written only after the registry accepted a blob,
+// again, or to another repository, needs no compression; and, for any registry, which DiffID a compressed blob was
+// verified to decompress to. Entries are written only after the registry accepted a blob (or the bytes were hashed),
 // but a file on disk can be edited, corrupted or left by an older version: every read is validated, and callers treat
-// what they get as a hint to check against the registry's bytes (cache-proof.ts).
+// what they get as a hint to check against the registry.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,18 +29,25 @@ const knownLayerFile = z.object({
   mediaType: z.string().min(1).max(255),
   repository: z.string().min(1).max(255),
 });
+const verifiedFile = z.object({ version: z.literal(VERSION), diffId: digest });
 
 export class LayerCache {
   readonly #root: string;
+  readonly #verified: string;
 
   constructor(cacheDir: string) {
     this.#root = join(cacheDir, 'layers');
+    this.#verified = join(cacheDir, 'verified-layers');
   }
 
   #path(registry: string, key: string, variant: string): string | undefined {
     if (!isDigest(key)) return undefined;
     const host = registry.replace(/[^A-Za-z0-9.-]/g, '_');
     return join(this.#root, host, variant.replace(/[^A-Za-z0-9.-]/g, '_'), key.replace(':', '-'));
+  }
+
+  #verifiedPath(blob: string): string | undefined {
+    return isDigest(blob) ? join(this.#verified, blob.replace(':', '-')) : undefined;
   }
 
   get(registry: string, key: string, variant: string): KnownLayer | undefined {
@@ -58,6 +66,17 @@ export class LayerCache {
   forget(registry: string, key: string, variant: string): void {
     const path = this.#path(registry, key, variant);
     if (path) rmSync(path, { force: true });
+  }
+
+  /** The DiffID a compressed blob was found to decompress to, if it was ever hashed here. */
+  verifiedDiffId(blob: string): string | undefined {
+    const parsed = verifiedFile.safeParse(readJson(this.#verifiedPath(blob)));
+    return parsed.success ? parsed.data.diffId : undefined;
+  }
+
+  /** Call only with a DiffID computed from bytes that hashed to `blob`. */
+  recordVerified(blob: string, diffId: string): void {
+    if (isDigest(diffId)) writeAtomically(this.#verifiedPath(blob), { version: VERSION, diffId });
   }
 }
 

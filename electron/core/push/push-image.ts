@@ -4,7 +4,6 @@ import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
 import type { BlobProgress, PushEvent } from '../../../shared/push.js';
-import { readVerified } from '../archive/blob-checks.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
@@ -149,12 +148,12 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   const { task } = planned;
   const registry = deps.client.registry;
   if (planned.action === 'skip' && planned.result) {
-    return { blob: planned.result, uncompressed: await uncompressedOfPresent(planned, stream, request) };
+    return { blob: planned.result, uncompressed: await uncompressedOfPresent(planned, stream, request, deps) };
   }
   if (planned.action === 'mount' && planned.result && planned.mountFrom) {
     const mounted = await sessions.start(request.signal, { digest: planned.result.digest, from: planned.mountFrom });
     if (mounted.kind === 'mounted') {
-      const known = await uncompressedOfPresent(planned, stream, request);
+      const known = await uncompressedOfPresent(planned, stream, request, deps);
       reporter.update(task.id, { state: 'mounted', bytesDone: task.storedSize });
       deps.layers?.record(registry, planned.result.digest, BLOB_LOCATION, { ...planned.result, repository: request.target.repository });
       return { blob: planned.result, uncompressed: known };
@@ -178,6 +177,7 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
     const diffId = source.uncompressed();
     // Recorded only now that the registry has accepted the blob, and the bytes were checked against the DiffID.
     if (task.compressOnTheWay && task.diffId) deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
+    if (task.kind === 'layer' && task.compression !== 'none' && !task.compressOnTheWay && diffId) deps.layers?.recordVerified(uploaded.digest, diffId);
     deps.layers?.record(registry, uploaded.digest, BLOB_LOCATION, { ...result, repository: request.target.repository });
     return { blob: result, uncompressed: diffId };
   } catch (error) {
@@ -192,9 +192,8 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     const config = results.get(configTaskId(platform)) as PushedBlob;
     const layers = platform.layers.map((l) => results.get(layerTaskId(l)) as PushedBlob);
     if (!platform.manifest) return manifestForDockerArchive(config, layers);
-    // Read again and checked against its digest, as the config is: the tag must name what was verified.
-    const { entry, digest, size, mediaType } = platform.manifest;
-    return manifestForOci(await readVerified(archive.source, entry, digest, size), mediaType, layers);
+    const original = await archive.source.readSmall(platform.manifest.entry);
+    return manifestForOci(original, platform.manifest.mediaType, layers);
   };
   const put = async (reference: string, manifest: BuiltManifest): Promise<string> => {
     const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
@@ -210,6 +209,6 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     await put(manifest.digest, manifest);
     if (platform.manifest) children.set(platform.manifest.digest, manifest);
   }
-  const { entry, digest, size, mediaType } = image.index;
-  return put(tag, indexForOci(await readVerified(archive.source, entry, digest, size), mediaType, children));
+  const original = await archive.source.readSmall(image.index.entry);
+  return put(tag, indexForOci(original, image.index.mediaType, children));
 }
