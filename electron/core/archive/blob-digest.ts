@@ -37,3 +37,6 @@ export function digestFromBlobPath(entry: string): string | undefined {
   const digest = match ? `${match[1]}:${match[2]}` : undefined;
   return digest && isArchiveDigest(digest) ? digest : undefined;
 }
+
+/** The most a JSON entry (manifest.json, index.json, a config or manifest) may hold. */
+export const METADATA_LIMIT = 8 * 1024 * 1024;

@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
 import type { BlobProgress } from '../../../shared/push.js';
+import { readVerified } from '../archive/blob-checks.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
@@ -164,8 +165,9 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     const config = results.get(configTaskId(platform)) as PushedBlob;
     const layers = platform.layers.map((l) => results.get(layerTaskId(l)) as PushedBlob);
     if (!platform.manifest) return manifestForDockerArchive(config, layers);
-    const original = await archive.source.readSmall(platform.manifest.entry);
-    return manifestForOci(original, platform.manifest.mediaType, layers);
+    // Read again and checked against its digest, as the config is: the tag must name what was verified.
+    const { entry, digest, size, mediaType } = platform.manifest;
+    return manifestForOci(await readVerified(archive.source, entry, digest, size), mediaType, layers);
   };
   const put = async (reference: string, manifest: BuiltManifest): Promise<string> => {
     const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
@@ -181,6 +183,6 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     await put(manifest.digest, manifest);
     if (platform.manifest) children.set(platform.manifest.digest, manifest);
   }
-  const original = await archive.source.readSmall(image.index.entry);
-  return put(tag, indexForOci(original, image.index.mediaType, children));
+  const { entry, digest, size, mediaType } = image.index;
+  return put(tag, indexForOci(await readVerified(archive.source, entry, digest, size), mediaType, children));
 }
