@@ -84,6 +84,16 @@ export function sourceFromIndex(index: ArchiveIndex): ArchiveSource {
   return new Source(index.path, index.gzipped, toMap(entries), new Map(index.small.map(([name, bytes]) => [name, asBuffer(bytes)])));
 }
 
+/**
+ * The index of a plain tar with at most `atMost` entries, read here: a few header reads, cheaper than starting a
+ * worker. Undefined for a gzip-wrapped archive or a longer one, which the caller reads on a worker instead.
+ */
+export async function indexSmallPlainTar(path: string, atMost: number, signal?: AbortSignal): Promise<ArchiveIndex | undefined> {
+  if (await isGzipFile(path).catch(() => true)) return undefined;
+  const entries = await indexTarFile(path, signal, atMost).catch(() => undefined);
+  return entries === undefined ? undefined : { path, gzipped: false, entries, small: [] };
+}
+
 export async function indexArchive(path: string, signal?: AbortSignal): Promise<ArchiveIndex> {
   let gzipped: boolean;
   try {

@@ -1,11 +1,12 @@
 // Opens an image archive of any supported kind and says what it holds. The reading happens on a worker thread: a
 // gzip-wrapped archive means decompressing and hashing every byte, which must not hold up the thread serving the UI.
+// A plain tar of a few entries (what docker save writes for most images) is a few header reads, done here.
 import { Worker } from 'node:worker_threads';
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { StevedoreError } from '../errors.js';
 import type { ArchiveWorkerReply } from '../workers/messages.js';
 import { unpackedUrl } from '../workers/pool.js';
-import { openArchive, sourceFromIndex, type ArchiveSource } from './archive-source.js';
+import { indexSmallPlainTar, openArchive, sourceFromIndex, type ArchiveSource } from './archive-source.js';
 import { readDockerArchive } from './docker-archive.js';
 import { readOciArchive } from './oci-archive.js';
 import { archiveInvalid } from './tar-entry.js';
@@ -33,6 +34,9 @@ export async function inspectArchiveHere(path: string, signal?: AbortSignal): Pr
 
 const WORKER = unpackedUrl(new URL('../workers/archive-worker.bundle.mjs', import.meta.url));
 
+/** Entries a plain tar may have and still be indexed on the calling thread. */
+const INLINE_ENTRIES = 256;
+
 let liveReaders = 0;
 
 /** Archive-reading worker threads not yet exited (a cancelled read must leave none behind). */
@@ -45,6 +49,13 @@ export function liveArchiveReaders(): number {
  * loop: the promise settles only once the thread has exited.
  */
 export async function inspectArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive> {
+  signal?.throwIfAborted();
+  // Anything the quick look cannot settle (errors included) is read on the worker, which says what is wrong.
+  const small = await indexSmallPlainTar(path, INLINE_ENTRIES, signal);
+  if (small) {
+    const source = sourceFromIndex(small);
+    return { source, inspection: await describeArchive(source) };
+  }
   signal?.throwIfAborted();
   const worker = new Worker(WORKER, { workerData: { path } });
   liveReaders++;

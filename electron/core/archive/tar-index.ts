@@ -5,12 +5,18 @@ import { openRegularFile } from '../regular-file.js';
 import { FileInput } from './tar-input.js';
 import { walkTar, type WalkedEntry } from './tar-walk.js';
 
-export async function indexTarFile(path: string, signal?: AbortSignal): Promise<WalkedEntry[]> {
+/** Every entry; or, given `atMost`, undefined as soon as there are more than that (the caller reads elsewhere). */
+export async function indexTarFile(path: string, signal?: AbortSignal): Promise<WalkedEntry[]>;
+export async function indexTarFile(path: string, signal: AbortSignal | undefined, atMost: number): Promise<WalkedEntry[] | undefined>;
+export async function indexTarFile(path: string, signal?: AbortSignal, atMost = Infinity): Promise<WalkedEntry[] | undefined> {
   const handle = await openRegularFile(path, 'archive');
   try {
     const { size } = await handle.stat();
     const entries: WalkedEntry[] = [];
-    for await (const entry of walkTar(new FileInput(handle, size), signal)) entries.push(entry);
+    for await (const entry of walkTar(new FileInput(handle, size), signal)) {
+      if (entries.length >= atMost) return undefined;
+      entries.push(entry);
+    }
     return entries;
   } finally {
     await handle.close();
