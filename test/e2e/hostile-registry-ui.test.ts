@@ -18,6 +18,7 @@ import { startWebHost, type WebHost } from '../../electron/web/server.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 
 const SCRIPT = `<img src=x onerror="document.title='XSS'"><script>document.title='XSS'</script>`;
+const WIDE = 15_000;
 const BIDI = 'abc\u202Egnp.exe\u202C\u200F \u0000\u0007\u001b[2J';
 
 interface Blob {
@@ -55,8 +56,11 @@ describe('the UI against a lying registry', () => {
       history: [{ created: SCRIPT, created_by: `/bin/sh -c ${SCRIPT}${BIDI}`, comment: SCRIPT }],
     });
     const plain = image('arm64', { created: '2026-01-01T00:00:00Z' });
-    const tags = new Map([['a-hostile', hostile.manifest], ['b-plain', plain.manifest]]);
-    const content = new Map([...hostile.blobs, ...plain.blobs, hostile.manifest, plain.manifest].map((b) => [b.digest, b]));
+    // Far more layers, history, env and labels than any image has: the page used to freeze for most of a minute.
+    const wideConfig = blob({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: { Env: Array.from({ length: WIDE }, (_, i) => `E${i}=x`), Labels: Object.fromEntries(Array.from({ length: WIDE }, (_, i) => [`label${i}`, 'v'])) }, history: Array.from({ length: 2 * WIDE }, (_, i) => ({ created_by: `RUN step ${i}` })) });
+    const wide = blob({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest: wideConfig.digest, size: wideConfig.bytes.length }, layers: Array.from({ length: WIDE }, (_, i) => ({ mediaType: MediaType.ociLayerGzip, digest: blob(`layer ${i}`).digest, size: i })) });
+    const tags = new Map([['a-hostile', hostile.manifest], ['b-plain', plain.manifest], ['d-wide', wide]]);
+    const content = new Map([...hostile.blobs, ...plain.blobs, hostile.manifest, plain.manifest, wide, wideConfig].map((b) => [b.digest, b]));
     registry = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const json = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -119,5 +123,16 @@ describe('the UI against a lying registry', () => {
     await page.getByText('javascript:alert(1)').first().waitFor();
     await screenshot(page, 'lying-registry-image');
     await nothingRan();
+  });
+
+  it('draws an image of tens of thousands of layers, history lines and labels in part, and says how much is left out', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'd-wide', exact: true }).click();
+    const more = `… and ${(WIDE - 500).toLocaleString('en-US')} more not shown`;
+    await page.getByText(more).first().waitFor();
+    assert.equal(await page.getByText(more).count(), 3, 'layers, env and labels');
+    await page.getByText(`… and ${(2 * WIDE - 500).toLocaleString('en-US')} more not shown`).waitFor();
+    assert.equal(await page.locator('table.layers tbody tr').count(), 500);
+    await screenshot(page, 'lying-registry-wide-image');
   });
 });

@@ -8,6 +8,16 @@ import { Bar, Bytes, Digest, ErrorState, Loading, When } from './common.js';
 import { CopyDialog } from './CopyDialog.js';
 import { ExportDialog } from './ExportDialog.js';
 
+/**
+ * Rows drawn per list (layers, env, labels, history). Real images have tens; a lying registry can send tens of
+ * thousands, which used to freeze the page for most of a minute. The rest is counted, not drawn.
+ */
+const SHOWN = 500;
+
+function NotShown({ total }: { readonly total: number }) {
+  return total > SHOWN ? <p className="muted">… and {(total - SHOWN).toLocaleString('en-US')} more not shown</p> : null;
+}
+
 export function ImageView({ registryId, repository, reference }: { readonly registryId: string; readonly repository: string; readonly reference: string }) {
   const { image, loading, error, platform, load, choosePlatform } = useImage();
   const addPick = useCompare((s) => s.add);
@@ -19,7 +29,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   if (loading || !image) return <Loading what={`${repository}:${reference}`} />;
   const platforms = image.platforms.filter((p) => !p.isAttestation);
   const current = platforms[platform] ?? platforms[0];
-  const largest = Math.max(1, ...(current?.layers.map((l) => l.size) ?? [1]));
+  const largest = (current?.layers ?? []).reduce((most, l) => Math.max(most, l.size), 1);
   const made = current?.config?.history.filter((h) => !h.emptyLayer) ?? [];
   const platformName = current ? [current.platform.os, current.platform.architecture, current.platform.variant].filter(Boolean).join('/') : '';
   const source = { registryId, repository, reference, platforms: image.kind === 'index' ? platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')) : [] };
@@ -90,7 +100,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
               </tr>
             </thead>
             <tbody>
-              {current.layers.map((layer, i) => (
+              {current.layers.slice(0, SHOWN).map((layer, i) => (
                 <tr key={`${layer.digest}-${i}`}>
                   <td>{i + 1}</td>
                   <td>
@@ -105,6 +115,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
               ))}
             </tbody>
           </table>
+          <NotShown total={current.layers.length} />
           {current.config && (
             <>
               <h2>Config</h2>
@@ -114,20 +125,27 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
                 <dt>Cmd</dt>
                 <dd><code>{current.config.cmd.join(' ') || '-'}</code></dd>
                 <dt>Env</dt>
-                <dd>{current.config.env.map((e) => <div key={e}><code>{e}</code></div>)}</dd>
+                <dd>
+                  {current.config.env.slice(0, SHOWN).map((e, i) => <div key={i}><code>{e}</code></div>)}
+                  <NotShown total={current.config.env.length} />
+                </dd>
                 <dt>Labels</dt>
-                <dd>{Object.entries(current.config.labels).map(([k, v]) => <div key={k}><code>{k}={v}</code></div>)}</dd>
+                <dd>
+                  {Object.entries(current.config.labels).slice(0, SHOWN).map(([k, v]) => <div key={k}><code>{k}={v}</code></div>)}
+                  <NotShown total={Object.keys(current.config.labels).length} />
+                </dd>
                 <dt>Working dir, user</dt>
                 <dd>{current.config.workingDir ?? '-'}, {current.config.user ?? '-'}</dd>
               </dl>
               <h2>History</h2>
               <ol className="history">
-                {current.config.history.map((h, i) => (
+                {current.config.history.slice(0, SHOWN).map((h, i) => (
                   <li key={i} className={h.emptyLayer ? 'muted' : ''}>
                     <When iso={h.created} /> <code>{h.createdBy}</code>
                   </li>
                 ))}
               </ol>
+              <NotShown total={current.config.history.length} />
             </>
           )}
         </>
