@@ -123,6 +123,11 @@ describe('the UI against a lying registry', () => {
     await page.getByText('javascript:alert(1)').first().waitFor();
     await screenshot(page, 'lying-registry-image');
     await nothingRan();
+    // Control and bidi characters are shown as escapes, so nothing the registry sends reorders what is on screen.
+    const text = await page.locator('main').innerText();
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    assert.doesNotMatch(text, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u0000\u0007\u001b]/);
+    assert.match(text, /abc\\u202egnp\.exe\\u202c\\u200f \\x00\\x07\\x1b\[2J/);
   });
 
   it('draws an image of tens of thousands of layers, history lines and labels in part, and says how much is left out', async () => {

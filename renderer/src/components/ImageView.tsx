@@ -1,6 +1,7 @@
 // One image: manifest, platforms of an index, layers with sizes and the command that made each, config and history.
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../../shared/format.js';
+import { visibleText as shown } from '../../../shared/visible-text.js';
 import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
 import { useNav } from '../stores/nav.js';
@@ -64,7 +65,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
         </dd>
         <dt>Media type</dt>
         <dd>
-          {image.mediaType} <span className="muted">({image.kind === 'index' ? `index of ${platforms.length} platforms` : 'single platform'})</span>
+          {shown(image.mediaType)} <span className="muted">({image.kind === 'index' ? `index of ${platforms.length} platforms` : 'single platform'})</span>
         </dd>
         <dt>Total size</dt>
         <dd>
@@ -80,7 +81,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
         <div className="tabs" role="tablist" aria-label="Platforms">
           {platforms.map((p, i) => (
             <button key={p.digest} type="button" role="tab" aria-selected={i === platform} onClick={() => choosePlatform(i)}>
-              {[p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')} · {formatBytes(p.size)}
+              {shown([p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/'))} · {formatBytes(p.size)}
             </button>
           ))}
         </div>
@@ -88,7 +89,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
       {current && (
         <>
           <h2>
-            Layers of {platformName} <span className="muted">({current.layers.length}, <Bytes value={current.size} />)</span>
+            Layers of {shown(platformName)} <span className="muted">({current.layers.length}, <Bytes value={current.size} />)</span>
           </h2>
           <table className="layers">
             <thead>
@@ -110,7 +111,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
                     <Bytes value={layer.size} />
                     <Bar fraction={layer.size / largest} label={`layer ${i + 1} size`} />
                   </td>
-                  <td className="command">{made.length === current.layers.length ? made[i]?.createdBy : ''}</td>
+                  <td className="command">{made.length === current.layers.length ? shown(made[i]?.createdBy ?? '') : ''}</td>
                 </tr>
               ))}
             </tbody>
@@ -121,27 +122,27 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
               <h2>Config</h2>
               <dl className="facts">
                 <dt>Entrypoint</dt>
-                <dd><code>{current.config.entrypoint.join(' ') || '-'}</code></dd>
+                <dd><code>{shown(current.config.entrypoint.join(' ')) || '-'}</code></dd>
                 <dt>Cmd</dt>
-                <dd><code>{current.config.cmd.join(' ') || '-'}</code></dd>
+                <dd><code>{shown(current.config.cmd.join(' ')) || '-'}</code></dd>
                 <dt>Env</dt>
                 <dd>
-                  {current.config.env.slice(0, SHOWN).map((e, i) => <div key={i}><code>{e}</code></div>)}
+                  {current.config.env.slice(0, SHOWN).map((e, i) => <div key={i}><code>{shown(e)}</code></div>)}
                   <NotShown total={current.config.env.length} />
                 </dd>
                 <dt>Labels</dt>
                 <dd>
-                  {Object.entries(current.config.labels).slice(0, SHOWN).map(([k, v]) => <div key={k}><code>{k}={v}</code></div>)}
+                  {Object.entries(current.config.labels).slice(0, SHOWN).map(([k, v]) => <div key={k}><code>{shown(`${k}=${v}`)}</code></div>)}
                   <NotShown total={Object.keys(current.config.labels).length} />
                 </dd>
                 <dt>Working dir, user</dt>
-                <dd>{current.config.workingDir ?? '-'}, {current.config.user ?? '-'}</dd>
+                <dd>{shown(current.config.workingDir ?? '-')}, {shown(current.config.user ?? '-')}</dd>
               </dl>
               <h2>History</h2>
               <ol className="history">
                 {current.config.history.slice(0, SHOWN).map((h, i) => (
                   <li key={i} className={h.emptyLayer ? 'muted' : ''}>
-                    <When iso={h.created} /> <code>{h.createdBy}</code>
+                    <When iso={h.created} /> <code>{shown(h.createdBy ?? '')}</code>
                   </li>
                 ))}
               </ol>
