@@ -14,10 +14,11 @@ const platformName = (p: PlatformImage): string => [p.platform.os, p.platform.ar
 export function imageHandlers(context: HostContext): ImageHandlers {
   const { profiles } = context.deps;
   return {
-    'image:summary': async ({ registryId, repository, reference }) => {
+    // The request's signal: a page that leaves (or a host that closes) stops the reads with it.
+    'image:summary': async ({ registryId, repository, reference }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const ref = { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) };
-      const { details, manifestBytes } = await summarizeImage(client, ref);
+      const { details, manifestBytes } = await summarizeImage(client, ref, { signal });
       const view: ImageView = { ...details, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
       return view;
     },
@@ -31,11 +32,11 @@ export function imageHandlers(context: HostContext): ImageHandlers {
       }
       return { deleted: digest };
     },
-    'compare:images': async ({ images }) => {
+    'compare:images': async ({ images }, signal) => {
       const inputs = await Promise.all(
         images.map(async (ref) => {
           const client = await context.clients.for(await profiles.get(ref.registryId));
-          const details = await imageSummary(client, { registry: client.registry, repository: ref.repository, ...(ref.reference.includes(':') ? { digest: ref.reference } : { tag: ref.reference }) });
+          const details = await imageSummary(client, { registry: client.registry, repository: ref.repository, ...(ref.reference.includes(':') ? { digest: ref.reference } : { tag: ref.reference }) }, { signal });
           const candidates = details.platforms.filter((p) => !p.isAttestation);
           const chosen: PlatformDetails | undefined = ref.platform ? candidates.find((p) => platformName(p) === ref.platform) : (candidates.find((p) => platformName(p) === 'linux/amd64') ?? candidates[0]);
           if (!chosen) throw new StevedoreError('NOT_FOUND', `${ref.repository}:${ref.reference} has no platform ${ref.platform ?? ''}`.trim());

@@ -9,6 +9,13 @@ import { StevedoreError } from '../core/errors.js';
 
 const SCHEMA_VERSION = 1;
 
+/**
+ * Registries kept, and bookmarks across all of them: far above what anyone keeps, and a bound on a file that every
+ * save rewrites whole (without one, a client saving profiles in a loop grew it past 180 MB in a minute).
+ */
+export const MAX_PROFILES = 100;
+export const MAX_BOOKMARKS = 50_000;
+
 interface StoredFile {
   readonly version: number;
   readonly profiles: readonly RegistryProfile[];
@@ -60,6 +67,9 @@ export class ProfileStore {
     const index = profiles.findIndex((p) => p.id === saved.id);
     if (index >= 0) profiles[index] = saved;
     else profiles.push(saved);
+    if (profiles.length > MAX_PROFILES) throw new StevedoreError('TOO_LARGE', `Stevedore keeps at most ${MAX_PROFILES} registries; remove one first`);
+    const bookmarks = profiles.reduce((sum, p) => sum + p.bookmarks.length, 0);
+    if (bookmarks > MAX_BOOKMARKS) throw new StevedoreError('TOO_LARGE', `Stevedore keeps at most ${MAX_BOOKMARKS.toLocaleString('en-US')} bookmarks across all registries; this save would make ${bookmarks.toLocaleString('en-US')}`);
     this.#profiles = profiles;
     this.#write();
     return saved;

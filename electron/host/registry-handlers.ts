@@ -6,6 +6,16 @@ import { parseRegistry } from '../core/reference.js';
 import type { Handlers, HostContext } from './contract-host.js';
 import { requireSecretStore } from './secret-store.js';
 
+/** Scheme (as written) and host:port: a stored secret is for this origin only. */
+function originOf(url: string): string {
+  try {
+    const { registry, scheme } = parseRegistry(url);
+    return `${scheme ?? ''}://${registry.toLowerCase()}`;
+  } catch {
+    return url.trim().toLowerCase();
+  }
+}
+
 type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'tags:list'>;
 
 export function registryHandlers(context: HostContext): RegistryHandlers {
@@ -16,6 +26,12 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
     'registries:save': async ({ profile, secret }) => {
       parseRegistry(profile.url);
       if (profile.credentialSource === 'stored' && !profile.username) throw new StevedoreError('INVALID_ARGUMENT', 'a stored credential needs a user name');
+      // Credentials belong to one origin: a profile moved to another registry does not take its stored secret along
+      // (the page never sees the secret, so it could otherwise send it anywhere by editing the address).
+      const before = profile.id === undefined ? undefined : (await profiles.list()).find((p) => p.id === profile.id);
+      if (before && secret === undefined && profile.credentialSource === 'stored' && secrets.has(before.id) && originOf(before.url) !== originOf(profile.url)) {
+        throw new StevedoreError('INVALID_ARGUMENT', `enter the password again: the stored one is for ${before.url} only, not ${profile.url}`);
+      }
       // Refuse before saving anything: a profile that points at a secret we cannot keep would be a broken profile.
       if (secret !== undefined && profile.credentialSource === 'stored') requireSecretStore(secrets);
       const saved = await profiles.save({

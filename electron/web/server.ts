@@ -27,7 +27,18 @@ export interface WebHostOptions extends Omit<HostDeps, 'emit'> {
   readonly maxUploadBytes?: number;
   /** Where the upload directory is made (default: the OS temporary directory). */
   readonly uploadRoot?: string;
+  /** How long a connection may send and receive nothing before it is closed (default IDLE_TIMEOUT_MS). */
+  readonly idleTimeoutMs?: number;
 }
+
+/**
+ * A connection silent this long (no byte either way) is closed: a client that opens a request and stalls (slowloris,
+ * on the headers or the body) holds nothing for long. There is deliberately no deadline on a whole request: Node's
+ * default (5 minutes, body included) cut a large upload off halfway with a 408.
+ */
+export const IDLE_TIMEOUT_MS = 60_000;
+/** The headers of a request must arrive within this (Node's default, stated). */
+const HEADERS_TIMEOUT_MS = 60_000;
 
 export interface WebHost {
   readonly url: string;
@@ -111,6 +122,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const params = tickets.redeem(url.searchParams.get('ticket'));
     if (!params) return refuse(res, 401, headers, 'missing, used or expired download ticket');
+    // A download may wait on the browser (a save dialog) as long as the user likes; the registry side has its own timeouts.
+    req.socket.setTimeout(0);
     return serveExportDownload(req, res, headers, host, params);
   };
 
@@ -149,6 +162,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       fail(error);
     }
   });
+  server.requestTimeout = 0;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.timeout = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   // Unparsable requests: a 400 when the socket can take it, else just close it.
   server.on('clientError', (error, socket: Duplex) => {
     logFault('unparsable request', 'INVALID_ARGUMENT', error);

@@ -4,9 +4,9 @@ import { MediaType } from '../../../shared/media-types.js';
 import { mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
-import { manifestReference, type Reference } from '../reference.js';
+import { formatReference, manifestReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
-import { parseImageConfig } from '../registry/image-config.js';
+import { SummaryReads, distinctChildren } from './summary-reads.js';
 
 const IMAGE_CONFIG_TYPES = new Set<string>([MediaType.dockerConfig, MediaType.ociConfig]);
 const UNKNOWN_PLATFORM: Platform = { os: 'unknown', architecture: 'unknown' };
@@ -33,12 +33,14 @@ export async function summarizeImage(client: RegistryClient, ref: Reference, opt
   const { repository } = ref;
   const fetched = await client.getManifest(repository, manifestReference(ref), options.signal);
   const { manifest } = fetched;
+  const what = formatReference(ref);
+  const reads = new SummaryReads(what);
   let platforms: PlatformDetails[];
   if (manifest.kind === 'index') {
-    const children = await mapLimit(manifest.manifests, options.concurrency ?? 4, (descriptor) => childImage(client, repository, descriptor, options.signal), options.signal);
+    const children = await mapLimit(distinctChildren(what, manifest.manifests), options.concurrency ?? 4, (descriptor) => childImage(client, repository, descriptor, reads, options.signal), options.signal);
     platforms = children.filter((p): p is PlatformDetails => p !== undefined);
   } else if (manifest.kind === 'manifest') {
-    platforms = [await platformImage(client, repository, fetched.digest, manifest, undefined, false, options.signal)];
+    platforms = [await platformImage(client, repository, fetched.digest, manifest, undefined, false, reads, options.signal)];
   } else {
     platforms = [await schema1Image(client, repository, fetched.digest, manifest, options)];
   }
@@ -74,11 +76,12 @@ export function distinctBlobBytes(platforms: readonly PlatformImage[]): number {
   return total;
 }
 
-async function childImage(client: RegistryClient, repository: string, descriptor: Descriptor, signal?: AbortSignal): Promise<PlatformDetails | undefined> {
+async function childImage(client: RegistryClient, repository: string, descriptor: Descriptor, reads: SummaryReads, signal?: AbortSignal): Promise<PlatformDetails | undefined> {
   const child = await client.getManifest(repository, descriptor.digest, signal);
+  reads.count(child.bytes.length);
   if (child.manifest.kind !== 'manifest') return undefined;
   const attestation = descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown');
-  return platformImage(client, repository, child.digest, child.manifest, descriptor.platform, attestation, signal);
+  return platformImage(client, repository, child.digest, child.manifest, descriptor.platform, attestation, reads, signal);
 }
 
 async function platformImage(
@@ -88,12 +91,13 @@ async function platformImage(
   manifest: ImageManifest,
   declared: Platform | undefined,
   isAttestation: boolean,
+  reads: SummaryReads,
   signal?: AbortSignal,
 ): Promise<PlatformDetails> {
   const layers: LayerInfo[] = manifest.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size }));
   let config: ImageConfig | undefined;
   if (!isAttestation && IMAGE_CONFIG_TYPES.has(manifest.config.mediaType)) {
-    config = parseImageConfig(await client.getBlobBytes(repository, manifest.config.digest, signal));
+    config = await reads.config(client, repository, manifest.config.digest, signal);
   }
   const platform = declared ?? (config ? platformOf(config) : UNKNOWN_PLATFORM);
   return {

@@ -1,6 +1,7 @@
 // One image: manifest, platforms of an index, layers with sizes and the command that made each, config and history.
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../../shared/format.js';
+import { visibleText as shown } from '../../../shared/visible-text.js';
 import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
 import { useNav } from '../stores/nav.js';
@@ -8,6 +9,16 @@ import { Bar, Bytes, Digest, ErrorState, Loading, When } from './common.js';
 import { CopyDialog } from './CopyDialog.js';
 import { ExportDialog } from './ExportDialog.js';
 import { FilesView } from './FilesView.js';
+
+/**
+ * Rows drawn per list (layers, env, labels, history). Real images have tens; a lying registry can send tens of
+ * thousands, which used to freeze the page for most of a minute. The rest is counted, not drawn.
+ */
+const SHOWN = 500;
+
+function NotShown({ total }: { readonly total: number }) {
+  return total > SHOWN ? <p className="muted">… and {(total - SHOWN).toLocaleString('en-US')} more not shown</p> : null;
+}
 
 export function ImageView({ registryId, repository, reference }: { readonly registryId: string; readonly repository: string; readonly reference: string }) {
   const { image, loading, error, platform, load, choosePlatform } = useImage();
@@ -21,7 +32,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   if (loading || !image) return <Loading what={`${repository}:${reference}`} />;
   const platforms = image.platforms.filter((p) => !p.isAttestation);
   const current = platforms[platform] ?? platforms[0];
-  const largest = Math.max(1, ...(current?.layers.map((l) => l.size) ?? [1]));
+  const largest = (current?.layers ?? []).reduce((most, l) => Math.max(most, l.size), 1);
   const made = current?.config?.history.filter((h) => !h.emptyLayer) ?? [];
   const platformName = current ? [current.platform.os, current.platform.architecture, current.platform.variant].filter(Boolean).join('/') : '';
   const source = { registryId, repository, reference, platforms: image.kind === 'index' ? platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')) : [] };
@@ -59,7 +70,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
         </dd>
         <dt>Media type</dt>
         <dd>
-          {image.mediaType} <span className="muted">({image.kind === 'index' ? `index of ${platforms.length} platforms` : 'single platform'})</span>
+          {shown(image.mediaType)} <span className="muted">({image.kind === 'index' ? `index of ${platforms.length} platforms` : 'single platform'})</span>
         </dd>
         <dt>Total size</dt>
         <dd>
@@ -75,7 +86,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
         <div className="tabs" role="tablist" aria-label="Platforms">
           {platforms.map((p, i) => (
             <button key={p.digest} type="button" role="tab" aria-selected={i === platform} onClick={() => choosePlatform(i)}>
-              {[p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')} · {formatBytes(p.size)}
+              {shown([p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/'))} · {formatBytes(p.size)}
             </button>
           ))}
         </div>
@@ -84,7 +95,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
       {!files && current && (
         <>
           <h2>
-            Layers of {platformName} <span className="muted">({current.layers.length}, <Bytes value={current.size} />)</span>
+            Layers of {shown(platformName)} <span className="muted">({current.layers.length}, <Bytes value={current.size} />)</span>
           </h2>
           <table className="layers">
             <thead>
@@ -96,7 +107,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
               </tr>
             </thead>
             <tbody>
-              {current.layers.map((layer, i) => (
+              {current.layers.slice(0, SHOWN).map((layer, i) => (
                 <tr key={`${layer.digest}-${i}`}>
                   <td>{i + 1}</td>
                   <td>
@@ -106,34 +117,42 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
                     <Bytes value={layer.size} />
                     <Bar fraction={layer.size / largest} label={`layer ${i + 1} size`} />
                   </td>
-                  <td className="command">{made.length === current.layers.length ? made[i]?.createdBy : ''}</td>
+                  <td className="command">{made.length === current.layers.length ? shown(made[i]?.createdBy ?? '') : ''}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <NotShown total={current.layers.length} />
           {current.config && (
             <>
               <h2>Config</h2>
               <dl className="facts">
                 <dt>Entrypoint</dt>
-                <dd><code>{current.config.entrypoint.join(' ') || '-'}</code></dd>
+                <dd><code>{shown(current.config.entrypoint.join(' ')) || '-'}</code></dd>
                 <dt>Cmd</dt>
-                <dd><code>{current.config.cmd.join(' ') || '-'}</code></dd>
+                <dd><code>{shown(current.config.cmd.join(' ')) || '-'}</code></dd>
                 <dt>Env</dt>
-                <dd>{current.config.env.map((e) => <div key={e}><code>{e}</code></div>)}</dd>
+                <dd>
+                  {current.config.env.slice(0, SHOWN).map((e, i) => <div key={i}><code>{shown(e)}</code></div>)}
+                  <NotShown total={current.config.env.length} />
+                </dd>
                 <dt>Labels</dt>
-                <dd>{Object.entries(current.config.labels).map(([k, v]) => <div key={k}><code>{k}={v}</code></div>)}</dd>
+                <dd>
+                  {Object.entries(current.config.labels).slice(0, SHOWN).map(([k, v]) => <div key={k}><code>{shown(`${k}=${v}`)}</code></div>)}
+                  <NotShown total={Object.keys(current.config.labels).length} />
+                </dd>
                 <dt>Working dir, user</dt>
-                <dd>{current.config.workingDir ?? '-'}, {current.config.user ?? '-'}</dd>
+                <dd>{shown(current.config.workingDir ?? '-')}, {shown(current.config.user ?? '-')}</dd>
               </dl>
               <h2>History</h2>
               <ol className="history">
-                {current.config.history.map((h, i) => (
+                {current.config.history.slice(0, SHOWN).map((h, i) => (
                   <li key={i} className={h.emptyLayer ? 'muted' : ''}>
-                    <When iso={h.created} /> <code>{h.createdBy}</code>
+                    <When iso={h.created} /> <code>{shown(h.createdBy ?? '')}</code>
                   </li>
                 ))}
               </ol>
+              <NotShown total={current.config.history.length} />
             </>
           )}
         </>

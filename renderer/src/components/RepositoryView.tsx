@@ -1,6 +1,7 @@
 // A repository's tags: digest, size (per platform for multi-arch), created, platforms; sortable, multi-select, delete.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
+import { visibleText } from '../../../shared/visible-text.js';
 import { writeDraggedTags } from '../lib/image-drag.js';
 import { useCompare } from '../stores/compare.js';
 import { useNav } from '../stores/nav.js';
@@ -95,7 +96,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
                   <span>{image ? <Bytes value={image.totalSize} /> : ''}</span>
                   <span>{image ? <When iso={image.created} /> : ''}</span>
                   <span className="muted" title={platforms.map((p) => `${p.platform.os}/${p.platform.architecture}${p.platform.variant ? `/${p.platform.variant}` : ''}: ${p.size.toLocaleString('en-US')} bytes`).join('\n')}>
-                    {platforms.map((p) => `${p.platform.architecture}${p.platform.variant ? `/${p.platform.variant}` : ''}`).join(', ')}
+                    {visibleText(platforms.map((p) => `${p.platform.architecture}${p.platform.variant ? `/${p.platform.variant}` : ''}`).join(', '))}
                   </span>
                 </div>
               );

@@ -2,13 +2,14 @@
 import type { ReactNode } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import { formatBytes, formatRelative, shortDigest } from '../../../shared/format.js';
+import { visibleText } from '../../../shared/visible-text.js';
 
 export function Bytes({ value }: { readonly value: number }) {
   return <span title={`${value.toLocaleString('en-US')} bytes`}>{formatBytes(value)}</span>;
 }
 
 export function When({ iso }: { readonly iso: string | undefined }) {
-  return <span title={iso ? new Date(iso).toString() : undefined}>{formatRelative(iso)}</span>;
+  return <span title={iso ? new Date(iso).toString() : undefined}>{visibleText(formatRelative(iso))}</span>;
 }
 
 export function Digest({ value, full = false }: { readonly value: string; readonly full?: boolean }) {
@@ -41,7 +42,7 @@ export function ErrorState({ error, onRetry }: { readonly error: ErrorInfo; read
   return (
     <div className="state error" role="alert">
       <div>
-        <strong>{error.message}</strong> <code className="code">{error.code}</code>
+        <strong>{visibleText(error.message)}</strong> <code className="code">{error.code}</code>
       </div>
       {onRetry && (
         <button type="button" onClick={onRetry}>
