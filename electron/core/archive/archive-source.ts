@@ -91,7 +91,7 @@ export async function indexArchive(path: string, signal?: AbortSignal): Promise<
   } catch (error) {
     if (error instanceof StevedoreError) throw error;
     // A file that is not there is a wrong path, not a broken archive.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StevedoreError('NOT_FOUND', `no such file: ${path}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StevedoreError('NOT_FOUND', `${path}: no such file`);
     throw new StevedoreError('ARCHIVE_INVALID', `cannot open archive ${path}: ${(error as Error).message}`);
   }
   if (!gzipped) return { path, gzipped, entries: await indexTarFile(path, signal), small: [] };
