@@ -47,7 +47,7 @@ Options:
   push:
   --image N / --all      which image of a multi-image archive (default: the only one, or all to their own tags)
   --compression gzip|keep  gzip uncompressed layers on the way (default), or push them as stored
-  --chunk-size SIZE      upload chunk size (default 4M); blobs up to one chunk go in a single request
+  --chunk-size SIZE      upload chunk size (push: default 4M; copy: each blob streams in one request unless set)
   --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
   --json                 progress as one JSON event per line
   files, diff, waste, cat:

@@ -1,16 +1,22 @@
 // The one error type the engine throws: a stable code plus what the registry said, with secrets removed.
 import type { ErrorCode, ErrorDetails, ErrorInfo } from '../../shared/errors.js';
-import { redactUrl } from './redact.js';
+import { redactText, redactUrl } from './redact.js';
 
 export class StevedoreError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    // Redacted at birth, like the URL: a registry may echo the request's Authorization in its error text, and every
+    // edge (the terminal, --json, the log, the app) prints the message as it is.
+    super(redactText(message), options);
     this.name = 'StevedoreError';
     this.code = code;
-    this.details = details.url === undefined ? details : { ...details, url: redactUrl(details.url) };
+    this.details = {
+      ...details,
+      ...(details.url !== undefined ? { url: redactUrl(details.url) } : {}),
+      ...(details.registryMessage !== undefined ? { registryMessage: redactText(details.registryMessage) } : {}),
+    };
   }
 
   toInfo(): ErrorInfo {
@@ -34,11 +40,12 @@ const TIMEOUT_CODE = /^(?:UND_ERR_(?:CONNECT|HEADERS|BODY)_TIMEOUT|ETIMEDOUT)$/;
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof StevedoreError) return error.toInfo();
   if (isAbortError(error)) return { code: 'CANCELLED', message: 'cancelled' };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactText(error instanceof Error ? error.message : String(error));
   if (error instanceof Error && error.name === 'TimeoutError') return { code: 'TIMEOUT', message };
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODE.test(code)) return { code: 'TIMEOUT', message: `${message} (${code})` };
   if (typeof code === 'string' && NETWORK_CODE.test(code)) return { code: 'NETWORK', message: `${message} (${code})` };
+  // Not an error the engine made: a bug or an unforeseen failure here, never something a registry said.
   return { code: 'INTERNAL', message };
 }
 

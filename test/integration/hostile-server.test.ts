@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { MediaType } from '../../shared/media-types.js';
 import { staticCredentials } from '../../electron/core/auth/credentials.js';
-import { isStevedoreError } from '../../electron/core/errors.js';
+import { isStevedoreError, toErrorInfo } from '../../electron/core/errors.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
+import { runCli } from '../harness/cli.js';
 import { FAST_RETRY } from '../harness/clients.js';
 import { sha256 } from '../harness/seed.js';
 
@@ -68,6 +69,8 @@ describe('hostile or broken servers', () => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     };
     if (path === '/v2/') return json(200, {});
+    // A registry (or a proxy's debug page) that echoes the request's credentials in its error text.
+    if (path.startsWith('/v2/echo/tags/list')) return json(403, { errors: [{ code: 'DENIED', message: `denied: you sent Authorization: ${EXPECTED_AUTH}` }] });
     if (path === '/v2/huge/manifests/latest') {
       res.writeHead(200, { 'content-type': MediaType.ociManifest, 'content-length': 50 * 1024 * 1024 });
       res.end();
@@ -160,6 +163,23 @@ describe('hostile or broken servers', () => {
   }
 
   const client = (): RegistryClient => new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY });
+
+  it('never carries the credentials a registry echoes back: not in the message, the registry message or the CLI line', async () => {
+    const c = client();
+    const failure = await c.listTags('echo').then(
+      () => assert.fail('listed'),
+      (e: unknown) => e,
+    );
+    await c.close();
+    assert.ok(isStevedoreError(failure, 'DENIED'), String(failure));
+    const everything = `${failure.message} ${JSON.stringify(failure.toInfo())} ${JSON.stringify(toErrorInfo(failure))}`;
+    assert.ok(!everything.includes(EXPECTED_AUTH.slice('Basic '.length)), everything);
+    assert.match(failure.message, /you sent Authorization: Basic \*\*\*/);
+    const result = await runCli(['tags', `${host}/echo`, '--creds', `${CREDENTIAL.username}:${CREDENTIAL.password}`, '--json'], { ...process.env, STEVEDORE_CACHE_DIR: '/nonexistent-stevedore-cache' });
+    assert.equal(result.code, 1);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes(EXPECTED_AUTH.slice('Basic '.length)), result.stderr);
+    assert.match(result.stderr, /Basic \*\*\*/);
+  });
 
   it('refuses a manifest over the size cap, declared or streamed', async () => {
     const c = client();

@@ -3,7 +3,7 @@
 // and a plain tar and the same tar gzip-wrapped always read the same.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ const invalid = (pattern: RegExp) => (e: unknown) => isStevedoreError(e, 'ARCHIV
 const notAFile = (e: unknown) => isStevedoreError(e, 'NOT_A_FILE') && /is a FIFO, not a regular file/.test(e.message);
 // Each read must end on its own: a reader that loops forever fails the test instead of hanging the suite.
 const BOUNDED = { timeout: 30_000 };
+const sha256 = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
@@ -164,6 +165,72 @@ describe('hostile tar', () => {
     await assert.rejects(inspectArchive(ociPath), invalid(/"index\.json": more than the 1000 images/));
   });
 
+  it('refuses more than 10,000 layers in all, before looking each one up', BOUNDED, async () => {
+    // One 1 KB layer listed 10,001 times under a config with as many diff_ids: a small file, a long read.
+    const layer = await layerTar('many', 1000);
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: Array.from({ length: 10_001 }, () => sha256(layer)) } }));
+    const configName = `${sha256(config).slice(7)}.json`;
+    const docker = file();
+    await writeTar(docker, [
+      { name: 'l', data: layer },
+      { name: configName, data: config },
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [], Layers: Array.from({ length: 10_001 }, () => 'l') }])) },
+    ]);
+    await assert.rejects(inspectArchive(docker), invalid(/"manifest\.json": more than the 10000 layers Stevedore reads from one archive \(10001 so far\)/));
+    // Across images too: 3 images of 4,000 layers each.
+    const three = file();
+    const config4k = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: Array.from({ length: 4000 }, () => sha256(layer)) } }));
+    const config4kName = `${sha256(config4k).slice(7)}.json`;
+    const item = { Config: config4kName, RepoTags: [], Layers: Array.from({ length: 4000 }, () => 'l') };
+    await writeTar(three, [{ name: 'l', data: layer }, { name: config4kName, data: config4k }, { name: 'manifest.json', data: Buffer.from(JSON.stringify([item, item, item])) }]);
+    await assert.rejects(inspectArchive(three), invalid(/more than the 10000 layers Stevedore reads from one archive \(12000 so far\)/));
+    // An OCI manifest naming one blob 10,001 times.
+    const blob = (bytes: Buffer) => ({ name: `blobs/sha256/${sha256(bytes).slice(7)}`, data: bytes });
+    const layerDescriptor = { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length };
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length }, layers: Array.from({ length: 10_001 }, () => layerDescriptor) }));
+    const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length }] };
+    const oci = file();
+    await writeTar(oci, [blob(layer), blob(config), blob(manifest), { name: 'index.json', data: Buffer.from(JSON.stringify(index)) }, { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }]);
+    await assert.rejects(inspectArchive(oci), invalid(new RegExp(`"blobs/sha256/${sha256(manifest).slice(7)}": more than the 10000 layers`)));
+  });
+
+  it('reads an archive config strictly: junk in rootfs.diff_ids, or no JSON at all, is ARCHIVE_INVALID naming it', BOUNDED, async () => {
+    const layer = await layerTar('strict', 1000);
+    for (const [what, config, pattern] of [
+      // The lenient reader kept only the strings: one diff_id, matching the one layer.
+      ['junk beside a real diff_id', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [sha256(layer), 42, null] } })), /rootfs\.diff_ids\[1\] is not a digest \(42\)/],
+      ['diff_ids not a list', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: sha256(layer) } })), /rootfs\.diff_ids is not a list/],
+      ['an empty file', Buffer.alloc(0), /is not valid JSON/],
+      ['a JSON list', Buffer.from('[]'), /is not a JSON object \(an image config\)/],
+    ] as const) {
+      const name = `${sha256(config).slice(7)}.json`;
+      const path = file();
+      await writeTar(path, [{ name: 'l', data: layer }, { name, data: config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: name, RepoTags: [], Layers: ['l'] }])) }]);
+      await assert.rejects(inspectArchive(path), (e: unknown) => invalid(pattern)(e) && e instanceof Error && e.message.includes(`archive entry "${name}"`), what);
+    }
+  });
+
+  it('names a device, FIFO or sparse entry where a file belongs in plain words', BOUNDED, async () => {
+    const files = legacyDockerArchive([{ image, tags: [] }]);
+    const manifest = JSON.parse((files.find((f) => f.name === 'manifest.json')?.data as Buffer).toString()) as { Layers: string[] }[];
+    const layerName = manifest[0]?.Layers[0] as string;
+    for (const flag of ['3', '4', '6', 'S']) {
+      const bytes = Buffer.concat([...files.map((f) => (f.name === layerName ? rawTarEntry(f.name, Buffer.alloc(0), { flag }) : rawTarEntry(f.name, f.data ?? Buffer.alloc(0), f.type === 'directory' ? { flag: '5' } : {}))), END_OF_ARCHIVE]);
+      const path = file();
+      await writeFile(path, bytes);
+      await assert.rejects(inspectArchive(path), invalid(new RegExp(`"${layerName}": is not a regular file \\(a device, FIFO or sparse entry\\)`)), flag);
+    }
+  });
+
+  it('reads a config of 2 MB the same plain and gzip-wrapped (metadata up to 8 MB in both)', BOUNDED, async () => {
+    const big = testImage([await layerTar('label', 1000)], { label: 'l'.repeat(2_000_000) });
+    const [plain, gz] = await bothForms(rawTar(legacyDockerArchive([{ image: big, tags: ['big/config:1'] }])));
+    const fromPlain = (await inspectArchive(plain)).inspection.images;
+    const fromGz = (await inspectArchive(gz)).inspection.images;
+    assert.equal(fromPlain[0]?.platforms[0]?.config.size, big.config.length);
+    assert.deepEqual(fromGz, fromPlain);
+  });
+
   it('terminates the reading worker when a read is cancelled', BOUNDED, async () => {
     const path = file('.tar.gz');
     await writeTar(path, legacyDockerArchive([{ image: testImage([await layerTar('big', 60_000_000, 'text')]), tags: ['big:1'] }]), true);
@@ -204,6 +271,15 @@ describe('hostile tar', () => {
         assert.match(result.stderr, /^stevedore: archive .*image\.tar is a FIFO, not a regular file \[NOT_A_FILE\]\n$/);
       }
     });
+  });
+
+  it('a missing archive is NOT_FOUND in one line, for inspect and push alike', BOUNDED, async () => {
+    const missing = join(dir, 'no-such-archive.tar');
+    for (const args of [['inspect', missing], ['push', missing, '127.0.0.1:9/x/y:1'], ['inspect', 'no-such-archive.tar.gz']]) {
+      const result = await cli(args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, /^stevedore: archive \S*no-such-archive\.tar(\.gz)? does not exist \[NOT_FOUND\]\n$/, args.join(' '));
+    }
   });
 
   it('a random file is still not a tar (the strict reader keeps the old answers)', BOUNDED, async () => {

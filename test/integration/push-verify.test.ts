@@ -133,6 +133,50 @@ describe('push verifies every layer against the config', () => {
     await refused(path, 'twice/keep', mismatchAt(1), { settings: { compression: 'keep' } });
   });
 
+  it('the manifest a tag names is read again and checked against its digest, and may be over 1 MB', async () => {
+    const path = file();
+    await writeTar(path, ociArchive(good, true));
+    // An inspection that no longer matches the archive (the file changed since): refused, not tagged.
+    const otherDigest = (image: ArchiveImage): ArchiveImage => ({ ...image, platforms: image.platforms.map((p) => (p.manifest ? { ...p, manifest: { ...p.manifest, digest: sha(Buffer.from('another manifest')) } } : p)) });
+    await refused(path, 'manifest/changed', (e) => isStevedoreError(e, 'ARCHIVE_INVALID') && /"blobs\/sha256\/[0-9a-f]{64}": content hashes to sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64}/.test(e.message), { tamper: otherDigest });
+    // Inspection reads manifests of up to 8 MB: so does the push (it read them with a 1 MB limit).
+    const stored = good.layers.map((l) => gzipSync(l));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: good.configDigest, size: good.config.length },
+        layers: stored.map((b) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(b), size: b.length })),
+        annotations: { 'org.example.padding': 'x'.repeat(1_200_000) },
+      }),
+    );
+    const blob = (bytes: Buffer): TarFile => ({ name: `blobs/sha256/${sha(bytes).slice(7)}`, data: bytes });
+    const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length }] };
+    const big = file();
+    await writeTar(big, [...stored.map(blob), blob(good.config), blob(manifest), { name: 'index.json', data: Buffer.from(JSON.stringify(index)) }, { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }]);
+    for (const compression of ['keep', 'gzip'] as const) {
+      const run = await pushWithEngine(reg, big, `manifest/big:${compression}`, { settings: { compression } });
+      assert.equal(run.digest, sha(manifest), 'the manifest went up byte for byte');
+      await verifyPushed(reg, `manifest/big:${compression}`, run.digest, [good]);
+    }
+  });
+
+  it('a zstd layer is pushed only where it can be checked: never tagged unverified', async () => {
+    // zstd magic, then bytes that are no zstd frame, under a config naming another layer's diff_id.
+    const fake = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(200, 7)]);
+    const files = legacyDockerArchive([{ image: good, tags: [] }]);
+    const manifest = JSON.parse((files.find((f) => f.name === 'manifest.json')?.data as Buffer).toString()) as { Layers: string[] }[];
+    const second = manifest[0]?.Layers[1] as string;
+    const path = file();
+    await writeTar(path, files.map((f) => (f.name === second ? { ...f, data: fake } : f)));
+    const unverifiable = (e: unknown): boolean =>
+      // This Node has no zstd: refused before any byte moves. A Node with zstd reads it, and finds it broken.
+      (isStevedoreError(e, 'UNSUPPORTED') && new RegExp(`"${second.replace(/[/.]/g, '\\$&')}": a zstd layer \\(rootfs\\.diff_ids\\[1\\]\\) cannot be checked against its diff_id by Node v`).test(e.message)) ||
+      (isStevedoreError(e, 'ARCHIVE_INVALID') && /the zstd layer does not decompress/.test(e.message));
+    await refused(path, 'zstd/keep', unverifiable, { settings: { compression: 'keep' } });
+    await refused(path, 'zstd/gz', unverifiable);
+  });
+
   it('the CLI says which layer in one line and exits non-zero, leaving no tag', async () => {
     const path = file();
     await writeTar(path, ociArchive(wrong, true));

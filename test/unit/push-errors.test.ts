@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { StevedoreError, isStevedoreError } from '../../electron/core/errors.js';
+import { StevedoreError, isStevedoreError, toErrorInfo } from '../../electron/core/errors.js';
 import { pushFailure } from '../../electron/core/push/push-errors.js';
 import { WorkerPool } from '../../electron/core/workers/pool.js';
 
@@ -47,5 +47,11 @@ describe('push failures get honest codes', () => {
     const said = new StevedoreError('REGISTRY_ERROR', 'blob upload invalid', { status: 400, registryCode: 'BLOB_UPLOAD_INVALID' });
     assert.equal(pushFailure(said), said, 'what the registry said stays as it is');
     assert.equal(code('a string'), 'INTERNAL');
+  });
+
+  it('at every edge (CLI, IPC), what is not an engine error is INTERNAL, its text redacted', () => {
+    assert.deepEqual(toErrorInfo(new TypeError("Cannot read properties of undefined (reading 'x')")), { code: 'INTERNAL', message: "Cannot read properties of undefined (reading 'x')" });
+    assert.deepEqual(toErrorInfo(new Error('failed with Authorization: Bearer abc.def-123')), { code: 'INTERNAL', message: 'failed with Authorization: Bearer ***' });
+    assert.equal(toErrorInfo(new DOMException('This operation was aborted', 'AbortError')).code, 'CANCELLED');
   });
 });

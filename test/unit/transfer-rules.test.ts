@@ -13,7 +13,8 @@ import { parsePlatform, pickPlatform } from '../../electron/core/copy/platform.j
 import { parseManifest } from '../../electron/core/registry/manifest.js';
 import type { RegistryClient } from '../../electron/core/registry/client.js';
 import { diffIdsOf, dockerRepositories } from '../../electron/core/export/layout.js';
-import { TarFile, fileHeader } from '../../electron/core/export/tar-file.js';
+import { fileHeader } from '../../electron/core/export/tar-header.js';
+import { TarFile } from '../../electron/core/export/tar-file.js';
 import { parseReference } from '../../electron/core/reference.js';
 
 const entry = (architecture: string, variant?: string): Descriptor => ({

@@ -9,8 +9,13 @@ import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
 import { inspectArchiveCommand } from './inspect-archive.js';
 
-/** Any existing path is meant as an archive: one that is not a regular file (a FIFO, a directory) is refused as such. */
-async function exists(path: string): Promise<boolean> {
+/**
+ * Any existing path is meant as an archive: one that is not a regular file (a FIFO, a directory) is refused as such.
+ * So is a missing one that no reference could be (a path from the root or from here, a tarball's name): it gets
+ * "does not exist", not "invalid reference".
+ */
+async function isArchive(path: string): Promise<boolean> {
+  if (/^(\.{0,2}\/|~)|\.(tar|tar\.gz|tgz)$/.test(path)) return true;
   try {
     await stat(path);
     return true;
@@ -21,7 +26,7 @@ async function exists(path: string): Promise<boolean> {
 
 export async function inspectCommand(args: readonly string[], options: GlobalOptions, out: Output, signal: AbortSignal): Promise<void> {
   const target = out.requireOne(args, 'inspect <reference|archive>');
-  if (await exists(target)) {
+  if (await isArchive(target)) {
     await inspectArchiveCommand(target, options.json, out, signal);
     return;
   }

@@ -12,6 +12,7 @@ import { openGzipEngine } from '../../core/workers/gzip-engine.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
+import { parseSize } from '../size.js';
 
 export interface PushOptions extends GlobalOptions {
   readonly image?: number;
@@ -21,12 +22,7 @@ export interface PushOptions extends GlobalOptions {
   readonly level?: number;
 }
 
-export function parseSize(value: string): number {
-  const match = /^(\d+)\s*([kmg]?)i?b?$/i.exec(value.trim());
-  if (!match) throw new StevedoreError('CONFIG', `"${value}" is not a size (e.g. 8M, 512k)`);
-  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
-  return Number(match[1]) * unit;
-}
+export { parseSize };
 
 /** Which images go where: the archive's own names, or the reference given. */
 export function pushTargets(images: readonly ArchiveImage[], reference: string | undefined, options: Pick<PushOptions, 'image' | 'all'>): { image: ArchiveImage; target: Reference }[] {

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { StevedoreError } from '../errors.js';
 import { openRegularFile } from '../regular-file.js';
-import { digestFromBlobPath } from './blob-checks.js';
+import { METADATA_LIMIT, digestFromBlobPath } from './blob-digest.js';
 import { hashAlgorithm, hashAs, type HashAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
 import { archiveInvalid, safeEntryName, type TarEntry } from './tar-entry.js';
@@ -90,8 +90,7 @@ export async function indexArchive(path: string, signal?: AbortSignal): Promise<
     gzipped = await isGzipFile(path);
   } catch (error) {
     if (error instanceof StevedoreError) throw error;
-    // A file that is not there is a wrong path, not a broken archive.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StevedoreError('NOT_FOUND', `${path}: no such file`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StevedoreError('NOT_FOUND', `archive ${path} does not exist`);
     throw new StevedoreError('ARCHIVE_INVALID', `cannot open archive ${path}: ${(error as Error).message}`);
   }
   if (!gzipped) return { path, gzipped, entries: await indexTarFile(path, signal), small: [] };
@@ -143,11 +142,15 @@ async function scanSequentially(path: string, signal?: AbortSignal): Promise<{ e
     // Blobs are hashed with the algorithm their path names (blobs/sha512/...), everything else with sha256.
     const algorithm = hashAlgorithm(digestFromBlobPath(name) ?? '') ?? 'sha256';
     const hash = createHash(algorithm);
-    const keep = entry.size > 0 && entry.size <= SMALL_ENTRY_LIMIT && kept + entry.size <= SMALL_TOTAL_LIMIT;
+    // Kept: every small entry, and JSON (configs, manifests, indexes) up to the metadata limit the plain reader
+    // allows, so a 2 MB config reads the same wrapped or not; never more than SMALL_TOTAL_LIMIT in all.
+    const fits = entry.size > 0 && entry.size <= METADATA_LIMIT && kept + entry.size <= SMALL_TOTAL_LIMIT;
+    let keep: boolean | undefined;
     const chunks: Buffer[] = [];
     let head = Buffer.alloc(0);
     for await (const chunk of entryData(input, entry)) {
       hash.update(chunk);
+      keep ??= fits && (entry.size <= SMALL_ENTRY_LIMIT || looksLikeJson(chunk));
       if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
       if (keep) chunks.push(chunk);
     }
@@ -159,6 +162,12 @@ async function scanSequentially(path: string, signal?: AbortSignal): Promise<{ e
     entries.set(name, { name, type, size: entry.size, offset: -1, ordinal, digest, ...(head.length > 0 ? { head } : {}) });
   });
   return { entries: [...entries.values()], small };
+}
+
+/** JSON text starts with an object or a list (after blanks); a layer starts with a tar header or compression magic. */
+function looksLikeJson(first: Buffer): boolean {
+  const text = first.subarray(0, 64).toString('latin1').trimStart();
+  return text.startsWith('{') || text.startsWith('[');
 }
 
 function wrapStreamError(error: unknown): Error {
@@ -182,7 +191,7 @@ class Source implements ArchiveSource {
       const entry = this.entries.get(current);
       if (!entry) throw archiveInvalid(name, current === name ? 'missing from the archive' : `points at "${current}", which is missing`);
       if (entry.type === 'file') return entry;
-      if (entry.type !== 'symlink' && entry.type !== 'hardlink') throw archiveInvalid(name, `is a ${entry.type}, not a file`);
+      if (entry.type !== 'symlink' && entry.type !== 'hardlink') throw archiveInvalid(name, entry.type === 'other' ? 'is not a regular file (a device, FIFO or sparse entry)' : `is a ${entry.type}, not a file`);
       const link = entry.linkname ?? '';
       if (link.startsWith('/')) throw archiveInvalid(current, `link to absolute path "${link}" leaves the archive`);
       // Symlinks are relative to their own directory; hard links name a path from the archive root.
@@ -204,7 +213,7 @@ class Source implements ArchiveSource {
     const kept = this.small.get(entry.name);
     if (kept) return kept;
     if (entry.size === 0) return Buffer.alloc(0);
-    if (this.gzipped) throw archiveInvalid(name, 'was not kept from the sequential pass');
+    if (this.gzipped) throw archiveInvalid(name, `was not kept from the sequential pass over the gzip-wrapped archive (it keeps JSON entries of up to ${METADATA_LIMIT / 1024 / 1024} MB, ${SMALL_TOTAL_LIMIT / 1024 / 1024} MB in all)`);
     const handle = await openRegularFile(this.path, 'archive');
     try {
       const buffer = Buffer.alloc(entry.size);

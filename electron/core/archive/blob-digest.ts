@@ -30,3 +30,13 @@ export function hashAs(bytes: Uint8Array, algorithm: HashAlgorithm): string {
 export function sameAlgorithm(a: string, b: string): boolean {
   return a.slice(0, a.indexOf(':')) === b.slice(0, b.indexOf(':'));
 }
+
+/** Digest named by a blobs/<alg>/<hex> path, if the entry is one. */
+export function digestFromBlobPath(entry: string): string | undefined {
+  const match = /^blobs\/([a-z0-9]+(?:[+._-][a-z0-9]+)*)\/([a-zA-Z0-9=_-]+)$/.exec(entry);
+  const digest = match ? `${match[1]}:${match[2]}` : undefined;
+  return digest && isArchiveDigest(digest) ? digest : undefined;
+}
+
+/** The most a JSON entry (manifest.json, index.json, a config or manifest) may hold. */
+export const METADATA_LIMIT = 8 * 1024 * 1024;

@@ -4,7 +4,7 @@ import type { ArchiveImage, ArchiveLayer } from '../../../shared/archive.js';
 import { MediaType } from '../../../shared/media-types.js';
 import { digestOf } from '../digest.js';
 import type { ArchiveSource } from './archive-source.js';
-import { METADATA_LIMIT, checkImageCount, configFacts, digestFromBlobPath, parseJsonEntry } from './blob-checks.js';
+import { METADATA_LIMIT, checkImageCount, configFacts, digestFromBlobPath, layerBudget, parseJsonEntry } from './blob-checks.js';
 import { hashAlgorithm, hashAs, sameAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
 import { archiveInvalid } from './tar-entry.js';
@@ -32,7 +32,9 @@ const LAYER_MEDIA_TYPE = { none: 'application/vnd.docker.image.rootfs.diff.tar',
 export async function readDockerArchive(source: ArchiveSource): Promise<ArchiveImage[]> {
   const manifest = readManifestJson(parseJsonEntry(await source.readSmall('manifest.json', METADATA_LIMIT), 'manifest.json'));
   const images: ArchiveImage[] = [];
+  const countLayers = layerBudget();
   for (const [id, item] of manifest.entries()) {
+    countLayers(item.Layers.length, 'manifest.json');
     const configEntry = source.resolve(item.Config);
     const configBytes = await source.readSmall(item.Config, METADATA_LIMIT);
     const configDigest = digestOf(configBytes);

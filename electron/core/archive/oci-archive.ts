@@ -5,7 +5,7 @@ import type { Descriptor, Platform } from '../../../shared/image.js';
 import { MediaType, isIndexMediaType } from '../../../shared/media-types.js';
 import { parseManifest } from '../registry/manifest.js';
 import type { ArchiveSource } from './archive-source.js';
-import { METADATA_LIMIT, blobEntry, checkImageCount, configFacts, parseJsonEntry, readVerified } from './blob-checks.js';
+import { METADATA_LIMIT, blobEntry, checkImageCount, configFacts, layerBudget, parseJsonEntry, readVerified } from './blob-checks.js';
 import { sameAlgorithm } from './blob-digest.js';
 import { detectCompression, type Compression } from './compression.js';
 import { archiveInvalid } from './tar-entry.js';
@@ -20,11 +20,14 @@ const DECLARED_COMPRESSION: Readonly<Record<string, Compression>> = {
   'application/vnd.docker.image.rootfs.diff.tar': 'none',
 };
 
-async function platformImage(source: ArchiveSource, descriptor: Descriptor, declared?: Platform): Promise<ArchivePlatformImage> {
+type LayerCounter = ReturnType<typeof layerBudget>;
+
+async function platformImage(source: ArchiveSource, countLayers: LayerCounter, descriptor: Descriptor, declared?: Platform): Promise<ArchivePlatformImage> {
   const entry = blobEntry(descriptor.digest);
   const bytes = await readVerified(source, entry, descriptor.digest, descriptor.size);
   const manifest = parseManifest(bytes, descriptor.mediaType);
   if (manifest.kind !== 'manifest') throw archiveInvalid(entry, 'expected an image manifest');
+  countLayers(manifest.layers.length, entry);
   const configEntry = blobEntry(manifest.config.digest);
   const configBytes = await readVerified(source, configEntry, manifest.config.digest, manifest.config.size);
   const facts = configFacts(configBytes, configEntry);
@@ -72,6 +75,7 @@ export async function readOciArchive(source: ArchiveSource): Promise<ArchiveImag
     }
   }
   const images: ArchiveImage[] = [];
+  const countLayers = layerBudget();
   let readImages = byDigest.size;
   for (const { descriptor, names } of byDigest.values()) {
     if (isIndexMediaType(descriptor.mediaType)) {
@@ -85,11 +89,11 @@ export async function readOciArchive(source: ArchiveSource): Promise<ArchiveImag
       const platforms: ArchivePlatformImage[] = [];
       for (const child of nested.manifests) {
         if (isIndexMediaType(child.mediaType)) throw archiveInvalid(entry, 'nested indexes more than one level deep are not supported');
-        platforms.push(await platformImage(source, child, child.platform));
+        platforms.push(await platformImage(source, countLayers, child, child.platform));
       }
       images.push({ id: images.length, names, kind: 'index', index: { entry, digest: descriptor.digest, size: descriptor.size, mediaType: nested.mediaType }, platforms });
     } else {
-      images.push({ id: images.length, names, kind: 'manifest', platforms: [await platformImage(source, descriptor, descriptor.platform)] });
+      images.push({ id: images.length, names, kind: 'manifest', platforms: [await platformImage(source, countLayers, descriptor, descriptor.platform)] });
     }
   }
   return images;

@@ -1,5 +1,5 @@
 // Moves one blob to the destination the cheapest way: nothing when it is there (HEAD), a cross-repository mount
-// within one registry, else a stream from the source GET into the push engine's chunked, resuming upload.
+// within one registry, else the source GET streamed into one resuming upload request (or chunks, when asked).
 import type { BlobAction, BlobProgress } from '../../../shared/push.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { BufferPool } from '../push/buffer-pool.js';
@@ -43,7 +43,8 @@ export interface TransferContext {
   readonly sessions: UploadSessions;
   readonly reporter: ProgressReporter;
   readonly buffers: BufferPool;
-  readonly chunkSize: number;
+  /** PATCH chunks of this size; without it each blob streams in one request. */
+  readonly chunkSize?: number;
   readonly retry?: RetryPolicy;
   readonly signal: AbortSignal;
 }
@@ -73,9 +74,10 @@ export async function transferBlob(planned: PlannedBlob, context: TransferContex
   try {
     const uploaded = await uploadBlob(
       sessions,
-      { label: `blob ${blob.digest}`, restartable: true, digest: blob.digest, open: counted },
+      // readBlob checks the digest before its last chunk is taken: the upload need not hash the bytes again.
+      { label: `blob ${blob.digest}`, restartable: true, digest: blob.digest, verified: true, size: blob.size, open: counted },
       {
-        chunkSize: context.chunkSize,
+        ...(context.chunkSize !== undefined ? { chunkSize: context.chunkSize } : {}),
         pool: context.buffers,
         signal,
         ...(context.retry ? { retry: context.retry } : {}),

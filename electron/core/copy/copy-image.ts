@@ -19,11 +19,12 @@ import { collectReferrers, writeReferrersTag } from './referrers.js';
 export interface CopySettings {
   /** Blobs moving at once (peers use 3 to 6 per registry). */
   readonly jobs: number;
-  readonly chunkSize: number;
+  /** PATCH chunks of this size, for registries that need chunks; by default each blob streams in one request. */
+  readonly chunkSize?: number;
   readonly retry?: RetryPolicy;
 }
 
-export const DEFAULT_COPY_SETTINGS: CopySettings = { jobs: 4, chunkSize: 4 * 1024 * 1024 };
+export const DEFAULT_COPY_SETTINGS: CopySettings = { jobs: 4 };
 
 export interface CopyEndpoints {
   readonly source: RegistryClient;
@@ -66,6 +67,8 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
   const route: BlobRoute = { source: endpoints.source, sourceRepository: request.source.repository, target: endpoints.target, targetRepository: request.target.repository };
   const sessions = new UploadSessions(endpoints.target, request.target.repository);
   try {
+    // The destination's scheme is found while the source answers, not after: one round trip less on every copy.
+    if (endpoints.target !== endpoints.source) endpoints.target.baseUrl(signal).catch(() => undefined);
     const graph = await resolveGraph(endpoints.source, request.source, request.platform, signal);
     if (request.target.digest && request.target.digest !== graph.top.digest) {
       throw new StevedoreError('INVALID_REFERENCE', `${formatReference(request.source)} is ${graph.top.digest}, not the ${request.target.digest} the destination names`);
@@ -75,7 +78,7 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     const plan = await mapLimit(blobs, settings.jobs * 2, (blob) => planBlob(blob, route, signal), signal);
     reporter.plan(plan.map(initialProgress));
     const buffers = new BufferPool();
-    const context = { route, sessions, reporter, buffers, chunkSize: settings.chunkSize, signal, ...(settings.retry ? { retry: settings.retry } : {}) };
+    const context = { route, sessions, reporter, buffers, signal, ...(settings.chunkSize !== undefined ? { chunkSize: settings.chunkSize } : {}), ...(settings.retry ? { retry: settings.retry } : {}) };
     // Largest first: the longest transfer starts at once instead of last.
     const order = [...plan].sort((a, b) => b.blob.size - a.blob.size);
     const sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);

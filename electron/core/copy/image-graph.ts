@@ -35,12 +35,23 @@ export const MAX_INDEX_ENTRIES = 1000;
 
 export async function resolveGraph(client: RegistryClient, source: Reference, platform: PlatformChoice | undefined, signal?: AbortSignal): Promise<ImageGraph> {
   const name = formatReference(source);
-  let top = await client.getManifest(source.repository, manifestReference(source), signal);
+  let top = await fetchByDigest(client, source, signal);
   if (platform && top.manifest.kind === 'index') {
     const chosen = pickPlatform(top.manifest.manifests, platform, name);
     top = await client.getManifest(source.repository, chosen.digest, signal);
   }
   return graphOf(client, source.repository, top, name, signal);
+}
+
+/**
+ * A tag is resolved with HEAD and its manifest read by digest: the client's content cache answers for a manifest it
+ * has seen, so copying or exporting the same image again sends no GET.
+ */
+async function fetchByDigest(client: RegistryClient, source: Reference, signal?: AbortSignal): Promise<FetchedManifest> {
+  const reference = manifestReference(source);
+  if (source.digest) return client.getManifest(source.repository, reference, signal);
+  const { digest } = await client.headManifest(source.repository, reference, signal);
+  return client.getManifest(source.repository, digest, signal);
 }
 
 /** The graph under a manifest already fetched (a referrer, a platform). */

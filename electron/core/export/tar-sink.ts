@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { StevedoreError } from '../errors.js';
-import { fileHeader } from './tar-file.js';
+import { BLOCK, ZEROS, fileHeader } from './tar-header.js';
 
 export interface TarSink {
   /** False: every entry's size must be given before its data. */
@@ -16,8 +16,6 @@ export interface TarSink {
   discard(): Promise<void>;
 }
 
-const BLOCK = 512;
-const ZEROS = Buffer.alloc(BLOCK * 2);
 
 /** A tar written in order to a stream, with backpressure; aborting `signal` stops a write waiting on it. */
 export class TarStream implements TarSink {

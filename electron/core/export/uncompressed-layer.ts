@@ -9,7 +9,7 @@ import { StevedoreError } from '../errors.js';
 const GZIP = [0x1f, 0x8b];
 const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
 /** Decompressed output in blocks this big: fewer, larger file writes. */
-const OUTPUT_CHUNK = 256 * 1024;
+const OUTPUT_CHUNK = 1024 * 1024;
 
 function startsWith(chunk: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((byte, i) => chunk[i] === byte);

@@ -9,7 +9,7 @@ import type { BufferPool } from './buffer-pool.js';
 import { canVerify, checkUses, hashLike, uncompressedHasher, type UncompressedHasher } from './layer-digest.js';
 import { parallelGzip } from './parallel-gzip.js';
 import type { ProgressReporter } from './progress.js';
-import type { PushDeps, PushImageRequest, PushSettings } from './push-image.js';
+import type { PushDeps, PushImageRequest, PushSettings } from './push-types.js';
 
 /** What every transfer of one push shares. */
 export interface PushShared {

@@ -1,12 +1,15 @@
-// Uploads one blob: monolithic when it fits one chunk, else PATCH chunks; resumes after a dropped connection from
-// the offset the registry reports, and starts the blob again when the registry forgot the session.
+// Uploads one blob: monolithic when it fits one chunk, else PATCH chunks, or the whole stream in one PATCH when no
+// chunk size is asked for; resumes after a dropped connection from the offset the registry reports, and starts the
+// blob again when the registry forgot the session.
 import { createHash } from 'node:crypto';
 import { hashAlgorithm } from '../archive/blob-digest.js';
 import { StevedoreError, isAbortError } from '../errors.js';
-import { DEFAULT_RETRY, backoffDelay, sleep, type RetryPolicy } from '../http/retry.js';
+import { DEFAULT_RETRY, sleep, type RetryPolicy } from '../http/retry.js';
 import { SessionGoneError, type UploadSessions } from '../registry/upload-session.js';
 import type { BufferPool } from './buffer-pool.js';
 import { blocks } from './parallel-gzip.js';
+import { sendStreamed } from './stream-upload.js';
+import { RESUME_ATTEMPTS, finishResuming, isTransient, retryDelay, statusAfterFailure } from './upload-resume.js';
 
 export interface BlobBytes {
   /** A fresh pass over the bytes; called again to restart a blob whose session the registry lost. */
@@ -14,6 +17,13 @@ export interface BlobBytes {
   readonly restartable: boolean;
   /** What the bytes must hash to, when known before reading them. */
   readonly digest?: string;
+  /**
+   * `open()` checks its bytes against `digest` itself and throws before its last chunk is taken if they differ (a
+   * registry blob read by readBlob): the upload does not hash them a second time.
+   */
+  readonly verified?: boolean;
+  /** The blob's size, when known before reading it: a streamed upload declares it. */
+  readonly size?: number;
   /** Names the blob in errors, e.g. the archive entry. */
   readonly label: string;
   /**
@@ -24,7 +34,8 @@ export interface BlobBytes {
 }
 
 export interface UploadOptions {
-  readonly chunkSize: number;
+  /** PATCH chunks of this size, for registries that need chunks; without it the blob streams in one request. */
+  readonly chunkSize?: number;
   readonly signal?: AbortSignal;
   readonly retry?: RetryPolicy;
   readonly onSent?: (bytes: number) => void;
@@ -40,31 +51,45 @@ export interface Uploaded {
 }
 
 const MAX_RESTARTS = 2;
-const RESUME_ATTEMPTS = 6;
-
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof StevedoreError)) return false;
-  if (error.code === 'NETWORK' || error.code === 'TIMEOUT' || error.code === 'RATE_LIMITED') return true;
-  const status = error.details.status ?? 0;
-  return status === 408 || status === 416 || status >= 500;
-}
+/** A blob known to be smaller goes in one PUT (POST, PUT) rather than a stream (POST, PATCH, PUT). */
+const MONOLITHIC_BELOW = 1024 * 1024;
+/** Chunks for a registry that refused a whole blob in one request (413), as a push sends them by default. */
+const FALLBACK_CHUNK = 4 * 1024 * 1024;
 
 export async function uploadBlob(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions): Promise<Uploaded> {
+  let chunked = options.chunkSize;
   for (let round = 0; ; round++) {
     const started = await sessions.start(options.signal);
     if (started.kind !== 'session') throw new StevedoreError('INVALID_RESPONSE', 'the registry mounted a blob nobody asked to mount');
     let location = started.location;
     try {
-      return await sendAll(sessions, bytes, options, Math.max(options.chunkSize, started.minChunk), (next) => (location = next), location);
+      const moved = (next: string): void => {
+        location = next;
+      };
+      const small = bytes.size !== undefined && bytes.size < MONOLITHIC_BELOW ? MONOLITHIC_BELOW : undefined;
+      const chunkSize = chunked ?? small;
+      // A stream is one chunk however long: OCI-Chunk-Min-Length only binds chunked uploads.
+      if (chunkSize === undefined) return await sendStreamed(sessions, bytes, options, location, moved);
+      return await sendAll(sessions, bytes, options, Math.max(chunkSize, started.minChunk), moved, location);
     } catch (error) {
       if (error instanceof SessionGoneError && bytes.restartable && round < MAX_RESTARTS && !options.signal?.aborted) {
         options.onRestart?.();
         continue;
       }
       await sessions.cancel(location);
+      if (chunked === undefined && tooLarge(error) && bytes.restartable && round < MAX_RESTARTS && !options.signal?.aborted) {
+        // The registry takes no blob whole in one request: it gets chunks instead.
+        chunked = FALLBACK_CHUNK;
+        options.onRestart?.();
+        continue;
+      }
       throw error;
     }
   }
+}
+
+function tooLarge(error: unknown): boolean {
+  return error instanceof StevedoreError && error.details.status === 413;
 }
 
 async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions, chunkSize: number, moved: (location: string) => void, first: string): Promise<Uploaded> {
@@ -82,15 +107,16 @@ async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8A
   // Hashed with the algorithm the blob is addressed by (sha512 blobs of an oci-archive stay sha512); a blob under an
   // algorithm Stevedore cannot compute is sent under its own digest, for the registry to check.
   const algorithm = bytes.digest ? hashAlgorithm(bytes.digest) : 'sha256';
-  const hash = createHash(algorithm ?? 'sha256');
+  // A source that checks its own digest is not hashed twice.
+  const hash = bytes.verified && bytes.digest ? undefined : createHash(algorithm ?? 'sha256');
   let current = await chunks.next();
   let offset = 0;
   const finishDigest = async (): Promise<string> => {
-    if (algorithm === undefined && bytes.digest) {
+    if ((algorithm === undefined || hash === undefined) && bytes.digest) {
       await bytes.verify?.(bytes.digest);
       return bytes.digest;
     }
-    const digest = `${algorithm ?? 'sha256'}:${hash.digest('hex')}`;
+    const digest = `${algorithm ?? 'sha256'}:${hash?.digest('hex') ?? ''}`;
     if (bytes.digest && bytes.digest !== digest) {
       throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${bytes.label}": content hashes to ${digest}, not ${bytes.digest}`);
     }
@@ -100,7 +126,7 @@ async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8A
   if (current.done || current.value.length < chunkSize) {
     // The whole blob fits one chunk: one PUT, replayable by the transport's retries.
     const body = current.done ? new Uint8Array(0) : current.value;
-    hash.update(body);
+    hash?.update(body);
     const digest = await finishDigest();
     await sessions.finish(location, digest, body, options.signal);
     options.pool?.give(body);
@@ -110,7 +136,7 @@ async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8A
   // One chunk of look-ahead: the next chunk compresses while this one uploads. The final PUT carries no body.
   while (!current.done) {
     const chunk = current.value;
-    hash.update(chunk);
+    hash?.update(chunk);
     const following = chunks.next();
     following.catch(() => undefined);
     location = await patchResuming(sessions, location, offset, chunk, options);
@@ -122,26 +148,6 @@ async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8A
   const digest = await finishDigest();
   await finishResuming(sessions, location, digest, options);
   return { digest, size: offset };
-}
-
-/** The final PUT carries no body, so it can be sent again; if its answer was lost, the blob may already be there. */
-async function finishResuming(sessions: UploadSessions, location: string, digest: string, options: UploadOptions): Promise<void> {
-  const policy = options.retry ?? DEFAULT_RETRY;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sessions.finish(location, digest, undefined, options.signal);
-      return;
-    } catch (error) {
-      if (isAbortError(error) || options.signal?.aborted) throw error;
-      if (error instanceof SessionGoneError || (isTransient(error) && attempt < RESUME_ATTEMPTS)) {
-        await sleep(backoffDelay(policy, attempt), options.signal);
-        if (await sessions.exists(digest, options.signal).catch(() => false)) return;
-        if (error instanceof SessionGoneError) throw error;
-        continue;
-      }
-      throw error;
-    }
-  }
 }
 
 async function patchResuming(sessions: UploadSessions, first: string, start: number, chunk: Uint8Array, options: UploadOptions): Promise<string> {
@@ -165,22 +171,6 @@ async function patchResuming(sessions: UploadSessions, first: string, start: num
       if (holds > held) options.onSent?.(holds - held);
       held = Math.max(held, holds);
       if (held === chunk.length) return location;
-    }
-  }
-}
-
-function retryDelay(error: unknown, policy: RetryPolicy, attempt: number): number {
-  const asked = error instanceof StevedoreError ? error.details.retryAfterMs : undefined;
-  return Math.max(backoffDelay(policy, attempt), Math.min(asked ?? 0, policy.maxRetryAfterMs));
-}
-
-async function statusAfterFailure(sessions: UploadSessions, location: string, policy: RetryPolicy, signal?: AbortSignal): Promise<{ location: string; end: number }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await sessions.status(location, signal);
-    } catch (error) {
-      if (error instanceof SessionGoneError || attempt >= RESUME_ATTEMPTS || !isTransient(error)) throw error;
-      await sleep(backoffDelay(policy, attempt), signal);
     }
   }
 }

@@ -3,52 +3,25 @@
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
-import type { BlobProgress, PushEvent } from '../../../shared/push.js';
+import type { BlobProgress } from '../../../shared/push.js';
+import { readVerified } from '../archive/blob-checks.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
 import { pushLog } from '../log-push.js';
 import { formatReference, type Reference } from '../reference.js';
-import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
-import type { GzipEngine } from '../workers/gzip-engine.js';
-import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type CompressionChoice, type PlannedBlob } from './blob-plan.js';
+import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type PlannedBlob } from './blob-plan.js';
 import { blobBytes, uncompressedOfPresent, type PushShared } from './blob-source.js';
 import { uploadBlob } from './blob-upload.js';
 import { BufferPool } from './buffer-pool.js';
-import type { LayerCache } from './layer-cache.js';
 import { indexForOci, manifestForDockerArchive, manifestForOci, type BuiltManifest, type PushedBlob } from './manifests.js';
 import { ProgressReporter } from './progress.js';
+import { DEFAULT_PUSH_SETTINGS, type PushDeps, type PushImageRequest, type PushSettings } from './push-types.js';
 import { pushFailure } from './push-errors.js';
 import { precheckLayers, verifyLayers } from './verify-layers.js';
 
-export interface PushSettings {
-  readonly jobs: number;
-  readonly compression: CompressionChoice;
-  readonly chunkSize: number;
-  /** Gzip level; by default the engine's own (libdeflate 1 and zlib 2 both beat skopeo's size). */
-  readonly level?: number;
-  readonly blockSize: number;
-  /** Blocks of one layer compressing at once. */
-  readonly window: number;
-}
-
-export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, blockSize: 1024 * 1024, window: 4 };
-
-export interface PushDeps {
-  readonly client: RegistryClient;
-  readonly gzip: GzipEngine;
-  readonly layers?: LayerCache;
-}
-
-export interface PushImageRequest {
-  readonly jobId: string;
-  readonly archive: OpenedArchive;
-  readonly image: ArchiveImage;
-  readonly target: Reference;
-  readonly emit: (event: PushEvent) => void;
-  readonly signal?: AbortSignal;
-}
+export { DEFAULT_PUSH_SETTINGS, type PushDeps, type PushImageRequest, type PushSettings } from './push-types.js';
 
 export async function pushImage(request: PushImageRequest, deps: PushDeps, settings: PushSettings = DEFAULT_PUSH_SETTINGS): Promise<string> {
   const { archive, image, target } = request;
@@ -192,8 +165,9 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     const config = results.get(configTaskId(platform)) as PushedBlob;
     const layers = platform.layers.map((l) => results.get(layerTaskId(l)) as PushedBlob);
     if (!platform.manifest) return manifestForDockerArchive(config, layers);
-    const original = await archive.source.readSmall(platform.manifest.entry);
-    return manifestForOci(original, platform.manifest.mediaType, layers);
+    // Read again and checked against its digest, as the config is: the tag must name what was verified.
+    const { entry, digest, size, mediaType } = platform.manifest;
+    return manifestForOci(await readVerified(archive.source, entry, digest, size), mediaType, layers);
   };
   const put = async (reference: string, manifest: BuiltManifest): Promise<string> => {
     const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
@@ -209,6 +183,6 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     await put(manifest.digest, manifest);
     if (platform.manifest) children.set(platform.manifest.digest, manifest);
   }
-  const original = await archive.source.readSmall(image.index.entry);
-  return put(tag, indexForOci(original, image.index.mediaType, children));
+  const { entry, digest, size, mediaType } = image.index;
+  return put(tag, indexForOci(await readVerified(archive.source, entry, digest, size), mediaType, children));
 }

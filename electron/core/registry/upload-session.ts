@@ -1,5 +1,6 @@
 // Blob upload sessions of the distribution spec: start (or mount), PATCH chunks with Content-Range, ask where a
 // session stands after a dropped connection, finish with PUT ?digest=, cancel with DELETE.
+import type { Readable } from 'node:stream';
 import { StevedoreError } from '../errors.js';
 import { header } from '../http/transport.js';
 import { repositoryScope } from '../auth/authenticator.js';
@@ -73,12 +74,21 @@ export class UploadSessions {
 
   /** Sends bytes starting at `start`; returns the next Location and the last byte offset the registry holds. */
   async patch(location: string, start: number, body: Uint8Array, signal?: AbortSignal): Promise<{ location: string; end: number }> {
-    const end = start + body.length - 1;
+    return this.patchStream(location, start, body, body.length, signal);
+  }
+
+  /**
+   * Like `patch`, with a body that may be a stream: the rest of a blob in one request. With `length` unknown the
+   * request is chunked and the registry appends at its own offset.
+   */
+  async patchStream(location: string, start: number, body: Uint8Array | Readable, length: number | undefined, signal?: AbortSignal): Promise<{ location: string; end: number }> {
+    const end = start + (length ?? 0) - 1;
+    const sized: Record<string, string> = length === undefined ? {} : { 'content-range': `${start}-${end}`, 'content-length': String(length) };
     const response = await this.client.send({
       method: 'PATCH',
       url: location,
       scopes: this.#scopes(),
-      headers: { ...OCTETS, 'content-range': `${start}-${end}`, 'content-length': String(body.length) },
+      headers: { ...OCTETS, ...sized },
       body,
       signal,
       retry: false,

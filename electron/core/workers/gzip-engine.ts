@@ -1,29 +1,11 @@
 // Block compression for the push engine. libdeflate on libuv's thread pool when the native addon was built (faster,
 // and no extra JavaScript isolates in memory); zlib on worker threads otherwise. STEVEDORE_GZIP=zlib forces the
 // fallback.
-import type { BufferPool } from '../push/buffer-pool.js';
+import type { GzipEngine } from './gzip-types.js';
 import { loadNativeGzip, NativeGzip } from './native-gzip.js';
 import { compressionPool, type WorkerPool } from './pool.js';
 
-export interface GzipEngine {
-  /** What compresses, as the push benchmark reports it. */
-  readonly name: string;
-  /** Blocks compressing at once. */
-  readonly concurrency: number;
-  /** The level that is fastest while still compressing at least as well as skopeo. */
-  readonly defaultLevel: number;
-  /**
-   * One gzip member holding `data`; `data` must not change until the promise settles. The result may be a view of
-   * a buffer taken from `pool`, to be given back once read.
-   */
-  gzip(data: Uint8Array, level: number, options?: GzipOptions): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
-
-export interface GzipOptions {
-  readonly signal?: AbortSignal;
-  readonly pool?: BufferPool;
-}
+export type { GzipEngine, GzipOptions } from './gzip-types.js';
 
 export function workerGzip(pool: WorkerPool): GzipEngine {
   return {

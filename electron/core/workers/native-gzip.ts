@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Limiter } from '../concurrency.js';
 import { StevedoreError } from '../errors.js';
-import type { GzipEngine, GzipOptions } from './gzip-engine.js';
+import type { GzipEngine, GzipOptions } from './gzip-types.js';
 import { unpackedUrl } from './pool.js';
 
 export interface NativeGzipModule {
