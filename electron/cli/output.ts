@@ -17,7 +17,23 @@ export interface Output {
   usage(message: string): never;
 }
 
+let stdoutGuarded = false;
+
+/**
+ * A reader that stops early (`stevedore ls reg | head`) closes the pipe: the next write fails with EPIPE, which is no
+ * error of ours. Exit quietly, as tools do on SIGPIPE, instead of dying on an unhandled 'error' event's stack trace.
+ */
+function quietWhenStdoutCloses(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export function terminalOutput(stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Output {
+  if (stdout === process.stdout) quietWhenStdoutCloses();
   return {
     line: (text) => void stdout.write(`${terminalText(text, true)}\n`),
     json: (value) => void stdout.write(`${terminalJson(JSON.stringify(value, null, 2))}\n`),

@@ -26,8 +26,11 @@ export interface PushDisplay {
   onEvent(event: PushEvent): void;
 }
 
-/** Redraws in place on a TTY; elsewhere prints the plan and the outcome only. */
-export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { readonly active: string; readonly done: string; readonly transfer?: string } = { active: 'Pushing', done: 'Pushed' }): PushDisplay {
+/**
+ * Redraws in place on a TTY; elsewhere prints the plan and the outcome only. With `words.file` the target is a file
+ * (an export of one or more images), so the outcome names it without a digest.
+ */
+export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { readonly active: string; readonly done: string; readonly transfer?: string; readonly file?: boolean } = { active: 'Pushing', done: 'Pushed' }): PushDisplay {
   if (json) return { onEvent: (event) => void stream.write(`${terminalJson(JSON.stringify(event))}\n`) };
   const blobs = new Map<string, BlobProgress>();
   let drawn = 0;
@@ -54,7 +57,7 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { 
         overall = event.overall;
         redraw();
       } else if (event.type === 'pushed') {
-        stream.write(`${terminalText(`${words.done} ${event.target}@${event.digest}`)}\n`);
+        stream.write(`${terminalText(words.file ? `${words.done} ${event.target}` : `${words.done} ${event.target}@${event.digest}`)}\n`);
       }
     },
   };

@@ -30,7 +30,7 @@ export async function filesCommand(args: readonly string[], options: XrayOptions
       out.json({ image: image.name, platform: image.source.platform, layers, totalBytes: view.totals.get('') ?? 0, files: view.files.map((f) => (f.kind === 'dir' ? { ...f, bytes: view.totals.get(f.path) ?? 0 } : f)) });
       return;
     }
-    out.line(`${image.name} (${platformName(image.source.platform)}): ${view.files.length} paths, ${formatBytes(view.totals.get('') ?? 0)} in ${image.layers.length} layers (${image.cached} from cache)`);
+    out.line(`${image.name} (${platformName(image.source.platform)}): ${view.files.length} paths, ${formatBytes(view.totals.get('') ?? 0)} in ${image.layers.length} ${image.layers.length === 1 ? 'layer' : 'layers'} (${image.cached} from cache)`);
     out.line(
       table(
         ['SIZE', 'LAYER', 'PATH'],

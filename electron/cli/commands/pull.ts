@@ -35,7 +35,7 @@ export async function pullCommand(args: readonly string[], options: GlobalOption
     }
     return client;
   };
-  const display = pushDisplay(process.stderr, false, { active: 'Saving', done: 'Saved', transfer: 'download' });
+  const display = pushDisplay(process.stderr, false, { active: 'Saving', done: 'Saved', transfer: 'download', file: true });
   const emit = options.json ? (event: PushEvent) => out.line(JSON.stringify(event)) : display.onEvent;
   try {
     const result = await exportImages({ jobId: randomUUID(), references, file: resolve(file), format, ...(options.platform ? { platform: parsePlatform(options.platform) } : {}), emit, signal }, clientFor);

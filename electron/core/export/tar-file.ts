@@ -3,9 +3,10 @@
 // block kept for it: a layer decompressed on the way has no size until its last byte, and this way it streams in one
 // pass (tar-stream needs the size first; skopeo spools such layers to a temp file to learn it).
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StevedoreError } from '../errors.js';
+import { notAFile } from '../regular-file.js';
 import { BLOCK, ZEROS, fileHeader } from './tar-header.js';
 import type { TarSink } from './tar-sink.js';
 
@@ -23,9 +24,15 @@ export class TarFile implements TarSink {
   }
 
   static async create(path: string): Promise<TarFile> {
+    // Checked before any byte is downloaded: a directory at the name would only fail the rename at the very end.
+    const existing = await stat(path).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw destinationError(error, path);
+    });
+    if (existing && !existing.isFile()) throw notAFile('destination', path, existing);
     const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.partial`);
     // `wx`: never write through a file (or symlink) that appeared at the temp name.
-    return new TarFile(path, temp, await open(temp, 'wx', 0o644));
+    return new TarFile(path, temp, await open(temp, 'wx', 0o644).catch((error: unknown) => Promise.reject(destinationError(error, path))));
   }
 
   async #write(bytes: Uint8Array): Promise<void> {
@@ -70,4 +77,13 @@ export class TarFile implements TarSink {
     await this.#file.close().catch(() => undefined);
     await rm(this.temp, { force: true });
   }
+}
+
+/** An error of the file system at the destination, named by the path the user gave (not the temp file beside it). */
+function destinationError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return new StevedoreError('NOT_FOUND', `cannot write ${path}: the folder ${dirname(path)} does not exist`);
+  if (code === 'ENOTDIR') return new StevedoreError('NOT_FOUND', `cannot write ${path}: a part of ${dirname(path)} is not a folder`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StevedoreError('DENIED', `cannot write ${path}: no permission to create files in ${dirname(path)}`);
+  return error;
 }

@@ -59,6 +59,10 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
         <Loading what="the catalog" />
       ) : repositories.length === 0 && done ? (
         <Empty>This registry has no repositories yet.</Empty>
+      ) : shown.length === 0 && filter.trim() !== '' ? (
+        <Empty>
+          No repository matches “{filter.trim()}”{loading ? ' yet' : ''}. Text matches anywhere in a name; a glob (with * or ?) must match the whole name, like team-*/api*.
+        </Empty>
       ) : (
         <VirtualList
           items={rows}

@@ -8,6 +8,21 @@ import { formatBytes } from '../../../shared/format.js';
 const WIDTH = 640;
 const HEIGHT = 220;
 
+/** About the widest a character of the 10 px label font gets, and the room left around a label. */
+const CHAR_PX = 6;
+const LABEL_PAD = 8;
+
+/**
+ * The label that fits in a rectangle `width` wide: name and size, else the name alone, else none. SVG text does not
+ * clip at its rectangle, so a longer label would run over its neighbours.
+ */
+export function label(cell: { readonly name: string; readonly bytes: number }, width: number): string | undefined {
+  const full = `${cell.name} ${formatBytes(cell.bytes)}`;
+  if (full.length * CHAR_PX + LABEL_PAD <= width) return full;
+  if (cell.name.length * CHAR_PX + LABEL_PAD <= width) return cell.name;
+  return undefined;
+}
+
 interface Cell {
   readonly path: string;
   readonly name: string;
@@ -49,9 +64,9 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
             <g key={cell.path} transform={`translate(${node.x0},${node.y0})`} onClick={() => cell.dir && setRoot(cell.path)} className={cell.dir ? 'dir' : 'file'}>
               <rect width={w} height={h} />
               <title>{`/${cell.path}: ${formatBytes(cell.bytes)}`}</title>
-              {w > 50 && h > 14 && (
+              {h > 14 && label(cell, w) && (
                 <text x={4} y={12}>
-                  {cell.name} {formatBytes(cell.bytes)}
+                  {label(cell, w)}
                 </text>
               )}
             </g>
