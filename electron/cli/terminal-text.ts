@@ -3,7 +3,6 @@
 import { visibleText } from '../../shared/visible-text.js';
 
 // Inside JSON text the C0 controls are escaped by JSON.stringify already; DEL, C1 and bidi are not.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const JSON_UNESCAPED = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function jsonEscape(char: string): string {
