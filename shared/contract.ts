@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ArchiveInspection } from './archive.js';
 import type { LayerComparison } from './compare.js';
 import type { ErrorInfo } from './errors.js';
-import type { ImageConfig, ImageSummary, PlatformImage } from './image.js';
+import type { ImageConfig, ImageSummary, PlatformImage, TagRow } from './image.js';
 import type { PushEvent } from './push.js';
 import type { RegistryTestResult, RegistryView } from './registry-profile.js';
 
@@ -19,6 +19,10 @@ const digest = z.string().regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, 
 const tag = z.string().regex(/^[\w][\w.-]{0,127}$/, 'not a valid tag');
 const cursor = z.string().max(1000).optional();
 const filePath = z.string().min(1).max(4096);
+/** Chosen by the caller so it can cancel the request before the answer comes. */
+const requestId = z.string().min(1).max(100);
+/** Tags per `tags:summaries` call: enough to batch, small enough that one call answers in a few seconds. */
+export const MAX_SUMMARY_BATCH = 200;
 
 const profileInput = z.object({
   id: id.optional(),
@@ -47,6 +51,12 @@ export interface ImageView extends ImageSummary {
   readonly deletable: boolean;
 }
 
+export interface TagSummaries {
+  readonly items: readonly TagRow[];
+  /** False once the registry refused a delete. */
+  readonly deletable: boolean;
+}
+
 export interface PushJobView {
   readonly jobId: string;
   readonly target: string;
@@ -66,6 +76,10 @@ export const requests = {
   'registries:test': { args: z.object({ id }), result: returns<RegistryTestResult>() },
   'catalog:list': { args: z.object({ registryId: id, cursor, pageSize: z.number().int().min(1).max(1000).optional() }), result: returns<Page<string>>() },
   'tags:list': { args: z.object({ registryId: id, repository, cursor }), result: returns<Page<string>>() },
+  'tags:summaries': {
+    args: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(MAX_SUMMARY_BATCH) }),
+    result: returns<TagSummaries>(),
+  },
   'image:summary': { args: imageRef, result: returns<ImageView>() },
   'image:delete': { args: z.object({ registryId: id, repository, digest }), result: returns<{ readonly deleted: string }>() },
   'archive:inspect': { args: z.object({ path: filePath }), result: returns<ArchiveInspection>() },
@@ -76,6 +90,8 @@ export const requests = {
   'push:cancel': { args: z.object({ jobId: id }), result: returns<{ readonly cancelled: boolean }>() },
   'push:list': { args: z.object({}), result: returns<readonly PushJobView[]>() },
   'compare:images': { args: z.object({ images: z.array(imageRef).min(2).max(8) }), result: returns<LayerComparison>() },
+  /** Aborts a request of the same client still in flight: it answers CANCELLED and the engine stops its work. */
+  'request:cancel': { args: z.object({ requestId }), result: returns<{ readonly cancelled: boolean }>() },
 } as const;
 
 export const events = {
@@ -104,22 +120,29 @@ export function methodName<C extends RequestChannel>(channel: C): MethodName<C> 
   return `${domain}${verb.charAt(0).toUpperCase()}${verb.slice(1)}` as MethodName<C>;
 }
 
+/** Per call: an id the caller picks, so `requestCancel({ requestId })` can abort it while it runs. */
+export interface RequestOptions {
+  readonly requestId?: string;
+}
+
 /** What the renderer holds: one typed method per request channel, and a typed event subscription. */
 export type ContractApi = {
-  readonly [C in RequestChannel as MethodName<C>]: (args: RequestArgs<C>) => Promise<Result<RequestResult<C>>>;
+  readonly [C in RequestChannel as MethodName<C>]: (args: RequestArgs<C>, options?: RequestOptions) => Promise<Result<RequestResult<C>>>;
 } & {
   on<E extends EventChannel>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
 };
 
 /** The one function a transport provides; the API is built over it. */
 export interface ContractTransport {
-  invoke(channel: RequestChannel, args: unknown): Promise<Result<unknown>>;
+  invoke(channel: RequestChannel, args: unknown, requestId?: string): Promise<Result<unknown>>;
   subscribe(event: EventChannel, handler: (payload: unknown) => void): () => void;
 }
 
 export function buildApi(transport: ContractTransport): ContractApi {
   const api: Record<string, unknown> = {};
-  for (const channel of REQUEST_CHANNELS) api[methodName(channel)] = (args: unknown) => transport.invoke(channel, args);
+  for (const channel of REQUEST_CHANNELS) {
+    api[methodName(channel)] = (args: unknown, options?: RequestOptions) => (options?.requestId === undefined ? transport.invoke(channel, args) : transport.invoke(channel, args, options.requestId));
+  }
   api.on = (event: EventChannel, handler: (payload: unknown) => void) => transport.subscribe(event, handler);
   return api as ContractApi;
 }

@@ -54,9 +54,9 @@ export function webSocketTransport(options: WebTransportOptions): ContractTransp
   connect();
 
   return {
-    invoke(channel: RequestChannel, args: unknown) {
+    invoke(channel: RequestChannel, args: unknown, requestId?: string) {
       const id = nextId++;
-      const message = JSON.stringify({ type: 'request', id, channel, args } satisfies ClientMessage);
+      const message = JSON.stringify({ type: 'request', id, channel, args, ...(requestId === undefined ? {} : { requestId }) } satisfies ClientMessage);
       return new Promise<Result<unknown>>((resolve) => {
         pending.set(id, resolve);
         if (socket.readyState === OPEN) socket.send(message);

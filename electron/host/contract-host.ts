@@ -6,6 +6,7 @@ import { requests, type EventChannel, type EventPayload, type ParsedArgs, type R
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
+import { TagInfoCache } from '../core/image/tag-infos.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
@@ -16,7 +17,18 @@ import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import type { SecretStore } from './secret-store.js';
 
-export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>) => Promise<RequestResult<C>> };
+/** What a handler gets besides its arguments: a signal that aborts when the caller cancels or goes away. */
+export interface CallContext {
+  readonly signal: AbortSignal;
+}
+
+export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, call: CallContext) => Promise<RequestResult<C>> };
+
+/** Who is calling (one window, one socket) and the id it gave this call, for `request:cancel`. */
+export interface CallMeta {
+  readonly scope?: string;
+  readonly requestId?: string;
+}
 
 export interface HostDeps {
   readonly profiles: ProfileStore;
@@ -33,12 +45,17 @@ export interface HostContext {
   openArchive(path: string): Promise<OpenedArchive>;
   /** Registries that refused a delete, with their reason. */
   readonly deleteRefused: Map<string, string>;
+  /** Tag summaries by digest, and the digest each tag had, for tag lists asked again. */
+  readonly tagInfos: TagInfoCache;
 }
 
 export class ContractHost {
   readonly #handlers: Handlers;
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
+  /** Requests in flight, by caller and by the caller's request id; an entry lives as long as its request. */
+  readonly #inFlight = new Map<string, Map<string, AbortController>>();
+  #anonymous = 0;
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
@@ -51,6 +68,7 @@ export class ContractHost {
         finished: (view) => deps.emit('push:finished', view),
       }),
       deleteRefused: new Map(),
+      tagInfos: new TagInfoCache(),
       async openArchive(path) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
@@ -76,6 +94,8 @@ export class ContractHost {
       },
       'push:cancel': async ({ jobId }) => ({ cancelled: context.jobs.cancel(jobId) }),
       'push:list': async () => context.jobs.list(),
+      // Answered in handle(), which knows the caller.
+      'request:cancel': async () => ({ cancelled: false }),
     };
   }
 
@@ -92,8 +112,22 @@ export class ContractHost {
     this.#context.jobs.cancelAll();
   }
 
+  /** Aborts every request of one caller still in flight (its window closed, its socket dropped). */
+  cancelScope(scope: string): void {
+    const calls = this.#inFlight.get(scope);
+    this.#inFlight.delete(scope);
+    for (const controller of calls?.values() ?? []) controller.abort();
+  }
+
+  /** Requests in flight, for tests and diagnostics. */
+  get inFlight(): number {
+    let count = 0;
+    for (const calls of this.#inFlight.values()) count += calls.size;
+    return count;
+  }
+
   /** Never throws: every failure becomes a Result with a stable code. */
-  async handle(channel: string, raw: unknown): Promise<Result<unknown>> {
+  async handle(channel: string, raw: unknown, meta: CallMeta = {}): Promise<Result<unknown>> {
     if (!Object.hasOwn(requests, channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel "${channel}"` } };
     const spec = requests[channel as RequestChannel];
     const parsed = spec.args.safeParse(raw ?? {});
@@ -101,16 +135,36 @@ export class ContractHost {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ');
       return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${channel}: ${problems}` } };
     }
+    const scope = meta.scope ?? '';
+    if (channel === 'request:cancel') {
+      const controller = this.#inFlight.get(scope)?.get((parsed.data as ParsedArgs<'request:cancel'>).requestId);
+      controller?.abort();
+      return { ok: true, value: { cancelled: controller !== undefined } };
+    }
+    const key = meta.requestId ?? `\u0000${++this.#anonymous}`;
+    const controller = new AbortController();
+    const calls = this.#inFlight.get(scope) ?? new Map<string, AbortController>();
+    calls.get(key)?.abort();
+    calls.set(key, controller);
+    this.#inFlight.set(scope, calls);
+    const cancelled = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new StevedoreError('CANCELLED', `${channel} cancelled`)), { once: true }));
+    cancelled.catch(() => undefined);
     try {
-      const handler = this.#handlers[channel as RequestChannel] as (args: unknown) => Promise<unknown>;
-      return { ok: true, value: await handler(parsed.data) };
+      const handler = this.#handlers[channel as RequestChannel] as (args: unknown, call: CallContext) => Promise<unknown>;
+      // The answer goes as soon as the caller cancels; the engine unwinds behind it through the signal.
+      return { ok: true, value: await Promise.race([handler(parsed.data, { signal: controller.signal }), cancelled]) };
     } catch (error) {
+      if (controller.signal.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${channel} cancelled` } };
       const info = toErrorInfo(error);
       return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
+    } finally {
+      if (calls.get(key) === controller) calls.delete(key);
+      if (calls.size === 0 && this.#inFlight.get(scope) === calls) this.#inFlight.delete(scope);
     }
   }
 
   async close(): Promise<void> {
+    for (const scope of [...this.#inFlight.keys()]) this.cancelScope(scope);
     this.#context.jobs.cancelAll();
     await this.#gzip.close();
     await this.#context.clients.close();

@@ -7,35 +7,43 @@ import { compareLayers } from '../core/image/compare.js';
 import { imageSummary, summarizeImage, type PlatformDetails } from '../core/image/summary.js';
 import type { Handlers, HostContext } from './contract-host.js';
 
-type ImageHandlers = Pick<Handlers, 'image:summary' | 'image:delete' | 'compare:images'>;
+type ImageHandlers = Pick<Handlers, 'tags:summaries' | 'image:summary' | 'image:delete' | 'compare:images'>;
+
+/** Requests per `tags:summaries` batch at once; the renderer keeps a few batches in flight. */
+const SUMMARY_CONCURRENCY = 8;
 
 const platformName = (p: PlatformImage): string => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/');
 
 export function imageHandlers(context: HostContext): ImageHandlers {
   const { profiles } = context.deps;
   return {
-    'image:summary': async ({ registryId, repository, reference }) => {
+    'tags:summaries': async ({ registryId, repository, tags }, { signal }) => {
+      const client = await context.clients.for(await profiles.get(registryId));
+      const items = await context.tagInfos.rows(client, repository, tags, { signal, concurrency: SUMMARY_CONCURRENCY });
+      return { items, deletable: !context.deleteRefused.has(registryId) };
+    },
+    'image:summary': async ({ registryId, repository, reference }, { signal }) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const ref = { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) };
-      const { details, manifestBytes } = await summarizeImage(client, ref);
+      const { details, manifestBytes } = await summarizeImage(client, ref, { signal });
       const view: ImageView = { ...details, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
       return view;
     },
-    'image:delete': async ({ registryId, repository, digest }) => {
+    'image:delete': async ({ registryId, repository, digest }, { signal }) => {
       const client = await context.clients.for(await profiles.get(registryId));
       try {
-        await client.deleteManifest(repository, digest);
+        await client.deleteManifest(repository, digest, signal);
       } catch (error) {
         if (isStevedoreError(error, 'UNSUPPORTED')) context.deleteRefused.set(registryId, error.message);
         throw error;
       }
       return { deleted: digest };
     },
-    'compare:images': async ({ images }) => {
+    'compare:images': async ({ images }, { signal }) => {
       const inputs = await Promise.all(
         images.map(async (ref) => {
           const client = await context.clients.for(await profiles.get(ref.registryId));
-          const details = await imageSummary(client, { registry: client.registry, repository: ref.repository, ...(ref.reference.includes(':') ? { digest: ref.reference } : { tag: ref.reference }) });
+          const details = await imageSummary(client, { registry: client.registry, repository: ref.repository, ...(ref.reference.includes(':') ? { digest: ref.reference } : { tag: ref.reference }) }, { signal });
           const candidates = details.platforms.filter((p) => !p.isAttestation);
           const chosen: PlatformDetails | undefined = ref.platform ? candidates.find((p) => platformName(p) === ref.platform) : (candidates.find((p) => platformName(p) === 'linux/amd64') ?? candidates[0]);
           if (!chosen) throw new StevedoreError('NOT_FOUND', `${ref.repository}:${ref.reference} has no platform ${ref.platform ?? ''}`.trim());

@@ -33,24 +33,24 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
       await context.clients.forget(id);
       return { removed: await profiles.remove(id) };
     },
-    'registries:test': async ({ id }) => {
+    'registries:test': async ({ id }, { signal }) => {
       try {
         const client = await context.clients.for(await profiles.get(id));
-        const ping = await client.ping(AbortSignal.timeout(20_000));
+        const ping = await client.ping(AbortSignal.any([signal, AbortSignal.timeout(20_000)]));
         return { ok: true, auth: ping.auth, usedCredentials: ping.usedCredentials, ...(ping.rateLimit ? { rateLimit: ping.rateLimit } : {}) };
       } catch (error) {
         const info = toErrorInfo(error);
         return { ok: false, code: info.code, message: info.message };
       }
     },
-    'catalog:list': async ({ registryId, cursor, pageSize }) => {
+    'catalog:list': async ({ registryId, cursor, pageSize }, { signal }) => {
       const client = await context.clients.for(await profiles.get(registryId));
-      const page = await client.catalogPage({ ...(cursor ? { cursor } : {}), ...(pageSize ? { pageSize } : {}) });
+      const page = await client.catalogPage({ signal, ...(cursor ? { cursor } : {}), ...(pageSize ? { pageSize } : {}) });
       return { items: page.items, ...(page.next ? { next: page.next } : {}) };
     },
-    'tags:list': async ({ registryId, repository, cursor }) => {
+    'tags:list': async ({ registryId, repository, cursor }, { signal }) => {
       const client = await context.clients.for(await profiles.get(registryId));
-      const page = await client.tagsPage(repository, cursor ? { cursor } : {});
+      const page = await client.tagsPage(repository, { signal, ...(cursor ? { cursor } : {}) });
       return { items: page.items, ...(page.next ? { next: page.next } : {}) };
     },
   };

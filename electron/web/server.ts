@@ -74,6 +74,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  let connections = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = checkRequest(req, port, token);
     if (!verdict.ok || new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/ws') {
@@ -82,7 +83,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      // A socket's requests are its own: it cancels only them, and they are cancelled when it goes away.
+      const scope = `socket-${++connections}`;
+      ws.on('close', () => {
+        sockets.delete(ws);
+        host.cancelScope(scope);
+      });
       ws.on('message', (data) => {
         let message: ClientMessage;
         try {
@@ -91,7 +97,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           return;
         }
         if (message?.type !== 'request' || typeof message.id !== 'number' || typeof message.channel !== 'string') return;
-        void host.handle(message.channel, message.args).then((result) => {
+        const requestId = typeof message.requestId === 'string' ? message.requestId : undefined;
+        void host.handle(message.channel, message.args, { scope, ...(requestId === undefined ? {} : { requestId }) }).then((result) => {
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'response', id: message.id, result } satisfies ServerMessage));
         });
       });

@@ -3,6 +3,7 @@
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { childSignal } from '../abort-fanout.js';
 import { StevedoreError } from '../errors.js';
 import { toNetworkError } from './network-errors.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
@@ -80,6 +81,20 @@ export class Transport {
 
   /** Sends a request, following redirects and retrying what is safe to retry. */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    // A signal of its own per request, so a signal shared by many requests carries one listener, not one each.
+    const child = childSignal(req.signal);
+    try {
+      const response = await this.#send(child.signal === req.signal ? req : { ...req, signal: child.signal });
+      if (response.body.closed || response.body.destroyed) child.release();
+      else response.body.once('close', child.release);
+      return response;
+    } catch (error) {
+      child.release();
+      throw error;
+    }
+  }
+
+  async #send(req: HttpRequest): Promise<HttpResponse> {
     const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
     const mayRetry = req.retry !== false && replayable;
     for (let attempt = 1; ; attempt++) {
