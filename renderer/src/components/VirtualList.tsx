@@ -10,13 +10,19 @@ export interface VirtualListProps<T> {
   readonly onVisible?: (items: readonly T[]) => void;
   readonly label: string;
   readonly overscan?: number;
+  /** Take the keyboard focus when the list appears (a list just opened with Enter). */
+  readonly autoFocus?: boolean;
 }
 
-export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10 }: VirtualListProps<T>) {
+export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10, autoFocus = false }: VirtualListProps<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const [active, setActive] = useState(0);
+
+  useEffect(() => {
+    if (autoFocus) ref.current?.focus({ preventScroll: true });
+  }, [autoFocus]);
 
   useEffect(() => {
     const element = ref.current;

@@ -54,11 +54,19 @@ describe('transfers store', () => {
 });
 
 describe('tag sorting', () => {
-  const ready = (size: number, created: string): TagDetails => ({ state: 'ready', image: { totalSize: size, created } as never });
-  const details = { a: ready(300, '2026-01-01T00:00:00Z'), b: ready(100, '2026-03-01T00:00:00Z'), c10: { state: 'loading' } as const, c9: ready(200, '2026-02-01T00:00:00Z') };
+  const ready = (size: number, created: string): TagDetails => ({ state: 'ready', info: { digest: `sha256:${size}`, mediaType: 'm', kind: 'manifest', totalSize: size, created, platforms: [] } });
+  const details = new Map<string, TagDetails>([
+    ['a', ready(300, '2026-01-01T00:00:00Z')],
+    ['b', ready(100, '2026-03-01T00:00:00Z')],
+    ['c9', ready(200, '2026-02-01T00:00:00Z')],
+  ]);
   it('sorts by name naturally, by size and by date', () => {
-    expect(sortedTags(['c10', 'a', 'c9', 'b'], details, { key: 'name', descending: false })).toEqual(['a', 'b', 'c9', 'c10']);
+    expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'name', descending: false })).toEqual(['a', 'b', 'c9', 'c10']);
     expect(sortedTags(['a', 'b', 'c9'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b']);
     expect(sortedTags(['a', 'b', 'c9'], details, { key: 'created', descending: false })).toEqual(['a', 'c9', 'b']);
+  });
+  it('keeps tags still loading after the sorted ones, whichever the direction', () => {
+    expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: false })).toEqual(['b', 'c9', 'a', 'c10']);
+    expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b', 'c10']);
   });
 });
