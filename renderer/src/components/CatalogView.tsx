@@ -8,7 +8,8 @@ import { Empty, ErrorState, Loading } from './common.js';
 import { VirtualList } from './VirtualList.js';
 
 export function CatalogView({ registryId }: { readonly registryId: string }) {
-  const { repositories, loading, done, error, filter, load, setFilter } = useCatalog();
+  const { repositories, loading, done, error, filters, load, setFilter } = useCatalog();
+  const filter = filters[registryId] ?? '';
   const registry = useRegistries((s) => s.list.find((r) => r.id === registryId));
   const go = useNav((s) => s.go);
   useEffect(() => void load(registryId), [registryId, load]);
@@ -22,7 +23,18 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
     <section className="view" aria-label="Catalog">
       <header className="view-head">
         <h1>{registry?.name ?? 'Registry'}</h1>
-        <input className="filter" autoFocus value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter repositories (text, or a glob like team-*/api*)" aria-label="Filter repositories" />
+        <input
+          className="filter"
+          autoFocus
+          value={filter}
+          onChange={(e) => setFilter(registryId, e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && filter !== '') {
+              e.stopPropagation();
+              setFilter(registryId, '');
+            }
+          }}
+          placeholder="Filter repositories (text, or a glob like team-*/api*)" aria-label="Filter repositories" />
         <span className="count" aria-live="polite">
           {shown.length.toLocaleString('en-US')} of {repositories.length.toLocaleString('en-US')} repositories{loading ? ' · loading…' : ''}
         </span>

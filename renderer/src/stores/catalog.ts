@@ -9,9 +9,10 @@ interface CatalogState {
   readonly loading: boolean;
   readonly done: boolean;
   readonly error?: ErrorInfo;
-  readonly filter: string;
+  /** The filter of each registry: typing in one registry's catalog never filters another's. */
+  readonly filters: Readonly<Record<string, string>>;
   load(registryId: string, force?: boolean): Promise<void>;
-  setFilter(filter: string): void;
+  setFilter(registryId: string, filter: string): void;
 }
 
 let generation = 0;
@@ -20,7 +21,7 @@ export const useCatalog = create<CatalogState>((set, get) => ({
   repositories: [],
   loading: false,
   done: false,
-  filter: '',
+  filters: {},
   async load(registryId, force = false) {
     if (!force && get().registryId === registryId && (get().loading || get().done)) return;
     const mine = ++generation;
@@ -39,5 +40,11 @@ export const useCatalog = create<CatalogState>((set, get) => ({
       if (mine === generation) set({ loading: false, error: errorInfo(error) });
     }
   },
-  setFilter: (filter) => set({ filter }),
+  setFilter: (registryId, filter) =>
+    set((s) => {
+      const filters = { ...s.filters };
+      if (filter === '') delete filters[registryId];
+      else filters[registryId] = filter;
+      return { filters };
+    }),
 }));
