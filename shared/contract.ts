@@ -51,6 +51,12 @@ export interface ImageView extends ImageSummary {
   readonly deletable: boolean;
 }
 
+export interface HostInfo {
+  readonly secureStore: boolean;
+  /** Why there is none, to show beside the option it disables. */
+  readonly secureStoreReason?: string;
+}
+
 export interface TagSummaries {
   readonly items: readonly TagRow[];
   /** False once the registry refused a delete. */
@@ -74,6 +80,10 @@ export const requests = {
   'registries:save': { args: z.object({ profile: profileInput, secret: z.string().max(10_000).optional() }), result: returns<RegistryView>() },
   'registries:remove': { args: z.object({ id }), result: returns<{ readonly removed: boolean }>() },
   'registries:test': { args: z.object({ id }), result: returns<RegistryTestResult>() },
+  /** Tests a profile before it is saved: "Save and test" saves only what works, unless the user says otherwise. */
+  'registries:check': { args: z.object({ profile: profileInput, secret: z.string().max(10_000).optional() }), result: returns<RegistryTestResult>() },
+  /** What this host can do: the web host and the CLI have no secure store for passwords. */
+  'app:info': { args: z.object({}), result: returns<HostInfo>() },
   'catalog:list': { args: z.object({ registryId: id, cursor, pageSize: z.number().int().min(1).max(1000).optional() }), result: returns<Page<string>>() },
   'tags:list': { args: z.object({ registryId: id, repository, cursor }), result: returns<Page<string>>() },
   'tags:summaries': {

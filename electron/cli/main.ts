@@ -136,7 +136,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const info = toErrorInfo(error);
-    process.stderr.write(`stevedore: ${info.message} [${info.code}]\n`);
+    // The engine's messages hold for the app too; only here may a hint name a command-line option.
+    const hint = info.code === 'AUTH_REQUIRED' ? ' (or give --creds USER:PASS)' : '';
+    process.stderr.write(`stevedore: ${info.message}${hint} [${info.code}]\n`);
     return controller.signal.aborted ? 130 : 1;
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -22,24 +22,29 @@ export class RegistryClients {
     const known = this.#clients.get(profile.id);
     if (known?.key === key) return known.client;
     if (known) await known.client.close();
-    const { registry, scheme } = parseRegistry(profile.url);
-    const client = new RegistryClient({
-      registry,
-      ...(scheme ? { scheme } : {}),
-      insecure: profile.insecure,
-      tls: await loadTlsSettings(registry, profile.caFile ? { caFile: profile.caFile } : {}),
-      credentials: this.#credentials(profile, registry),
-      cache: this.cache,
-      connections: Math.max(4, profile.concurrency * 2),
-    });
+    const client = await this.build(profile);
     this.#clients.set(profile.id, { key, client });
     return client;
   }
 
-  #credentials(profile: RegistryProfile, registry: string): CredentialProvider {
+  /** A client of its own for a profile not saved yet (the caller closes it); `secret` stands in for a stored one. */
+  async build(profile: RegistryProfile, secret?: string): Promise<RegistryClient> {
+    const { registry, scheme } = parseRegistry(profile.url);
+    return new RegistryClient({
+      registry,
+      ...(scheme ? { scheme } : {}),
+      insecure: profile.insecure,
+      tls: await loadTlsSettings(registry, profile.caFile ? { caFile: profile.caFile } : {}),
+      credentials: this.#credentials(profile, registry, secret),
+      cache: this.cache,
+      connections: Math.max(4, profile.concurrency * 2),
+    });
+  }
+
+  #credentials(profile: RegistryProfile, registry: string, given?: string): CredentialProvider {
     if (profile.credentialSource === 'docker-config') return dockerConfigCredentials();
     if (profile.credentialSource === 'none') return anonymous;
-    const secret = this.secrets.get(profile.id);
+    const secret = given ?? this.secrets.get(profile.id);
     if (secret === undefined || profile.username === undefined) {
       throw new StevedoreError('AUTH_REQUIRED', `no stored password for ${profile.name}: edit the registry and enter it`);
     }

@@ -1,12 +1,24 @@
 // registries:* handlers: profiles with their secrets kept host-side, and a connection test that says what is wrong.
-import type { RegistryView } from '../../shared/registry-profile.js';
-import type { RegistryProfile } from '../../shared/registry-profile.js';
+import type { RegistryProfile, RegistryTestResult, RegistryView } from '../../shared/registry-profile.js';
+import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
 import type { Handlers, HostContext } from './contract-host.js';
-import { requireSecretStore } from './secret-store.js';
+import { NO_STORE, requireSecretStore } from './secret-store.js';
 
-type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'catalog:list' | 'tags:list'>;
+type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'registries:check' | 'app:info' | 'catalog:list' | 'tags:list'>;
+
+const TEST_TIMEOUT_MS = 20_000;
+
+async function testClient(client: RegistryClient, signal: AbortSignal): Promise<RegistryTestResult> {
+  try {
+    const ping = await client.ping(AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]));
+    return { ok: true, auth: ping.auth, usedCredentials: ping.usedCredentials, ...(ping.rateLimit ? { rateLimit: ping.rateLimit } : {}) };
+  } catch (error) {
+    const info = toErrorInfo(error);
+    return { ok: false, code: info.code, message: info.message };
+  }
+}
 
 export function registryHandlers(context: HostContext): RegistryHandlers {
   const { profiles, secrets } = context.deps;
@@ -35,14 +47,28 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
     },
     'registries:test': async ({ id }, { signal }) => {
       try {
-        const client = await context.clients.for(await profiles.get(id));
-        const ping = await client.ping(AbortSignal.any([signal, AbortSignal.timeout(20_000)]));
-        return { ok: true, auth: ping.auth, usedCredentials: ping.usedCredentials, ...(ping.rateLimit ? { rateLimit: ping.rateLimit } : {}) };
+        return await testClient(await context.clients.for(await profiles.get(id)), signal);
       } catch (error) {
         const info = toErrorInfo(error);
         return { ok: false, code: info.code, message: info.message };
       }
     },
+    'registries:check': async ({ profile, secret }, { signal }) => {
+      let client: RegistryClient | undefined;
+      try {
+        parseRegistry(profile.url);
+        const candidate: RegistryProfile = { ...profile, id: profile.id ?? 'unsaved', ...(profile.username ? { username: profile.username } : {}), ...(profile.caFile ? { caFile: profile.caFile } : {}) };
+        if (candidate.credentialSource === 'stored' && !secrets.available) throw new StevedoreError('UNSUPPORTED', NO_STORE);
+        client = await context.clients.build(candidate, candidate.credentialSource === 'stored' ? secret : undefined);
+        return await testClient(client, signal);
+      } catch (error) {
+        const info = toErrorInfo(error);
+        return { ok: false, code: info.code, message: info.message };
+      } finally {
+        await client?.close();
+      }
+    },
+    'app:info': async () => (secrets.available ? { secureStore: true } : { secureStore: false, secureStoreReason: NO_STORE }),
     'catalog:list': async ({ registryId, cursor, pageSize }, { signal }) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const page = await client.catalogPage({ signal, ...(cursor ? { cursor } : {}), ...(pageSize ? { pageSize } : {}) });

@@ -10,7 +10,7 @@ export interface SecretStore {
   delete(id: string): void;
 }
 
-const NO_STORE = 'no secure store is available outside the desktop app: use docker login or a credential helper, and choose "docker config" as the credential source';
+export const NO_STORE = 'no secure store is available outside the desktop app: use docker login or a credential helper, and choose "docker config" as the credential source';
 
 export function requireSecretStore(secrets: SecretStore): void {
   if (!secrets.available) throw new StevedoreError('UNSUPPORTED', NO_STORE);

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import { api, call, errorInfo } from '../lib/api.js';
+import { useRegistries } from './registries.js';
 
 interface CatalogState {
   readonly registryId?: string;
@@ -31,12 +32,14 @@ export const useCatalog = create<CatalogState>((set, get) => ({
       for (;;) {
         const page = await call(api().catalogList({ registryId, ...(cursor ? { cursor } : {}) }));
         if (mine !== generation) return;
+        if (cursor === undefined) useRegistries.getState().noteOutcome(registryId);
         set((s) => ({ repositories: [...s.repositories, ...page.items] }));
         cursor = page.next;
         if (!cursor) break;
       }
       set({ loading: false, done: true });
     } catch (error) {
+      useRegistries.getState().noteOutcome(registryId, errorInfo(error));
       if (mine === generation) set({ loading: false, error: errorInfo(error) });
     }
   },

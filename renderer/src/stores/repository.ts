@@ -8,6 +8,7 @@ import { sortTagNames } from '../../../shared/tag-order.js';
 import { api, errorInfo } from '../lib/api.js';
 import { callCancellable, isCancelled } from '../lib/requests.js';
 import { SummaryLoader } from '../lib/summary-loader.js';
+import { useRegistries } from './registries.js';
 
 export type TagDetails = { readonly state: 'ready'; readonly info: TagInfo } | { readonly state: 'error'; readonly error: ErrorInfo };
 export type SortKey = 'name' | 'created' | 'size' | 'platforms';
@@ -102,10 +103,14 @@ export const useRepository = create<RepositoryState>((set, get) => {
           if (!cursor) break;
         }
       } catch (error) {
-        if (!signal.aborted && !isCancelled(error)) set({ loading: false, error: errorInfo(error) });
+        if (!signal.aborted && !isCancelled(error)) {
+          useRegistries.getState().noteOutcome(registryId, errorInfo(error));
+          set({ loading: false, error: errorInfo(error) });
+        }
         return;
       }
       if (signal.aborted) return;
+      useRegistries.getState().noteOutcome(registryId);
       const tags = sortTagNames([...new Set(names)]);
       const invalid = tags.filter((t) => !VALID_TAG.test(t));
       set({
@@ -126,6 +131,7 @@ export const useRepository = create<RepositoryState>((set, get) => {
           },
           failed: (_tags, error) => {
             if (signal.aborted) return;
+            useRegistries.getState().noteOutcome(registryId, error);
             flush();
             set({ summaryError: error });
           },
