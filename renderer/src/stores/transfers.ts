@@ -31,6 +31,11 @@ interface TransfersState {
   readonly drops: readonly Drop[];
   readonly open: boolean;
   start(request: RequestArgs<'push:start'>, fromDrop?: number): Promise<string>;
+  /**
+   * Pushes one image to several tags, one after another: the first uploads the blobs, the others find them there
+   * and only write their manifest. A failed push stops the rest.
+   */
+  startTags(request: RequestArgs<'push:start'>, tags: readonly string[], fromDrop?: number): Promise<string>;
   cancel(jobId: string): Promise<void>;
   addDrop(name: string, path: Promise<string>): Promise<void>;
   dismissDrop(id: number): void;
@@ -38,8 +43,10 @@ interface TransfersState {
 }
 
 let nextDrop = 1;
+/** Tags still to push after a job, by job id; dropped when the job fails. */
+const followUps = new Map<string, { readonly request: RequestArgs<'push:start'>; readonly tags: readonly string[] }>();
 
-export const useTransfers = create<TransfersState>((set) => ({
+export const useTransfers = create<TransfersState>((set, get) => ({
   jobs: {},
   order: [],
   drops: [],
@@ -57,6 +64,16 @@ export const useTransfers = create<TransfersState>((set) => ({
       order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
       open: true,
     }));
+    return jobId;
+  },
+  async startTags(request, tags, fromDrop) {
+    const [first, ...rest] = tags;
+    const jobId = await get().start({ ...request, tag: first ?? request.tag }, fromDrop);
+    if (rest.length === 0) return jobId;
+    // A small push may have finished before its id came back.
+    const state = get().jobs[jobId]?.view.state;
+    if (state === 'pushed') void get().startTags(request, rest).catch(() => undefined);
+    else if (state === 'running' || state === undefined) followUps.set(jobId, { request, tags: rest });
     return jobId;
   },
   async cancel(jobId) {
@@ -90,6 +107,9 @@ function onEvent(event: PushEvent): void {
 }
 
 function onFinished(view: PushJobView): void {
+  const next = followUps.get(view.jobId);
+  followUps.delete(view.jobId);
+  if (next && view.state === 'pushed') void useTransfers.getState().startTags(next.request, next.tags).catch(() => undefined);
   useTransfers.setState((s) => {
     const job = s.jobs[view.jobId] ?? { view, blobs: {} };
     return { jobs: { ...s.jobs, [view.jobId]: { ...job, view } }, order: s.order.includes(view.jobId) ? s.order : [view.jobId, ...s.order] };
