@@ -5,41 +5,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toErrorInfo } from '../core/errors.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
+import type { TagSort } from './commands/tags.js';
 import type { GlobalOptions } from './context.js';
 import { UsageError, terminalOutput } from './output.js';
+import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
 
-const HELP = `stevedore: container registries from the command line
-
-Usage:
-  stevedore ls <registry>            list the repositories in a registry's catalog
-  stevedore tags <repository>        list a repository's tags (--long: digest, size, created, platforms)
-  stevedore inspect <reference>      show an image: digest, platforms, layers, sizes, config
-  stevedore delete <reference>       delete the manifest a tag or digest names
-  stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
-  stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
-  stevedore serve [--port N]         the app's UI for a browser, on 127.0.0.1 with a session token
-
-Options:
-  --json                 machine-readable output
-  -l, --long             tags: one row per tag with its size
-  --creds USER:PASS      credentials (default: ~/.docker/config.json and its credential helpers)
-  --username USER --password-stdin
-  --ca-file FILE         trust this CA for the registry (also read: /etc/docker/certs.d/<host>/*.crt)
-  --cert-dir DIR         a docker certs.d-style directory (*.crt, *.cert, *.key) for the registry
-  --insecure             allow plain HTTP and unverified TLS (loopback registries may use HTTP without it)
-  --plain-http           use plain HTTP (implies --insecure)
-  -j, --jobs N           concurrent requests: sizes (default 16), push uploads (default 4)
-  --page-size N          catalog and tag page size (default 1000)
-  --cache-dir DIR        content cache (default ~/.cache/stevedore); --no-cache to skip it
-  push:
-  --image N / --all      which image of a multi-image archive (default: the only one, or all to their own tags)
-  --compression gzip|keep  gzip uncompressed layers on the way (default), or push them as stored
-  --chunk-size SIZE      upload chunk size (default 4M); blobs up to one chunk go in a single request
-  --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
-  --json                 progress as one JSON event per line
-  -h, --help             this text
-  --version              the version
-`;
 
 function readStdin(): string {
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -57,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       options: {
         json: { type: 'boolean', default: false },
         long: { type: 'boolean', short: 'l', default: false },
+        sort: { type: 'string' },
         creds: { type: 'string' },
         username: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
@@ -83,12 +54,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const [command, ...args] = positionals;
+    const helpFor = command === 'help' ? args[0] : command;
+    if ((values.help || command === 'help') && helpFor !== undefined && COMMAND_HELP[helpFor] !== undefined) {
+      process.stdout.write(COMMAND_HELP[helpFor]);
+      return 0;
+    }
     if (values.help || command === undefined || command === 'help') {
       process.stdout.write(HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
-    const options: GlobalOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
+    const options: GlobalOptions & { long: boolean; sort?: TagSort; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
       all: values.all,
+      ...(values.sort !== undefined ? { sort: sortOf(values.sort) } : {}),
       ...(values.image !== undefined ? { image: nonNegativeInt(values.image, '--image') } : {}),
       ...(values.compression ? { compression: values.compression } : {}),
       ...(values['chunk-size'] ? { chunkSize: values['chunk-size'] } : {}),
@@ -131,7 +108,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`stevedore: ${parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-')))}\n`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
       process.stderr.write(`stevedore: ${(error as Error).message}\n`);
       return 2;
     }
@@ -143,6 +124,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+}
+
+function sortOf(value: string): TagSort {
+  if (value !== 'name' && value !== 'created' && value !== 'size') throw new UsageError(`--sort takes name, created or size, not "${value}"`);
+  return value;
 }
 
 function nonNegativeInt(value: string, flag: string): number {

@@ -1,6 +1,6 @@
 // Live push progress on a terminal: one line per blob and an overall line, redrawn in place about ten times a second.
 import type { BlobProgress, PushEvent, PushProgress } from '../../shared/push.js';
-import { formatBytes, shortDigest } from './format.js';
+import { formatBytes, plural, shortDigest } from './format.js';
 
 const BAR = 24;
 
@@ -45,7 +45,7 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean): PushDisp
         drawn = 0;
         for (const blob of event.blobs) blobs.set(blob.id, blob);
         const count = (action: string): number => event.blobs.filter((b) => b.action === action).length;
-        stream.write(`Pushing ${event.target}: ${event.blobs.length} blobs (${count('compress')} to compress, ${count('upload')} to upload, ${count('mount')} to mount, ${count('skip')} already there)\n`);
+        stream.write(`Pushing ${event.target}: ${plural(event.blobs.length, 'blob')} (${count('compress')} to compress, ${count('upload')} to upload, ${count('mount')} to mount, ${count('skip')} already there)\n`);
         redraw();
       } else if (event.type === 'progress') {
         for (const blob of event.blobs) blobs.set(blob.id, blob);

@@ -1,6 +1,6 @@
 // One image: manifest, platforms of an index, layers with sizes and the command that made each, config and history.
 import { useEffect, useState } from 'react';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes, plural } from '../../../shared/format.js';
 import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
 import { useNav } from '../stores/nav.js';
@@ -42,7 +42,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
         </dd>
         <dt>Media type</dt>
         <dd>
-          {image.mediaType} <span className="muted">({image.kind === 'index' ? `index of ${platforms.length} platforms` : 'single platform'})</span>
+          {image.mediaType} <span className="muted">({image.kind === 'index' ? `index of ${plural(platforms.length, 'platform')}` : 'single platform'})</span>
         </dd>
         <dt>Total size</dt>
         <dd>

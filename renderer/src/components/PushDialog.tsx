@@ -1,7 +1,7 @@
 // Dropped or chosen tarballs: what is inside each, and where to push it (prefilled from the archive's own names).
 import { useState } from 'react';
 import type { ArchiveImage } from '../../../shared/archive.js';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes, plural } from '../../../shared/format.js';
 import { errorInfo } from '../lib/api.js';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
@@ -48,7 +48,7 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
       <div>
         <strong>{image.names.join(', ') || `image ${image.id}`}</strong>{' '}
         <span className="muted">
-          {image.platforms.map((p) => `${p.platform.os}/${p.platform.architecture}`).join(', ')} · {layers.length} layers · {formatBytes(total)} stored (
+          {image.platforms.map((p) => `${p.platform.os}/${p.platform.architecture}`).join(', ')} · {plural(layers.length, 'layer')} · {formatBytes(total)} stored (
           {layers.filter((l) => l.compression === 'none').length} to compress)
         </span>
       </div>
