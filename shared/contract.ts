@@ -51,6 +51,17 @@ export interface ImageView extends ImageSummary {
   readonly deletable: boolean;
 }
 
+export interface CachedCatalogChunk {
+  readonly savedAt: string;
+  readonly total: number;
+  readonly items: readonly string[];
+  /** Offset of the next chunk; absent on the last. */
+  readonly next?: number;
+}
+
+/** Names per catalog:cached answer: 10,000 names are about 300 kB. */
+export const CACHED_CATALOG_CHUNK = 10_000;
+
 export interface HostInfo {
   readonly secureStore: boolean;
   /** Why there is none, to show beside the option it disables. */
@@ -85,6 +96,8 @@ export const requests = {
   /** What this host can do: the web host and the CLI have no secure store for passwords. */
   'app:info': { args: z.object({}), result: returns<HostInfo>() },
   'catalog:list': { args: z.object({ registryId: id, cursor, pageSize: z.number().int().min(1).max(1000).optional() }), result: returns<Page<string>>() },
+  /** The catalog as last walked to its end, a chunk at a time (a message stays under the socket's limit). */
+  'catalog:cached': { args: z.object({ registryId: id, offset: z.number().int().min(0).default(0) }), result: returns<CachedCatalogChunk | null>() },
   'tags:list': { args: z.object({ registryId: id, repository, cursor }), result: returns<Page<string>>() },
   'tags:summaries': {
     args: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(MAX_SUMMARY_BATCH) }),

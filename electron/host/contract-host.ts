@@ -10,6 +10,7 @@ import { TagInfoCache } from '../core/image/tag-infos.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
+import { CatalogCache } from './catalog-cache.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
@@ -47,6 +48,8 @@ export interface HostContext {
   readonly deleteRefused: Map<string, string>;
   /** Tag summaries by digest, and the digest each tag had, for tag lists asked again. */
   readonly tagInfos: TagInfoCache;
+  /** Catalogs as last seen, shown at once next time. */
+  readonly catalogs: CatalogCache;
 }
 
 export class ContractHost {
@@ -69,6 +72,7 @@ export class ContractHost {
       }),
       deleteRefused: new Map(),
       tagInfos: new TagInfoCache(),
+      catalogs: new CatalogCache(deps.cacheDir),
       async openArchive(path) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);

@@ -3,10 +3,11 @@ import type { RegistryProfile, RegistryTestResult, RegistryView } from '../../sh
 import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
+import { CACHED_CATALOG_CHUNK } from '../../shared/contract.js';
 import type { Handlers, HostContext } from './contract-host.js';
 import { NO_STORE, requireSecretStore } from './secret-store.js';
 
-type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'registries:check' | 'app:info' | 'catalog:list' | 'tags:list'>;
+type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'registries:check' | 'app:info' | 'catalog:list' | 'catalog:cached' | 'tags:list'>;
 
 const TEST_TIMEOUT_MS = 20_000;
 
@@ -42,6 +43,7 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
     },
     'registries:remove': async ({ id }) => {
       secrets.delete(id);
+      await context.catalogs.forget(id);
       await context.clients.forget(id);
       return { removed: await profiles.remove(id) };
     },
@@ -70,9 +72,18 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
     },
     'app:info': async () => (secrets.available ? { secureStore: true } : { secureStore: false, secureStoreReason: NO_STORE }),
     'catalog:list': async ({ registryId, cursor, pageSize }, { signal }) => {
-      const client = await context.clients.for(await profiles.get(registryId));
+      const profile = await profiles.get(registryId);
+      const client = await context.clients.for(profile);
       const page = await client.catalogPage({ signal, ...(cursor ? { cursor } : {}), ...(pageSize ? { pageSize } : {}) });
+      await context.catalogs.page(registryId, profile.url, cursor, page.items, page.next);
       return { items: page.items, ...(page.next ? { next: page.next } : {}) };
+    },
+    'catalog:cached': async ({ registryId, offset }) => {
+      const profile = await profiles.get(registryId);
+      const cached = await context.catalogs.get(registryId, profile.url);
+      if (!cached) return null;
+      const end = Math.min(cached.items.length, offset + CACHED_CATALOG_CHUNK);
+      return { savedAt: cached.savedAt, total: cached.items.length, items: cached.items.slice(offset, end), ...(end < cached.items.length ? { next: end } : {}) };
     },
     'tags:list': async ({ registryId, repository, cursor }, { signal }) => {
       const client = await context.clients.for(await profiles.get(registryId));

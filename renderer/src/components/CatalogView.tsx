@@ -1,5 +1,6 @@
 // All repositories of a registry, streamed in, filtered as you type (substring or glob), grouped by namespace.
 import { useEffect, useMemo } from 'react';
+import { formatRelative } from '../../../shared/format.js';
 import { groupByNamespace, matcher, type Row } from '../lib/filter.js';
 import { useCatalog } from '../stores/catalog.js';
 import { useNav } from '../stores/nav.js';
@@ -8,7 +9,7 @@ import { Empty, ErrorState, Loading } from './common.js';
 import { VirtualList } from './VirtualList.js';
 
 export function CatalogView({ registryId }: { readonly registryId: string }) {
-  const { repositories, loading, done, error, filters, load, setFilter } = useCatalog();
+  const { repositories, loading, done, error, cachedAt, refreshed, filters, load, setFilter } = useCatalog();
   const filter = filters[registryId] ?? '';
   const registry = useRegistries((s) => s.list.find((r) => r.id === registryId));
   const go = useNav((s) => s.go);
@@ -36,15 +37,25 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
           }}
           placeholder="Filter repositories (text, or a glob like team-*/api*)" aria-label="Filter repositories" />
         <span className="count" aria-live="polite">
-          {shown.length.toLocaleString('en-US')} of {repositories.length.toLocaleString('en-US')} repositories{loading ? ' · loading…' : ''}
+          {shown.length.toLocaleString('en-US')} of {repositories.length.toLocaleString('en-US')} repositories{loading && !cachedAt ? ' · loading…' : ''}
         </span>
+        <button type="button" onClick={() => void load(registryId, true)} aria-label="Refresh catalog" title="Refresh">
+          ↻
+        </button>
+        {cachedAt && (
+          <span className="cached" role="status" title={new Date(cachedAt).toString()}>
+            saved {formatRelative(cachedAt)}
+            {loading ? ` · refreshing (${refreshed.toLocaleString('en-US')} so far)` : ' · could not refresh'}
+          </span>
+        )}
       </header>
-      {error ? (
+      {error && (
         <>
           <ErrorState error={error} onRetry={() => void load(registryId, true)} />
           {error.code === 'DENIED' && <p className="hint">This registry does not list its catalog: add repositories by name in the sidebar.</p>}
         </>
-      ) : repositories.length === 0 && loading ? (
+      )}
+      {error && repositories.length === 0 ? null : repositories.length === 0 && loading ? (
         <Loading what="the catalog" />
       ) : repositories.length === 0 && done ? (
         <Empty>This registry has no repositories yet.</Empty>

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import type { PushEvent } from '../../../shared/push.js';
 import { useApi } from '../lib/api.js';
@@ -68,5 +68,38 @@ describe('tag sorting', () => {
   it('keeps tags still loading after the sorted ones, whichever the direction', () => {
     expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: false })).toEqual(['b', 'c9', 'a', 'c10']);
     expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b', 'c10']);
+  });
+});
+
+describe('catalog cache', () => {
+  beforeEach(() => useCatalog.setState({ registryId: undefined, repositories: [], loading: false, done: false, error: undefined, cachedAt: undefined }));
+
+  it('shows the copy from the last visit at once, with its age, and replaces it when the registry answered', async () => {
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // catalog:list answers only when the test says so.
+    const api = buildApi({
+      invoke: async (channel, args) => {
+        if (channel === 'catalog:cached') {
+          const offset = (args as { offset?: number }).offset ?? 0;
+          return { ok: true, value: offset === 0 ? { savedAt: '2026-01-01T00:00:00Z', total: 3, items: ['old/a', 'old/b'], next: 2 } : { savedAt: '2026-01-01T00:00:00Z', total: 3, items: ['old/c'] } };
+        }
+        if (channel === 'catalog:list') {
+          await gate;
+          return { ok: true, value: { items: ['new/a', 'new/b'] } };
+        }
+        return { ok: false, error: { code: 'INTERNAL', message: channel } };
+      },
+      subscribe: () => () => undefined,
+    });
+    useApi(api);
+    const loading = useCatalog.getState().load('cached-reg');
+    await vi.waitFor(() => expect(useCatalog.getState().repositories).toEqual(['old/a', 'old/b', 'old/c']));
+    expect(useCatalog.getState().cachedAt).toBe('2026-01-01T00:00:00Z');
+    expect(useCatalog.getState().loading).toBe(true);
+    release?.();
+    await loading;
+    expect(useCatalog.getState().repositories).toEqual(['new/a', 'new/b']);
+    expect(useCatalog.getState().cachedAt).toBeUndefined();
   });
 });

@@ -6,6 +6,8 @@ import type { PushJobView, RequestArgs } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
 import { api, call, errorInfo } from '../lib/api.js';
+import { useCatalog } from './catalog.js';
+import { useRepository } from './repository.js';
 
 export interface Job {
   readonly view: PushJobView;
@@ -106,7 +108,17 @@ function onEvent(event: PushEvent): void {
   });
 }
 
+/** A push changed the registry: lists on screen that show it are asked again. */
+function refreshAfterPush(request: RequestArgs<'push:start'> | undefined): void {
+  if (!request) return;
+  const catalog = useCatalog.getState();
+  if (catalog.registryId === request.registryId) void catalog.load(request.registryId, true);
+  const repository = useRepository.getState();
+  if (repository.registryId === request.registryId && repository.repository === request.repository) void repository.load(request.registryId, request.repository, true);
+}
+
 function onFinished(view: PushJobView): void {
+  if (view.state === 'pushed') refreshAfterPush(useTransfers.getState().jobs[view.jobId]?.request);
   const next = followUps.get(view.jobId);
   followUps.delete(view.jobId);
   if (next && view.state === 'pushed') void useTransfers.getState().startTags(next.request, next.tags).catch(() => undefined);
