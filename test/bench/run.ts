@@ -10,7 +10,7 @@ const only = process.argv[2];
 
 if (!only || only === 'browse') {
   const browse = await browseBenchmark(log);
-  process.stdout.write(`\nBrowse (distribution 2.8 on loopback, no auth)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], browse.rows)}\n`);
+  process.stdout.write(`\nBrowse (distribution 2.8 on loopback, no auth; plain = undici keep-alive, same requests and concurrency, same run)\n${table(['MEASURE', 'STEVEDORE', 'PLAIN CLIENT', 'RATIO', 'TARGET'], browse.rows)}\n`);
 }
 if (!only || only === 'ui') {
   const ui = await uiBenchmark(log);

@@ -37,6 +37,8 @@ export interface TestRegistry {
 
 export interface RegistryOptions {
   readonly deleteEnabled?: boolean;
+  /** Storage kept outside the registry's temp dir, so a benchmark seeds it once and reuses it between runs. */
+  readonly storageDir?: string;
 }
 
 const live = new Set<ChildProcess>();
@@ -52,7 +54,7 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
     version: 0.1,
     log: { level: 'warn', accesslog: { disabled: true } },
     storage: {
-      filesystem: { rootdirectory: join(dir, 'data') },
+      filesystem: { rootdirectory: options.storageDir ?? join(dir, 'data') },
       delete: { enabled: options.deleteEnabled ?? true },
       cache: { blobdescriptor: 'inmemory' },
       maintenance: { uploadpurging: { enabled: false } },
