@@ -45,7 +45,8 @@ export interface Page<T> {
 }
 
 export interface ImageView extends ImageSummary {
-  readonly platforms: readonly (PlatformImage & { readonly config?: ImageConfig })[];
+  /** `rawConfig`: the config blob as stored, for the raw view beside the manifest. */
+  readonly platforms: readonly (PlatformImage & { readonly config?: ImageConfig; readonly rawConfig?: string })[];
   /** The manifest as the registry sent it, for the raw JSON view. */
   readonly rawManifest: string;
   readonly deletable: boolean;

@@ -26,7 +26,11 @@ export function imageHandlers(context: HostContext): ImageHandlers {
       const client = await context.clients.for(await profiles.get(registryId));
       const ref = { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) };
       const { details, manifestBytes } = await summarizeImage(client, ref, { signal });
-      const view: ImageView = { ...details, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
+      // Configs were just read and are cached by digest: this reads them from the cache, not the registry.
+      const platforms = await Promise.all(
+        details.platforms.map(async (p) => (p.config ? { ...p, rawConfig: (await client.getBlobBytes(repository, p.configDigest, signal)).toString('utf8') } : p)),
+      );
+      const view: ImageView = { ...details, platforms, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
       return view;
     },
     'image:delete': async ({ registryId, repository, digest }, { signal }) => {
