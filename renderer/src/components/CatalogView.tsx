@@ -1,5 +1,5 @@
 // All repositories of a registry, streamed in, filtered as you type (substring or glob), grouped by namespace.
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { formatRelative } from '../../../shared/format.js';
 import { groupByNamespace, matcher, type Row } from '../lib/filter.js';
 import { useCatalog } from '../stores/catalog.js';
@@ -14,6 +14,9 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
   const registry = useRegistries((s) => s.list.find((r) => r.id === registryId));
   const go = useNav((s) => s.go);
   useEffect(() => void load(registryId), [registryId, load]);
+  // A catalog just opened: typing filters it.
+  const filterRef = useRef<HTMLInputElement>(null);
+  useEffect(() => filterRef.current?.focus(), [registryId]);
   const shown = useMemo(() => repositories.filter(matcher(filter)), [repositories, filter]);
   const rows = useMemo(() => groupByNamespace(shown), [shown]);
   const open = (row: Row): void => {
@@ -25,8 +28,8 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
       <header className="view-head">
         <h1>{registry?.name ?? 'Registry'}</h1>
         <input
+          ref={filterRef}
           className="filter"
-          autoFocus
           value={filter}
           onChange={(e) => setFilter(registryId, e.target.value)}
           onKeyDown={(e) => {
@@ -71,7 +74,7 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
                 {row.name} <span className="muted">· {row.count} {row.count === 1 ? 'repository' : 'repositories'}</span>
               </div>
             ) : (
-              <button type="button" className="repo-row" onClick={() => open(row)}>
+              <button type="button" className="repo-row" tabIndex={-1} onClick={() => open(row)}>
                 {row.name}
               </button>
             )

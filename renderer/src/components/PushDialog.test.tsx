@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { buildApi, type Result } from '../../../shared/contract.js';
-import { useApi } from '../lib/api.js';
+import { setApi } from '../lib/api.js';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { initTransfers, useTransfers } from '../stores/transfers.js';
@@ -29,7 +29,7 @@ describe('PushDialog', () => {
   it('pushes every tag the archive holds, one after another', async () => {
     const started: string[] = [];
     const listeners = new Map<string, (payload: unknown) => void>();
-    useApi(
+    setApi(
       buildApi({
         invoke: (channel, args): Promise<Result<unknown>> => {
           if (channel === 'push:start') {

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type { RequestArgs } from '../../../shared/contract.js';
 import { useNav } from '../stores/nav.js';
+import { Dialog } from './Dialog.js';
 import type { CredentialSource, RegistryTestResult, RegistryView } from '../../../shared/registry-profile.js';
 import { errorInfo } from '../lib/api.js';
 import { useRegistries } from '../stores/registries.js';
@@ -80,12 +81,12 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
     });
 
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-label={existing ? 'Edit registry' : 'Add registry'} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form className="card" onSubmit={(e) => void submit(e)}>
+    <Dialog label={existing ? 'Edit registry' : 'Add registry'} onClose={onClose} className="card dialog-form">
+      <form className="form" onSubmit={(e) => void submit(e)}>
         <h2>{existing ? 'Edit registry' : 'Add registry'}</h2>
         <label>
           Address
-          <input autoFocus required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="registry.example.com or localhost:5000" aria-label="Registry address" />
+          <input data-initial-focus required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="registry.example.com or localhost:5000" aria-label="Registry address" />
         </label>
         <label>
           Name
@@ -159,6 +160,6 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
           </button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

@@ -2,14 +2,14 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApi, type Result } from '../../../shared/contract.js';
 import type { TagRow } from '../../../shared/image.js';
-import { useApi } from '../lib/api.js';
+import { setApi } from '../lib/api.js';
 import { useRepository } from '../stores/repository.js';
 import { RepositoryView } from './RepositoryView.js';
 
 const row = (tag: string, size: number): TagRow => ({ tag, info: { digest: `sha256:${String(size).padStart(64, '0')}`, mediaType: 'm', kind: 'manifest', totalSize: size, created: '2026-01-01T00:00:00Z', platforms: [] } });
 
 function fake(tags: readonly string[], answered: (tag: string) => boolean) {
-  useApi(
+  setApi(
     buildApi({
       invoke: (channel, args): Promise<Result<unknown>> => {
         if (channel === 'tags:list') return Promise.resolve({ ok: true, value: { items: tags } });

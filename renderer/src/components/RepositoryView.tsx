@@ -8,6 +8,7 @@ import { useCompare } from '../stores/compare.js';
 import { useNav } from '../stores/nav.js';
 import { pendingCount, repositoryKey, sortedTags, tagsSharingDigest, useRepository, type SortKey } from '../stores/repository.js';
 import { Bytes, Digest, Empty, ErrorState, Loading, When } from './common.js';
+import { Dialog } from './Dialog.js';
 import { VirtualList } from './VirtualList.js';
 
 const SORT_LABELS: Readonly<Record<SortKey, string>> = { name: 'version', created: 'date', size: 'size', platforms: 'platforms' };
@@ -128,9 +129,14 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
               items={rows}
               rowHeight={34}
               label="Tags"
-              autoFocus
+              focusOnMount
               onVisible={onVisible}
               onOpen={open}
+              onToggle={toggle}
+              onRowClick={(tag, event) => {
+                // Shift+click anywhere on a row selects the range from the last row ticked.
+                if (event.shiftKey && !(event.target instanceof HTMLInputElement)) selectRange(rows, tag);
+              }}
               render={(tag) => {
                 const d = details.get(tag);
                 const info = d?.state === 'ready' ? d.info : undefined;
@@ -154,8 +160,8 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
         </>
       )}
       {confirming && (
-        <div className="modal" role="dialog" aria-modal="true" aria-label="Confirm delete">
-          <div className="card">
+        <Dialog label="Confirm delete" onClose={() => setConfirming(false)}>
+          <>
             <h2>
               Delete {selected.size} tag{selected.size === 1 ? '' : 's'}?
             </h2>
@@ -172,7 +178,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
             )}
             {pending > 0 && <p className="muted">Details of {pending.toLocaleString('en-US')} tags are still loading: more tags may share these digests.</p>}
             <div className="actions">
-              <button type="button" onClick={() => setConfirming(false)} autoFocus>
+              <button type="button" onClick={() => setConfirming(false)} data-initial-focus>
                 Cancel
               </button>
               <button
@@ -189,8 +195,8 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
                 Delete
               </button>
             </div>
-          </div>
-        </div>
+          </>
+        </Dialog>
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApi, type RequestChannel, type Result, type TagSummaries } from '../../../shared/contract.js';
 import type { TagRow } from '../../../shared/image.js';
-import { useApi } from '../lib/api.js';
+import { setApi } from '../lib/api.js';
 import { pendingCount, sortedTags, tagsSharingDigest, useRepository } from './repository.js';
 
 interface Call {
@@ -13,7 +13,7 @@ interface Call {
 /** A fake host: each channel answers through a function that may hold its answer back. */
 function fakeHost(answer: (call: Call) => Promise<Result<unknown>>) {
   const calls: Call[] = [];
-  useApi(
+  setApi(
     buildApi({
       invoke: (channel, args, requestId) => {
         const call: Call = { channel, args: args as Record<string, unknown>, ...(requestId ? { requestId } : {}) };

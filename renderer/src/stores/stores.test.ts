@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import type { PushEvent } from '../../../shared/push.js';
-import { useApi } from '../lib/api.js';
+import { setApi } from '../lib/api.js';
 import { useCatalog } from './catalog.js';
 import { sortedTags, type TagDetails } from './repository.js';
 import { initTransfers, useTransfers } from './transfers.js';
@@ -17,7 +17,7 @@ function fakeApi(handlers: Partial<Record<RequestChannel, Handler>>) {
       return () => listeners.delete(event);
     },
   });
-  useApi(api);
+  setApi(api);
   return { emit: (event: string, payload: unknown) => listeners.get(event)?.(payload) };
 }
 
@@ -92,7 +92,7 @@ describe('catalog cache', () => {
       },
       subscribe: () => () => undefined,
     });
-    useApi(api);
+    setApi(api);
     const loading = useCatalog.getState().load('cached-reg');
     await vi.waitFor(() => expect(useCatalog.getState().repositories).toEqual(['old/a', 'old/b', 'old/c']));
     expect(useCatalog.getState().cachedAt).toBe('2026-01-01T00:00:00Z');
