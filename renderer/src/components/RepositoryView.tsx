@@ -9,6 +9,7 @@ import { useNav } from '../stores/nav.js';
 import { pendingCount, repositoryKey, sortedTags, tagsSharingDigest, useRepository, type SortKey } from '../stores/repository.js';
 import { Bytes, Digest, Empty, ErrorState, Loading, When } from './common.js';
 import { Dialog } from './Dialog.js';
+import { SizeChart, chartPoints } from './SizeChart.js';
 import { VirtualList } from './VirtualList.js';
 
 const SORT_LABELS: Readonly<Record<SortKey, string>> = { name: 'version', created: 'date', size: 'size', platforms: 'platforms' };
@@ -33,6 +34,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
   const { tags, loading, error, details, summaryError, deletable, sort, filters, selected, load, want, setFilter, toggle, selectRange, clearSelection, remove } = useRepository();
   const go = useNav((s) => s.go);
   const addPick = useCompare((s) => s.add);
+  const clearPicks = useCompare((s) => s.clear);
   const [confirming, setConfirming] = useState(false);
   const [deleteErrors, setDeleteErrors] = useState<readonly ErrorInfo[]>([]);
   useEffect(() => void load(registryId, repository), [registryId, repository, load]);
@@ -48,6 +50,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
   }, [sorted, filter]);
   const alsoDeleted = useMemo(() => (confirming ? tagsSharingDigest(selected, tags, details) : []), [confirming, selected, tags, details]);
   const open = (tag: string): void => go({ view: 'image', registryId, repository, reference: tag });
+  const points = useMemo(() => chartPoints(tags, details), [tags, details]);
   const onCheck = (tag: string, event: MouseEvent<HTMLInputElement>): void => {
     if (event.shiftKey) {
       event.preventDefault();
@@ -94,6 +97,16 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
         <Empty>No tags in this repository.</Empty>
       ) : (
         <>
+          <SizeChart
+            points={points}
+            onOpen={open}
+            onCompare={(a, b) => {
+              clearPicks();
+              addPick({ registryId, repository, reference: a });
+              addPick({ registryId, repository, reference: b });
+              go({ view: 'compare' });
+            }}
+          />
           <div className="tag-tools">
             <input
               className="filter"
