@@ -152,4 +152,69 @@ describe('browsing a repository of hundreds of tags', () => {
     assert.equal(web.host.inFlight, 0);
     await screenshot(page, 'browse-04-switched-900x600');
   });
+
+  it('the size-over-time chart opens a tag on click, and a comparison of two on Shift+click', async () => {
+    const chart = page.getByRole('img', { name: /Compressed size of \d+ tags/ });
+    await chart.waitFor();
+    const box = await chart.boundingBox();
+    assert.ok(box);
+    // The chart has points across its width: find one by hovering along the middle band.
+    let found: { x: number; y: number; tag: string } | undefined;
+    for (let x = 60; x < box.width - 12 && !found; x += 6) {
+      for (let y = 12; y < box.height - 22 && !found; y += 6) {
+        await page.mouse.move(box.x + x, box.y + y);
+        const tip = page.getByTestId('chart-tip');
+        if ((await tip.count()) > 0) found = { x, y, tag: ((await tip.textContent()) ?? '').split(' · ')[0] ?? '' };
+      }
+    }
+    assert.ok(found && truth.has(found.tag), 'a point under the pointer names a tag of the repository');
+    await screenshot(page, 'browse-05-chart-hover-900x600');
+    await page.mouse.click(box.x + found.x, box.y + found.y);
+    await page.getByRole('heading', { name: `big/app:${found.tag}` }).waitFor();
+    await page.keyboard.press('Escape');
+    await chart.waitFor();
+    const first = found;
+    let second: { x: number; y: number } | undefined;
+    for (let x = box.width - 14; x > 60 && !second; x -= 6) {
+      for (let y = 12; y < box.height - 22 && !second; y += 6) {
+        await page.mouse.move(box.x + x, box.y + y);
+        const tip = page.getByTestId('chart-tip');
+        if ((await tip.count()) > 0 && !((await tip.textContent()) ?? '').startsWith(`${first.tag} `)) second = { x, y };
+      }
+    }
+    assert.ok(second);
+    await page.keyboard.down('Shift');
+    await page.mouse.click(box.x + first.x, box.y + first.y);
+    await page.mouse.click(box.x + second.x, box.y + second.y);
+    await page.keyboard.up('Shift');
+    await page.getByTestId('shared-0').waitFor();
+    await screenshot(page, 'browse-06-chart-compare-900x600');
+  });
+
+  it('keyboard: Tab moves between regions, Enter opens, focus lands in the tag list', async () => {
+    await page.getByRole('navigation', { name: 'Registries' }).getByRole('button', { name: 'Local', exact: true }).click();
+    const filter = page.getByLabel('Filter repositories');
+    await filter.waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("aria-label")'), 'Filter repositories');
+    await page.keyboard.type('big/other');
+    await page.getByRole('button', { name: 'big/other', exact: true }).waitFor();
+    // One Tab leaves the filter for the list (past the refresh button), not for its first row's button.
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate('document.activeElement?.getAttribute("role")')) !== 'listbox') await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("aria-label")'), 'Repositories');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('listbox', { name: 'Tags' }).waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("aria-label")'), 'Tags');
+    const active = await page.evaluate<string>('document.getElementById(document.activeElement.getAttribute("aria-activedescendant"))?.getAttribute("aria-posinset") ?? ""');
+    assert.equal(active, '1');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /^big\/other:/ }).waitFor();
+    await screenshot(page, 'browse-07-image-900x600');
+    await page.getByRole('button', { name: 'Raw JSON' }).click();
+    await page.getByLabel('Raw config').waitFor();
+    const height = await page.getByLabel('Raw manifest').evaluate('(e) => e.getBoundingClientRect().height');
+    assert.ok(Number(height) > 200, `the raw view uses the height there is (${String(height)} px)`);
+    await screenshot(page, 'browse-08-raw-900x600');
+  });
 });
