@@ -154,6 +154,9 @@ describe('browsing a repository of hundreds of tags', () => {
   });
 
   it('the size-over-time chart opens a tag on click, and a comparison of two on Shift+click', async () => {
+    await page.getByRole('navigation', { name: 'Registries' }).getByRole('button', { name: 'Local', exact: true }).click();
+    await openRepository('big/app');
+    await waitAllLoaded(TAGS);
     const chart = page.getByRole('img', { name: /Compressed size of \d+ tags/ });
     await chart.waitFor();
     const box = await chart.boundingBox();
@@ -196,6 +199,7 @@ describe('browsing a repository of hundreds of tags', () => {
     const filter = page.getByLabel('Filter repositories');
     await filter.waitFor();
     assert.equal(await page.evaluate('document.activeElement?.getAttribute("aria-label")'), 'Filter repositories');
+    await filter.fill('');
     await page.keyboard.type('big/other');
     await page.getByRole('button', { name: 'big/other', exact: true }).waitFor();
     // One Tab leaves the filter for the list (past the refresh button), not for its first row's button.
@@ -213,7 +217,7 @@ describe('browsing a repository of hundreds of tags', () => {
     await screenshot(page, 'browse-07-image-900x600');
     await page.getByRole('button', { name: 'Raw JSON' }).click();
     await page.getByLabel('Raw config').waitFor();
-    const height = await page.getByLabel('Raw manifest').evaluate('(e) => e.getBoundingClientRect().height');
+    const height = await page.evaluate<number>(`document.querySelector('[aria-label="Raw manifest"]').getBoundingClientRect().height`);
     assert.ok(Number(height) > 200, `the raw view uses the height there is (${String(height)} px)`);
     await screenshot(page, 'browse-08-raw-900x600');
   });
