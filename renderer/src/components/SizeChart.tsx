@@ -49,7 +49,11 @@ export function SizeChart({ points, onOpen, onCompare }: { readonly points: read
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
-    const measure = (): void => setWidth(Math.max(200, element.clientWidth));
+    // The figure's inner width: its padding is not drawing room.
+    const measure = (): void => {
+      const style = getComputedStyle(element);
+      setWidth(Math.max(200, element.clientWidth - (parseFloat(style.paddingLeft) || 0) - (parseFloat(style.paddingRight) || 0)));
+    };
     measure();
     if (typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(measure);
