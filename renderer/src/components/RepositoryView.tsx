@@ -3,6 +3,7 @@
 // (Shift+click for a range), compare, delete naming every tag that goes with the manifest.
 import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
+import { plural } from '../../../shared/format.js';
 import { matcher } from '../lib/filter.js';
 import { useCompare } from '../stores/compare.js';
 import { useNav } from '../stores/nav.js';
@@ -63,7 +64,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
       <header className="view-head">
         <h1>{repository}</h1>
         <span className="count" aria-live="polite">
-          {tags.length.toLocaleString('en-US')} tags
+          {plural(tags.length, 'tag')}
           {!loading && tags.length > 0 && pending > 0 && !summaryError ? ` · details loading for ${pending.toLocaleString('en-US')}` : ''}
         </span>
         <div className="toolbar">
