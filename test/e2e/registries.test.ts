@@ -137,5 +137,16 @@ describe('registries the user manages, in the browser', () => {
     await page.getByRole('option', { name: /team\/api:1\.0/ }).waitFor();
     await screenshot(page, 'registries-06-palette-900x600');
     await page.keyboard.press('Escape');
+    // The remaining screens at 900x600: the catalog, and the transfers panel floating over it.
+    await nav().getByRole('button', { name: 'Team', exact: true }).click();
+    await page.getByRole('button', { name: 'team/api', exact: true }).waitFor();
+    await screenshot(page, 'registries-07-catalog-900x600');
+    await page.getByRole('button', { name: 'Transfers' }).click();
+    const panel = page.getByRole('complementary', { name: 'Transfers' });
+    await panel.waitFor();
+    const box = await panel.boundingBox();
+    assert.ok(box && box.x + box.width <= 900 && box.x >= 0, 'the transfers panel stays inside the window');
+    await screenshot(page, 'registries-08-transfers-900x600');
+    await page.getByRole('button', { name: 'Close transfers' }).click();
   });
 });
