@@ -1,10 +1,11 @@
-// Draws build/icon.png (512x512): stacked containers on a deep-blue tile. Run once; the PNG is committed.
+// Draws build/icon.png (1024x1024, the one source every platform's icon is made from by make-icons.mjs): stacked containers on a deep-blue tile. Run once; the PNG is committed.
 import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import { URL } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
-const SIZE = 512;
+const SIZE = 1024;
+const S = SIZE / 512;
 const pixels = Buffer.alloc(SIZE * SIZE * 4);
 const set = (x, y, [r, g, b, a]) => {
   const i = (y * SIZE + x) * 4;
@@ -23,15 +24,17 @@ const boxes = [
   [276, 292, 416, 392, [58, 190, 160, 255]],
   [186, 182, 326, 282, [236, 88, 96, 255]],
 ];
-for (let y = 0; y < SIZE; y++) {
-  for (let x = 0; x < SIZE; x++) {
+for (let py = 0; py < SIZE; py++) {
+  for (let px = 0; px < SIZE; px++) {
+    const x = px / S;
+    const y = py / S;
     let color = [0, 0, 0, 0];
     if (inRoundedRect(x, y, 16, 16, 495, 495, 96)) color = [24, 46, 86, 255];
     if (inRoundedRect(x, y, 72, 400, 440, 424, 10)) color = [214, 226, 240, 255];
     for (const [x0, y0, x1, y1, c] of boxes) {
       if (inRoundedRect(x, y, x0, y0, x1, y1, 8)) color = (x - x0) % 28 < 6 && x > x0 + 12 && x < x1 - 12 && y > y0 + 14 && y < y1 - 14 ? c.map((v, i) => (i < 3 ? Math.round(v * 0.75) : v)) : c;
     }
-    set(x, y, color);
+    set(px, py, color);
   }
 }
 const crcTable = Array.from({ length: 256 }, (_, n) => {

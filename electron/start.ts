@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startServing } from './cli/commands/serve.js';
+import { startCliLog } from './cli/logging.js';
 
 function electronBinary(): { path?: string; why?: string } {
   try {
@@ -24,8 +25,13 @@ if (path && !headless) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const reason = why ?? 'there is no display';
-  const web = await startServing(process.env.STEVEDORE_PORT ? Number(process.env.STEVEDORE_PORT) : undefined);
+  try {
+    startCliLog({ verbose: false, command: 'serve', version: process.env.npm_package_version ?? '0.1.0' });
+  } catch (error) {
+    process.stderr.write(`stevedore: no log: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  const web = await startServing(process.env.STEVEDORE_PORT ? { port: Number(process.env.STEVEDORE_PORT) } : {});
   process.stdout.write(`Stevedore desktop cannot start here (${reason}); serving the same UI at ${web.url}\n`);
-  process.once('SIGINT', () => void web.close().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void web.close().then(() => process.exit(0)));
+  // Stopping deletes the uploads; so does any exit (the upload directory's exit hook).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void web.close().finally(() => process.exit(0)));
 }

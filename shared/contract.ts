@@ -3,19 +3,21 @@
 // operation is one line here and one handler.
 import { z } from 'zod';
 import type { ArchiveInspection } from './archive.js';
+import { DIGEST_PATTERN, DIGEST_SOURCE } from './digests.js';
 import type { LayerComparison } from './compare.js';
 import type { ErrorInfo } from './errors.js';
 import type { ImageConfig, ImageSummary, PlatformImage, TagRow } from './image.js';
 import type { PushEvent } from './push.js';
 import type { RegistryTestResult, RegistryView } from './registry-profile.js';
+import type { LayerChanges, OpenedFile, WasteReport, XrayDiffView, XrayFilesView, XrayProgress } from './xray.js';
 
 /** A result type carried by the map without a runtime value. */
 const returns = <T>(): T => undefined as unknown as T;
 
 const id = z.string().min(1).max(200);
 const repository = z.string().min(1).max(255).regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid repository name');
-const reference = z.string().min(1).max(200).regex(/^(?:[\w][\w.-]{0,127}|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/, 'not a tag or digest');
-const digest = z.string().regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, 'not a digest');
+const reference = z.string().min(1).max(300).regex(new RegExp(`^(?:[\\w][\\w.-]{0,127}|${DIGEST_SOURCE})$`), 'not a tag or digest');
+const digest = z.string().regex(DIGEST_PATTERN, 'not a digest');
 const tag = z.string().regex(/^[\w][\w.-]{0,127}$/, 'not a valid tag');
 const cursor = z.string().max(1000).optional();
 const filePath = z.string().min(1).max(4096);
@@ -37,11 +39,21 @@ const profileInput = z.object({
 });
 
 const imageRef = z.object({ registryId: id, repository, reference, platform: z.string().max(100).optional() });
+/** What the file views look at: an image in a registry, or one in an archive on disk. */
+const xrayTarget = z.union([imageRef, z.object({ path: filePath, imageId: z.number().int().min(0).default(0), platform: z.string().max(100).optional() })]);
 
 export interface Page<T> {
   readonly items: readonly T[];
   /** Pass back to get the next page; absent on the last. */
   readonly next?: string;
+}
+
+/** A registry's last complete catalog as the host kept it (its first `limit` names when asked); no `savedAt` when none is kept. */
+export interface CachedCatalog {
+  readonly items: readonly string[];
+  /** How many names the whole copy holds. */
+  readonly total: number;
+  readonly savedAt?: string;
 }
 
 export interface ImageView extends ImageSummary {
@@ -51,17 +63,6 @@ export interface ImageView extends ImageSummary {
   readonly rawManifest: string;
   readonly deletable: boolean;
 }
-
-export interface CachedCatalogChunk {
-  readonly savedAt: string;
-  readonly total: number;
-  readonly items: readonly string[];
-  /** Offset of the next chunk; absent on the last. */
-  readonly next?: number;
-}
-
-/** Names per catalog:cached answer: 10,000 names are about 300 kB. */
-export const CACHED_CATALOG_CHUNK = 10_000;
 
 export interface HostInfo {
   readonly secureStore: boolean;
@@ -77,7 +78,10 @@ export interface TagSummaries {
 
 export interface PushJobView {
   readonly jobId: string;
+  /** Copies and exports are jobs too, with the same events and cancel; absent means push. */
+  readonly kind?: 'push' | 'copy' | 'export';
   readonly target: string;
+  /** Where the job reads from: the archive's path, or the source image's reference. */
   readonly archive: string;
   readonly state: 'running' | 'pushed' | 'failed' | 'cancelled';
   readonly startedAt: string;
@@ -97,8 +101,7 @@ export const requests = {
   /** What this host can do: the web host and the CLI have no secure store for passwords. */
   'app:info': { args: z.object({}), result: returns<HostInfo>() },
   'catalog:list': { args: z.object({ registryId: id, cursor, pageSize: z.number().int().min(1).max(1000).optional() }), result: returns<Page<string>>() },
-  /** The catalog as last walked to its end, a chunk at a time (a message stays under the socket's limit). */
-  'catalog:cached': { args: z.object({ registryId: id, offset: z.number().int().min(0).default(0) }), result: returns<CachedCatalogChunk | null>() },
+  'catalog:cached': { args: z.object({ registryId: id, limit: z.number().int().min(1).max(1_000_000).optional() }), result: returns<CachedCatalog>() },
   'tags:list': { args: z.object({ registryId: id, repository, cursor }), result: returns<Page<string>>() },
   'tags:summaries': {
     args: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(MAX_SUMMARY_BATCH) }),
@@ -113,14 +116,23 @@ export const requests = {
   },
   'push:cancel': { args: z.object({ jobId: id }), result: returns<{ readonly cancelled: boolean }>() },
   'push:list': { args: z.object({}), result: returns<readonly PushJobView[]>() },
+  'copy:start': { args: z.object({ registryId: id, repository, reference, targetRegistryId: id, targetRepository: repository, targetTag: tag, platform: z.string().max(100).optional(), referrers: z.boolean().default(false) }), result: returns<{ readonly jobId: string }>() },
+  'export:start': { args: z.object({ registryId: id, repository, reference, path: filePath, format: z.enum(['docker-archive', 'oci-archive']).default('docker-archive'), platform: z.string().max(100).optional() }), result: returns<{ readonly jobId: string }>() },
   'compare:images': { args: z.object({ images: z.array(imageRef).min(2).max(8) }), result: returns<LayerComparison>() },
   /** Aborts a request of the same client still in flight: it answers CANCELLED and the engine stops its work. */
   'request:cancel': { args: z.object({ requestId }), result: returns<{ readonly cancelled: boolean }>() },
+  'xray:files': { args: z.object({ target: xrayTarget }), result: returns<XrayFilesView>() },
+  'xray:layer': { args: z.object({ target: xrayTarget, layer: z.number().int().min(0).max(10_000) }), result: returns<LayerChanges>() },
+  'xray:waste': { args: z.object({ target: xrayTarget }), result: returns<WasteReport>() },
+  'xray:diff': { args: z.object({ from: xrayTarget, to: xrayTarget }), result: returns<XrayDiffView>() },
+  'xray:open': { args: z.object({ target: xrayTarget, path: z.string().min(1).max(4096) }), result: returns<OpenedFile>() },
+  'xray:cancel': { args: z.object({ target: xrayTarget }), result: returns<{ readonly cancelled: boolean }>() },
 } as const;
 
 export const events = {
   'push:progress': returns<PushEvent>(),
   'push:finished': returns<PushJobView>(),
+  'xray:progress': returns<XrayProgress>(),
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'CANCELLED',
   'ARCHIVE_INVALID',
   'INVALID_ARGUMENT',
+  'NOT_A_FILE',
   'INTERNAL',
 ] as const;
 

@@ -1,6 +1,6 @@
 // The contract transport for the browser: one WebSocket to the local web host, reconnecting when it drops.
 import type { ContractTransport, EventChannel, RequestChannel, Result } from './contract.js';
-import type { ClientMessage, ServerMessage } from './wire.js';
+import { MAX_CLIENT_MESSAGE_BYTES, type ClientMessage, type ServerMessage } from './wire.js';
 
 export interface SocketLike {
   readonly readyState: number;
@@ -11,14 +11,21 @@ export interface SocketLike {
 
 export interface WebTransportOptions {
   readonly url: string;
-  readonly createSocket?: (url: string) => SocketLike;
+  /** Subprotocols offered in the handshake: how the session token reaches the host (see socketProtocols). */
+  readonly protocols?: readonly string[];
+  readonly createSocket?: (url: string, protocols: readonly string[]) => SocketLike;
   readonly reconnectMs?: number;
+}
+
+/** UTF-8 size without encoding when the text is surely small enough (a UTF-16 unit is at most 3 bytes). */
+function tooLarge(message: string): boolean {
+  return message.length * 3 > MAX_CLIENT_MESSAGE_BYTES && new TextEncoder().encode(message).length > MAX_CLIENT_MESSAGE_BYTES;
 }
 
 const OPEN = 1;
 
 export function webSocketTransport(options: WebTransportOptions): ContractTransport & { close(): void } {
-  const create = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  const create = options.createSocket ?? ((url: string, protocols: readonly string[]) => new WebSocket(url, [...protocols]) as unknown as SocketLike);
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
   const queue: string[] = [];
@@ -27,7 +34,7 @@ export function webSocketTransport(options: WebTransportOptions): ContractTransp
   let socket: SocketLike;
 
   const connect = (): void => {
-    socket = create(options.url);
+    socket = create(options.url, options.protocols ?? []);
     socket.addEventListener('open', () => {
       for (const message of queue.splice(0)) socket.send(message);
     });
@@ -57,6 +64,8 @@ export function webSocketTransport(options: WebTransportOptions): ContractTransp
     invoke(channel: RequestChannel, args: unknown, requestId?: string) {
       const id = nextId++;
       const message = JSON.stringify({ type: 'request', id, channel, args, ...(requestId === undefined ? {} : { requestId }) } satisfies ClientMessage);
+      // The host closes a socket that sends more than the cap: refuse here, clearly, and keep the socket.
+      if (tooLarge(message)) return Promise.resolve({ ok: false, error: { code: 'TOO_LARGE', message: `${channel}: the request is larger than ${MAX_CLIENT_MESSAGE_BYTES / 1024 / 1024} MiB` } });
       return new Promise<Result<unknown>>((resolve) => {
         pending.set(id, resolve);
         if (socket.readyState === OPEN) socket.send(message);

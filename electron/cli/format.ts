@@ -2,7 +2,7 @@
 export { formatBytes, formatRelative, plural, shortDigest } from '../../shared/format.js';
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  // No spread over rows: a table may have 150,000 of them.
+  // A fold, not Math.max(...rows): a table of 150,000 tags would overflow the call stack.
   const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]): string =>
     cells

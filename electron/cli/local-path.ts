@@ -9,11 +9,14 @@ export function looksLikePath(arg: string): boolean {
   return /^(\/|\.{1,2}\/|~|[A-Za-z]:\\)/.test(arg) || arg.includes('\\') || ARCHIVE_EXTENSION.test(arg);
 }
 
-/** Whether `arg` names a file; throws a clear error for a path-like argument that does not. */
+/**
+ * Whether `arg` is meant as an archive: any existing path but a directory that does not look like one (a FIFO, or a
+ * directory given as a path, is then refused as NOT_A_FILE when opened). Throws a clear error for a path-like
+ * argument that names nothing.
+ */
 export async function isArchiveFile(arg: string): Promise<boolean> {
   const info = await stat(arg).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : Promise.reject(error)));
-  if (info?.isFile()) return true;
+  if (info !== undefined && (!info.isDirectory() || looksLikePath(arg))) return true;
   if (!looksLikePath(arg)) return false;
-  if (info?.isDirectory()) throw new StevedoreError('INVALID_ARGUMENT', `${arg} is a directory, not an image archive file`);
   throw new StevedoreError('NOT_FOUND', `${arg}: no such file (a path to an image archive was expected)`);
 }

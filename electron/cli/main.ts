@@ -3,13 +3,20 @@
 import '../core/workers/thread-pool-size.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { toErrorInfo } from '../core/errors.js';
+import { StevedoreError, toErrorInfo } from '../core/errors.js';
+import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { TagSort } from './commands/tags.js';
 import type { GlobalOptions } from './context.js';
+import type { TransferOptions } from './transfer-options.js';
+import { startCliLog } from './logging.js';
 import { UsageError, terminalOutput } from './output.js';
 import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
+import type { XrayOptions } from './xray-target.js';
 
+type XrayCommandOptions = XrayOptions & { layer?: number; maxWastedBytes?: number; minEfficiency?: number };
+
+const VERSION = '0.1.0';
 
 function readStdin(): string {
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -17,8 +24,9 @@ function readStdin(): string {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const out = terminalOutput();
+  let command: string | undefined;
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  const onSignal = (): void => controller.abort(new StevedoreError('CANCELLED', 'interrupted'));
   process.once('SIGINT', onSignal);
   try {
     const { values, positionals } = parseArgs({
@@ -45,15 +53,33 @@ export async function main(argv: readonly string[]): Promise<number> {
         'chunk-size': { type: 'string' },
         level: { type: 'string' },
         port: { type: 'string' },
+        layer: { type: 'string' },
+        'max-wasted-bytes': { type: 'string' },
+        'min-efficiency': { type: 'string' },
+        'max-upload': { type: 'string' },
+        platform: { type: 'string' },
+        'all-tags': { type: 'boolean', default: false },
+        referrers: { type: 'boolean', default: false },
+        'src-creds': { type: 'string' },
+        'dest-creds': { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
     });
     if (values.version) {
-      out.line('stevedore 0.1.0');
+      out.line(`stevedore ${VERSION}`);
       return 0;
     }
-    const [command, ...args] = positionals;
+    if (values.creds !== undefined) {
+      // As docker login -p does: the process list shows every argument to every local user.
+      out.error('warning: --creds puts the password in the process list, where other users of this machine can read it; use --username USER --password-stdin instead');
+    }
+    const [first, ...args] = positionals;
+    command = first;
     const helpFor = command === 'help' ? args[0] : command;
     if ((values.help || command === 'help') && helpFor !== undefined && COMMAND_HELP[helpFor] !== undefined) {
       process.stdout.write(COMMAND_HELP[helpFor]);
@@ -63,9 +89,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
-    const options: GlobalOptions & { long: boolean; sort?: TagSort; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
+    const logTo = startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
+    const options: GlobalOptions & TransferOptions & { long: boolean; sort?: TagSort; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
       all: values.all,
       ...(values.sort !== undefined ? { sort: sortOf(values.sort) } : {}),
+      allTags: values['all-tags'],
+      referrers: values.referrers,
+      ...(values.platform !== undefined ? { platform: values.platform } : {}),
+      ...(values['src-creds'] !== undefined ? { srcCreds: values['src-creds'] } : {}),
+      ...(values['dest-creds'] !== undefined ? { destCreds: values['dest-creds'] } : {}),
+      ...(values.format !== undefined ? { format: values.format } : {}),
+      ...(values.output !== undefined ? { output: values.output } : {}),
       ...(values.image !== undefined ? { image: nonNegativeInt(values.image, '--image') } : {}),
       ...(values.compression ? { compression: values.compression } : {}),
       ...(values['chunk-size'] ? { chunkSize: values['chunk-size'] } : {}),
@@ -97,29 +131,46 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'push':
         await (await import('./commands/push.js')).pushCommand(args, options, out, controller.signal);
         break;
+      case 'copy':
+        await (await import('./commands/copy.js')).copyCommand(args, options, out, controller.signal);
+        break;
+      case 'pull':
+        await (await import('./commands/pull.js')).pullCommand(args, options, out, controller.signal);
+        break;
       case 'serve':
-        await (await import('./commands/serve.js')).serveCommand(values.port !== undefined ? nonNegativeInt(values.port, '--port') : undefined, out, controller.signal);
+        await (await import('./commands/serve.js')).serveCommand(
+          { ...(values.port !== undefined ? { port: nonNegativeInt(values.port, '--port') } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: values['max-upload'] } : {}) },
+          out,
+          controller.signal,
+          logTo,
+        );
         break;
       case 'delete':
         await (await import('./commands/delete.js')).deleteCommand(args, options, out, controller.signal);
         break;
+      case 'files':
+      case 'diff':
+      case 'waste':
+      case 'cat':
+        return await xrayCommand(command, args, { ...options, ...xrayOptions(values) }, controller.signal);
       default:
         throw new UsageError(`unknown command "${command}"; see stevedore --help`);
     }
     return 0;
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`stevedore: ${parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-')))}\n`);
+      out.error(parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-'))));
       return 2;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`stevedore: ${(error as Error).message}\n`);
+      out.error((error as Error).message);
       return 2;
     }
     const info = toErrorInfo(error);
+    logError(`cli ${command ?? ''}`, info);
     // The engine's messages hold for the app too; only here may a hint name a command-line option.
     const hint = info.code === 'AUTH_REQUIRED' ? ' (or give --creds USER:PASS)' : '';
-    process.stderr.write(`stevedore: ${info.message}${hint} [${info.code}]\n`);
+    out.error(`${info.message}${hint} [${info.code}]`);
     return controller.signal.aborted ? 130 : 1;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -129,6 +180,26 @@ export async function main(argv: readonly string[]): Promise<number> {
 function sortOf(value: string): TagSort {
   if (value !== 'name' && value !== 'created' && value !== 'size') throw new UsageError(`--sort takes name, created or size, not "${value}"`);
   return value;
+}
+
+async function xrayCommand(command: 'files' | 'diff' | 'waste' | 'cat', args: readonly string[], options: XrayCommandOptions, signal: AbortSignal): Promise<number> {
+  const out = terminalOutput();
+  if (command === 'files') await (await import('./commands/files.js')).filesCommand(args, options, out, signal);
+  else if (command === 'diff') await (await import('./commands/diff.js')).diffCommand(args, options, out, signal);
+  else if (command === 'cat') await (await import('./commands/cat.js')).catCommand(args, options, out, signal);
+  else return (await import('./commands/waste.js')).wasteCommand(args, options, out, signal);
+  return 0;
+}
+
+function xrayOptions(values: { platform?: string | undefined; layer?: string | undefined; 'max-wasted-bytes'?: string | undefined; 'min-efficiency'?: string | undefined }): { platform?: string; layer?: number; maxWastedBytes?: number; minEfficiency?: number } {
+  const efficiency = values['min-efficiency'] === undefined ? undefined : Number(values['min-efficiency']);
+  if (efficiency !== undefined && !(efficiency >= 0 && efficiency <= 1)) throw new UsageError('--min-efficiency takes a number from 0 to 1');
+  return {
+    ...(values.platform ? { platform: values.platform } : {}),
+    ...(values.layer !== undefined ? { layer: positiveInt(values.layer, '--layer') as number } : {}),
+    ...(values['max-wasted-bytes'] !== undefined ? { maxWastedBytes: nonNegativeInt(values['max-wasted-bytes'], '--max-wasted-bytes') } : {}),
+    ...(efficiency !== undefined ? { minEfficiency: efficiency } : {}),
+  };
 }
 
 function nonNegativeInt(value: string, flag: string): number {

@@ -1,17 +1,28 @@
-// Where the CLI writes: results to stdout, one-line errors to stderr, usage errors with exit code 2.
+// Where the CLI writes: results to stdout, one-line errors and warnings to stderr, usage errors with exit code 2.
+// Everything goes through terminalText / terminalJson, so no command prints raw control characters.
+import { terminalJson, terminalText } from './terminal-text.js';
+
 export class UsageError extends Error {}
 
 export interface Output {
+  /** A line, or a block of lines joined with \n. */
   line(text: string): void;
+  /** Pretty-printed JSON. */
   json(value: unknown): void;
+  /** Compact JSON on one line (event streams). */
+  jsonLine(value: unknown): void;
+  /** One line on stderr: `stevedore: <text>`. */
+  error(text: string): void;
   requireOne(args: readonly string[], usage: string): string;
   usage(message: string): never;
 }
 
-export function terminalOutput(stdout: NodeJS.WritableStream = process.stdout): Output {
+export function terminalOutput(stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Output {
   return {
-    line: (text) => void stdout.write(`${text}\n`),
-    json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    line: (text) => void stdout.write(`${terminalText(text, true)}\n`),
+    json: (value) => void stdout.write(`${terminalJson(JSON.stringify(value, null, 2))}\n`),
+    jsonLine: (value) => void stdout.write(`${terminalJson(JSON.stringify(value))}\n`),
+    error: (text) => void stderr.write(`stevedore: ${terminalText(text)}\n`),
     requireOne(args, usage) {
       if (args.length !== 1 || args[0] === undefined) throw new UsageError(`usage: stevedore ${usage}`);
       return args[0];

@@ -1,6 +1,7 @@
 // Live push progress on a terminal: one line per blob and an overall line, redrawn in place about ten times a second.
 import type { BlobProgress, PushEvent, PushProgress } from '../../shared/push.js';
 import { formatBytes, plural, shortDigest } from './format.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 
 const BAR = 24;
 
@@ -26,8 +27,8 @@ export interface PushDisplay {
 }
 
 /** Redraws in place on a TTY; elsewhere prints the plan and the outcome only. */
-export function pushDisplay(stream: NodeJS.WriteStream, json: boolean): PushDisplay {
-  if (json) return { onEvent: (event) => void stream.write(`${JSON.stringify(event)}\n`) };
+export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { readonly active: string; readonly done: string; readonly transfer?: string } = { active: 'Pushing', done: 'Pushed' }): PushDisplay {
+  if (json) return { onEvent: (event) => void stream.write(`${terminalJson(JSON.stringify(event))}\n`) };
   const blobs = new Map<string, BlobProgress>();
   let drawn = 0;
   let overall: PushProgress | undefined;
@@ -35,7 +36,7 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean): PushDisp
     if (!stream.isTTY) return;
     const lines = [...[...blobs.values()].map(blobLine), ...(overall ? [overallLine(overall)] : [])];
     if (drawn > 0) stream.write(`\x1b[${drawn}A`);
-    stream.write(lines.map((l) => `\x1b[2K${l}\n`).join(''));
+    stream.write(lines.map((l) => `\x1b[2K${terminalText(l)}\n`).join(''));
     drawn = lines.length;
   };
   return {
@@ -45,14 +46,15 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean): PushDisp
         drawn = 0;
         for (const blob of event.blobs) blobs.set(blob.id, blob);
         const count = (action: string): number => event.blobs.filter((b) => b.action === action).length;
-        stream.write(`Pushing ${event.target}: ${plural(event.blobs.length, 'blob')} (${count('compress')} to compress, ${count('upload')} to upload, ${count('mount')} to mount, ${count('skip')} already there)\n`);
+        const counts = [`${count('compress')} to compress`, `${count('upload')} to ${words.transfer ?? 'upload'}`, `${count('mount')} to mount`, `${count('skip')} already there`].filter((c) => !c.startsWith('0 '));
+        stream.write(`${terminalText(`${words.active} ${event.target}: ${plural(event.blobs.length, 'blob')}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`)}\n`);
         redraw();
       } else if (event.type === 'progress') {
         for (const blob of event.blobs) blobs.set(blob.id, blob);
         overall = event.overall;
         redraw();
       } else if (event.type === 'pushed') {
-        stream.write(`Pushed ${event.target}@${event.digest}\n`);
+        stream.write(`${terminalText(`${words.done} ${event.target}@${event.digest}`)}\n`);
       }
     },
   };

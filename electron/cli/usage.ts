@@ -9,7 +9,14 @@ Usage:
   stevedore delete <reference>       delete the manifest a tag or digest names
   stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
   stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
+  stevedore copy <src> <dst>         copy an image between registries (or within one), digests unchanged
+  stevedore pull <ref> <file>        save an image to a docker-archive or oci-archive tarball
+  stevedore pull <ref>... -o <file>  several images into one docker-archive, as docker save does
   stevedore serve [--port N]         the app's UI for a browser, on 127.0.0.1 with a session token
+  stevedore files <ref|archive>      the files of an image with sizes and directory totals (--layer N: that layer's changes)
+  stevedore diff <a> <b>             the files that differ between two images, largest size change first
+  stevedore waste <ref|archive>      wasted space as dive counts it; exit code 3 above --max-wasted-bytes / below --min-efficiency
+  stevedore cat <ref|archive> <path> a text file of an image (up to 1 MB)
 
 Run stevedore <command> --help for a command's options and examples.
 
@@ -32,8 +39,30 @@ Options:
   --chunk-size SIZE      upload chunk size (default 4M); blobs up to one chunk go in a single request
   --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
   --json                 progress as one JSON event per line
+  files, diff, waste, cat:
+  --platform OS/ARCH     which platform of a multi-platform image (default: the only one, or linux/amd64)
+  --layer N              files: what layer N (1 = the base) added, changed and removed
+  --max-wasted-bytes N / --min-efficiency F   waste: thresholds (F from 0 to 1)
+  copy:
+  --platform OS/ARCH[/VARIANT]  one platform of an index (default: the whole index, every platform)
+  --all-tags             copy every tag of the source repository (name repositories without tags)
+  --referrers            also copy what refers to the image: signatures, SBOMs, attestations
+  --src-creds USER:PASS / --dest-creds USER:PASS  credentials for one side (default: --creds, docker config)
+  pull:
+  --format docker-archive|oci-archive  (default docker-archive: one platform; oci-archive: the whole index)
+  --platform OS/ARCH[/VARIANT]  which platform of an index (docker-archive default: this machine's)
+  -o, --output FILE      the tarball, when several references are given
+  serve:
+  --port N               listen on this port (default: a free one)
+  --max-upload SIZE      largest tarball a browser may upload (default 20G; env STEVEDORE_MAX_UPLOAD)
+  -v, --verbose          write the structured log (JSON lines: requests, push plans and outcomes, errors) to stderr
+  --log-level LEVEL      debug, info (default), warn or error; or STEVEDORE_LOG_LEVEL
   -h, --help             this text
   --version              the version
+
+Environment:
+  STEVEDORE_LOG=FILE     append the structured log to FILE (--verbose wins); secrets are always redacted
+                         serve logs to $XDG_STATE_HOME/stevedore/stevedore.log (~/.local/state/...) by default
 `;
 
 const CONNECTION = `Connection options:

@@ -1,4 +1,5 @@
 // Image references with Docker's rules: [registry[:port]/]repo[:tag][@digest], docker.io and library/ defaults.
+import { VERIFIED_DIGESTS, isWellFormedDigest } from '../../shared/digests.js';
 import { StevedoreError } from './errors.js';
 
 export const DOCKER_HUB = 'docker.io';
@@ -14,10 +15,6 @@ export interface Reference {
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST_ALGORITHMS: Readonly<Record<string, RegExp>> = {
-  sha256: /^[a-f0-9]{64}$/,
-  sha512: /^[a-f0-9]{128}$/,
-};
 const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::[0-9]{1,5})?$/;
 
 function invalid(input: string, why: string): StevedoreError {
@@ -25,18 +22,16 @@ function invalid(input: string, why: string): StevedoreError {
 }
 
 export function validateDigest(digest: string, input = digest): string {
-  const colon = digest.indexOf(':');
-  const algorithm = digest.slice(0, colon);
-  const pattern = DIGEST_ALGORITHMS[algorithm];
-  if (colon < 0 || !pattern) throw invalid(input, `unsupported digest algorithm in "${digest}"`);
-  if (!pattern.test(digest.slice(colon + 1))) throw invalid(input, `digest "${digest}" is not ${algorithm} hex of the right length`);
-  return digest;
+  if (isWellFormedDigest(digest)) return digest;
+  const algorithm = digest.slice(0, Math.max(0, digest.indexOf(':')));
+  const length = VERIFIED_DIGESTS[algorithm];
+  if (length !== undefined) throw invalid(input, `digest "${digest}" is not ${algorithm} hex of the right length (${length} digits)`);
+  throw invalid(input, `unsupported digest algorithm in "${digest}": sha256, sha384 and sha512 are verified; another algorithm needs the form algorithm:encoded, 32 to 256 characters of [a-zA-Z0-9=_-]`);
 }
 
+/** A well-formed digest (any algorithm of the OCI grammar); whether it can be verified is digest.ts's question. */
 export function isDigest(value: string): boolean {
-  const [algorithm, hex] = value.split(':');
-  const pattern = algorithm ? DIGEST_ALGORITHMS[algorithm] : undefined;
-  return pattern !== undefined && hex !== undefined && pattern.test(hex);
+  return isWellFormedDigest(value);
 }
 
 function splitRegistry(name: string): { registry: string; remainder: string } {

@@ -1,8 +1,9 @@
 // Per-registry TLS material from files: an explicit CA file, and docker's certs.d layout (*.crt CAs, *.cert/*.key pairs).
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StevedoreError } from './errors.js';
 import type { TlsSettings } from './http/transport.js';
+import { readRegularFile } from './regular-file.js';
 
 export const DOCKER_CERTS_DIR = '/etc/docker/certs.d';
 
@@ -36,8 +37,10 @@ export async function loadTlsSettings(registry: string, options: TlsFileOptions 
 async function readPem(path: string, what: string): Promise<string> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Only a regular file: a FIFO here would hold a libuv thread until someone writes to it.
+    text = await readRegularFile(path, what);
   } catch (error) {
+    if (error instanceof StevedoreError) throw error;
     throw new StevedoreError('CONFIG', `cannot read ${what} ${path}: ${(error as Error).message}`);
   }
   if (!text.includes('-----BEGIN')) throw new StevedoreError('CONFIG', `${what} ${path} is not PEM`);

@@ -1,31 +1,38 @@
 // Serves the contract: validates every request against its schema, runs its handler, and answers with a Result that
 // keeps the engine's error codes. Shared by the Electron main process and the local web host.
+import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { requests, type EventChannel, type EventPayload, type ParsedArgs, type RequestChannel, type RequestResult, type Result } from '../../shared/contract.js';
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
 import { TagInfoCache } from '../core/image/tag-infos.js';
+import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
 import { CatalogCache } from './catalog-cache.js';
+import { catalogHandlers } from './catalog-handlers.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
+import { linkSignals } from './linked-signal.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
+import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
 import type { SecretStore } from './secret-store.js';
+import type { SystemNetwork } from './system-network.js';
+import { xrayHandlers } from './xray-handlers.js';
 
-/** What a handler gets besides its arguments: a signal that aborts when the caller cancels or goes away. */
-export interface CallContext {
-  readonly signal: AbortSignal;
-}
+/** `signal` aborts when the caller goes away (a closed socket) or the host closes: long reads stop with it. */
+export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, signal: AbortSignal) => Promise<RequestResult<C>> };
 
-export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, call: CallContext) => Promise<RequestResult<C>> };
-
-/** Who is calling (one window, one socket) and the id it gave this call, for `request:cancel`. */
+/**
+ * Who is calling (one window, one socket) and the id it gave this call, so `request:cancel` from the same caller can
+ * abort it. A caller that goes away aborts its `signal` instead: both end in the same per-request signal.
+ */
 export interface CallMeta {
   readonly scope?: string;
   readonly requestId?: string;
@@ -35,6 +42,8 @@ export interface HostDeps {
   readonly profiles: ProfileStore;
   readonly secrets: SecretStore;
   readonly cacheDir: string;
+  /** The OS's proxy and certificate store (the desktop app); the CLI and web host use the environment. */
+  readonly network?: SystemNetwork;
   readonly emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 }
 
@@ -43,12 +52,12 @@ export interface HostContext {
   readonly clients: RegistryClients;
   readonly jobs: PushJobs;
   /** Archives inspected, by path, so push:start does not read them twice. */
-  openArchive(path: string): Promise<OpenedArchive>;
+  openArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive>;
   /** Registries that refused a delete, with their reason. */
   readonly deleteRefused: Map<string, string>;
   /** Tag summaries by digest, and the digest each tag had, for tag lists asked again. */
   readonly tagInfos: TagInfoCache;
-  /** Catalogs as last seen, shown at once next time. */
+  /** Each registry's last complete catalog, shown at once next time. */
   readonly catalogs: CatalogCache;
 }
 
@@ -56,16 +65,24 @@ export class ContractHost {
   readonly #handlers: Handlers;
   readonly #gzip: GzipEngine;
   readonly #context: HostContext;
+  /** Aborted by close(): archive reads still running then are cancelled, and their worker threads terminated. */
+  readonly #closing = new AbortController();
+  /** Archive reads in progress, by path, so they can be stopped when their file goes away. */
+  readonly #reading = new Map<string, Set<AbortController>>();
   /** Requests in flight, by caller and by the caller's request id; an entry lives as long as its request. */
   readonly #inFlight = new Map<string, Map<string, AbortController>>();
   #anonymous = 0;
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
+    const closing = this.#closing.signal;
+    // Every request in flight listens to it: no listener-count warning.
+    setMaxListeners(0, closing);
+    const reading = this.#reading;
     const archives = new Map<string, { mtimeMs: number; archive: OpenedArchive }>();
     const context: HostContext = {
       deps,
-      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir)),
+      clients: new RegistryClients(deps.secrets, new ContentCache(deps.cacheDir), deps.network),
       jobs: new PushJobs(this.#gzip, new LayerCache(deps.cacheDir), {
         progress: (event) => deps.emit('push:progress', event),
         finished: (view) => deps.emit('push:finished', view),
@@ -73,24 +90,38 @@ export class ContractHost {
       deleteRefused: new Map(),
       tagInfos: new TagInfoCache(),
       catalogs: new CatalogCache(deps.cacheDir),
-      async openArchive(path) {
+      async openArchive(path, signal) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
         const known = archives.get(path);
         if (known && known.mtimeMs === info.mtimeMs) return known.archive;
-        const archive = await inspectArchive(path);
-        archives.set(path, { mtimeMs: info.mtimeMs, archive });
-        if (archives.size > 20) archives.delete(archives.keys().next().value as string);
-        return archive;
+        const stop = new AbortController();
+        const readers = reading.get(path) ?? new Set<AbortController>();
+        reading.set(path, readers.add(stop));
+        const linked = linkSignals([closing, stop.signal, signal]);
+        try {
+          const archive = await inspectArchive(path, linked.signal);
+          archives.set(path, { mtimeMs: info.mtimeMs, archive });
+          if (archives.size > 20) archives.delete(archives.keys().next().value as string);
+          return archive;
+        } finally {
+          linked.done();
+          readers.delete(stop);
+          if (readers.size === 0) reading.delete(path);
+        }
       },
     };
     this.#context = context;
     this.#handlers = {
       ...registryHandlers(context),
+      ...catalogHandlers(context),
       ...imageHandlers(context),
-      'archive:inspect': async ({ path }) => (await context.openArchive(path)).inspection,
-      'push:start': async ({ path, imageId, registryId, repository, tag, compression }) => {
-        const archive = await context.openArchive(path);
+      ...xrayHandlers(context),
+      ...transferHandlers(context),
+      'archive:inspect': async ({ path }, signal) => (await context.openArchive(path, signal)).inspection,
+      'push:start': async ({ path, imageId, registryId, repository, tag, compression }, signal) => {
+        // Reading the archive stops if the client leaves first; once started, the push belongs to the host.
+        const archive = await context.openArchive(path, signal);
         const profile = await deps.profiles.get(registryId);
         const client = await context.clients.for(profile);
         const { registry } = parseRegistry(profile.url);
@@ -98,7 +129,7 @@ export class ContractHost {
       },
       'push:cancel': async ({ jobId }) => ({ cancelled: context.jobs.cancel(jobId) }),
       'push:list': async () => context.jobs.list(),
-      // Answered in handle(), which knows the caller.
+      // Answered in #answer(), which knows the caller.
       'request:cancel': async () => ({ cancelled: false }),
     };
   }
@@ -116,22 +147,31 @@ export class ContractHost {
     this.#context.jobs.cancelAll();
   }
 
-  /** Aborts every request of one caller still in flight (its window closed, its socket dropped). */
-  cancelScope(scope: string): void {
-    const calls = this.#inFlight.get(scope);
-    this.#inFlight.delete(scope);
-    for (const controller of calls?.values() ?? []) controller.abort();
+  /** Whether a running push reads this archive. */
+  pushesUsing(path: string): boolean {
+    return this.#context.jobs.list().some((job) => job.state === 'running' && job.archive === path);
   }
 
-  /** Requests in flight, for tests and diagnostics. */
-  get inFlight(): number {
+  /** Stops every read of this archive in progress: its file is going away (a dismissed upload). */
+  stopReading(path: string): void {
+    for (const stop of this.#reading.get(path) ?? []) stop.abort(new StevedoreError('CANCELLED', `${path} was dismissed`));
+  }
+
+  /** Requests being handled now (each may hold an archive-reading worker). */
+  get pendingRequests(): number {
     let count = 0;
     for (const calls of this.#inFlight.values()) count += calls.size;
     return count;
   }
 
   /** Never throws: every failure becomes a Result with a stable code. */
-  async handle(channel: string, raw: unknown, meta: CallMeta = {}): Promise<Result<unknown>> {
+  async handle(channel: string, raw: unknown, signal?: AbortSignal, meta: CallMeta = {}): Promise<Result<unknown>> {
+    const result = await this.#answer(channel, raw, signal, meta);
+    if (!result.ok) logError(`contract ${channel}`, result.error);
+    return result;
+  }
+
+  async #answer(channel: string, raw: unknown, signal: AbortSignal | undefined, meta: CallMeta): Promise<Result<unknown>> {
     if (!Object.hasOwn(requests, channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel "${channel}"` } };
     const spec = requests[channel as RequestChannel];
     const parsed = spec.args.safeParse(raw ?? {});
@@ -142,33 +182,53 @@ export class ContractHost {
     const scope = meta.scope ?? '';
     if (channel === 'request:cancel') {
       const controller = this.#inFlight.get(scope)?.get((parsed.data as ParsedArgs<'request:cancel'>).requestId);
-      controller?.abort();
+      controller?.abort(new StevedoreError('CANCELLED', `${channel}: cancelled by the caller`));
       return { ok: true, value: { cancelled: controller !== undefined } };
     }
+    // One signal per request: aborted by request:cancel, by the caller going away (`signal`), or by close().
     const key = meta.requestId ?? `\u0000${++this.#anonymous}`;
-    const controller = new AbortController();
+    const own = new AbortController();
     const calls = this.#inFlight.get(scope) ?? new Map<string, AbortController>();
-    calls.get(key)?.abort();
-    calls.set(key, controller);
+    calls.get(key)?.abort(new StevedoreError('CANCELLED', `${channel}: replaced by a request with the same id`));
+    calls.set(key, own);
     this.#inFlight.set(scope, calls);
-    const cancelled = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new StevedoreError('CANCELLED', `${channel} cancelled`)), { once: true }));
+    const linked = linkSignals([this.#closing.signal, signal, own.signal]);
+    let stop = (): void => undefined;
+    // The answer goes as soon as the request is cancelled; the engine unwinds behind it through the signal.
+    const cancelled = new Promise<never>((_, reject) => {
+      const onAbort = (): void => reject(new StevedoreError('CANCELLED', `${channel} cancelled`));
+      if (linked.signal.aborted) onAbort();
+      linked.signal.addEventListener('abort', onAbort, { once: true });
+      stop = () => linked.signal.removeEventListener('abort', onAbort);
+    });
     cancelled.catch(() => undefined);
     try {
-      const handler = this.#handlers[channel as RequestChannel] as (args: unknown, call: CallContext) => Promise<unknown>;
-      // The answer goes as soon as the caller cancels; the engine unwinds behind it through the signal.
-      return { ok: true, value: await Promise.race([handler(parsed.data, { signal: controller.signal }), cancelled]) };
+      const handler = this.#handlers[channel as RequestChannel] as (args: unknown, signal: AbortSignal) => Promise<unknown>;
+      return { ok: true, value: await Promise.race([handler(parsed.data, linked.signal), cancelled]) };
     } catch (error) {
-      if (controller.signal.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${channel} cancelled` } };
-      const info = toErrorInfo(error);
-      return { ok: false, error: info.code === 'REGISTRY_ERROR' && !(error instanceof StevedoreError) ? { code: 'INTERNAL', message: info.message } : info };
+      if (linked.signal.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${channel} cancelled` } };
+      return { ok: false, error: toErrorInfo(error) };
     } finally {
-      if (calls.get(key) === controller) calls.delete(key);
+      stop();
+      linked.done();
+      if (calls.get(key) === own) calls.delete(key);
       if (calls.size === 0 && this.#inFlight.get(scope) === calls) this.#inFlight.delete(scope);
     }
   }
 
+  /** An image as a tar written to a stream (the web host's browser download). Never throws; `open` gives the stream. */
+  async download(raw: unknown, open: (filename: string) => Writable, signal: AbortSignal): Promise<Result<{ readonly digest: string }>> {
+    const parsed = downloadArgs.safeParse(raw ?? {});
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `export download: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ')}` } };
+    try {
+      return { ok: true, value: { digest: await streamExport(this.#context, parsed.data, open, signal) } };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
   async close(): Promise<void> {
-    for (const scope of [...this.#inFlight.keys()]) this.cancelScope(scope);
+    this.#closing.abort(new StevedoreError('CANCELLED', 'the app is closing'));
     this.#context.jobs.cancelAll();
     await this.#gzip.close();
     await this.#context.clients.close();

@@ -17,12 +17,12 @@ const platformName = (p: PlatformImage): string => [p.platform.os, p.platform.ar
 export function imageHandlers(context: HostContext): ImageHandlers {
   const { profiles } = context.deps;
   return {
-    'tags:summaries': async ({ registryId, repository, tags }, { signal }) => {
+    'tags:summaries': async ({ registryId, repository, tags }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const items = await context.tagInfos.rows(client, repository, tags, { signal, concurrency: SUMMARY_CONCURRENCY });
       return { items, deletable: !context.deleteRefused.has(registryId) };
     },
-    'image:summary': async ({ registryId, repository, reference }, { signal }) => {
+    'image:summary': async ({ registryId, repository, reference }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const ref = { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) };
       const { details, manifestBytes } = await summarizeImage(client, ref, { signal });
@@ -33,7 +33,7 @@ export function imageHandlers(context: HostContext): ImageHandlers {
       const view: ImageView = { ...details, platforms, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
       return view;
     },
-    'image:delete': async ({ registryId, repository, digest }, { signal }) => {
+    'image:delete': async ({ registryId, repository, digest }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
       try {
         await client.deleteManifest(repository, digest, signal);
@@ -43,7 +43,7 @@ export function imageHandlers(context: HostContext): ImageHandlers {
       }
       return { deleted: digest };
     },
-    'compare:images': async ({ images }, { signal }) => {
+    'compare:images': async ({ images }, signal) => {
       const inputs = await Promise.all(
         images.map(async (ref) => {
           const client = await context.clients.for(await profiles.get(ref.registryId));

@@ -13,7 +13,7 @@ export interface IpcMainLike {
 }
 
 export interface ContractHandler {
-  handle(channel: string, args: unknown, meta?: { readonly scope?: string; readonly requestId?: string }): Promise<Result<unknown>>;
+  handle(channel: string, args: unknown, signal?: AbortSignal, meta?: { readonly scope?: string; readonly requestId?: string }): Promise<Result<unknown>>;
 }
 
 /** Returns a function that unbinds every channel. */
@@ -22,7 +22,7 @@ export function bindContract(ipcMain: IpcMainLike, host: ContractHandler, isTrus
     ipcMain.handle(channel, async (event, args, requestId): Promise<Result<unknown>> => {
       if (!isTrusted(event)) return { ok: false, error: { code: 'DENIED', message: `${channel} refused: the request did not come from Stevedore's own window` } };
       // Each window cancels only its own requests.
-      return host.handle(channel, args, { scope: `window-${event.sender.id}`, ...(typeof requestId === 'string' ? { requestId } : {}) });
+      return host.handle(channel, args, undefined, { scope: `window-${event.sender.id}`, ...(typeof requestId === 'string' ? { requestId } : {}) });
     });
   }
   return () => {

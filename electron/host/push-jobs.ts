@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { PushJobView } from '../../shared/contract.js';
 import type { PushEvent } from '../../shared/push.js';
 import type { OpenedArchive } from '../core/archive/inspect-archive.js';
-import { toErrorInfo, isStevedoreError } from '../core/errors.js';
+import { StevedoreError, toErrorInfo, isStevedoreError } from '../core/errors.js';
 import type { LayerCache } from '../core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../core/push/push-image.js';
 import { formatReference, type Reference } from '../core/reference.js';
@@ -35,16 +35,23 @@ export class PushJobs {
 
   start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>): string {
     const image = archive.inspection.images[imageId];
-    if (!image) throw Object.assign(new Error(`the archive has no image ${imageId}`), { code: 'INVALID_ARGUMENT' });
+    if (!image) throw new StevedoreError('INVALID_ARGUMENT', `the archive has no image ${imageId} (it holds ${archive.inspection.images.length}, numbered from 0)`);
+    return this.run({ target: formatReference(target), archive: archive.source.path }, ({ jobId, emit, signal }) =>
+      pushImage({ jobId, archive, image, target, emit, signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }),
+    );
+  }
+
+  /** Runs any transfer (push, copy, export) as a job: events, cancel and history like a push. Resolves to its digest. */
+  run(view: Pick<PushJobView, 'target' | 'archive' | 'kind'>, transfer: (job: { readonly jobId: string; readonly emit: (event: PushEvent) => void; readonly signal: AbortSignal }) => Promise<string>): string {
     const jobId = randomUUID();
     const controller = new AbortController();
-    const job: Running = { controller, view: { jobId, target: formatReference(target), archive: archive.source.path, state: 'running', startedAt: new Date().toISOString() } };
+    const job: Running = { controller, view: { jobId, ...view, state: 'running', startedAt: new Date().toISOString() } };
     this.#running.set(jobId, job);
     const emit = (event: PushEvent): void => {
       job.view = { ...job.view, last: event };
       this.events.progress(event);
     };
-    pushImage({ jobId, archive, image, target, emit, signal: controller.signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }).then(
+    transfer({ jobId, emit, signal: controller.signal }).then(
       (digest) => this.#finish(jobId, { state: 'pushed', digest }),
       (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? { state: 'cancelled', error: toErrorInfo(error) } : { state: 'failed', error: toErrorInfo(error) }),
     );

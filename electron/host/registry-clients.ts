@@ -4,10 +4,11 @@ import { anonymous, staticCredentials, type CredentialProvider } from '../core/a
 import { dockerConfigCredentials } from '../core/auth/docker-config.js';
 import type { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError } from '../core/errors.js';
-import { parseRegistry } from '../core/reference.js';
+import { apiHost, parseRegistry } from '../core/reference.js';
 import { RegistryClient } from '../core/registry/client.js';
 import { loadTlsSettings } from '../core/tls-files.js';
 import type { SecretStore } from './secret-store.js';
+import type { SystemNetwork } from './system-network.js';
 
 export class RegistryClients {
   readonly #clients = new Map<string, { key: string; client: RegistryClient }>();
@@ -15,6 +16,7 @@ export class RegistryClients {
   constructor(
     private readonly secrets: SecretStore,
     private readonly cache: ContentCache,
+    private readonly network?: SystemNetwork,
   ) {}
 
   async for(profile: RegistryProfile): Promise<RegistryClient> {
@@ -30,15 +32,26 @@ export class RegistryClients {
   /** A client of its own for a profile not saved yet (the caller closes it); `secret` stands in for a stored one. */
   async build(profile: RegistryProfile, secret?: string): Promise<RegistryClient> {
     const { registry, scheme } = parseRegistry(profile.url);
+    const tls = await loadTlsSettings(registry, profile.caFile ? { caFile: profile.caFile } : {});
+    const systemCa = this.network?.systemCa ?? [];
+    const proxyUrl = await this.#proxyFor(registry, scheme);
     return new RegistryClient({
       registry,
       ...(scheme ? { scheme } : {}),
       insecure: profile.insecure,
-      tls: await loadTlsSettings(registry, profile.caFile ? { caFile: profile.caFile } : {}),
+      tls: systemCa.length > 0 ? { ...tls, ca: [...systemCa, ...(tls.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : tls.ca)] } : tls,
+      ...(proxyUrl ? { proxyUrl } : {}),
       credentials: this.#credentials(profile, registry, secret),
       cache: this.cache,
       connections: Math.max(4, profile.concurrency * 2),
     });
+  }
+
+  async #proxyFor(registry: string, scheme: 'http' | 'https' | undefined): Promise<string | undefined> {
+    if (this.network === undefined) return undefined;
+    const choice = await this.network.resolveProxy(`${scheme ?? 'https'}://${apiHost(registry)}/v2/`);
+    if (choice.kind === 'unsupported') throw new StevedoreError('UNSUPPORTED', `the system proxy for ${registry} is "${choice.rule}": only HTTP(S) proxies are supported`);
+    return choice.kind === 'proxy' ? choice.url : undefined;
   }
 
   #credentials(profile: RegistryProfile, registry: string, given?: string): CredentialProvider {

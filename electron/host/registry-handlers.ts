@@ -3,21 +3,24 @@ import type { RegistryProfile, RegistryTestResult, RegistryView } from '../../sh
 import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
-import { CACHED_CATALOG_CHUNK } from '../../shared/contract.js';
 import type { Handlers, HostContext } from './contract-host.js';
-import { NO_STORE, requireSecretStore } from './secret-store.js';
+import { linkSignals } from './linked-signal.js';
+import { noStoreMessage, requireSecretStore } from './secret-store.js';
 
-type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'registries:check' | 'app:info' | 'catalog:list' | 'catalog:cached' | 'tags:list'>;
+type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'registries:check' | 'app:info' | 'tags:list'>;
 
 const TEST_TIMEOUT_MS = 20_000;
 
 async function testClient(client: RegistryClient, signal: AbortSignal): Promise<RegistryTestResult> {
+  const linked = linkSignals([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]);
   try {
-    const ping = await client.ping(AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]));
+    const ping = await client.ping(linked.signal);
     return { ok: true, auth: ping.auth, usedCredentials: ping.usedCredentials, ...(ping.rateLimit ? { rateLimit: ping.rateLimit } : {}) };
   } catch (error) {
     const info = toErrorInfo(error);
     return { ok: false, code: info.code, message: info.message };
+  } finally {
+    linked.done();
   }
 }
 
@@ -47,7 +50,7 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
       await context.clients.forget(id);
       return { removed: await profiles.remove(id) };
     },
-    'registries:test': async ({ id }, { signal }) => {
+    'registries:test': async ({ id }, signal) => {
       try {
         return await testClient(await context.clients.for(await profiles.get(id)), signal);
       } catch (error) {
@@ -55,12 +58,12 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
         return { ok: false, code: info.code, message: info.message };
       }
     },
-    'registries:check': async ({ profile, secret }, { signal }) => {
+    'registries:check': async ({ profile, secret }, signal) => {
       let client: RegistryClient | undefined;
       try {
         parseRegistry(profile.url);
         const candidate: RegistryProfile = { ...profile, id: profile.id ?? 'unsaved', ...(profile.username ? { username: profile.username } : {}), ...(profile.caFile ? { caFile: profile.caFile } : {}) };
-        if (candidate.credentialSource === 'stored' && !secrets.available) throw new StevedoreError('UNSUPPORTED', NO_STORE);
+        if (candidate.credentialSource === 'stored') requireSecretStore(secrets);
         client = await context.clients.build(candidate, candidate.credentialSource === 'stored' ? secret : undefined);
         return await testClient(client, signal);
       } catch (error) {
@@ -70,22 +73,8 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
         await client?.close();
       }
     },
-    'app:info': async () => (secrets.available ? { secureStore: true } : { secureStore: false, secureStoreReason: NO_STORE }),
-    'catalog:list': async ({ registryId, cursor, pageSize }, { signal }) => {
-      const profile = await profiles.get(registryId);
-      const client = await context.clients.for(profile);
-      const page = await client.catalogPage({ signal, ...(cursor ? { cursor } : {}), ...(pageSize ? { pageSize } : {}) });
-      await context.catalogs.page(registryId, profile.url, cursor, page.items, page.next);
-      return { items: page.items, ...(page.next ? { next: page.next } : {}) };
-    },
-    'catalog:cached': async ({ registryId, offset }) => {
-      const profile = await profiles.get(registryId);
-      const cached = await context.catalogs.get(registryId, profile.url);
-      if (!cached) return null;
-      const end = Math.min(cached.items.length, offset + CACHED_CATALOG_CHUNK);
-      return { savedAt: cached.savedAt, total: cached.items.length, items: cached.items.slice(offset, end), ...(end < cached.items.length ? { next: end } : {}) };
-    },
-    'tags:list': async ({ registryId, repository, cursor }, { signal }) => {
+    'app:info': async () => (secrets.available ? { secureStore: true } : { secureStore: false, secureStoreReason: noStoreMessage(secrets) }),
+    'tags:list': async ({ registryId, repository, cursor }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const page = await client.tagsPage(repository, { signal, ...(cursor ? { cursor } : {}) });
       return { items: page.items, ...(page.next ? { next: page.next } : {}) };

@@ -1,22 +1,38 @@
-// The Electron main process: one secure window, the contract bound to ipcMain, transfers that survive reloads, and
-// a quit that asks before cancelling running pushes.
+// The Electron main process: one secure window served from app://stevedore, the contract bound to ipcMain, transfers
+// that survive reloads, tarballs handed over by the OS (argv, open-file, a second launch), and a quit that asks
+// before cancelling running pushes.
 import '../core/workers/thread-pool-size.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, screen, session } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, screen, session } from 'electron';
+import { LOG_ROTATE_BYTES, fileDestination } from '../core/log-destination.js';
+import { configureLog, logStart } from '../core/log.js';
 import { ContractHost } from '../host/contract-host.js';
 import { bindContract } from '../host/ipc-binding.js';
 import { ProfileStore } from '../host/profile-store.js';
-import { fitToDisplays, loadBounds, saveBounds } from '../host/window-state.js';
+import { APP_ENTRY, APP_SCHEME, isFromAppWindow, serveAppRequest } from './app-protocol.js';
+import { LaunchQueue, archivesFromArgv, filesFromAdditionalData } from './launch-files.js';
 import { installMenu } from './menu.js';
 import { safeStorageSecrets } from './safe-storage-secrets.js';
+import { systemNetwork } from './system-network.js';
+import { fitToDisplays, loadBounds, saveBounds } from './window-state.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const RENDERER = join(here, '../../renderer/index.html');
+const RENDERER_DIR = join(here, '../../renderer');
 const PRELOAD = join(here, '../preload/preload.cjs');
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+// Before `ready`: the scheme must be privileged to behave like https (origin, fetch, storage).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const launch = new LaunchQueue();
+const startupFiles = archivesFromArgv(process.argv, { cwd: process.cwd(), packaged: app.isPackaged });
 let window: BrowserWindow | undefined;
+
+function focusWindow(): void {
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.focus();
+}
 
 async function createWindow(): Promise<void> {
   const statePath = join(app.getPath('userData'), 'window-state.json');
@@ -33,31 +49,50 @@ async function createWindow(): Promise<void> {
   if (bounds.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
   win.on('close', () => saveBounds(statePath, { ...win.getNormalBounds(), maximized: win.isMaximized() }));
-  win.on('closed', () => (window = undefined));
+  win.on('closed', () => {
+    window = undefined;
+    launch.attach(undefined);
+  });
+  // Files wait until the renderer has loaded (again, after a reload) and subscribed.
+  win.webContents.on('did-start-loading', () => launch.attach(undefined));
+  win.webContents.on('did-finish-load', () => launch.attach((paths) => win.webContents.send('desktop:openFiles', paths)));
   // No new windows, no navigation away from the app.
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== win.webContents.getURL()) event.preventDefault();
   });
-  await win.loadFile(RENDERER);
+  await win.loadURL(APP_ENTRY);
 }
 
 async function main(): Promise<void> {
   await app.whenReady();
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }));
+  protocol.handle(APP_SCHEME, async (request) => {
+    const answer = await serveAppRequest(RENDERER_DIR, request.url, request.method);
+    return new Response(typeof answer.body === 'string' ? answer.body : new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
+  });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   const userData = app.getPath('userData');
+  // The structured log, for support: STEVEDORE_LOG, or stevedore.log in the OS's log folder for the app.
+  try {
+    configureLog(fileDestination(process.env.STEVEDORE_LOG ?? join(app.getPath('logs'), 'stevedore.log'), { rotateAtBytes: LOG_ROTATE_BYTES, background: true }));
+    logStart('desktop', app.getVersion());
+  } catch (error) {
+    // The app works without its log; say why there is none.
+    console.error(`stevedore: no log: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const host = new ContractHost({
     profiles: new ProfileStore(join(userData, 'registries.json')),
     secrets: safeStorageSecrets(join(userData, 'secrets.json')),
     cacheDir: join(app.getPath('sessionData'), 'cache'),
+    network: systemNetwork(session.defaultSession),
     emit: (event, payload) => {
       for (const win of BrowserWindow.getAllWindows()) win.webContents.send(event, payload);
     },
   });
-  bindContract(ipcMain, host, (event) => window !== undefined && event.sender.id === window.webContents.id && (event.senderFrame?.url ?? '').startsWith('file://'));
+  bindContract(ipcMain, host, (event) => isFromAppWindow(event, window?.webContents.id));
   ipcMain.handle('desktop:chooseArchives', async (event) => {
-    if (!window || event.sender.id !== window.webContents.id) return [];
+    if (!window || !isFromAppWindow(event, window.webContents.id)) return [];
     const result = await dialog.showOpenDialog(window, { title: 'Push image tarballs', properties: ['openFile', 'multiSelections'], filters: [{ name: 'Image tarballs', extensions: ['tar', 'gz', 'tgz'] }, { name: 'All files', extensions: ['*'] }] });
     return result.canceled ? [] : result.filePaths;
   });
@@ -84,4 +119,21 @@ async function main(): Promise<void> {
   app.on('will-quit', () => void host.close());
 }
 
-void main();
+// One app, one window: a second launch hands its tarballs to this one and quits.
+if (!app.requestSingleInstanceLock({ files: startupFiles })) {
+  app.quit();
+} else {
+  launch.add(startupFiles);
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
+    launch.add(filesFromAdditionalData(additionalData) ?? archivesFromArgv(argv, { cwd: workingDirectory, packaged: app.isPackaged }));
+    focusWindow();
+  });
+  // macOS: Finder's "Open With" and drops on the dock icon, possibly before `ready` and with no window open.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    launch.add([path]);
+    if (app.isReady() && !window) void createWindow();
+    focusWindow();
+  });
+  void main();
+}

@@ -1,14 +1,16 @@
 // Secrets the desktop app stores, encrypted with safeStorage (the OS keychain) and kept in one file in userData.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { safeStorage } from 'electron';
-import type { SecretStore } from '../host/secret-store.js';
-import { noSecretStore } from '../host/secret-store.js';
+import { noSecretStoreBecause, type SecretStore } from '../host/secret-store.js';
+import { keychainUnavailableReason } from './keychain.js';
 
 export function safeStorageSecrets(path: string): SecretStore {
-  if (!safeStorage.isEncryptionAvailable()) return noSecretStore;
+  const unavailable = keychainUnavailableReason(safeStorage, process.platform);
+  if (unavailable !== undefined) return noSecretStoreBecause(unavailable);
   let sealed: Record<string, string> = {};
   try {
-    sealed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (parsed !== null && typeof parsed === 'object') sealed = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
   } catch {
     sealed = {};
   }

@@ -2,6 +2,7 @@
 // desktop-only helpers (the native file dialog, and the path of a dropped file).
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { buildApi, type EventChannel, type RequestChannel, type Result } from '../../shared/contract.js';
+import type { DesktopBridge } from '../../shared/desktop.js';
 
 const api = buildApi({
   invoke: (channel: RequestChannel, args: unknown, requestId?: string) => (requestId === undefined ? ipcRenderer.invoke(channel, args) : ipcRenderer.invoke(channel, args, requestId)) as Promise<Result<unknown>>,
@@ -13,7 +14,7 @@ const api = buildApi({
 });
 
 contextBridge.exposeInMainWorld('stevedore', api);
-contextBridge.exposeInMainWorld('stevedoreDesktop', {
+const desktop: DesktopBridge = {
   chooseArchives: (): Promise<string[]> => ipcRenderer.invoke('desktop:chooseArchives') as Promise<string[]>,
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
   onOpenArchives: (handler: () => void): (() => void) => {
@@ -21,4 +22,12 @@ contextBridge.exposeInMainWorld('stevedoreDesktop', {
     ipcRenderer.on('desktop:openArchives', listener);
     return () => void ipcRenderer.removeListener('desktop:openArchives', listener);
   },
-});
+  onOpenFiles: (handler: (paths: readonly string[]) => void): (() => void) => {
+    const listener = (_event: unknown, paths: unknown): void => {
+      if (Array.isArray(paths) && paths.every((p) => typeof p === 'string')) handler(paths);
+    };
+    ipcRenderer.on('desktop:openFiles', listener);
+    return () => void ipcRenderer.removeListener('desktop:openFiles', listener);
+  },
+};
+contextBridge.exposeInMainWorld('stevedoreDesktop', desktop);

@@ -1,20 +1,32 @@
-// `stevedore serve`: the renderer and the whole contract for a browser, on 127.0.0.1 only, behind a session token.
+// `stevedore serve`: the renderer and the whole contract for a browser, on 127.0.0.1 only. The static app is open to
+// our own Host/Origin; the socket and uploads also need the session token. One bad request never takes the host
+// (and the pushes it runs) down: every request, socket and upload ends in an answer or a closed connection.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventChannel, EventPayload } from '../../shared/contract.js';
-import type { ClientMessage, ServerMessage } from '../../shared/wire.js';
+import type { EventChannel, EventPayload, PushJobView } from '../../shared/contract.js';
+import { MAX_CLIENT_MESSAGE_BYTES, WS_PROTOCOL, type ServerMessage } from '../../shared/wire.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { StevedoreError } from '../core/errors.js';
+import { logError } from '../core/log.js';
 import { ContractHost, type HostDeps } from '../host/contract-host.js';
-import { TOKEN_COOKIE, checkRequest } from './guard.js';
+import { downloadTickets } from './download-tickets.js';
+import { serveExportDownload } from './export-download.js';
+import { TOKEN_PATTERN, checkOrigin, checkPageToken, checkRequest } from './guard.js';
+import { serveSocket } from './socket-session.js';
 import { serveStatic } from './static-files.js';
-import { uploadArea } from './uploads.js';
+import { uploadArea, type Uploads } from './uploads.js';
 
 export interface WebHostOptions extends Omit<HostDeps, 'emit'> {
   readonly staticDir: string;
   readonly port?: number;
   readonly token?: string;
+  /** Largest upload accepted, in bytes (default DEFAULT_MAX_UPLOAD). */
+  readonly maxUploadBytes?: number;
+  /** Where the upload directory is made (default: the OS temporary directory). */
+  readonly uploadRoot?: string;
 }
 
 export interface WebHost {
@@ -22,12 +34,18 @@ export interface WebHost {
   readonly port: number;
   readonly token: string;
   readonly host: ContractHost;
+  readonly uploads: Uploads;
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE = 1024 * 1024;
+type Headers = Readonly<Record<string, string>>;
 
-function securityHeaders(port: number): Record<string, string> {
+/** What went wrong with one request or socket, for the log: the host itself carries on. */
+function logFault(where: string, code: ErrorCode, error: unknown): void {
+  logError(`web host ${where}`, { code, message: error instanceof Error ? error.message : String(error) });
+}
+
+function securityHeaders(port: number): Headers {
   return {
     'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
     'x-content-type-options': 'nosniff',
@@ -38,90 +56,154 @@ function securityHeaders(port: number): Record<string, string> {
   };
 }
 
+function refuse(res: ServerResponse, status: number, headers: Headers, reason: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { ...headers, 'content-type': 'text/plain' }).end(`refused: ${reason}\n`);
+}
+
+/** /upload: POST stores a file, GET says the size limit, DELETE lets one go. All need the token. */
+async function uploadRoute(req: IncomingMessage, res: ServerResponse, url: URL, uploads: Uploads, headers: Headers): Promise<void> {
+  if (req.method === 'POST') return uploads.receive(req, res, headers);
+  if (req.method === 'GET') {
+    res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ maxBytes: uploads.maxBytes }));
+    return;
+  }
+  if (req.method === 'DELETE') {
+    const released = await uploads.release(url.searchParams.get('path') ?? '');
+    res.writeHead(released ? 204 : 404, headers).end();
+    return;
+  }
+  res.writeHead(405, headers).end();
+}
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  if (!TOKEN_PATTERN.test(token)) throw new StevedoreError('INVALID_ARGUMENT', 'the session token must be 16 to 200 characters of A-Z, a-z, 0-9, _ and -');
   const sockets = new Set<WebSocket>();
+  // The host is made below; an upload is only asked about once pushes run.
+  const area = await uploadArea({ inUse: (path) => host.pushesUsing(path), stopReading: (path) => host.stopReading(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
   const broadcast = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
-    const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage);
-    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(message);
+    // A push that ends lets go of its upload (deleted if the page is done with it too).
+    if (event === 'push:finished') void area.pushEnded((payload as PushJobView).archive).catch(() => undefined);
+    // An event that cannot be sent is lost for the pages, never thrown into the push that emitted it.
+    try {
+      const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage);
+      for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(message);
+    } catch {
+      // nothing to do: the next progress event or push:list brings the pages up to date
+    }
   };
   const host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
   let port = options.port ?? 0;
-  const uploads = await uploadArea();
 
-  const server = createServer((req, res) => {
-    const headers = securityHeaders(port);
-    const verdict = checkRequest(req, port, token);
-    if (!verdict.ok) {
-      res.writeHead(verdict.status, { ...headers, 'content-type': 'text/plain' }).end(`refused: ${verdict.reason ?? ''}\n`);
+  const tickets = downloadTickets();
+  /** /export: POST (with the token) trades the download's parameters for a one-time ticket; GET ?ticket= streams it. */
+  const exportRoute = async (req: IncomingMessage, res: ServerResponse, url: URL, headers: Headers): Promise<void> => {
+    if (req.method === 'POST') {
+      const verdict = checkRequest(req, port, token);
+      if (!verdict.ok) return refuse(res, verdict.status, headers, verdict.reason ?? '');
+      res.writeHead(201, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ url: `/export?ticket=${tickets.issue(url.searchParams)}` }));
       return;
     }
+    if (req.method !== 'GET') {
+      res.writeHead(405, headers).end();
+      return;
+    }
+    const params = tickets.redeem(url.searchParams.get('ticket'));
+    if (!params) return refuse(res, 401, headers, 'missing, used or expired download ticket');
+    return serveExportDownload(req, res, headers, host, params);
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, headers: Headers): Promise<void> => {
+    const origin = checkOrigin(req, port);
+    if (!origin.ok) return refuse(res, origin.status, headers, origin.reason ?? '');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'POST' && url.pathname === '/upload') {
-      void uploads.receive(req, res, headers);
-      return;
+    if (url.pathname === '/upload') {
+      const verdict = checkRequest(req, port, token);
+      if (!verdict.ok) return refuse(res, verdict.status, headers, verdict.reason ?? '');
+      return uploadRoute(req, res, url, area, headers);
     }
+    if (url.pathname === '/export') return exportRoute(req, res, url, headers);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;
     }
-    if (verdict.fromQuery) {
-      // Trade the token in the address bar for a cookie, and drop it from the URL.
-      res.writeHead(303, { ...headers, location: url.pathname, 'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` }).end();
-      return;
+    const page = checkPageToken(url.searchParams, token);
+    if (!page.ok) return refuse(res, page.status, headers, page.reason ?? '');
+    return serveStatic(options.staticDir, url.pathname, res, headers);
+  };
+
+  const server = createServer((req, res) => {
+    const headers = securityHeaders(port);
+    // A reset connection must not become an unhandled 'error' event.
+    req.on('error', () => req.destroy());
+    res.on('error', () => res.destroy());
+    const fail = (error: unknown): void => {
+      logFault(`${req.method ?? ''} request`, 'INVALID_ARGUMENT', error);
+      if (!res.headersSent && !res.destroyed) refuse(res, 400, headers, 'bad request');
+      else res.destroy();
+    };
+    try {
+      route(req, res, headers).catch(fail);
+    } catch (error) {
+      fail(error);
     }
-    void serveStatic(options.staticDir, url.pathname, res, headers);
+  });
+  // Unparsable requests: a 400 when the socket can take it, else just close it.
+  server.on('clientError', (error, socket: Duplex) => {
+    logFault('unparsable request', 'INVALID_ARGUMENT', error);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
-  let connections = 0;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+    // The token protocol is never echoed back.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const verdict = checkRequest(req, port, token);
-    if (!verdict.ok || new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/ws') {
-      socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\nConnection: close\r\n\r\n`);
-      return;
+    socket.on('error', () => socket.destroy());
+    try {
+      const verdict = checkRequest(req, port, token);
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (!verdict.ok || path !== '/ws') {
+        socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, host, sockets));
+    } catch (error) {
+      logFault('upgrade', 'INVALID_ARGUMENT', error);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      // A socket's requests are its own: it cancels only them, and they are cancelled when it goes away.
-      const scope = `socket-${++connections}`;
-      ws.on('close', () => {
-        sockets.delete(ws);
-        host.cancelScope(scope);
-      });
-      ws.on('message', (data) => {
-        let message: ClientMessage;
-        try {
-          message = JSON.parse(String(data)) as ClientMessage;
-        } catch {
-          return;
-        }
-        if (message?.type !== 'request' || typeof message.id !== 'number' || typeof message.channel !== 'string') return;
-        const requestId = typeof message.requestId === 'string' ? message.requestId : undefined;
-        void host.handle(message.channel, message.args, { scope, ...(requestId === undefined ? {} : { requestId }) }).then((result) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'response', id: message.id, result } satisfies ServerMessage));
-        });
-      });
-    });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await host.close();
+    await area.close();
+    throw error;
+  }
   port = (server.address() as AddressInfo).port;
+  // Errors after listening (a failed accept) must not be thrown either.
+  server.on('error', (error) => logFault('server', 'INTERNAL', error));
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
     host,
+    uploads: area,
     async close() {
       for (const socket of sockets) socket.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await host.close();
-      await uploads.close();
+      await area.close();
     },
   };
 }

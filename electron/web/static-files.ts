@@ -1,4 +1,5 @@
-// Serves the built renderer from one directory, never a path outside it.
+// Serves the built renderer from one directory, never a path outside it. What it serves holds no secret and no data,
+// so it needs no session token (a reload of the page must work once the token has left the address bar).
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -16,7 +17,13 @@ const TYPES: Readonly<Record<string, string>> = {
 
 export async function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Readonly<Record<string, string>>): Promise<void> {
   const base = resolve(root);
-  const wanted = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
+  let wanted: string;
+  try {
+    wanted = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
+  } catch {
+    res.writeHead(400, { ...headers, 'content-type': 'text/plain' }).end('bad request: malformed percent escape in the path\n');
+    return;
+  }
   const path = resolve(join(base, normalize(wanted)));
   if (path !== base && !path.startsWith(base + sep)) {
     res.writeHead(404, headers).end();

@@ -1,10 +1,12 @@
-// Entry: start listening for transfers once, then render.
+// Entry: take the session token out of the address bar, start listening for transfers once, then render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.js';
+import { adoptSessionToken } from './lib/session-token.js';
 import { initTransfers } from './stores/transfers.js';
 import './styles.css';
 
+adoptSessionToken();
 void initTransfers();
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -14,7 +14,7 @@ import { startRegistry } from '../harness/registry.js';
 import { buildFixture } from './fixture.js';
 import { measure, type Measured } from './process-meter.js';
 
-const CLI = fileURLToPath(new URL('../../electron/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
 
 const median = (values: readonly number[]): number => {

@@ -149,7 +149,7 @@ describe('browsing a repository of hundreds of tags', () => {
     const rows = await allRows();
     assert.equal(rows.length, OTHER_TAGS);
     assert.equal(await page.getByText('loading…').count(), 0);
-    assert.equal(web.host.inFlight, 0);
+    assert.equal(web.host.pendingRequests, 0);
     await screenshot(page, 'browse-04-switched-900x600');
   });
 

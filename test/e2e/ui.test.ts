@@ -3,7 +3,7 @@
 // the error paths. Screenshots of each screen go to test-results/screenshots.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -68,6 +68,12 @@ describe('the UI in a browser', () => {
     else process.env.DOCKER_CONFIG = savedConfig;
     await rm(work, { recursive: true, force: true });
   });
+
+  /** Deleting is the host's next step after the event or the request: a moment, not forever. */
+  async function uploadsGone(message: string): Promise<void> {
+    for (let i = 0; i < 200 && (await readdir(web.uploads.dir)).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.deepEqual(await readdir(web.uploads.dir), [], message);
+  }
 
   async function addRegistry(address: string, source: 'none' | 'docker-config'): Promise<void> {
     await page.getByRole('button', { name: '+ Add registry' }).click();
@@ -152,6 +158,8 @@ describe('the UI in a browser', () => {
     await screenshot(page, '09-transfers');
     const shown = (await job.locator('code').first().textContent()) ?? '';
     assert.equal(await skopeoDigest(reg, 'ui/dropped:7'), shown);
+    // Pushed, and the page had queued its only image: the upload is gone.
+    await uploadsGone('a pushed upload was kept');
   });
 
   it('names a bad archive, a registry that is down and a wrong password', async () => {
@@ -161,6 +169,7 @@ describe('the UI in a browser', () => {
     await page.getByText('ARCHIVE_INVALID').waitFor();
     await screenshot(page, '10-bad-archive');
     await page.getByRole('button', { name: 'Dismiss junk.tar' }).click();
+    await uploadsGone('a dismissed upload was kept');
 
     await addRegistry(`127.0.0.1:${await freePort()}`, 'none');
     await page.getByRole('button', { name: 'Save and test connection' }).click();

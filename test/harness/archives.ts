@@ -152,3 +152,90 @@ export function ociIndexArchive(platforms: readonly TestImage[], name: string): 
   files.push(blobFile(index), { name: 'index.json', data: Buffer.from(JSON.stringify(top)) }, { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') });
   return { files, manifests, index };
 }
+
+/** Raw tar entries, byte by byte, for archives no tar writer would make (hostile numbers, duplicates, trailing data). */
+export interface RawEntryOptions {
+  /** Type flag; '0' (file) by default. */
+  readonly flag?: string;
+  /** The 12-byte size field exactly as written (e.g. '-0000003000'), instead of the data's length in octal. */
+  readonly sizeField?: string | Buffer;
+  /** pax records written in an 'x' header before the entry. */
+  readonly pax?: Readonly<Record<string, string>>;
+}
+
+export function tarHeader(name: string, size: number, options: RawEntryOptions = {}): Buffer {
+  const block = Buffer.alloc(512);
+  block.write(name, 0, 100, 'utf8');
+  block.write('0000644\0', 100, 'latin1');
+  block.write('0000000\0', 108, 'latin1');
+  block.write('0000000\0', 116, 'latin1');
+  const sizeField = options.sizeField ?? `${size.toString(8).padStart(11, '0')}\0`;
+  if (typeof sizeField === 'string') block.write(sizeField.padEnd(12, '\0').slice(0, 12), 124, 'latin1');
+  else sizeField.copy(block, 124, 0, 12);
+  block.write('00000000000\0', 136, 'latin1');
+  block.write(options.flag ?? '0', 156, 'latin1');
+  block.write('ustar\0' + '00', 257, 'latin1');
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of block) sum += b;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return block;
+}
+
+const pad = (bytes: Buffer): Buffer => Buffer.concat([bytes, Buffer.alloc((512 - (bytes.length % 512)) % 512)]);
+
+export function rawTarEntry(name: string, data: Buffer, options: RawEntryOptions = {}): Buffer {
+  const parts: Buffer[] = [];
+  if (options.pax) {
+    const records = Object.entries(options.pax).map(([key, value]) => {
+      const body = ` ${key}=${value}\n`;
+      let length = body.length + 1;
+      while (`${length}${body}`.length !== length) length = `${length}${body}`.length;
+      return `${length}${body}`;
+    });
+    const paxData = Buffer.from(records.join(''));
+    parts.push(tarHeader(`PaxHeaders/${name}`.slice(0, 99), paxData.length, { flag: 'x' }), pad(paxData));
+  }
+  parts.push(tarHeader(name, data.length, options), pad(data));
+  return Buffer.concat(parts);
+}
+
+/** The end-of-archive marker: two zero blocks. */
+export const END_OF_ARCHIVE = Buffer.alloc(1024);
+
+export function rawTar(files: readonly TarFile[]): Buffer {
+  return Buffer.concat([...files.map((f) => rawTarEntry(f.name, f.data ?? Buffer.alloc(0), f.type === 'directory' ? { flag: '5' } : {})), END_OF_ARCHIVE]);
+}
+
+/** A gzip-wrapped tar of `count` empty files (a tiny file that expands to many entries), written in batches. */
+export async function manyEntriesTarGz(path: string, count: number): Promise<void> {
+  async function* blocks(): AsyncGenerator<Buffer> {
+    for (let start = 0; start < count; start += 10_000) {
+      const batch: Buffer[] = [];
+      for (let i = start; i < Math.min(count, start + 10_000); i++) batch.push(tarHeader(`e/${i}`, 0));
+      yield Buffer.concat(batch);
+    }
+    yield END_OF_ARCHIVE;
+  }
+  await pipeline(blocks, createGzip({ level: 1 }), createWriteStream(path));
+}
+
+/** An oci-archive whose blobs are all addressed by sha512 (blobs/sha512/<hex>), layers gzip. */
+export function ociSha512Archive(image: TestImage, name: string): { files: TarFile[]; manifestDigest: string } {
+  const sha512 = (bytes: Uint8Array): string => `sha512:${createHash('sha512').update(bytes).digest('hex')}`;
+  const file = (bytes: Buffer): TarFile => ({ name: `blobs/sha512/${sha512(bytes).slice('sha512:'.length)}`, data: bytes });
+  const stored = image.layers.map((l) => gzipSync(l));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, digest: sha512(image.config), size: image.config.length },
+      layers: stored.map((b) => ({ mediaType: MediaType.ociLayerGzip, digest: sha512(b), size: b.length })),
+    }),
+  );
+  const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: sha512(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': name } }] };
+  return {
+    files: [...stored.map(file), file(image.config), file(manifest), { name: 'index.json', data: Buffer.from(JSON.stringify(index)) }, { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }],
+    manifestDigest: sha512(manifest),
+  };
+}

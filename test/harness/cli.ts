@@ -1,8 +1,9 @@
-// Runs the built CLI as a user would: a separate node process, with its own environment.
+// Runs the built CLI as a user would: the bundle `npm run build` makes (what `stevedore` runs), in a separate node
+// process with its own environment.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../electron/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 
 export interface CliResult {
   readonly code: number;

@@ -5,31 +5,37 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 
 export interface TcpCutProxy {
   readonly host: string;
-  /** Cuts every open connection once `bytes` more bytes have gone from client to registry. */
+  /** Cuts every open connection once `bytes` more bytes have gone the proxy's direction (client to registry by default). */
   cutAfter(bytes: number): void;
   readonly cuts: number;
   close(): Promise<void>;
 }
 
-export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy> {
+/** `direction`: count the bytes of uploads (client to registry) or of downloads (registry to client). */
+export async function startTcpCutProxy(targetPort: number, direction: 'upload' | 'download' = 'upload'): Promise<TcpCutProxy> {
   const sockets = new Set<Socket>();
   let budget = Number.POSITIVE_INFINITY;
   let cuts = 0;
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
-    client.on('data', (chunk: Buffer) => {
-      budget -= chunk.length;
-      if (budget <= 0) {
-        budget = Number.POSITIVE_INFINITY;
-        cuts++;
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      upstream.write(chunk);
-    });
-    upstream.pipe(client);
+    const forward = (from: Socket, to: Socket, counted: boolean): void => {
+      from.on('data', (chunk: Buffer) => {
+        if (counted) budget -= chunk.length;
+        if (counted && budget <= 0) {
+          budget = Number.POSITIVE_INFINITY;
+          cuts++;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        if (!to.write(chunk)) from.pause();
+      });
+      to.on('drain', () => from.resume());
+      from.on('end', () => to.end());
+    };
+    forward(client, upstream, direction === 'upload');
+    forward(upstream, client, direction === 'download');
     const drop = (): void => {
       client.destroy();
       upstream.destroy();
@@ -56,7 +62,7 @@ export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy>
 }
 
 /** Answers the request itself when the rule returns a response, else forwards it to the registry. */
-export type FaultRule = (req: IncomingMessage, seen: number) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+export type FaultRule = (req: IncomingMessage, seen: number) => { status: number; headers?: Record<string, string>; body?: string | Buffer } | undefined;
 
 export interface HttpFaultProxy {
   readonly host: string;
@@ -90,6 +96,52 @@ export async function startHttpFaultProxy(targetPort: number, rule: FaultRule): 
     host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     injected,
     async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export interface GateProxy {
+  readonly host: string;
+  /** Requests the rule matches wait from now on, until `open()`. */
+  close(rule: (req: IncomingMessage) => boolean): void;
+  open(): void;
+  /** Requests waiting at the gate now. */
+  readonly held: number;
+  stop(): Promise<void>;
+}
+
+/** An HTTP proxy that can hold chosen requests back, so a test sees what the app shows before the registry answers. */
+export async function startGateProxy(targetPort: number): Promise<GateProxy> {
+  let rule: ((req: IncomingMessage) => boolean) | undefined;
+  const waiting: (() => void)[] = [];
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    const forward = (): void => {
+      const upstream = httpRequest({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    if (rule?.(req)) waiting.push(forward);
+    else forward();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close(next) {
+      rule = next;
+    },
+    open() {
+      rule = undefined;
+      for (const forward of waiting.splice(0)) forward();
+    },
+    get held() {
+      return waiting.length;
+    },
+    async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },

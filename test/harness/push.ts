@@ -2,12 +2,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ArchiveImage } from '../../shared/archive.js';
 import type { PushEvent } from '../../shared/push.js';
 import { inspectArchive } from '../../electron/core/archive/inspect-archive.js';
 import { LayerCache } from '../../electron/core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../electron/core/push/push-image.js';
 import { parseReference } from '../../electron/core/reference.js';
-import { openGzipEngine, workerGzip } from '../../electron/core/workers/gzip-engine.js';
+import { openGzipEngine, workerGzip, type GzipEngine } from '../../electron/core/workers/gzip-engine.js';
 import { compressionPool } from '../../electron/core/workers/pool.js';
 import { clientFor } from './clients.js';
 import type { TestRegistry } from './registry.js';
@@ -25,16 +26,29 @@ export async function pushWithEngine(
   reg: TestRegistry,
   archivePath: string,
   reference: string,
-  options: { imageId?: number; layers?: LayerCache; settings?: Partial<PushSettings>; signal?: AbortSignal; onEvent?: (e: PushEvent) => void; via?: string; compressor?: 'default' | 'zlib' } = {},
+  options: {
+    imageId?: number;
+    layers?: LayerCache;
+    settings?: Partial<PushSettings>;
+    signal?: AbortSignal;
+    onEvent?: (e: PushEvent) => void;
+    via?: string;
+    compressor?: 'default' | 'zlib';
+    /** Pushes this image instead of the one read (an inspection that does not match the archive). */
+    tamper?: (image: ArchiveImage) => ArchiveImage;
+    /** A compressor of the test's own (faults). */
+    gzip?: GzipEngine;
+  } = {},
 ): Promise<PushRun> {
   // `via`: push through a proxy in front of the registry (fault tests).
   const target = options.via ? { ...reg, host: options.via, url: `http://${options.via}` } : reg;
   const archive = await inspectArchive(archivePath);
-  const image = archive.inspection.images[options.imageId ?? 0];
-  if (!image) throw new Error(`no image ${options.imageId ?? 0}`);
+  const read = archive.inspection.images[options.imageId ?? 0];
+  if (!read) throw new Error(`no image ${options.imageId ?? 0}`);
+  const image = options.tamper ? options.tamper(read) : read;
   const events: PushEvent[] = [];
   const client = clientFor(target);
-  const gzip = options.compressor === 'zlib' ? workerGzip(compressionPool(2)) : openGzipEngine(2);
+  const gzip = options.gzip ?? (options.compressor === 'zlib' ? workerGzip(compressionPool(2)) : openGzipEngine(2));
   try {
     const digest = await pushImage(
       {

@@ -37,8 +37,10 @@ export interface TestRegistry {
 
 export interface RegistryOptions {
   readonly deleteEnabled?: boolean;
-  /** Storage kept outside the registry's temp dir, so a benchmark seeds it once and reuses it between runs. */
+  /** Storage kept outside the temporary directory and left in place on stop (the benchmark reuses a seeded one). */
   readonly storageDir?: string;
+  /** Accept and serve signed schema 1 manifests (compatibility.schema1), signed with the registry's own key. */
+  readonly schema1?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -62,6 +64,7 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
     // A fixed secret keeps upload sessions valid across a restart.
     http: { addr: host, secret: 'stevedore-test-secret', headers: { 'X-Content-Type-Options': ['nosniff'] } },
   };
+  if (options.schema1) config.compatibility = { schema1: { enabled: true } };
   let pki: Pki | undefined;
   let tokenServer: TokenServer | undefined;
   if (mode === 'basic') {

@@ -31,6 +31,8 @@ export interface TokenServerOptions {
 export interface TokenServer {
   readonly url: string;
   readonly requests: TokenRequestLog[];
+  /** Every token this server handed out over HTTP, so tests can make sure none leaks. */
+  readonly issued: readonly string[];
   readonly options: TokenServerOptions;
   /** A token minted directly, for the harness's own seeding. */
   mint(subject: string, access: readonly Access[]): string;
@@ -64,6 +66,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startTokenServer(signingKeyPem: string): Promise<TokenServer> {
   const requests: TokenRequestLog[] = [];
+  const issued: string[] = [];
   const options: TokenServerOptions = { accessTokenOnly: false, rejectPost: false, expiresInS: 300 };
   const mint = (subject: string, access: readonly Access[]): string =>
     signToken(signingKeyPem, { issuer: TOKEN_ISSUER, subject, audience: TOKEN_SERVICE, access, expiresInS: options.expiresInS });
@@ -118,6 +121,7 @@ export async function startTokenServer(signingKeyPem: string): Promise<TokenServ
         if (granted.length > 0) access.push({ ...parsed, actions: granted });
       }
       const token = mint(user ?? '', access);
+      issued.push(token);
       const body = options.accessTokenOnly
         ? { access_token: token, expires_in: options.expiresInS }
         : { token, access_token: token, expires_in: options.expiresInS, issued_at: new Date().toISOString() };
@@ -131,6 +135,7 @@ export async function startTokenServer(signingKeyPem: string): Promise<TokenServ
   return {
     url: `http://127.0.0.1:${port}/token`,
     requests,
+    issued,
     options,
     mint,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -85,7 +85,7 @@ describe('CLI: tags, help and arguments', () => {
     const pathLike = await runCli(['inspect', './images/app'], env);
     assert.match(pathLike.stderr, /^stevedore: \.\/images\/app: no such file/);
     const directory = await runCli(['inspect', home], env);
-    assert.match(directory.stderr, /is a directory, not an image archive file \[INVALID_ARGUMENT\]/);
+    assert.match(directory.stderr, /is a directory, not a regular file \[NOT_A_FILE\]/);
   });
 
   it('says "1 layer", not "1 layers"', async () => {

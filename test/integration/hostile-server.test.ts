@@ -13,6 +13,7 @@ import { sha256 } from '../harness/seed.js';
 const CREDENTIAL = { kind: 'basic', username: 'u', password: 'hostile-test-password' } as const;
 const EXPECTED_AUTH = `Basic ${Buffer.from('u:hostile-test-password').toString('base64')}`;
 const goodBlob = Buffer.from('the real blob bytes');
+const MANY_TAGS = Array.from({ length: 150_000 }, (_, i) => `v${i}`);
 const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest: sha256(Buffer.from('{}')), size: 2 }, layers: [] }));
 
 function listen(server: Server, host: string): Promise<number> {
@@ -42,11 +43,22 @@ describe('hostile or broken servers', () => {
       }
       hits.set(path, (hits.get(path) ?? 0) + 1);
       registrySaw.push(req.headers);
+      if (path.startsWith('/v2/slowsink/')) {
+        // Reads the upload slowly but steadily: a piece of up to 64 KiB every 10 ms.
+        req.on('data', () => {
+          req.pause();
+          setTimeout(() => req.resume(), 10);
+        });
+        req.on('end', () => res.writeHead(202, { location: path }).end());
+        return;
+      }
       route(path, res, hits.get(path) ?? 0);
     });
     host = `127.0.0.1:${await listen(registry, '127.0.0.1')}`;
   });
   after(async () => {
+    // The sink never reads its upload, so it never notices the client left: close its socket too.
+    registry.closeAllConnections();
     await new Promise((r) => registry.close(r));
     await new Promise((r) => storage.close(r));
   });
@@ -90,6 +102,29 @@ describe('hostile or broken servers', () => {
       res.writeHead(307, { location: `http://127.0.0.2:${storagePort}/bucket/blob?X-Amz-Signature=abc` }).end();
       return;
     }
+    if (path.startsWith('/v2/many/tags/list')) return json(200, { name: 'many', tags: MANY_TAGS });
+    if (path.startsWith('/v2/loop/tags/list')) {
+      // Two pages whose Links point at each other, after a first page that leads into them.
+      const page = new URL(path, 'http://x').searchParams.get('page');
+      const next = page === 'a' ? 'b' : 'a';
+      return json(200, { name: 'loop', tags: [`t-${page ?? 'first'}`] }, { link: `</v2/loop/tags/list?page=${next}>; rel="next"` });
+    }
+    if (path.startsWith('/v2/trickle/manifests/')) {
+      // One byte now and then: the body never stalls for long, and never ends.
+      res.writeHead(200, { 'content-type': MediaType.ociManifest, 'content-length': 1000 });
+      res.write('{');
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    if (path.startsWith('/v2/stall/blobs/')) {
+      res.writeHead(200, { 'content-length': 1000 });
+      res.write('x');
+      return;
+    }
+    if (path.startsWith('/v2/silent/tags/list')) return;
+    // Neither reads the upload nor answers: the client's socket buffers fill and sending stops.
+    if (path.startsWith('/v2/sink/')) return;
     if (path.startsWith('/v2/junk/tags/list')) return json(200, { name: 'junk', tags: [null, 'ok', 5, 'sha256:abc', '', 'v1', { a: 1 }] });
     if (path.startsWith('/v2/_catalog')) {
       return json(200, { repositories: ['first'] }, { link: '<http://127.0.0.2:1/v2/_catalog?last=first>; rel="next"' });
@@ -157,6 +192,63 @@ describe('hostile or broken servers', () => {
     assert.equal(storageSaw[0]?.authorization, undefined);
     assert.equal(registrySaw.at(-1)?.authorization, EXPECTED_AUTH);
     await c.close();
+  });
+
+  it('lists 150,000 tags sent in one page', async () => {
+    const c = client();
+    const tags = await c.listTags('many');
+    assert.equal(tags.length, MANY_TAGS.length);
+    assert.equal(tags.at(-1), 'v149999');
+    await c.close();
+  });
+
+  it('ends a listing whose Link headers loop, for the generator and for the cursor the UI follows', async () => {
+    const c = client();
+    await assert.rejects(c.listTags('loop'), (e: unknown) => isStevedoreError(e, 'INVALID_RESPONSE') && /Link headers loop/.test(e.message));
+    const pages = hits.get('/v2/loop/tags/list?page=a') ?? 0;
+    assert.ok(pages <= 3, `stopped after a few pages (${pages} visits to page a)`);
+    let cursor: string | undefined;
+    const loop = async (): Promise<void> => {
+      for (let i = 0; i < 50; i++) {
+        const page = await c.tagsPage('loop', cursor === undefined ? {} : { cursor });
+        if (page.next === undefined) return;
+        cursor = page.next;
+      }
+    };
+    await assert.rejects(loop(), (e: unknown) => isStevedoreError(e, 'INVALID_RESPONSE') && /Link headers loop/.test(e.message));
+    await c.close();
+  });
+
+  it('times out a body that trickles, a body that stalls, and headers that never come, naming the URL', async () => {
+    const c = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 800, idleTimeoutMs: 400 });
+    await assert.rejects(c.getManifest('trickle', 'latest'), (e: unknown) => isStevedoreError(e, 'TIMEOUT') && e.message.includes(`http://${host}/v2/trickle/manifests/latest`));
+    const { stream } = await c.openBlob('stall', sha256(Buffer.from('never')));
+    await assert.rejects(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+      (e: unknown) => isStevedoreError(e, 'TIMEOUT') && /stall/.test(e.message) && e.message.includes('/v2/stall/blobs/'),
+    );
+    await assert.rejects(c.listTags('silent'), (e: unknown) => isStevedoreError(e, 'TIMEOUT') && e.message.includes('/v2/silent/tags/list'));
+    await c.close();
+  });
+
+  it('times out an upload the server stops reading, and lets a slow steady one run past the headers deadline', async () => {
+    const stalls = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 10_000, idleTimeoutMs: 400 });
+    const chunk = Buffer.alloc(64 * 1024 * 1024, 1);
+    const sending = stalls.send({ method: 'PATCH', path: '/v2/sink/blobs/uploads/session', scopes: [], headers: { 'content-range': `0-${chunk.length - 1}` }, body: chunk, retry: false });
+    await assert.rejects(sending, (e: unknown) => isStevedoreError(e, 'TIMEOUT') && /sending to .*\/v2\/sink\/blobs\/uploads\/session stalled/.test(e.message));
+    await stalls.close();
+    // A headers deadline shorter than the upload: the deadline counts from the last piece sent, not from the start.
+    const steady = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 500, idleTimeoutMs: 5_000 });
+    const slow = Buffer.alloc(16 * 1024 * 1024, 2);
+    const started = Date.now();
+    const answer = await steady.send({ method: 'PATCH', path: '/v2/slowsink/blobs/uploads/session', scopes: [], headers: { 'content-range': `0-${slow.length - 1}` }, body: slow, retry: false });
+    await answer.body.dump();
+    assert.equal(answer.status, 202);
+    // Not a timing assertion on our code: it shows the test did exercise an upload longer than the deadline.
+    assert.ok(Date.now() - started > 500, 'the steady upload took longer than the 500 ms headers deadline');
+    await steady.close();
   });
 
   it('skips junk tags instead of failing the list', async () => {

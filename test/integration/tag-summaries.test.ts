@@ -154,26 +154,28 @@ describe('cancelling a contract request', () => {
   }
 
   it('answers CANCELLED at once, aborts the requests to the registry, and forgets the request', async () => {
-    const pending = host.handle('tags:summaries', { registryId, repository: 'app', tags: ['a', 'b', 'c'] }, { scope: 'window-1', requestId: 'r1' });
+    const pending = host.handle('tags:summaries', { registryId, repository: 'app', tags: ['a', 'b', 'c'] }, undefined, { scope: 'window-1', requestId: 'r1' });
     await until(() => held.length === 3);
     // Another caller cannot cancel it.
-    assert.deepEqual(await host.handle('request:cancel', { requestId: 'r1' }, { scope: 'window-2' }), { ok: true, value: { cancelled: false } });
-    assert.deepEqual(await host.handle('request:cancel', { requestId: 'r1' }, { scope: 'window-1' }), { ok: true, value: { cancelled: true } });
+    assert.deepEqual(await host.handle('request:cancel', { requestId: 'r1' }, undefined, { scope: 'window-2' }), { ok: true, value: { cancelled: false } });
+    assert.deepEqual(await host.handle('request:cancel', { requestId: 'r1' }, undefined, { scope: 'window-1' }), { ok: true, value: { cancelled: true } });
     const result = await pending;
     assert.equal(result.ok ? undefined : result.error.code, 'CANCELLED');
     // The engine's HTTP requests were aborted: the registry saw every connection close.
     await Promise.all(closed);
-    assert.equal(host.inFlight, 0);
+    assert.equal(host.pendingRequests, 0);
   });
 
   it('cancels everything a caller has in flight when it goes away', async () => {
     const before = held.length;
-    const pending = host.handle('tags:list', { registryId, repository: 'app' }, { scope: 'socket-7' });
+    // The caller's own signal: a socket or window that goes away aborts it.
+    const caller = new AbortController();
+    const pending = host.handle('tags:list', { registryId, repository: 'app' }, caller.signal, { scope: 'socket-7' });
     await until(() => held.length === before + 1);
-    host.cancelScope('socket-7');
+    caller.abort();
     const result = await pending;
     assert.equal(result.ok ? undefined : result.error.code, 'CANCELLED');
     await Promise.all(closed);
-    assert.equal(host.inFlight, 0);
+    assert.equal(host.pendingRequests, 0);
   });
 });

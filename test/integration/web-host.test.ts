@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import { buildApi, type ContractApi, type PushJobView } from '../../shared/contract.js';
 import type { PushEvent } from '../../shared/push.js';
 import { webSocketTransport, type SocketLike } from '../../shared/web-transport.js';
+import { WS_PROTOCOL, socketProtocols } from '../../shared/wire.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
@@ -40,10 +41,12 @@ function get(port: number, path: string, headers: Record<string, string> = {}, m
   });
 }
 
-function wsOpens(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+function wsOpens(url: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<boolean> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, protocols, { headers });
     ws.on('open', () => {
+      // The host picks the plain protocol: the token is never echoed.
+      assert.equal(ws.protocol, protocols.length > 0 ? WS_PROTOCOL : '');
       ws.close();
       resolve(true);
     });
@@ -107,23 +110,41 @@ describe('local web host', () => {
   });
 
   describe('guards', () => {
-    it('refuses pages without the token or with a wrong one', async () => {
-      assert.equal((await get(web.port, '/')).status, 401);
+    it('refuses a wrong token, and everything that gives access without the token', async () => {
       assert.equal((await get(web.port, '/?token=wrong')).status, 401);
+      assert.equal((await get(web.port, '/upload')).status, 401);
+      assert.equal((await get(web.port, '/upload?name=x.tar', {}, 'POST', Buffer.from('x'))).status, 401);
+      assert.equal((await get(web.port, '/upload?name=x.tar', { 'x-stevedore-token': 'wrong' }, 'POST', Buffer.from('x'))).status, 401);
+      assert.equal((await get(web.port, '/upload?path=/etc/passwd', {}, 'DELETE')).status, 401);
     });
 
-    it('trades the token for a cookie, then serves the app with strict headers', async () => {
-      const first = await get(web.port, `/?token=${web.token}`);
-      assert.equal(first.status, 303);
-      const cookie = String(first.headers['set-cookie']).split(';')[0] ?? '';
-      assert.match(String(first.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
-      const page = await get(web.port, '/', { cookie });
-      assert.equal(page.status, 200);
-      assert.match(page.body, /<title>Stevedore<\/title>/);
-      assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
-      assert.equal(page.headers['x-frame-options'], 'DENY');
+    it('streams an export download only for a one-time ticket, which only the token buys', async () => {
+      const query = '/export?registryId=nope&repository=web%2Fapp&reference=1';
+      assert.equal((await get(web.port, query)).status, 401);
+      assert.equal((await get(web.port, `${query}&token=${web.token}`)).status, 401, 'a token in the URL grants nothing');
+      assert.equal((await get(web.port, query, {}, 'POST')).status, 401);
+      const issued = await get(web.port, query, { 'x-stevedore-token': web.token }, 'POST');
+      assert.equal(issued.status, 201);
+      const { url } = JSON.parse(issued.body) as { url: string };
+      assert.ok(!url.includes(web.token));
+      const first = await get(web.port, url);
+      assert.notEqual(first.status, 401, 'a fresh ticket was refused');
+      assert.equal((await get(web.port, url)).status, 401, 'a ticket worked twice');
+    });
+
+    it('serves the static app (no secret, no data) with strict headers, and never sets a cookie', async () => {
+      for (const path of ['/', `/?token=${web.token}`]) {
+        const page = await get(web.port, path);
+        assert.equal(page.status, 200);
+        assert.match(page.body, /<title>Stevedore<\/title>/);
+        assert.ok(!page.body.includes(web.token), 'the page carries the token');
+        assert.equal(page.headers['set-cookie'], undefined);
+        assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+        assert.equal(page.headers['x-frame-options'], 'DENY');
+        assert.equal(page.headers['referrer-policy'], 'no-referrer');
+      }
       for (const path of ['/../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd']) {
-        const answer = await get(web.port, path, { cookie });
+        const answer = await get(web.port, path);
         assert.ok(!answer.body.includes('root:x:0:0'), `${path} leaked a file outside the app`);
       }
     });
@@ -135,9 +156,13 @@ describe('local web host', () => {
 
     it('opens the socket only with the token and our own origin', async () => {
       const url = `ws://127.0.0.1:${web.port}/ws`;
+      const own = { origin: `http://127.0.0.1:${web.port}` };
       assert.equal(await wsOpens(url), false);
-      assert.equal(await wsOpens(`${url}?token=${web.token}`, { origin: 'http://evil.example' }), false);
-      assert.equal(await wsOpens(`${url}?token=${web.token}`, { origin: `http://127.0.0.1:${web.port}` }), true);
+      assert.equal(await wsOpens(url, own), false);
+      assert.equal(await wsOpens(`${url}?token=${web.token}`, own), false, 'a token in the URL grants nothing');
+      assert.equal(await wsOpens(url, own, socketProtocols('wrong-token-of-some-length')), false);
+      assert.equal(await wsOpens(url, { origin: 'http://evil.example' }, socketProtocols(web.token)), false);
+      assert.equal(await wsOpens(url, own, socketProtocols(web.token)), true);
     });
   });
 
@@ -172,6 +197,15 @@ describe('local web host', () => {
         if (saved.ok) await api.registriesRemove({ id: saved.value.id });
       }
       notRegistry.close();
+    });
+
+    it('streams an export download for a ticket bought with the token', async () => {
+      const issued = await get(web.port, `/export?registryId=${registryId}&repository=web%2Fapp&reference=1`, { 'x-stevedore-token': web.token }, 'POST');
+      assert.equal(issued.status, 201);
+      const download = await get(web.port, (JSON.parse(issued.body) as { url: string }).url);
+      assert.equal(download.status, 200, download.body.slice(0, 200));
+      assert.equal(download.headers['content-type'], 'application/x-tar');
+      assert.ok(download.body.includes('manifest.json'));
     });
 
     it('pages through the catalog with a cursor and lists tags', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlatformImage } from '../../shared/image.js';
 import { compareLayers } from '../../electron/core/image/compare.js';
-import { fitToDisplays } from '../../electron/host/window-state.js';
+import { fitToDisplays } from '../../electron/main/window-state.js';
 
 const d = (c: string): string => `sha256:${c.repeat(64)}`;
 const image = (digest: string, layers: [string, number][]): PlatformImage => ({

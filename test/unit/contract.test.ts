@@ -13,6 +13,7 @@ import { ContractHost } from '../../electron/host/contract-host.js';
 import { bindContract, type IpcInvokeEventLike } from '../../electron/host/ipc-binding.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
+import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 
 const PRELOAD = fileURLToPath(new URL('../../electron/preload/preload.cjs', import.meta.url));
 
@@ -58,6 +59,19 @@ describe('the contract', () => {
     assert.deepEqual(missing.ok ? undefined : missing.error.code, 'NOT_FOUND');
     const notFile = await host.handle('archive:inspect', { path: dir });
     assert.deepEqual(notFile.ok ? undefined : [notFile.error.code, /is not a file/.test(notFile.error.message)], ['INVALID_ARGUMENT', true]);
+  });
+
+  it('answers push:start for an image the archive does not hold with INVALID_ARGUMENT, starting nothing', async () => {
+    const image = testImage([await layerTar('contract', 1000)]);
+    const archive = join(dir, 'one-image.tar');
+    await writeTar(archive, legacyDockerArchive([{ image, tags: ['contract/x:1'] }]));
+    const saved = (await host.handle('registries:save', { profile: { name: 'local', url: 'http://127.0.0.1:9', credentialSource: 'none' } })) as Result<{ id: string }>;
+    assert.ok(saved.ok);
+    const result = await host.handle('push:start', { path: archive, imageId: 5, registryId: saved.value.id, repository: 'contract/x', tag: '1' });
+    assert.equal(result.ok ? undefined : result.error.code, 'INVALID_ARGUMENT');
+    assert.match(result.ok ? '' : result.error.message, /no image 5 \(it holds 1/);
+    const jobs = (await host.handle('push:list', {})) as Result<unknown[]>;
+    assert.deepEqual(jobs.ok ? jobs.value : undefined, []);
   });
 
   it('refuses to store a secret where no secure store exists, and saves nothing then', async () => {
@@ -115,6 +129,6 @@ describe('the contract', () => {
     assert.ok(listeners.has(EVENT_CHANNELS[0] as string));
     off();
     assert.ok(!listeners.has(EVENT_CHANNELS[0] as string));
-    assert.deepEqual(Object.keys(exposed.get('stevedoreDesktop') ?? {}).sort(), ['chooseArchives', 'onOpenArchives', 'pathForFile']);
+    assert.deepEqual(Object.keys(exposed.get('stevedoreDesktop') ?? {}).sort(), ['chooseArchives', 'onOpenArchives', 'onOpenFiles', 'pathForFile']);
   });
 });

@@ -10,7 +10,7 @@ export async function lsCommand(args: readonly string[], options: GlobalOptions 
   try {
     const all: string[] = [];
     for await (const page of client.catalogPages({ signal, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
-      if (options.json) all.push(...page);
+      if (options.json) for (const name of page) all.push(name);
       else if (page.length > 0) out.line(page.join('\n'));
     }
     if (options.json) out.json(all);

@@ -91,7 +91,7 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
         client = await openClient(target.registry, options);
         clients.set(target.registry, client);
       }
-      const emit = options.json ? (event: Parameters<typeof display.onEvent>[0]) => out.line(JSON.stringify(event)) : display.onEvent;
+      const emit = options.json ? (event: Parameters<typeof display.onEvent>[0]) => out.jsonLine(event) : display.onEvent;
       const digest = await pushImage({ jobId: randomUUID(), archive, image, target, emit, signal }, { client, gzip, ...(layers ? { layers } : {}) }, settings);
       results.push({ target: formatReference(target), digest });
     }

@@ -3,25 +3,36 @@
 // configs), so it can be described without a second pass and without a temporary copy.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { extract, type Extract, type ExtractEvents, type Header } from 'tar-stream';
 import { StevedoreError } from '../errors.js';
+import { openRegularFile } from '../regular-file.js';
+import { digestFromBlobPath } from './blob-checks.js';
+import { hashAlgorithm, hashAs, type HashAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
-import { archiveInvalid, safeEntryName, type EntryType, type TarEntry } from './tar-entry.js';
+import { archiveInvalid, safeEntryName, type TarEntry } from './tar-entry.js';
 import { indexTarFile } from './tar-index.js';
+import { StreamInput } from './tar-input.js';
+import { entryData, walkTar, type WalkedEntry } from './tar-walk.js';
 
 const SMALL_ENTRY_LIMIT = 1024 * 1024;
 const SMALL_TOTAL_LIMIT = 64 * 1024 * 1024;
 const HEAD_BYTES = 16;
+/** One string per algorithm for every empty entry, rather than one per entry. */
+const EMPTY_DIGEST: Readonly<Record<HashAlgorithm, string>> = {
+  sha256: hashAs(new Uint8Array(0), 'sha256'),
+  sha384: hashAs(new Uint8Array(0), 'sha384'),
+  sha512: hashAs(new Uint8Array(0), 'sha512'),
+};
 
 export interface EntryFacts extends TarEntry {
-  /** sha256 of the entry's bytes, when a sequential pass has hashed it. */
+  /** Digest of the entry's bytes when a sequential pass has hashed them: sha256, or the algorithm of its blobs/ path. */
   readonly digest?: string;
   readonly head?: Buffer;
+  /** Which entry of the archive holds these bytes, when a name occurs more than once the last one. */
+  readonly ordinal?: number;
 }
 
 export interface ArchiveSource {
@@ -43,7 +54,7 @@ export interface ArchiveSource {
 }
 
 async function isGzipFile(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+  const handle = await openRegularFile(path, 'archive');
   try {
     const head = Buffer.alloc(2);
     const { bytesRead } = await handle.read(head, 0, 2, 0);
@@ -78,6 +89,7 @@ export async function indexArchive(path: string, signal?: AbortSignal): Promise<
   try {
     gzipped = await isGzipFile(path);
   } catch (error) {
+    if (error instanceof StevedoreError) throw error;
     throw new StevedoreError('ARCHIVE_INVALID', `cannot open archive ${path}: ${(error as Error).message}`);
   }
   if (!gzipped) return { path, gzipped, entries: await indexTarFile(path, signal), small: [] };
@@ -91,82 +103,65 @@ function toMap(entries: readonly EntryFacts[]): Map<string, EntryFacts> {
   return map;
 }
 
-function tarType(type: string): EntryType {
-  if (type === 'file' || type === 'contiguous-file') return 'file';
-  if (type === 'symlink') return 'symlink';
-  if (type === 'link') return 'hardlink';
-  if (type === 'directory') return 'directory';
-  return 'other';
+/** Reads a tar (gzip-wrapped or not) once, in order, handing each entry to `onEntry` with the input at its data. */
+async function readInOrder(path: string, gzipped: boolean, signal: AbortSignal | undefined, onEntry: (entry: WalkedEntry, input: StreamInput) => Promise<void>): Promise<void> {
+  const handle = await openRegularFile(path, 'archive');
+  const file = createReadStream(path, { fd: handle, highWaterMark: 1024 * 1024 });
+  const walk = async (source: AsyncIterable<Buffer>): Promise<void> => {
+    const input = new StreamInput(source);
+    for await (const entry of walkTar(input, signal)) if (entry.name !== '') await onEntry(entry, input);
+    // Past the end-of-archive marker nothing is read as entries, but the gzip stream is still checked to its end.
+    await input.drain();
+  };
+  try {
+    if (gzipped) await pipeline(file, createGunzip(), walk, { signal });
+    else await pipeline(file, walk, { signal });
+  } catch (error) {
+    if (signal?.aborted || error instanceof StevedoreError) throw error;
+    throw wrapStreamError(error);
+  }
 }
 
 async function scanSequentially(path: string, signal?: AbortSignal): Promise<{ entries: EntryFacts[]; small: Map<string, Buffer> }> {
-  const entries: EntryFacts[] = [];
+  // By name: a later entry of the same name replaces an earlier one, as tar extraction does (and the plain reader).
+  const entries = new Map<string, EntryFacts>();
   const small = new Map<string, Buffer>();
   let kept = 0;
-  const tar = extract();
-  onCheckedEntries(tar, (name, header, stream, next) => {
-    const type = tarType(header.type ?? 'file');
-    const hash = createHash('sha256');
+  await readInOrder(path, true, signal, async (entry, input) => {
+    const earlier = small.get(entry.name);
+    if (earlier) {
+      small.delete(entry.name);
+      kept -= earlier.length;
+    }
+    const { name, type, ordinal } = entry;
+    if (type !== 'file') {
+      entries.set(name, { name, type, size: 0, offset: -1, ordinal, ...(entry.linkname !== undefined ? { linkname: entry.linkname } : {}) });
+      return;
+    }
+    // Blobs are hashed with the algorithm their path names (blobs/sha512/...), everything else with sha256.
+    const algorithm = hashAlgorithm(digestFromBlobPath(name) ?? '') ?? 'sha256';
+    const hash = createHash(algorithm);
+    const keep = entry.size > 0 && entry.size <= SMALL_ENTRY_LIMIT && kept + entry.size <= SMALL_TOTAL_LIMIT;
     const chunks: Buffer[] = [];
-    let size = 0;
     let head = Buffer.alloc(0);
-    const keep = type === 'file' && (header.size ?? 0) <= SMALL_ENTRY_LIMIT && kept + (header.size ?? 0) <= SMALL_TOTAL_LIMIT;
-    stream.on('data', (data: unknown) => {
-      const chunk = data as Buffer;
+    for await (const chunk of entryData(input, entry)) {
       hash.update(chunk);
       if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
       if (keep) chunks.push(chunk);
-      size += chunk.length;
-    });
-    stream.on('end', () => {
-      if (keep) {
-        small.set(name, Buffer.concat(chunks));
-        kept += size;
-      }
-      entries.push({
-        name,
-        type,
-        size: type === 'file' ? size : 0,
-        offset: -1,
-        ...(header.linkname ? { linkname: header.linkname } : {}),
-        ...(type === 'file' ? { digest: `sha256:${hash.digest('hex')}`, head } : {}),
-      });
-      next();
-    });
-    stream.on('error', (error: Error) => next(error));
-  });
-  try {
-    await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), createGunzip(), tar as unknown as Writable, { signal });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw wrapStreamError(error);
-  }
-  if (entries.length === 0) throw archiveInvalid('', 'not a tar archive inside the gzip');
-  return { entries, small };
-}
-
-type EntryStream = ExtractEvents['entry'][1];
-
-/** tar-stream's entries with their names checked first: a hostile name fails the pass before its bytes are used. */
-function onCheckedEntries(tar: Extract, handle: (name: string, header: Header, stream: EntryStream, next: (error?: Error | null) => void) => void): void {
-  tar.on('entry', (header, stream, next) => {
-    let name: string;
-    try {
-      name = safeEntryName(header.name);
-    } catch (error) {
-      stream.resume();
-      next(error as Error);
-      return;
     }
-    handle(name, header, stream, next);
+    if (keep) {
+      small.set(name, Buffer.concat(chunks));
+      kept += entry.size;
+    }
+    const digest = entry.size === 0 ? EMPTY_DIGEST[algorithm] : `${algorithm}:${hash.digest('hex')}`;
+    entries.set(name, { name, type, size: entry.size, offset: -1, ordinal, digest, ...(head.length > 0 ? { head } : {}) });
   });
+  return { entries: [...entries.values()], small };
 }
 
 function wrapStreamError(error: unknown): Error {
-  if (error instanceof StevedoreError) return error;
   const message = (error as Error).message ?? String(error);
-  if (/unexpected end of file|Unexpected end of data|premature/i.test(message)) return archiveInvalid('', 'truncated archive');
-  if (/Invalid tar header|invalid header/i.test(message)) return archiveInvalid('', 'not a tar archive (invalid tar header)');
+  if (/unexpected end of file|premature/i.test(message)) return archiveInvalid('', 'truncated archive');
   if (/incorrect header check|invalid/i.test(message)) return archiveInvalid('', `corrupt gzip data (${message})`);
   return archiveInvalid('', message);
 }
@@ -197,7 +192,8 @@ class Source implements ArchiveSource {
   }
 
   isInMemory(name: string): boolean {
-    return !this.gzipped || this.small.has(this.resolve(name).name);
+    const entry = this.resolve(name);
+    return !this.gzipped || entry.size === 0 || this.small.has(entry.name);
   }
 
   async readSmall(name: string, limit = SMALL_ENTRY_LIMIT): Promise<Buffer> {
@@ -205,8 +201,9 @@ class Source implements ArchiveSource {
     if (entry.size > limit) throw archiveInvalid(name, `is ${entry.size} bytes, more than the ${limit} expected for metadata`);
     const kept = this.small.get(entry.name);
     if (kept) return kept;
+    if (entry.size === 0) return Buffer.alloc(0);
     if (this.gzipped) throw archiveInvalid(name, 'was not kept from the sequential pass');
-    const handle = await open(this.path, 'r');
+    const handle = await openRegularFile(this.path, 'archive');
     try {
       const buffer = Buffer.alloc(entry.size);
       const { bytesRead } = await handle.read(buffer, 0, entry.size, entry.offset);
@@ -220,8 +217,8 @@ class Source implements ArchiveSource {
   async head(name: string): Promise<Buffer> {
     const entry = this.resolve(name);
     if (entry.head) return entry.head;
-    if (entry.size === 0) return Buffer.alloc(0);
-    const handle = await open(this.path, 'r');
+    if (entry.size === 0 || this.gzipped) return Buffer.alloc(0);
+    const handle = await openRegularFile(this.path, 'archive');
     try {
       const buffer = Buffer.alloc(Math.min(HEAD_BYTES, entry.size));
       await handle.read(buffer, 0, buffer.length, entry.offset);
@@ -234,14 +231,15 @@ class Source implements ArchiveSource {
   openEntry(name: string, start = 0): Readable {
     const entry = this.resolve(name);
     if (this.gzipped) throw new StevedoreError('UNSUPPORTED', 'a gzip-wrapped archive can only be read in order');
-    if (entry.size === 0 || start >= entry.size) return createReadStream(this.path, { start: 0, end: -1 });
+    // An empty entry (a zero-byte layer) is an empty stream: there is no byte range to read.
+    if (entry.size === 0 || start >= entry.size) return Readable.from([]);
     return createReadStream(this.path, { start: entry.offset + start, end: entry.offset + entry.size - 1, highWaterMark: 1024 * 1024 });
   }
 
   async *readBlocks(name: string, blockSize: number, allocate = (size: number) => new Uint8Array(size)): AsyncGenerator<Uint8Array> {
     const entry = this.resolve(name);
     if (this.gzipped) throw new StevedoreError('UNSUPPORTED', 'a gzip-wrapped archive can only be read in order');
-    const handle = await open(this.path, 'r');
+    const handle = await openRegularFile(this.path, 'archive');
     try {
       for (let done = 0; done < entry.size; ) {
         const length = Math.min(blockSize, entry.size - done);
@@ -257,30 +255,27 @@ class Source implements ArchiveSource {
   }
 
   async streamInOrder(wanted: ReadonlySet<string>, onEntry: (name: string, stream: Readable) => Promise<void>, signal?: AbortSignal): Promise<void> {
-    const resolved = new Set([...wanted].map((n) => this.resolve(n).name));
-    const tar = extract();
-    onCheckedEntries(tar, (name, _header, stream, next) => {
-      if (!resolved.has(name)) {
-        stream.on('end', () => next());
-        stream.resume();
-        return;
-      }
-      onEntry(name, Readable.from(stream, { objectMode: false })).then(
-        () => next(),
-        (error: unknown) => {
-          stream.destroy();
-          next(error as Error);
-        },
-      );
-    });
-    const file = createReadStream(this.path, { highWaterMark: 1024 * 1024 });
-    const sink = tar as unknown as Writable;
-    try {
-      if (this.gzipped) await pipeline(file, createGunzip(), sink, { signal });
-      else await pipeline(file, sink, { signal });
-    } catch (error) {
-      if (signal?.aborted || error instanceof StevedoreError) throw error;
-      throw wrapStreamError(error);
+    // By the entry that holds the bytes: with a name twice in the archive, the one the index kept (the last).
+    const byOrdinal = new Map<number, string>();
+    for (const name of wanted) {
+      const entry = this.resolve(name);
+      if (entry.ordinal === undefined) throw new StevedoreError('INTERNAL', `archive entry "${entry.name}" has no position in the archive`);
+      byOrdinal.set(entry.ordinal, entry.name);
     }
+    await readInOrder(this.path, this.gzipped, signal, async (entry, input) => {
+      const name = byOrdinal.get(entry.ordinal);
+      if (name === undefined) return;
+      const stream = Readable.from(entryData(input, entry), { objectMode: false });
+      try {
+        await onEntry(name, stream);
+      } finally {
+        // The walk goes on only once nothing else reads the input.
+        if (!stream.closed) {
+          const closed = new Promise((resolve) => stream.once('close', resolve));
+          stream.destroy();
+          await closed;
+        }
+      }
+    });
   }
 }

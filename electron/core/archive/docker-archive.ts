@@ -4,7 +4,8 @@ import type { ArchiveImage, ArchiveLayer } from '../../../shared/archive.js';
 import { MediaType } from '../../../shared/media-types.js';
 import { digestOf } from '../digest.js';
 import type { ArchiveSource } from './archive-source.js';
-import { METADATA_LIMIT, configFacts, digestFromBlobPath, parseJsonEntry } from './blob-checks.js';
+import { METADATA_LIMIT, checkImageCount, configFacts, digestFromBlobPath, parseJsonEntry } from './blob-checks.js';
+import { hashAlgorithm, hashAs, sameAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
 import { archiveInvalid } from './tar-entry.js';
 
@@ -16,6 +17,7 @@ interface DockerManifestEntry {
 
 function readManifestJson(value: unknown): DockerManifestEntry[] {
   if (!Array.isArray(value) || value.length === 0) throw archiveInvalid('manifest.json', 'is not a non-empty list of images');
+  checkImageCount(value.length, 'manifest.json');
   return value.map((item: unknown, i) => {
     const entry = item as Record<string, unknown> | null;
     if (typeof entry?.Config !== 'string') throw archiveInvalid('manifest.json', `image ${i} has no Config`);
@@ -36,7 +38,8 @@ export async function readDockerArchive(source: ArchiveSource): Promise<ArchiveI
     const configDigest = digestOf(configBytes);
     // Legacy archives name the config <hex>.json, Docker 25+ blobs/sha256/<hex>: either way the name is its digest.
     const named = digestFromBlobPath(configEntry.name) ?? (/^([a-f0-9]{64})\.json$/.exec(configEntry.name) ? `sha256:${configEntry.name.slice(0, 64)}` : undefined);
-    if (named && named !== configDigest) throw archiveInvalid(item.Config, `content hashes to ${configDigest}, not ${named}`);
+    const namedAlgorithm = named ? hashAlgorithm(named) : undefined;
+    if (named && namedAlgorithm && hashAs(configBytes, namedAlgorithm) !== named) throw archiveInvalid(item.Config, `content hashes to ${hashAs(configBytes, namedAlgorithm)}, not ${named}`);
     const facts = configFacts(configBytes, item.Config);
     if (facts.diffIds.length !== item.Layers.length) {
       throw archiveInvalid('manifest.json', `image ${id} lists ${item.Layers.length} layers but its config has ${facts.diffIds.length} diff_ids`);
@@ -47,8 +50,8 @@ export async function readDockerArchive(source: ArchiveSource): Promise<ArchiveI
       const compression = detectCompression(await source.head(path));
       const diffId = facts.diffIds[i] as string;
       const namedDigest = digestFromBlobPath(entry.name);
-      if (entry.digest && namedDigest && entry.digest !== namedDigest) throw archiveInvalid(path, `content hashes to ${entry.digest}, not ${namedDigest}`);
-      if (compression === 'none' && entry.digest && entry.digest !== diffId) throw archiveInvalid(path, `content hashes to ${entry.digest}, not the config's diff_id ${diffId}`);
+      if (entry.digest && namedDigest && sameAlgorithm(entry.digest, namedDigest) && entry.digest !== namedDigest) throw archiveInvalid(path, `content hashes to ${entry.digest}, not ${namedDigest}`);
+      if (compression === 'none' && entry.digest && sameAlgorithm(entry.digest, diffId) && entry.digest !== diffId) throw archiveInvalid(path, `content hashes to ${entry.digest}, not the config's diff_id ${diffId}`);
       const digest = compression === 'none' ? diffId : (namedDigest ?? entry.digest);
       layers.push({ entry: entry.name, size: entry.size, compression, mediaType: LAYER_MEDIA_TYPE[compression], diffId, ...(digest ? { digest } : {}) });
     }

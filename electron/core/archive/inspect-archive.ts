@@ -33,9 +33,23 @@ export async function inspectArchiveHere(path: string, signal?: AbortSignal): Pr
 
 const WORKER = unpackedUrl(new URL('../workers/archive-worker.bundle.mjs', import.meta.url));
 
+let liveReaders = 0;
+
+/** Archive-reading worker threads not yet exited (a cancelled read must leave none behind). */
+export function liveArchiveReaders(): number {
+  return liveReaders;
+}
+
+/**
+ * Reads an archive on a worker thread. Cancelling terminates the worker whatever it is doing, even a long synchronous
+ * loop: the promise settles only once the thread has exited.
+ */
 export async function inspectArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive> {
   signal?.throwIfAborted();
   const worker = new Worker(WORKER, { workerData: { path } });
+  liveReaders++;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  void exited.then(() => liveReaders--);
   const onAbort = (): void => void worker.terminate();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -49,5 +63,6 @@ export async function inspectArchive(path: string, signal?: AbortSignal): Promis
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
+    await exited;
   }
 }

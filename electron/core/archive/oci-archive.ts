@@ -5,7 +5,8 @@ import type { Descriptor, Platform } from '../../../shared/image.js';
 import { MediaType, isIndexMediaType } from '../../../shared/media-types.js';
 import { parseManifest } from '../registry/manifest.js';
 import type { ArchiveSource } from './archive-source.js';
-import { METADATA_LIMIT, blobEntry, configFacts, parseJsonEntry, readVerified } from './blob-checks.js';
+import { METADATA_LIMIT, blobEntry, checkImageCount, configFacts, parseJsonEntry, readVerified } from './blob-checks.js';
+import { sameAlgorithm } from './blob-digest.js';
 import { detectCompression, type Compression } from './compression.js';
 import { archiveInvalid } from './tar-entry.js';
 
@@ -32,7 +33,7 @@ async function platformImage(source: ArchiveSource, descriptor: Descriptor, decl
   for (const [i, layer] of manifest.layers.entries()) {
     const layerEntry = source.resolve(blobEntry(layer.digest));
     if (layerEntry.size !== layer.size) throw archiveInvalid(layerEntry.name, `is ${layerEntry.size} bytes, the manifest says ${layer.size}`);
-    if (layerEntry.digest && layerEntry.digest !== layer.digest) throw archiveInvalid(layerEntry.name, `content hashes to ${layerEntry.digest}, not ${layer.digest}`);
+    if (layerEntry.digest && sameAlgorithm(layerEntry.digest, layer.digest) && layerEntry.digest !== layer.digest) throw archiveInvalid(layerEntry.name, `content hashes to ${layerEntry.digest}, not ${layer.digest}`);
     const compression = detectCompression(await source.head(layerEntry.name));
     const declaredCompression = DECLARED_COMPRESSION[layer.mediaType];
     if (declaredCompression !== undefined && declaredCompression !== compression) {
@@ -57,6 +58,7 @@ export async function readOciArchive(source: ArchiveSource): Promise<ArchiveImag
   const index = parseManifest(indexBytes, MediaType.ociIndex);
   if (index.kind !== 'index') throw archiveInvalid('index.json', 'is not an image index');
   if (index.manifests.length === 0) throw archiveInvalid('index.json', 'lists no images');
+  checkImageCount(index.manifests.length, 'index.json');
 
   // The same image may be listed under several names.
   const byDigest = new Map<string, { descriptor: Descriptor; names: string[] }>();
@@ -70,12 +72,16 @@ export async function readOciArchive(source: ArchiveSource): Promise<ArchiveImag
     }
   }
   const images: ArchiveImage[] = [];
+  let readImages = byDigest.size;
   for (const { descriptor, names } of byDigest.values()) {
     if (isIndexMediaType(descriptor.mediaType)) {
       const entry = blobEntry(descriptor.digest);
       const bytes = await readVerified(source, entry, descriptor.digest, descriptor.size);
       const nested = parseManifest(bytes, descriptor.mediaType);
       if (nested.kind !== 'index') throw archiveInvalid(entry, 'expected an image index');
+      // Counted over the whole archive: every platform of every index is an image to read.
+      readImages += nested.manifests.length;
+      checkImageCount(readImages, entry);
       const platforms: ArchivePlatformImage[] = [];
       for (const child of nested.manifests) {
         if (isIndexMediaType(child.mediaType)) throw archiveInvalid(entry, 'nested indexes more than one level deep are not supported');

@@ -1,6 +1,7 @@
 // Per-registry authentication state: the challenge learned from 401s, the credential, and tokens per scope set.
 import { StevedoreError } from '../errors.js';
 import type { Transport } from '../http/transport.js';
+import { logEvent } from '../log.js';
 import { pickChallenge, type Challenge } from './challenge.js';
 import { sameCredential, type Credential, type CredentialProvider } from './credentials.js';
 import { basicHeader, fetchToken, type Token } from './token.js';
@@ -88,6 +89,7 @@ export class Authenticator {
     }
     const learnedNow = this.#challenge === undefined || this.#challenge.scheme !== challenge.scheme;
     this.#challenge = challenge;
+    if (learnedNow) logEvent('auth.challenge', { registry: this.#registry, scheme: challenge.scheme, ...(challenge.params.realm ? { realm: challenge.params.realm } : {}), ...(challenge.params.service ? { service: challenge.params.service } : {}) });
     const credential = await this.credential(signal);
     if (!sentAuthorization || learnedNow) {
       if (challenge.scheme === 'basic' && credential?.kind !== 'basic') {
@@ -136,6 +138,7 @@ export class Authenticator {
   #refetch(key: string, challenge: Challenge, scopes: readonly string[], credential: Credential | undefined, signal?: AbortSignal): Promise<Token> {
     const pending = fetchToken(this.#transport, challenge, scopes, credential, this.#registry, signal, this.#now);
     this.#tokens.set(key, pending);
+    pending.then((token) => logEvent('auth.token', { registry: this.#registry, scopes, expiresInS: Math.round((token.expiresAt - this.#now()) / 1000) }), () => undefined);
     pending.catch(() => {
       if (this.#tokens.get(key) === pending) this.#tokens.delete(key);
     });

@@ -10,7 +10,7 @@ const TOKEN_END = /[\s,=]/;
 
 export function parseChallenges(headers: readonly string[]): Challenge[] {
   const challenges: Challenge[] = [];
-  for (const value of headers) challenges.push(...parseOne(value));
+  for (const value of headers) for (const challenge of parseOne(value)) challenges.push(challenge);
   return challenges;
 }
 

@@ -33,7 +33,9 @@ export class ContentCache {
 
   /** The cached bytes, or undefined on a miss; a corrupt entry is removed and counts as a miss. */
   async get(digest: string): Promise<Buffer | undefined> {
-    if (!isDigest(digest)) return undefined;
+    // Only what can be checked on the way out is kept: a digest of an algorithm we cannot compute is never cached.
+    const algorithm = isDigest(digest) ? algorithmOf(digest) : undefined;
+    if (algorithm === undefined) return undefined;
     const path = this.#path(digest);
     // A miss is answered by one stat of a few microseconds, without queueing on libuv's thread pool.
     if (!existsSync(path)) return undefined;
@@ -43,7 +45,7 @@ export class ContentCache {
     } catch {
       return undefined;
     }
-    if (digestOf(bytes, algorithmOf(digest)) !== digest) {
+    if (digestOf(bytes, algorithm) !== digest) {
       await rm(path, { force: true }).catch(() => undefined);
       return undefined;
     }
@@ -80,8 +82,9 @@ export class ContentCache {
   }
 
   #store(digest: string, bytes: Uint8Array): void {
-    if (this.#known.has(digest) || !isDigest(digest) || bytes.length > MAX_ENTRY_BYTES) return;
-    if (digestOf(bytes, algorithmOf(digest)) !== digest) return;
+    const algorithm = isDigest(digest) ? algorithmOf(digest) : undefined;
+    if (this.#known.has(digest) || algorithm === undefined || bytes.length > MAX_ENTRY_BYTES) return;
+    if (digestOf(bytes, algorithm) !== digest) return;
     const path = this.#path(digest);
     this.#known.add(digest);
     if (existsSync(path)) return;

@@ -1,5 +1,7 @@
 // Turns what sockets and TLS throw into the engine's error codes, with a sentence a user can act on.
 import { StevedoreError, isAbortError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+import { IDLE_TIMEOUT_ENV, TIMEOUT_ENV } from './timeouts.js';
 
 const TLS_CODE = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH|ERR_OSSL)/;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -35,7 +37,8 @@ export function toNetworkError(error: unknown, method: string, url: string): Err
     );
   }
   if (TIMEOUT_CODES.has(code)) {
-    return new StevedoreError('TIMEOUT', `${host} did not answer in time (${code})`, details, { cause: error });
+    const what = code === 'UND_ERR_BODY_TIMEOUT' ? `the transfer from ${redactUrl(url)} stalled` : `${redactUrl(url)} did not answer in time`;
+    return new StevedoreError('TIMEOUT', `${what} (${code}; limits: ${TIMEOUT_ENV}, ${IDLE_TIMEOUT_ENV} in seconds)`, details, { cause: error });
   }
   if (code === 'ECONNREFUSED') {
     return new StevedoreError('NETWORK', `cannot connect to ${host}: connection refused (is the registry running?)`, details, { cause: error });

@@ -2,10 +2,13 @@
 // never carry credentials to another host.
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { childSignal } from '../abort-fanout.js';
 import { StevedoreError } from '../errors.js';
+import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
+import { watchBody } from './send-watch.js';
+import { resolveTimeouts, type HttpTimeouts } from './timeouts.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
 export interface TlsSettings {
@@ -20,11 +23,15 @@ export interface TransportOptions {
   readonly tls?: TlsSettings;
   readonly retry?: RetryPolicy;
   readonly connectTimeoutMs?: number;
-  /** Time to wait for response headers and between body chunks. */
+  /** Deadline for response headers (and for reading a small answer whole); default from the environment. */
+  readonly headersTimeoutMs?: number;
+  /** Longest pause between body chunks; default from the environment. */
   readonly idleTimeoutMs?: number;
   readonly connections?: number;
   /** Use HTTP(S)_PROXY / NO_PROXY from the environment (never for loopback registries). */
   readonly useEnvProxy?: boolean;
+  /** A proxy to use for every request, as the OS settings chose it; wins over the environment. */
+  readonly proxyUrl?: string;
 }
 
 export type RequestBody = string | Uint8Array | Readable;
@@ -45,9 +52,12 @@ export interface HttpResponse {
   readonly url: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Dispatcher.ResponseData['body'];
+  /** How long reading this body whole may take (readLimited); set by the Transport. */
+  readonly readDeadlineMs?: number;
 }
 
 const MAX_REDIRECTS = 5;
+const WATCH_ABOVE = 256 * 1024;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 export function header(response: Pick<HttpResponse, 'headers'>, name: string): string | undefined {
@@ -64,19 +74,29 @@ export function headerValues(response: Pick<HttpResponse, 'headers'>, name: stri
 export class Transport {
   readonly #dispatcher: Dispatcher;
   readonly #retry: RetryPolicy;
+  readonly #timeouts: HttpTimeouts;
 
   constructor(options: TransportOptions = {}) {
     this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#timeouts = resolveTimeouts({
+      ...(options.headersTimeoutMs ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    });
     const tls = tlsConnectOptions(options.tls);
     const common = {
       connect: { ...tls, timeout: options.connectTimeoutMs ?? 15_000 },
-      headersTimeout: options.idleTimeoutMs ?? 60_000,
-      bodyTimeout: options.idleTimeoutMs ?? 60_000,
+      // undici starts the headers timer once the request is sent, so a long upload is not cut by it.
+      headersTimeout: this.#timeouts.headersTimeoutMs,
+      bodyTimeout: this.#timeouts.idleTimeoutMs,
       keepAliveTimeout: 30_000,
       connections: options.connections ?? 16,
     };
     const proxied = options.useEnvProxy === true && hasProxyEnv();
-    this.#dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: tls }) : new Agent(common);
+    this.#dispatcher = options.proxyUrl
+      ? new ProxyAgent({ ...common, uri: options.proxyUrl, requestTls: tls })
+      : proxied
+        ? new EnvHttpProxyAgent({ ...common, requestTls: tls })
+        : new Agent(common);
   }
 
   /** Sends a request, following redirects and retrying what is safe to retry. */
@@ -101,7 +121,7 @@ export class Transport {
       const last = !mayRetry || attempt >= this.#retry.attempts;
       let response: HttpResponse;
       try {
-        response = await this.#sendFollowingRedirects(req);
+        response = await loggedExchange(req, attempt, () => this.#sendFollowingRedirects(req));
       } catch (error) {
         if (last || !isRetryableError(error) || req.signal?.aborted) throw toNetworkError(error, req.method, req.url);
         await sleep(backoffDelay(this.#retry, attempt), req.signal);
@@ -122,16 +142,23 @@ export class Transport {
     let body = req.body;
     const origin = new URL(url).origin;
     for (let hop = 0; ; hop++) {
-      const response = await request(url, {
-        method,
-        headers,
-        body: body ?? null,
-        signal: req.signal,
-        dispatcher: this.#dispatcher,
-      });
+      const watched = body !== undefined && mayStall(body) ? watchBody(body, this.#timeouts.idleTimeoutMs, method, url) : undefined;
+      const signals = [req.signal, watched?.signal].filter((s): s is AbortSignal => s !== undefined);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(url, {
+          method,
+          headers: watched && body instanceof Uint8Array ? withLength(headers, body.length) : headers,
+          body: watched?.body ?? body ?? null,
+          signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+          dispatcher: this.#dispatcher,
+        });
+      } finally {
+        watched?.stop();
+      }
       const location = header(response, 'location');
       if (!REDIRECT_STATUS.has(response.statusCode) || location === undefined || req.method === 'POST' || req.method === 'PATCH') {
-        return { status: response.statusCode, url, headers: response.headers, body: response.body };
+        return { status: response.statusCode, url, headers: response.headers, body: response.body, readDeadlineMs: this.#timeouts.headersTimeoutMs };
       }
       await response.body.dump().catch(() => undefined);
       if (hop >= MAX_REDIRECTS) {
@@ -154,6 +181,16 @@ export class Transport {
   async close(): Promise<void> {
     await this.#dispatcher.close();
   }
+}
+
+/** A body that fits in the socket's buffers cannot stall while being sent; a large or streamed one can. */
+function mayStall(body: RequestBody): boolean {
+  return !(typeof body === 'string') && (!(body instanceof Uint8Array) || body.length > WATCH_ABOVE);
+}
+
+/** Sliced for the send watch, a byte body keeps its Content-Length (rather than going chunked). */
+function withLength(headers: Record<string, string>, length: number): Record<string, string> {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'content-length') ? headers : { ...headers, 'content-length': String(length) };
 }
 
 function withoutCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {

@@ -1,11 +1,13 @@
 // Turns an archive image into the blobs a push needs, and decides for each: skip (the repository has it), mount
 // (another repository of the registry has it), upload as stored, or compress on the way.
-import type { ArchiveImage, ArchiveLayer, ArchivePlatformImage } from '../../../shared/archive.js';
+import type { ArchiveImage, ArchiveLayer, ArchivePlatformImage, LayerCompression } from '../../../shared/archive.js';
 import type { BlobAction } from '../../../shared/push.js';
 import { MediaType } from '../../../shared/media-types.js';
 import { mapLimit } from '../concurrency.js';
 import type { RegistryClient } from '../registry/client.js';
+import { blobPresence } from './blob-presence.js';
 import type { LayerCache } from './layer-cache.js';
+import type { LayerUse } from './layer-digest.js';
 import type { PushedBlob } from './manifests.js';
 
 export type CompressionChoice = 'gzip' | 'keep';
@@ -16,7 +18,11 @@ export interface BlobTask {
   readonly entry: string;
   readonly storedSize: number;
   readonly compressOnTheWay: boolean;
+  /** How the archive stores the bytes (layers only). */
+  readonly compression?: LayerCompression;
   readonly diffId?: string;
+  /** Every layer this entry serves: an archive may list one file for several layers, each with its own diff_id. */
+  readonly uses?: readonly LayerUse[];
   /** What the uploaded bytes must hash to, when known before reading them. */
   readonly expectedDigest?: string;
   readonly mediaType: string;
@@ -28,6 +34,8 @@ export interface PlannedBlob {
   /** Known before transfer for skip and mount. */
   readonly result?: PushedBlob;
   readonly mountFrom?: string;
+  /** For a layer skipped or mounted on the layer cache's word: the DiffID its entry was recorded under. */
+  readonly uncompressed?: string;
 }
 
 export const COMPRESSED_VARIANT = 'gzip';
@@ -48,12 +56,17 @@ export function configTaskId(platform: ArchivePlatformImage): string {
 
 export function blobTasks(image: ArchiveImage, compression: CompressionChoice): BlobTask[] {
   const tasks = new Map<string, BlobTask>();
+  const uses = new Map<string, LayerUse[]>();
   for (const platform of image.platforms) {
     const fromOci = platform.manifest !== undefined;
     const configId = configTaskId(platform);
     tasks.set(configId, { id: configId, kind: 'config', entry: platform.config.entry, storedSize: platform.config.size, compressOnTheWay: false, expectedDigest: platform.config.digest, mediaType: platform.config.mediaType });
-    for (const layer of platform.layers) {
+    for (const [index, layer] of platform.layers.entries()) {
       const id = layerTaskId(layer);
+      const use: LayerUse = { index, diffId: layer.diffId, ...(image.platforms.length > 1 ? { platform: platformName(platform) } : {}) };
+      const known = uses.get(id);
+      if (known) known.push(use);
+      else uses.set(id, [use]);
       if (tasks.has(id)) continue;
       const compress = compression === 'gzip' && layer.compression === 'none';
       tasks.set(id, {
@@ -62,38 +75,51 @@ export function blobTasks(image: ArchiveImage, compression: CompressionChoice): 
         entry: layer.entry,
         storedSize: layer.size,
         compressOnTheWay: compress,
+        compression: layer.compression,
         diffId: layer.diffId,
         ...(!compress && layer.digest ? { expectedDigest: layer.digest } : {}),
         mediaType: layerMediaType(layer, fromOci, compress),
       });
     }
   }
-  return [...tasks.values()];
+  return [...tasks.values()].map((task) => (task.kind === 'layer' ? { ...task, uses: uses.get(task.id) ?? [] } : task));
 }
 
+export function platformName(platform: ArchivePlatformImage): string {
+  const { os, architecture, variant } = platform.platform;
+  return `${os}/${architecture}${variant ? `/${variant}` : ''}`;
+}
+
+/**
+ * Cache entries are hints: a compressed blob the cache names for a DiffID is used only when the registry's HEAD agrees
+ * on its digest and size (in this repository to skip, in the recorded one to mount); a contradicted entry is dropped.
+ */
 export async function planBlobs(tasks: readonly BlobTask[], client: RegistryClient, repository: string, cache: LayerCache | undefined, jobs: number, signal?: AbortSignal): Promise<PlannedBlob[]> {
+  const registry = client.registry;
   return mapLimit(
     tasks,
     jobs,
     async (task): Promise<PlannedBlob> => {
-      const fallback: BlobAction = task.compressOnTheWay ? 'compress' : 'upload';
-      let candidate: PushedBlob | undefined;
-      let elsewhere: string | undefined;
-      if (task.compressOnTheWay && task.diffId) {
-        const known = cache?.get(client.registry, task.diffId, COMPRESSED_VARIANT);
-        if (known) {
-          candidate = { digest: known.digest, size: known.size, mediaType: task.mediaType };
-          elsewhere = known.repository;
+      if (task.compressOnTheWay) {
+        const known = task.diffId ? cache?.get(registry, task.diffId, COMPRESSED_VARIANT) : undefined;
+        if (!known || !task.diffId) return { task, action: 'compress' };
+        const candidate: PushedBlob = { digest: known.digest, size: known.size, mediaType: task.mediaType };
+        const here = await blobPresence(client, repository, candidate, signal, true);
+        if (here === 'agrees') return { task, action: 'skip', result: candidate, uncompressed: task.diffId };
+        if (here === 'absent' && known.repository !== repository && (await blobPresence(client, known.repository, candidate, signal)) === 'agrees') {
+          return { task, action: 'mount', result: candidate, mountFrom: known.repository, uncompressed: task.diffId };
         }
-      } else if (task.expectedDigest) {
-        candidate = { digest: task.expectedDigest, size: task.storedSize, mediaType: task.mediaType };
-        elsewhere = cache?.get(client.registry, task.expectedDigest, BLOB_LOCATION)?.repository;
+        cache?.forget(registry, task.diffId, COMPRESSED_VARIANT);
+        return { task, action: 'compress' };
       }
-      if (!candidate) return { task, action: fallback };
-      const size = await client.headBlob(repository, candidate.digest, signal, true);
-      if (size !== undefined) return { task, action: 'skip', result: { ...candidate, size } };
+      if (!task.expectedDigest) return { task, action: 'upload' };
+      // The archive's own digest and size: the registry, which addresses blobs by content, must agree on both.
+      const candidate: PushedBlob = { digest: task.expectedDigest, size: task.storedSize, mediaType: task.mediaType };
+      if ((await blobPresence(client, repository, candidate, signal, true)) === 'agrees') return { task, action: 'skip', result: candidate };
+      // A wrong repository only costs a refused mount (the registry checks the digest), then an upload.
+      const elsewhere = cache?.get(registry, task.expectedDigest, BLOB_LOCATION)?.repository;
       if (elsewhere && elsewhere !== repository) return { task, action: 'mount', result: candidate, mountFrom: elsewhere };
-      return { task, action: fallback };
+      return { task, action: 'upload' };
     },
     signal,
   );

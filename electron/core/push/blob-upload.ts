@@ -1,6 +1,7 @@
 // Uploads one blob: monolithic when it fits one chunk, else PATCH chunks; resumes after a dropped connection from
 // the offset the registry reports, and starts the blob again when the registry forgot the session.
 import { createHash } from 'node:crypto';
+import { hashAlgorithm } from '../archive/blob-digest.js';
 import { StevedoreError, isAbortError } from '../errors.js';
 import { DEFAULT_RETRY, backoffDelay, sleep, type RetryPolicy } from '../http/retry.js';
 import { SessionGoneError, type UploadSessions } from '../registry/upload-session.js';
@@ -15,8 +16,11 @@ export interface BlobBytes {
   readonly digest?: string;
   /** Names the blob in errors, e.g. the archive entry. */
   readonly label: string;
-  /** Runs once every byte was read, before the upload is committed; throws to stop it (a DiffID check). */
-  readonly verify?: () => void;
+  /**
+   * Runs once every byte was read and matched `digest`, before the upload is committed, with the digest of the bytes;
+   * throws to stop it (a DiffID check).
+   */
+  readonly verify?: (digest: string) => Promise<void> | void;
 }
 
 export interface UploadOptions {
@@ -75,22 +79,29 @@ async function sendAll(sessions: UploadSessions, bytes: BlobBytes, options: Uplo
 
 async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8Array>, bytes: BlobBytes, options: UploadOptions, chunkSize: number, moved: (location: string) => void, first: string): Promise<Uploaded> {
   let location = first;
-  const hash = createHash('sha256');
+  // Hashed with the algorithm the blob is addressed by (sha512 blobs of an oci-archive stay sha512); a blob under an
+  // algorithm Stevedore cannot compute is sent under its own digest, for the registry to check.
+  const algorithm = bytes.digest ? hashAlgorithm(bytes.digest) : 'sha256';
+  const hash = createHash(algorithm ?? 'sha256');
   let current = await chunks.next();
   let offset = 0;
-  const finishDigest = (): string => {
-    const digest = `sha256:${hash.digest('hex')}`;
+  const finishDigest = async (): Promise<string> => {
+    if (algorithm === undefined && bytes.digest) {
+      await bytes.verify?.(bytes.digest);
+      return bytes.digest;
+    }
+    const digest = `${algorithm ?? 'sha256'}:${hash.digest('hex')}`;
     if (bytes.digest && bytes.digest !== digest) {
       throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${bytes.label}": content hashes to ${digest}, not ${bytes.digest}`);
     }
-    bytes.verify?.();
+    await bytes.verify?.(digest);
     return digest;
   };
   if (current.done || current.value.length < chunkSize) {
     // The whole blob fits one chunk: one PUT, replayable by the transport's retries.
     const body = current.done ? new Uint8Array(0) : current.value;
     hash.update(body);
-    const digest = finishDigest();
+    const digest = await finishDigest();
     await sessions.finish(location, digest, body, options.signal);
     options.pool?.give(body);
     options.onSent?.(body.length);
@@ -108,7 +119,7 @@ async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8A
     offset += chunk.length;
     current = await following;
   }
-  const digest = finishDigest();
+  const digest = await finishDigest();
   await finishResuming(sessions, location, digest, options);
   return { digest, size: offset };
 }

@@ -1,8 +1,12 @@
-// Remembers, per registry, which compressed blob holds an uncompressed layer (DiffID): pushing the same image again,
-// or to another repository, needs no compression. Written only after the registry accepted the blob.
+// Remembers, per registry, which compressed blob holds an uncompressed layer (DiffID), so pushing the same image
+// again, or to another repository, needs no compression; and, for any registry, which DiffID a compressed blob was
+// verified to decompress to. Entries are written only after the registry accepted a blob (or the bytes were hashed),
+// but a file on disk can be edited, corrupted or left by an older version: every read is validated, and callers treat
+// what they get as a hint to check against the registry.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { isDigest } from '../reference.js';
 
 export interface KnownLayer {
@@ -13,37 +17,91 @@ export interface KnownLayer {
   readonly repository: string;
 }
 
+/** Bumped when the meaning of an entry changes: files of other versions are ignored and rewritten. */
+const VERSION = 2;
+const MAX_FILE_BYTES = 4096;
+
+const digest = z.string().max(200).refine(isDigest, 'not a digest');
+const knownLayerFile = z.object({
+  version: z.literal(VERSION),
+  digest,
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  mediaType: z.string().min(1).max(255),
+  repository: z.string().min(1).max(255),
+});
+const verifiedFile = z.object({ version: z.literal(VERSION), diffId: digest });
+
 export class LayerCache {
   readonly #root: string;
+  readonly #verified: string;
 
   constructor(cacheDir: string) {
     this.#root = join(cacheDir, 'layers');
+    this.#verified = join(cacheDir, 'verified-layers');
   }
 
-  #path(registry: string, diffId: string, variant: string): string {
+  #path(registry: string, key: string, variant: string): string | undefined {
+    if (!isDigest(key)) return undefined;
     const host = registry.replace(/[^A-Za-z0-9.-]/g, '_');
-    return join(this.#root, host, variant, diffId.replace(':', '-'));
+    return join(this.#root, host, variant.replace(/[^A-Za-z0-9.-]/g, '_'), key.replace(':', '-'));
   }
 
-  get(registry: string, diffId: string, variant: string): KnownLayer | undefined {
-    try {
-      const value = JSON.parse(readFileSync(this.#path(registry, diffId, variant), 'utf8')) as Partial<KnownLayer>;
-      if (typeof value.digest !== 'string' || !isDigest(value.digest) || typeof value.size !== 'number' || typeof value.repository !== 'string' || typeof value.mediaType !== 'string') return undefined;
-      return value as KnownLayer;
-    } catch {
-      return undefined;
-    }
+  #verifiedPath(blob: string): string | undefined {
+    return isDigest(blob) ? join(this.#verified, blob.replace(':', '-')) : undefined;
   }
 
-  record(registry: string, diffId: string, variant: string, layer: KnownLayer): void {
-    const path = this.#path(registry, diffId, variant);
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(temp, JSON.stringify(layer));
-      renameSync(temp, path);
-    } catch {
-      rmSync(temp, { force: true });
-    }
+  get(registry: string, key: string, variant: string): KnownLayer | undefined {
+    const parsed = knownLayerFile.safeParse(readJson(this.#path(registry, key, variant)));
+    if (!parsed.success) return undefined;
+    const { digest: d, size, mediaType, repository } = parsed.data;
+    return { digest: d, size, mediaType, repository };
+  }
+
+  record(registry: string, key: string, variant: string, layer: KnownLayer): void {
+    const { digest: d, size, mediaType, repository } = layer;
+    writeAtomically(this.#path(registry, key, variant), { version: VERSION, digest: d, size, mediaType, repository });
+  }
+
+  /** Drops an entry the registry contradicted; a later upload writes the right one. */
+  forget(registry: string, key: string, variant: string): void {
+    const path = this.#path(registry, key, variant);
+    if (path) rmSync(path, { force: true });
+  }
+
+  /** The DiffID a compressed blob was found to decompress to, if it was ever hashed here. */
+  verifiedDiffId(blob: string): string | undefined {
+    const parsed = verifiedFile.safeParse(readJson(this.#verifiedPath(blob)));
+    return parsed.success ? parsed.data.diffId : undefined;
+  }
+
+  /** Call only with a DiffID computed from bytes that hashed to `blob`. */
+  recordVerified(blob: string, diffId: string): void {
+    if (isDigest(diffId)) writeAtomically(this.#verifiedPath(blob), { version: VERSION, diffId });
+  }
+}
+
+function readJson(path: string | undefined): unknown {
+  if (!path) return undefined;
+  try {
+    // Only a small regular file: a FIFO or a huge file planted in the cache must not block or fill memory.
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    const text = readFileSync(path, 'utf8');
+    return text.length > MAX_FILE_BYTES ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAtomically(path: string | undefined, value: unknown): void {
+  if (!path) return;
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(temp, JSON.stringify(value));
+    renameSync(temp, path);
+  } catch {
+    // A cache that cannot be written only costs time on the next push.
+    rmSync(temp, { force: true });
   }
 }

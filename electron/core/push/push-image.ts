@@ -1,6 +1,5 @@
 // Pushes one image of an archive: plan, every blob (concurrently), then the manifests, the tag last. A failure or a
 // cancel anywhere stops everything before the tag exists, so no half-pushed tag is ever visible.
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
@@ -8,17 +7,20 @@ import type { BlobProgress, PushEvent } from '../../../shared/push.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
+import { pushLog } from '../log-push.js';
 import { formatReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
 import type { GzipEngine } from '../workers/gzip-engine.js';
-import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type BlobTask, type CompressionChoice, type PlannedBlob } from './blob-plan.js';
-import { uploadBlob, type BlobBytes } from './blob-upload.js';
+import { BLOB_LOCATION, COMPRESSED_VARIANT, blobTasks, configTaskId, layerTaskId, planBlobs, type CompressionChoice, type PlannedBlob } from './blob-plan.js';
+import { blobBytes, uncompressedOfPresent, type PushShared } from './blob-source.js';
+import { uploadBlob } from './blob-upload.js';
 import { BufferPool } from './buffer-pool.js';
 import type { LayerCache } from './layer-cache.js';
 import { indexForOci, manifestForDockerArchive, manifestForOci, type BuiltManifest, type PushedBlob } from './manifests.js';
-import { parallelGzip } from './parallel-gzip.js';
 import { ProgressReporter } from './progress.js';
+import { pushFailure } from './push-errors.js';
+import { precheckLayers, verifyLayers } from './verify-layers.js';
 
 export interface PushSettings {
   readonly jobs: number;
@@ -59,19 +61,25 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
   const onOuterAbort = (): void => controller.abort(request.signal?.reason);
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
+  const log = pushLog(request.jobId, targetName);
   try {
     const sessions = new UploadSessions(deps.client, target.repository);
+    precheckLayers(image);
     const tasks = blobTasks(image, settings.compression);
     const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, controller.signal);
     reporter.plan(plan.map(initialProgress));
+    log.plan(plan);
     const results = new Map<string, PushedBlob>();
+    const uncompressed = new Map<string, string | undefined>();
     // Layers compressing at once: one per compressor keeps every core busy; more would only hold more buffers.
     const compressing = new Limiter(deps.gzip.concurrency);
     const buffers = new BufferPool();
     const transfer = async (planned: PlannedBlob, stream?: Readable): Promise<void> => {
-      const run = (): Promise<PushedBlob> => transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, { sessions, reporter, buffers });
+      const run = (): Promise<Transferred> => transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, { sessions, reporter, buffers });
       const mayCompress = planned.task.compressOnTheWay && planned.action !== 'skip' && !stream;
-      results.set(planned.task.id, await (mayCompress ? compressing.run(run, controller.signal) : run()));
+      const done = await (mayCompress ? compressing.run(run, controller.signal) : run());
+      results.set(planned.task.id, done.blob);
+      if (planned.task.kind === 'layer') uncompressed.set(planned.task.id, done.uncompressed);
     };
     try {
       if (archive.source.gzipped) {
@@ -91,13 +99,17 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
       controller.abort(error);
       throw error;
     }
+    // Nothing is named in a manifest until every layer is known to be what the config says.
+    await verifyLayers(image, archive, uncompressed);
     const digest = await putManifests(image, target, results, archive, sessions, controller.signal);
     reporter.stop();
+    log.done(digest);
     request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest });
     return digest;
   } catch (error) {
     reporter.stop();
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : error;
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : pushFailure(error);
+    log.failed(reason);
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
   } finally {
@@ -121,28 +133,30 @@ function initialProgress(planned: PlannedBlob): BlobProgress {
   };
 }
 
-/** What every transfer of one push shares. */
-interface PushShared {
+interface TransferShared extends PushShared {
   readonly sessions: UploadSessions;
-  readonly reporter: ProgressReporter;
-  readonly buffers: BufferPool;
 }
 
-async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, shared: PushShared): Promise<PushedBlob> {
+/** A blob in the registry, and for a layer the uncompressed digest its bytes were found (or recorded) to have. */
+interface Transferred {
+  readonly blob: PushedBlob;
+  readonly uncompressed?: string;
+}
+
+async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, shared: TransferShared): Promise<Transferred> {
   const { sessions, reporter } = shared;
   const { task } = planned;
   const registry = deps.client.registry;
   if (planned.action === 'skip' && planned.result) {
-    if (stream) await drain(stream);
-    return planned.result;
+    return { blob: planned.result, uncompressed: await uncompressedOfPresent(planned, stream, request, deps) };
   }
   if (planned.action === 'mount' && planned.result && planned.mountFrom) {
     const mounted = await sessions.start(request.signal, { digest: planned.result.digest, from: planned.mountFrom });
     if (mounted.kind === 'mounted') {
-      if (stream) await drain(stream);
+      const known = await uncompressedOfPresent(planned, stream, request, deps);
       reporter.update(task.id, { state: 'mounted', bytesDone: task.storedSize });
       deps.layers?.record(registry, planned.result.digest, BLOB_LOCATION, { ...planned.result, repository: request.target.repository });
-      return planned.result;
+      return { blob: planned.result, uncompressed: known };
     }
     // The registry opened a session instead of mounting: let it go and upload.
     await sessions.cancel(mounted.location);
@@ -150,7 +164,8 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   const action = task.compressOnTheWay ? 'compress' : 'upload';
   reporter.update(task.id, { action, state: task.compressOnTheWay ? 'compressing' : 'uploading', bytesDone: 0, bytesSent: 0 });
   try {
-    const uploaded = await uploadBlob(sessions, blobBytes(task, stream, request, deps, settings, shared), {
+    const source = blobBytes(task, stream, request, deps, settings, shared);
+    const uploaded = await uploadBlob(sessions, source.bytes, {
       chunkSize: settings.chunkSize,
       pool: shared.buffers,
       signal: request.signal,
@@ -159,59 +174,16 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
     });
     const result: PushedBlob = { digest: uploaded.digest, size: uploaded.size, mediaType: task.mediaType };
     reporter.update(task.id, { state: 'done', digest: uploaded.digest, bytesDone: task.storedSize });
-    // Recorded only now that the registry has accepted the blob.
+    const diffId = source.uncompressed();
+    // Recorded only now that the registry has accepted the blob, and the bytes were checked against the DiffID.
     if (task.compressOnTheWay && task.diffId) deps.layers?.record(registry, task.diffId, COMPRESSED_VARIANT, { ...result, repository: request.target.repository });
+    if (task.kind === 'layer' && task.compression !== 'none' && !task.compressOnTheWay && diffId) deps.layers?.recordVerified(uploaded.digest, diffId);
     deps.layers?.record(registry, uploaded.digest, BLOB_LOCATION, { ...result, repository: request.target.repository });
-    return result;
+    return { blob: result, uncompressed: diffId };
   } catch (error) {
     reporter.update(task.id, { state: 'failed' });
     throw error;
   }
-}
-
-function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, { reporter, buffers }: PushShared): BlobBytes {
-  const source = request.archive.source;
-  const counted = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    for await (const chunk of input) {
-      reporter.add(task.id, chunk.length, 0);
-      yield chunk;
-    }
-  };
-  const raw = (): AsyncIterable<Uint8Array> => {
-    if (stream) return stream;
-    if (source.gzipped) return smallFromMemory(task.entry, request);
-
-    return source.openEntry(task.entry);
-  };
-  if (!task.compressOnTheWay) {
-    return { label: task.entry, restartable: stream === undefined, ...(task.expectedDigest ? { digest: task.expectedDigest } : {}), open: () => counted(raw()) };
-  }
-  let diffHash = createHash('sha256');
-  return {
-    label: task.entry,
-    restartable: stream === undefined,
-    open: () => {
-      diffHash = createHash('sha256');
-      // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
-      const seekable = !stream && !source.gzipped;
-      const input = seekable ? source.readBlocks(task.entry, settings.blockSize, (size) => buffers.take(size)) : raw();
-      return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window, pool: buffers, ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.update(block), seekable);
-    },
-    verify: () => {
-      const diffId = `sha256:${diffHash.digest('hex')}`;
-      if (task.diffId && diffId !== task.diffId) {
-        throw new StevedoreError('ARCHIVE_INVALID', `archive entry "${task.entry}": layer content hashes to ${diffId}, not the config's diff_id ${task.diffId}`);
-      }
-    },
-  };
-}
-
-async function drain(stream: Readable): Promise<void> {
-  for await (const _ of stream) void _;
-}
-
-async function* smallFromMemory(entry: string, request: PushImageRequest): AsyncGenerator<Uint8Array> {
-  yield await request.archive.source.readSmall(entry, Number.MAX_SAFE_INTEGER);
 }
 
 async function putManifests(image: ArchiveImage, target: Reference, results: ReadonlyMap<string, PushedBlob>, archive: OpenedArchive, sessions: UploadSessions, signal: AbortSignal): Promise<string> {

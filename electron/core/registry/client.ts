@@ -8,13 +8,14 @@ import { anonymous, type CredentialProvider } from '../auth/credentials.js';
 import type { ContentCache } from '../cache/content-cache.js';
 import { VerifyingStream, algorithmOf, digestOf, verifyDigest } from '../digest.js';
 import { StevedoreError, isStevedoreError } from '../errors.js';
-import { readJson, readLimited } from '../http/body.js';
-import { isPlainHttpServerError } from '../http/network-errors.js';
+import { readJson, readLimited, strictLength } from '../http/body.js';
+import { isPlainHttpServerError, toNetworkError } from '../http/network-errors.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { Transport, header, headerValues, type HttpResponse, type RequestBody, type TlsSettings } from '../http/transport.js';
 import { apiHost, isDigest, isLoopbackHost } from '../reference.js';
 import { parseManifest } from './manifest.js';
-import { nextPageUrl } from './pagination.js';
+import { canonicalManifestBytes } from './schema1.js';
+import { NEW_TRAIL, cursorOf, fromCursor, nextPageUrl, visitPage } from './pagination.js';
 import { responseError } from './response-error.js';
 
 export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -36,7 +37,11 @@ export interface RegistryClientOptions {
   readonly retry?: RetryPolicy;
   readonly maxManifestBytes?: number;
   readonly connections?: number;
+  /** See TransportOptions; default from STEVEDORE_HTTP_TIMEOUT / STEVEDORE_HTTP_IDLE_TIMEOUT. */
+  readonly headersTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** An HTTP(S) proxy chosen by the OS (the desktop app); otherwise HTTPS_PROXY / NO_PROXY apply. */
+  readonly proxyUrl?: string;
 }
 
 export interface PingResult {
@@ -55,6 +60,8 @@ export interface RateLimit {
 
 export interface FetchedManifest {
   readonly digest: string;
+  /** The bytes were hashed and match `digest`; false only for a digest algorithm we cannot compute (passed through). */
+  readonly verified: boolean;
   readonly mediaType: string;
   readonly bytes: Buffer;
   readonly manifest: Manifest;
@@ -91,7 +98,7 @@ export interface RegistryRequest {
   readonly retry?: boolean;
 }
 
-const MAX_PAGES = 100_000;
+const MAX_FOREIGN_ORIGINS = 8;
 const REGISTRY_PAGE_CAP = 1000;
 
 export class RegistryClient {
@@ -99,6 +106,8 @@ export class RegistryClient {
   readonly #options: RegistryClientOptions;
   readonly #transport: Transport;
   readonly #auth: Authenticator;
+  /** Anonymous authentication state for other origins the registry sent us to, oldest first. */
+  readonly #foreignAuth = new Map<string, Authenticator>();
   #base: Promise<string> | undefined;
   #rateLimit: RateLimit | undefined;
 
@@ -109,8 +118,10 @@ export class RegistryClient {
     this.#transport = new Transport({
       tls: { ...options.tls, ...(options.insecure ? { insecureSkipVerify: true } : {}) },
       useEnvProxy: !loopback,
+      ...(options.proxyUrl && !loopback ? { proxyUrl: options.proxyUrl } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.connections ? { connections: options.connections } : {}),
+      ...(options.headersTimeoutMs ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
     this.#auth = new Authenticator(options.registry, this.#transport, options.credentials ?? anonymous);
@@ -158,10 +169,12 @@ export class RegistryClient {
   }
 
   async #send(req: RegistryRequest): Promise<HttpResponse> {
-    const url = req.url ?? `${await this.baseUrl(req.signal)}${req.path ?? ''}`;
+    const base = await this.baseUrl(req.signal);
+    const url = req.url ?? `${base}${req.path ?? ''}`;
+    const auth = this.#authenticatorFor(url, base);
     let scopes = req.scopes;
     for (let attempt = 0; attempt < 4; attempt++) {
-      const authorization = await this.#auth.authorize(scopes, req.signal);
+      const authorization = await auth.authorize(scopes, req.signal);
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
       if (authorization) headers.authorization = authorization;
       const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal, ...(req.retry === false ? { retry: false } : {}) });
@@ -169,9 +182,25 @@ export class RegistryClient {
       if (response.status !== 401) return response;
       await response.body.dump().catch(() => undefined);
       const challenges = parseChallenges(headerValues(response, 'www-authenticate'));
-      scopes = await this.#auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);
+      scopes = await auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);
     }
     throw new StevedoreError('AUTH_FAILED', `${this.registry} kept refusing authorization`, { method: req.method, url });
+  }
+
+  /**
+   * Credentials belong to one origin (scheme, host and port): an upload Location or a Link on another origin is
+   * asked without them, and a 401 there runs that origin's own challenge, anonymously, never inheriting ours.
+   */
+  #authenticatorFor(url: string, base: string): Authenticator {
+    const target = new URL(url);
+    if (target.origin === new URL(base).origin) return this.#auth;
+    let foreign = this.#foreignAuth.get(target.origin);
+    if (foreign === undefined) {
+      if (this.#foreignAuth.size >= MAX_FOREIGN_ORIGINS) this.#foreignAuth.delete(this.#foreignAuth.keys().next().value as string);
+      foreign = new Authenticator(target.host, this.#transport, anonymous);
+      this.#foreignAuth.set(target.origin, foreign);
+    }
+    return foreign;
   }
 
   #noteRateLimit(response: HttpResponse): void {
@@ -238,7 +267,9 @@ export class RegistryClient {
 
   async *#pages(firstUrl: string, listing: Listing, requestedPageSize: number, signal?: AbortSignal): AsyncGenerator<readonly string[]> {
     let url: string | undefined = firstUrl;
-    for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+    let trail = NEW_TRAIL;
+    while (url !== undefined) {
+      trail = visitPage(trail, url, listing.what);
       const result: ListPage = await this.#page(url, listing, requestedPageSize, signal);
       if (result.items.length > 0) yield result.items;
       url = result.next;
@@ -248,24 +279,28 @@ export class RegistryClient {
   /** One page of the catalog; `cursor` is the `next` of the page before (opaque to callers). */
   async catalogPage(options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
     const pageSize = options.pageSize ?? 1000;
-    const url = await this.#cursorUrl(options.cursor, '/v2/_catalog', `/v2/_catalog?n=${pageSize}`, options.signal);
-    return this.#page(url, this.#catalogListing(), pageSize, options.signal);
+    return this.#cursorPage(options.cursor, '/v2/_catalog', `/v2/_catalog?n=${pageSize}`, this.#catalogListing(), pageSize, options.signal);
   }
 
   async tagsPage(repository: string, options: PageOptions & { cursor?: string } = {}): Promise<ListPage> {
     const pageSize = options.pageSize ?? 1000;
     const path = `/v2/${repository}/tags/list`;
-    const url = await this.#cursorUrl(options.cursor, path, `${path}?n=${pageSize}`, options.signal);
-    return this.#page(url, this.#tagsListing(repository), pageSize, options.signal);
+    return this.#cursorPage(options.cursor, path, `${path}?n=${pageSize}`, this.#tagsListing(repository), pageSize, options.signal);
   }
 
-  async #cursorUrl(cursor: string | undefined, expectedPath: string, first: string, signal?: AbortSignal): Promise<string> {
+  /** A page for a caller that keeps only the cursor (the UI): the cursor carries the listing's trail. */
+  async #cursorPage(cursor: string | undefined, expectedPath: string, first: string, listing: Listing, pageSize: number, signal?: AbortSignal): Promise<ListPage> {
     const base = await this.baseUrl(signal);
-    if (cursor === undefined) return `${base}${first}`;
-    // A cursor comes back from the renderer: it may only continue the same listing on the same registry.
-    const url = new URL(cursor, base);
-    if (url.origin !== new URL(base).origin || url.pathname !== expectedPath) throw new StevedoreError('INVALID_ARGUMENT', 'that page cursor does not belong to this listing');
-    return url.toString();
+    let start = { url: `${base}${first}`, trail: NEW_TRAIL };
+    if (cursor !== undefined) {
+      // A cursor comes back from the renderer: it may only continue the same listing on the same registry.
+      const parsed = new URL(cursor, base);
+      if (parsed.origin !== new URL(base).origin || parsed.pathname !== expectedPath) throw new StevedoreError('INVALID_ARGUMENT', 'that page cursor does not belong to this listing');
+      start = fromCursor(parsed);
+    }
+    const trail = visitPage(start.trail, start.url, listing.what);
+    const page = await this.#page(start.url, listing, pageSize, signal);
+    return page.next === undefined ? page : { items: page.items, next: cursorOf(page.next, trail) };
   }
 
   async #page(firstUrl: string, listing: Listing, requestedPageSize: number, signal?: AbortSignal): Promise<ListPage> {
@@ -315,7 +350,7 @@ export class RegistryClient {
       const cached = await this.#options.cache?.get(reference);
       if (cached) {
         const manifest = parseManifest(cached);
-        return { digest: reference, mediaType: manifest.mediaType, bytes: cached, manifest };
+        return { digest: reference, verified: true, mediaType: manifest.mediaType, bytes: cached, manifest };
       }
     }
     const what = `manifest ${this.registry}/${repository}${byDigest ? '@' : ':'}${reference}`;
@@ -324,21 +359,22 @@ export class RegistryClient {
     const limit = this.#options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
     const bytes = await readLimited(response, limit, { method: 'GET', url: response.url });
     const announced = header(response, 'docker-content-digest');
-    let digest: string;
-    if (byDigest) {
-      verifyDigest(bytes, reference, what);
-      digest = reference;
-    } else if (announced && isDigest(announced)) {
-      verifyDigest(bytes, announced, what);
-      digest = announced;
-    } else {
-      digest = digestOf(bytes);
+    // A signed schema 1 manifest is addressed by its payload without the signatures, anything else as served.
+    const canonical = canonicalManifestBytes(bytes);
+    const expected = byDigest ? reference : announced && isDigest(announced) ? announced : undefined;
+    const digest = expected ?? digestOf(canonical.bytes);
+    let verified = expected === undefined;
+    try {
+      if (expected !== undefined) verified = verifyDigest(canonical.bytes, expected, what);
+    } catch (error) {
+      if (canonical.problem === undefined || !isStevedoreError(error, 'DIGEST_MISMATCH')) throw error;
+      throw new StevedoreError('DIGEST_MISMATCH', `${error.message} (a signed schema 1 manifest whose signature block cannot be read: ${canonical.problem})`, error.details);
     }
     const manifest = parseManifest(bytes, header(response, 'content-type'));
     // What is asked for by digest is asked for again by digest (index children, compare, image view); a tag is
     // always asked for again by tag, so only an index found by tag is worth keeping for its children's sake.
-    if (manifest.kind !== 'schema1' && (byDigest || manifest.kind === 'index')) this.#options.cache?.putLater(digest, bytes);
-    return { digest, mediaType: manifest.mediaType, bytes, manifest };
+    if (verified && manifest.kind !== 'schema1' && (byDigest || manifest.kind === 'index')) this.#options.cache?.putLater(digest, bytes);
+    return { digest, verified, mediaType: manifest.mediaType, bytes, manifest };
   }
 
   /** HEAD a manifest: its descriptor without the body. */
@@ -348,9 +384,9 @@ export class RegistryClient {
     if (response.status !== 200) throw await responseError(response, 'HEAD', what);
     await response.body.dump().catch(() => undefined);
     const digest = header(response, 'docker-content-digest');
-    const size = Number(header(response, 'content-length'));
+    const size = strictLength(header(response, 'content-length'));
     const mediaType = header(response, 'content-type')?.split(';')[0]?.trim() ?? MediaType.ociManifest;
-    if (!digest || !isDigest(digest) || !Number.isFinite(size)) {
+    if (!digest || !isDigest(digest) || size === undefined) {
       // Some registries leave the digest out of HEAD answers: fall back to a verified GET.
       const fetched = await this.getManifest(repository, reference, signal);
       return { digest: fetched.digest, mediaType: fetched.mediaType, size: fetched.bytes.length };
@@ -380,10 +416,12 @@ export class RegistryClient {
     const what = `blob ${this.registry}/${repository}@${digest}`;
     const response = await this.#send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, scopes: [repositoryScope(repository)], signal: options.signal });
     if (response.status !== 200) throw await responseError(response, 'GET', what);
-    const length = Number(header(response, 'content-length'));
-    const size = Number.isFinite(length) ? length : undefined;
+    const size = contentLength(response, 'GET', what);
     const verifier = new VerifyingStream(digest, what, options.expectedSize ?? size);
-    response.body.on('error', (error: Error) => verifier.destroy(error));
+    // A stalled or cut transfer fails as TIMEOUT / NETWORK naming the URL, like every other request.
+    response.body.on('error', (error: Error) => verifier.destroy(toNetworkError(error, 'GET', response.url)));
+    // A reader that stops early (a file view reads a layer only up to one entry) must release the connection too.
+    verifier.once('close', () => response.body.destroy());
     return { size, stream: response.body.pipe(verifier) };
   }
 
@@ -392,9 +430,9 @@ export class RegistryClient {
     const response = await this.#send({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scopes: [repositoryScope(repository, push)], signal });
     await response.body.dump().catch(() => undefined);
     if (response.status === 404) return undefined;
-    if (response.status !== 200) throw await responseError(response, 'HEAD', `blob ${this.registry}/${repository}@${digest}`);
-    const size = Number(header(response, 'content-length'));
-    return Number.isFinite(size) ? size : 0;
+    const what = `blob ${this.registry}/${repository}@${digest}`;
+    if (response.status !== 200) throw await responseError(response, 'HEAD', what);
+    return contentLength(response, 'HEAD', what) ?? 0;
   }
 
   /** Deletes a manifest by digest: every tag pointing at it goes with it. */
@@ -437,6 +475,16 @@ export class RegistryClient {
   }
 }
 
+/** The Content-Length of an answer, undefined when absent; anything but plain digits is INVALID_RESPONSE. */
+function contentLength(response: HttpResponse, method: string, what: string): number | undefined {
+  const raw = header(response, 'content-length');
+  const size = strictLength(raw);
+  if (raw !== undefined && size === undefined) {
+    throw new StevedoreError('INVALID_RESPONSE', `${what}: the registry sent an unreadable Content-Length "${raw.slice(0, 40)}"`, { method, url: response.url, status: response.status });
+  }
+  return size;
+}
+
 function withPageSize(url: string, n: number): string {
   const next = new URL(url);
   next.searchParams.set('n', String(n));
@@ -460,7 +508,8 @@ function isJson(bytes: Buffer): boolean {
 
 async function collect(pages: AsyncIterable<readonly string[]>): Promise<string[]> {
   const all: string[] = [];
-  for await (const page of pages) all.push(...page);
+  // Not push(...page): spreading a page of 140,000 tags overflows the call stack.
+  for await (const page of pages) for (const item of page) all.push(item);
   return all;
 }
 

@@ -1,6 +1,7 @@
 // Maps an unexpected registry answer to a StevedoreError, keeping the registry's own error code and message.
 import type { ErrorCode } from '../../../shared/errors.js';
 import { StevedoreError } from '../errors.js';
+import { armReadDeadline } from '../http/body.js';
 import { parseRetryAfter } from '../http/retry.js';
 import { header, type HttpResponse } from '../http/transport.js';
 
@@ -12,6 +13,7 @@ interface RegistryErrorBody {
 }
 
 async function readRegistryError(response: HttpResponse): Promise<RegistryErrorBody> {
+  const disarm = armReadDeadline(response, { url: response.url });
   try {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -30,6 +32,8 @@ async function readRegistryError(response: HttpResponse): Promise<RegistryErrorB
     };
   } catch {
     return {};
+  } finally {
+    disarm();
   }
 }
 

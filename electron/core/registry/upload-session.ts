@@ -16,6 +16,17 @@ export class SessionGoneError extends StevedoreError {
   }
 }
 
+/** Chunks are held in memory: a minimum past this is refused rather than allocated. */
+const MAX_MIN_CHUNK = 512 * 1024 * 1024;
+
+/** OCI-Chunk-Min-Length: plain digits within reason, or the registry said something we cannot act on. */
+function minChunkOf(value: string | undefined, url: string): number {
+  if (value === undefined) return 0;
+  const size = /^\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!(size <= MAX_MIN_CHUNK)) throw new StevedoreError('INVALID_RESPONSE', `the registry asked for chunks of at least "${value.slice(0, 40)}" bytes (OCI-Chunk-Min-Length), not a size up to ${MAX_MIN_CHUNK}`, { url });
+  return size;
+}
+
 /** Location may be relative or on another host: resolve it against the URL that answered (spec: Location). */
 function locationOf(responseUrl: string, value: string | undefined, what: string): string {
   if (!value) throw new StevedoreError('INVALID_RESPONSE', `${what}: the registry gave no Location`);
@@ -57,8 +68,7 @@ export class UploadSessions {
       throw await responseError(response, 'POST', `start upload to ${this.client.registry}/${this.repository}`);
     }
     await response.body.dump().catch(() => undefined);
-    const minChunk = Number(header(response, 'oci-chunk-min-length') ?? 0);
-    return { kind: 'session', location: locationOf(response.url, header(response, 'location'), 'start upload'), minChunk: Number.isFinite(minChunk) ? minChunk : 0 };
+    return { kind: 'session', location: locationOf(response.url, header(response, 'location'), 'start upload'), minChunk: minChunkOf(header(response, 'oci-chunk-min-length'), response.url) };
   }
 
   /** Sends bytes starting at `start`; returns the next Location and the last byte offset the registry holds. */
@@ -109,7 +119,9 @@ export class UploadSessions {
     if (response.status !== 201) throw await responseError(response, 'PUT', `finish upload of ${digest}`);
     await response.body.dump().catch(() => undefined);
     const stored = header(response, 'docker-content-digest');
-    if (stored && stored !== digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored ${stored} for a blob sent as ${digest}`);
+    // A registry may answer with its canonical (sha256) digest for a blob sent as sha512: the two can only be compared
+    // within one algorithm, and the blob stays addressable by the digest it was sent as.
+    if (stored && sameAlgorithm(stored, digest) && stored !== digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored ${stored} for a blob sent as ${digest}`);
   }
 
   /** Whether the repository holds the blob (after a finish whose answer was lost). */
@@ -152,4 +164,8 @@ export function rangeEnd(value: string | undefined): number | undefined {
   if (!match) return undefined;
   const end = Number(match[2]);
   return end === 0 ? -1 : end;
+}
+
+function sameAlgorithm(a: string, b: string): boolean {
+  return a.slice(0, a.indexOf(':')) === b.slice(0, b.indexOf(':'));
 }

@@ -63,7 +63,7 @@ export class NativeGzip implements GzipEngine {
       return output.subarray(0, await this.#addon.gzip(data, output, level));
     } catch (error) {
       pool?.give(output);
-      throw error;
+      throw new StevedoreError('INTERNAL', `compression failed: ${(error as Error).message}`, {}, { cause: error });
     }
   }
 

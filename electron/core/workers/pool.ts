@@ -54,11 +54,12 @@ export class WorkerPool {
       worker.unref();
       this.#idle.push(worker);
       if (reply.ok) running?.resolve(reply.data);
-      else running?.reject(new StevedoreError('REGISTRY_ERROR', `compression failed: ${reply.message}`));
+      else running?.reject(new StevedoreError('INTERNAL', `compression failed: ${reply.message}`));
     });
-    worker.on('error', (error) => this.#lose(worker, error));
+    // A crash in a worker (out of memory, an exception) is ours, not the registry's.
+    worker.on('error', (error) => this.#lose(worker, new StevedoreError('INTERNAL', `a compression worker crashed: ${error.message}`, {}, { cause: error })));
     worker.on('exit', (code) => {
-      if (!this.#closed) this.#lose(worker, new Error(`worker exited with code ${code}`));
+      if (!this.#closed) this.#lose(worker, new StevedoreError('INTERNAL', `a compression worker stopped (exit code ${code})`));
     });
     return worker;
   }

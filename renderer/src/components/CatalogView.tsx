@@ -1,4 +1,5 @@
-// All repositories of a registry, streamed in, filtered as you type (substring or glob), grouped by namespace.
+// All repositories of a registry, streamed in, filtered as you type (substring or glob), grouped by namespace in
+// groups that collapse. A catalog seen before shows at once from the cache, marked with its age, while it refreshes.
 import { useEffect, useMemo, useRef } from 'react';
 import { formatRelative } from '../../../shared/format.js';
 import { groupByNamespace, matcher, type Row } from '../lib/filter.js';
@@ -8,9 +9,33 @@ import { useRegistries } from '../stores/registries.js';
 import { Empty, ErrorState, Loading } from './common.js';
 import { VirtualList } from './VirtualList.js';
 
+const rowKey = (row: Row): string => `${row.kind === 'group' ? 'g' : 'r'}:${row.kind === 'group' ? (row.namespace ?? row.name) : row.name}`;
+
+function Status({ shown }: { readonly shown: number }) {
+  const { repositories, loading, cachedAt, cachedTotal, fetched } = useCatalog();
+  const total = (cachedTotal ?? repositories.length).toLocaleString('en-US');
+  return (
+    <span className="count" aria-live="polite">
+      {shown.toLocaleString('en-US')} of {total} repositories
+      {cachedAt ? (
+        <>
+          {' · '}
+          <span className="cached" title={`Listed ${new Date(cachedAt).toString()}`} data-testid="catalog-age">
+            cached {formatRelative(cachedAt)}
+          </span>
+          {loading ? ` · refreshing… ${fetched.toLocaleString('en-US')} fresh` : ''}
+        </>
+      ) : loading ? (
+        ' · loading…'
+      ) : (
+        ''
+      )}
+    </span>
+  );
+}
+
 export function CatalogView({ registryId }: { readonly registryId: string }) {
-  const { repositories, loading, done, error, cachedAt, refreshed, filters, load, setFilter } = useCatalog();
-  const filter = filters[registryId] ?? '';
+  const { repositories, loading, done, error, filter, collapsed, load, setFilter, toggleGroup } = useCatalog();
   const registry = useRegistries((s) => s.list.find((r) => r.id === registryId));
   const go = useNav((s) => s.go);
   useEffect(() => void load(registryId), [registryId, load]);
@@ -18,9 +43,10 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
   const filterRef = useRef<HTMLInputElement>(null);
   useEffect(() => filterRef.current?.focus(), [registryId]);
   const shown = useMemo(() => repositories.filter(matcher(filter)), [repositories, filter]);
-  const rows = useMemo(() => groupByNamespace(shown), [shown]);
+  const rows = useMemo(() => groupByNamespace(shown, collapsed), [shown, collapsed]);
   const open = (row: Row): void => {
     if (row.kind === 'repository') go({ view: 'repository', registryId, repository: row.name });
+    else toggleGroup(row.namespace ?? '');
   };
 
   return (
@@ -31,33 +57,23 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
           ref={filterRef}
           className="filter"
           value={filter}
-          onChange={(e) => setFilter(registryId, e.target.value)}
+          onChange={(e) => setFilter(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Escape' && filter !== '') {
               e.stopPropagation();
-              setFilter(registryId, '');
+              setFilter('');
             }
           }}
-          placeholder="Filter repositories (text, or a glob like team-*/api*)" aria-label="Filter repositories" />
-        <span className="count" aria-live="polite">
-          {shown.length.toLocaleString('en-US')} of {repositories.length.toLocaleString('en-US')} repositories{loading && !cachedAt ? ' · loading…' : ''}
-        </span>
+          placeholder="Filter repositories (text, or a glob like team-*/api*)"
+          aria-label="Filter repositories"
+        />
+        <Status shown={shown.length} />
         <button type="button" onClick={() => void load(registryId, true)} aria-label="Refresh catalog" title="Refresh">
           ↻
         </button>
-        {cachedAt && (
-          <span className="cached" role="status" title={new Date(cachedAt).toString()}>
-            saved {formatRelative(cachedAt)}
-            {loading ? ` · refreshing (${refreshed.toLocaleString('en-US')} so far)` : ' · could not refresh'}
-          </span>
-        )}
       </header>
-      {error && (
-        <>
-          <ErrorState error={error} onRetry={() => void load(registryId, true)} />
-          {error.code === 'DENIED' && <p className="hint">This registry does not list its catalog: add repositories by name in the sidebar.</p>}
-        </>
-      )}
+      {error && <ErrorState error={error} onRetry={() => void load(registryId, true)} />}
+      {error?.code === 'DENIED' && <p className="hint">This registry does not list its catalog: add repositories by name in the sidebar.</p>}
       {error && repositories.length === 0 ? null : repositories.length === 0 && loading ? (
         <Loading what="the catalog" />
       ) : repositories.length === 0 && done ? (
@@ -68,11 +84,12 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
           rowHeight={32}
           label="Repositories"
           onOpen={open}
+          itemKey={rowKey}
           render={(row) =>
             row.kind === 'group' ? (
-              <div className="group-row">
-                {row.name} <span className="muted">· {row.count} {row.count === 1 ? 'repository' : 'repositories'}</span>
-              </div>
+              <button type="button" className="group-row" tabIndex={-1} aria-expanded={!row.collapsed} onClick={() => open(row)}>
+                <span aria-hidden="true">{row.collapsed ? '▸' : '▾'}</span> {row.name} <span className="muted">· {row.count} {row.count === 1 ? 'repository' : 'repositories'}</span>
+              </button>
             ) : (
               <button type="button" className="repo-row" tabIndex={-1} onClick={() => open(row)}>
                 {row.name}

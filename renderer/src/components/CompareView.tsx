@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import { useCompare } from '../stores/compare.js';
 import { Bytes, Digest, Empty, ErrorState, Loading } from './common.js';
+import { FilesChanged } from './FilesChanged.js';
 
 export function CompareView() {
   const { picks, result, loading, error, removeAt, clear, run } = useCompare();
@@ -51,6 +52,7 @@ export function CompareView() {
               </div>
             ))}
           </div>
+          {picks[0] && picks[1] && <FilesChanged from={picks[0]} to={picks[1]} />}
           <h2>Bytes to pull going from one to another</h2>
           <table className="pull">
             <thead>

@@ -11,9 +11,10 @@ export function DropZone() {
   const take = (files: FileList | null): void => {
     for (const file of Array.from(files ?? [])) void addDrop(file.name, uploadFile(file));
   };
+  const open = (paths: readonly string[]): void => paths.forEach((p) => void addDrop(p.split(/[\\/]/).pop() ?? p, Promise.resolve(p)));
   const choose = (): void => {
     const bridge = desktop();
-    if (bridge) void bridge.chooseArchives().then((paths) => paths.forEach((p) => void addDrop(p.split(/[\\/]/).pop() ?? p, Promise.resolve(p))));
+    if (bridge) void bridge.chooseArchives().then(open);
     else input.current?.click();
   };
 
@@ -35,7 +36,9 @@ export function DropZone() {
     window.addEventListener('dragleave', onLeave);
     window.addEventListener('drop', onDrop);
     const off = desktop()?.onOpenArchives(choose);
+    const offFiles = desktop()?.onOpenFiles(open);
     return () => {
+      offFiles?.();
       window.removeEventListener('dragover', onOver);
       window.removeEventListener('dragleave', onLeave);
       window.removeEventListener('drop', onDrop);

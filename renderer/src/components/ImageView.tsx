@@ -7,6 +7,9 @@ import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
 import { useNav } from '../stores/nav.js';
 import { Bar, Bytes, Digest, ErrorState, Loading, When } from './common.js';
+import { CopyDialog } from './CopyDialog.js';
+import { ExportDialog } from './ExportDialog.js';
+import { FilesView } from './FilesView.js';
 
 export function ImageView({ registryId, repository, reference }: { readonly registryId: string; readonly repository: string; readonly reference: string }) {
   const { image, loading, error, platform, load, choosePlatform } = useImage();
@@ -14,6 +17,8 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   const go = useNav((s) => s.go);
   const [raw, setRaw] = useState(false);
   const [bySize, setBySize] = useState(false);
+  const [dialog, setDialog] = useState<'copy' | 'export' | undefined>();
+  const [files, setFiles] = useState(false);
   useEffect(() => void load(registryId, repository, reference), [registryId, repository, reference, load]);
   if (error) return <ErrorState error={error} onRetry={() => void load(registryId, repository, reference)} />;
   if (loading || !image) return <Loading what={`${repository}:${reference}`} />;
@@ -27,6 +32,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   const name = `${image.registry}/${repository}`;
   const pullRef = reference.includes(':') ? `${name}@${reference}` : `${name}:${reference}`;
   const platformFlag = image.kind === 'index' && current ? ` --platform ${platformName}` : '';
+  const source = { registryId, repository, reference, platforms: image.kind === 'index' ? platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')) : [] };
 
   return (
     <section className="view image-view" aria-label="Image">
@@ -41,8 +47,19 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           <button type="button" onClick={() => setRaw(!raw)} aria-pressed={raw}>
             Raw JSON
           </button>
+          <button type="button" onClick={() => setDialog('copy')}>
+            Copy to…
+          </button>
+          <button type="button" onClick={() => setDialog('export')}>
+            Export…
+          </button>
+          <button type="button" onClick={() => setFiles(!files)} aria-pressed={files}>
+            Files
+          </button>
         </div>
       </header>
+      {dialog === 'copy' && <CopyDialog source={source} onClose={() => setDialog(undefined)} />}
+      {dialog === 'export' && <ExportDialog source={source} current={platformName} onClose={() => setDialog(undefined)} />}
       <dl className="facts">
         <dt>Digest</dt>
         <dd>
@@ -76,7 +93,8 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           ))}
         </div>
       )}
-      {!raw && current && (
+      {files && !raw && current && <FilesView target={{ registryId, repository, reference: current.digest, platform: platformName }} />}
+      {!files && !raw && current && (
         <>
           {image.kind === 'index' && (
             <dl className="facts">

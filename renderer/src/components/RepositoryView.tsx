@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'reac
 import type { ErrorInfo } from '../../../shared/errors.js';
 import { plural } from '../../../shared/format.js';
 import { matcher } from '../lib/filter.js';
+import { writeDraggedTags } from '../lib/image-drag.js';
 import { useCompare } from '../stores/compare.js';
 import { useNav } from '../stores/nav.js';
 import { pendingCount, repositoryKey, sortedTags, tagsSharingDigest, useRepository, type SortKey } from '../stores/repository.js';
@@ -155,7 +156,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
                 const d = details.get(tag);
                 const info = d?.state === 'ready' ? d.info : undefined;
                 return (
-                  <div className="tags-grid" data-tag={tag}>
+                  <div className="tags-grid" data-tag={tag} draggable onDragStart={(e) => writeDraggedTags(e.dataTransfer, { registryId, repository, tags: selected.has(tag) ? [...selected] : [tag] })}>
                     <input type="checkbox" checked={selected.has(tag)} onChange={() => undefined} onClick={(e) => onCheck(tag, e)} aria-label={`Select ${tag}`} tabIndex={-1} />
                     <button type="button" className="link" onClick={() => open(tag)} tabIndex={-1}>
                       {tag}

@@ -4,6 +4,8 @@ import type { RegistryTestResult, RegistryView } from '../../../shared/registry-
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers } from '../stores/transfers.js';
+import { readDraggedTags, IMAGE_DRAG_TYPE, type DraggedTags } from '../lib/image-drag.js';
+import { CopyDialog } from './CopyDialog.js';
 import { RegistryDialog } from './RegistryDialog.js';
 
 /** A registry's status in words: the dot's title and, for screen readers, the button's description. */
@@ -24,6 +26,8 @@ export function Sidebar() {
   const setOpen = useTransfers((s) => s.setOpen);
   const [editing, setEditing] = useState<RegistryView | 'new' | undefined>();
   const [bookmark, setBookmark] = useState('');
+  const [dropped, setDropped] = useState<{ readonly tags: DraggedTags; readonly target: string } | undefined>();
+  const [dropTarget, setDropTarget] = useState<string | undefined>();
   const current = 'registryId' in route ? route.registryId : undefined;
 
   return (
@@ -33,7 +37,24 @@ export function Sidebar() {
         {[...list]
           .sort((a, b) => a.name.localeCompare(b.name))
           .map((registry) => (
-            <li key={registry.id} className={registry.id === current ? 'current' : ''}>
+            <li
+              key={registry.id}
+              className={`${registry.id === current ? 'current' : ''}${registry.id === dropTarget ? ' drop-target' : ''}`}
+              onDragOver={(e) => {
+                if (!e.dataTransfer.types.includes(IMAGE_DRAG_TYPE)) return;
+                e.preventDefault();
+                e.dataTransfer.dropEffect = 'copy';
+                setDropTarget(registry.id);
+              }}
+              onDragLeave={() => setDropTarget(undefined)}
+              onDrop={(e) => {
+                const tags = readDraggedTags(e.dataTransfer);
+                setDropTarget(undefined);
+                if (!tags) return;
+                e.preventDefault();
+                setDropped({ tags, target: registry.id });
+              }}
+            >
               {/* Not colour only: the dot's shape differs (filled, ring, dashed) and the words describe the button. */}
               <button type="button" className="link" aria-describedby={`status-${registry.id}`} onClick={() => go({ view: 'catalog', registryId: registry.id })}>
                 <span className={`dot ${statusText(status[registry.id]).tone}`} title={statusText(status[registry.id]).text} aria-hidden="true" /> {registry.name}
@@ -76,6 +97,13 @@ export function Sidebar() {
           Transfers{jobs > 0 ? ` (${jobs} running)` : ''}
         </button>
       </div>
+      {dropped && (
+        <CopyDialog
+          source={{ registryId: dropped.tags.registryId, repository: dropped.tags.repository, reference: dropped.tags.tags[0] ?? 'latest', tags: dropped.tags.tags, platforms: [] }}
+          target={dropped.target}
+          onClose={() => setDropped(undefined)}
+        />
+      )}
       {editing && <RegistryDialog {...(editing === 'new' ? {} : { existing: editing })} onClose={() => setEditing(undefined)} />}
     </nav>
   );

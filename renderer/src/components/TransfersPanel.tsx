@@ -20,18 +20,20 @@ function BlobRow({ blob }: { readonly blob: BlobProgress }) {
 function JobCard({ job }: { readonly job: Job }) {
   const cancel = useTransfers((s) => s.cancel);
   const start = useTransfers((s) => s.start);
+  const startAgain = useTransfers((s) => s.startAgain);
   const go = useNav((s) => s.go);
   const { view, overall } = job;
   const blobs = Object.values(job.blobs);
   return (
     <div className="job" data-testid="job" data-state={view.state}>
       <div className="job-head">
-        <strong title={view.target}>{view.target}</strong>
-        <span className={`state-tag ${view.state}`}>{view.state}</span>
+        <strong title={view.target}>{view.kind === 'copy' ? 'Copy to ' : view.kind === 'export' ? 'Export to ' : ''}{view.target}</strong>
+        <span className={`state-tag ${view.state}`}>{view.state === 'pushed' && view.kind === 'copy' ? 'copied' : view.state === 'pushed' && view.kind === 'export' ? 'saved' : view.state}</span>
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
-        {view.state === 'pushed' && job.request && (
-          <button type="button" className="link" onClick={() => go({ view: 'image', registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag })}>
+        {(view.state === 'failed' || view.state === 'cancelled') && job.again && <button type="button" onClick={() => void startAgain(job)}>Retry</button>}
+        {view.state === 'pushed' && (job.request || job.link) && (
+          <button type="button" className="link" onClick={() => go({ view: 'image', ...(job.link ?? { registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag }) })}>
             Open image
           </button>
         )}
@@ -57,7 +59,7 @@ export function TransfersPanel() {
         <h2>Transfers</h2>
         <button type="button" className="icon" aria-label="Close transfers" onClick={() => setOpen(false)}>✕</button>
       </div>
-      {order.length === 0 ? <p className="muted">No pushes yet. Drop an image tarball on the window.</p> : order.map((id) => jobs[id] && <JobCard key={id} job={jobs[id]} />)}
+      {order.length === 0 ? <p className="muted">No transfers yet. Drop an image tarball on the window, or copy or export an image.</p> : order.map((id) => jobs[id] && <JobCard key={id} job={jobs[id]} />)}
     </aside>
   );
 }

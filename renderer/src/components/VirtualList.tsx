@@ -1,7 +1,7 @@
 // Renders only the rows in view (plus a margin), so a list of 50,000 rows scrolls like one of 50. Rows have one
 // fixed height; arrow keys move the active row and Enter opens it. The list is one tab stop (ARIA listbox with
 // aria-activedescendant): Tab moves between regions, not rows; each row says its place (aria-posinset/setsize).
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 
 export interface VirtualListProps<T> {
   readonly items: readonly T[];
@@ -17,12 +17,15 @@ export interface VirtualListProps<T> {
   readonly onRowClick?: (item: T, event: MouseEvent) => void;
   /** Space on the active row (toggles its selection in lists that select). */
   readonly onToggle?: (item: T) => void;
+  /** Names a row across updates: when rows are inserted or removed above, the row at the top stays in view. */
+  readonly itemKey?: (item: T) => string;
 }
 
-export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10, focusOnMount = false, onRowClick, onToggle }: VirtualListProps<T>) {
+export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10, focusOnMount = false, onRowClick, onToggle, itemKey }: VirtualListProps<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const idPrefix = useId();
   const [scrollTop, setScrollTop] = useState(0);
+  const anchor = useRef<{ readonly key: string; readonly offset: number } | undefined>(undefined);
   const [height, setHeight] = useState(600);
   const [active, setActive] = useState(0);
 
@@ -39,6 +42,26 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+
+  // Before painting new items, scroll to where the row that was at the top went (the list at the very top stays there).
+  useLayoutEffect(() => {
+    const element = ref.current;
+    const top = anchor.current;
+    if (!element || !top || !itemKey) return;
+    const index = items.findIndex((item) => itemKey(item) === top.key);
+    if (index < 0) return;
+    const want = index * rowHeight + top.offset;
+    if (Math.abs(element.scrollTop - want) < 1) return;
+    element.scrollTop = want;
+    setScrollTop(element.scrollTop);
+  }, [items, itemKey, rowHeight]);
+
+  const onScroll = (element: HTMLDivElement): void => {
+    setScrollTop(element.scrollTop);
+    const index = Math.floor(element.scrollTop / rowHeight);
+    const item = items[index];
+    anchor.current = itemKey && element.scrollTop > 0 && item !== undefined ? { key: itemKey(item), offset: element.scrollTop - index * rowHeight } : undefined;
+  };
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
@@ -81,7 +104,7 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
       aria-activedescendant={items.length > 0 && activeIndex >= first && activeIndex < last ? `${idPrefix}-${activeIndex}` : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={(e) => onScroll(e.currentTarget)}
     >
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>
         {visible.map((item, i) => {

@@ -1,14 +1,14 @@
 // The contract client: the preload's in Electron, a WebSocket to the local web host in a browser. Components never
 // talk to anything else.
-import { buildApi, type ContractApi, type Result } from '../../../shared/contract.js';
-import type { ErrorInfo } from '../../../shared/errors.js';
+import { buildApi, type ContractApi, type ContractTransport, type Result } from '../../../shared/contract.js';
+import type { DesktopBridge } from '../../../shared/desktop.js';
+import { ERROR_CODES, type ErrorCode, type ErrorInfo } from '../../../shared/errors.js';
+import { formatBytes } from '../../../shared/format.js';
 import { webSocketTransport } from '../../../shared/web-transport.js';
+import { TOKEN_HEADER, socketProtocols } from '../../../shared/wire.js';
+import { sessionToken } from './session-token.js';
 
-export interface DesktopBridge {
-  chooseArchives(): Promise<string[]>;
-  pathForFile(file: File): string;
-  onOpenArchives(handler: () => void): () => void;
-}
+export type { DesktopBridge };
 
 declare global {
   interface Window {
@@ -17,10 +17,20 @@ declare global {
   }
 }
 
+const NO_TOKEN: ErrorInfo = {
+  code: 'AUTH_REQUIRED',
+  message: 'This page has no session token: open the address that `stevedore serve` printed (it ends in ?token=…).',
+};
+
+/** Without a token the host would refuse the socket: say why at once instead of retrying forever. */
+const refusing: ContractTransport = { invoke: async () => ({ ok: false, error: NO_TOKEN }), subscribe: () => () => undefined };
+
 function connect(): ContractApi {
   if (typeof window !== 'undefined' && window.stevedore) return window.stevedore;
+  const token = sessionToken();
+  if (!token) return buildApi(refusing);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return buildApi(webSocketTransport({ url: `${scheme}://${location.host}/ws` }));
+  return buildApi(webSocketTransport({ url: `${scheme}://${location.host}/ws`, protocols: socketProtocols(token) }));
 }
 
 let client: ContractApi | undefined;
@@ -34,9 +44,6 @@ export function api(): ContractApi {
 export function setApi(fake: ContractApi): void {
   client = fake;
 }
-
-/** The old name, kept for tests written before the hooks lint rule (it is not a hook). */
-export const useApi = setApi;
 
 export const desktop = (): DesktopBridge | undefined => (typeof window !== 'undefined' ? window.stevedoreDesktop : undefined);
 
@@ -58,12 +65,53 @@ export function errorInfo(error: unknown): ErrorInfo {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
+function tokenHeaders(): Record<string, string> {
+  const token = sessionToken();
+  return token ? { [TOKEN_HEADER]: token } : {};
+}
+
+const errorCode = (code: unknown): ErrorCode => (ERROR_CODES as readonly unknown[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';
+
 /** Sends a browser-dropped file to the web host, which answers with a path the contract can use. */
 export async function uploadFile(file: File): Promise<string> {
   const bridge = desktop();
   if (bridge) return bridge.pathForFile(file);
-  const response = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, credentials: 'same-origin' });
-  const body = (await response.json()) as { path?: string; error?: string };
-  if (!response.ok || !body.path) throw new ContractError({ code: 'INTERNAL', message: body.error ?? `upload failed (HTTP ${response.status})` });
+  if (!sessionToken()) throw new ContractError(NO_TOKEN);
+  const headers = tokenHeaders();
+  // Refuse a file over the host's limit here rather than streaming gigabytes to be told so.
+  const limit = (await fetch('/upload', { headers }).then((r) => (r.ok ? r.json() : undefined)).catch(() => undefined)) as { maxBytes?: number } | undefined;
+  if (typeof limit?.maxBytes === 'number' && file.size > limit.maxBytes) {
+    throw new ContractError({ code: 'TOO_LARGE', message: `${file.name} is ${formatBytes(file.size)}, over the upload limit of ${formatBytes(limit.maxBytes)} (stevedore serve --max-upload)` });
+  }
+  let response: Response;
+  try {
+    response = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, headers });
+  } catch (error) {
+    throw new ContractError({ code: 'NETWORK', message: `uploading ${file.name} failed: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  const body = (await response.json().catch(() => ({}))) as { path?: string; code?: string; message?: string };
+  if (!response.ok || !body.path) throw new ContractError({ code: errorCode(body.code), message: body.message ?? `upload failed (HTTP ${response.status})` });
   return body.path;
+}
+
+/** The page is done with an uploaded file: the web host deletes it (at once, or when the pushes reading it end). */
+export function releaseUpload(path: string): void {
+  if (desktop() || !sessionToken()) return;
+  void fetch(`/upload?path=${encodeURIComponent(path)}`, { method: 'DELETE', headers: tokenHeaders() }).catch(() => undefined);
+}
+
+/**
+ * Starts a browser download from the web host. A download is a navigation, which cannot carry the token in a header,
+ * and a token in a URL would stay in the browser's history and downloads list: so the page trades the download's
+ * address for a one-time ticket (a POST with the token), and navigates to that.
+ */
+export async function startDownload(path: string): Promise<void> {
+  if (!sessionToken()) throw new ContractError(NO_TOKEN);
+  const response = await fetch(path, { method: 'POST', headers: tokenHeaders() });
+  const body = (await response.json().catch(() => ({}))) as { url?: string };
+  if (!response.ok || !body.url) throw new ContractError({ code: 'DENIED', message: `the download was refused (HTTP ${response.status})` });
+  const link = document.createElement('a');
+  link.href = body.url;
+  link.download = '';
+  link.click();
 }

@@ -12,12 +12,19 @@ describe('catalog filter', () => {
   });
   it('groups by namespace with counts, in order', () => {
     expect(groupByNamespace(['b/x', 'a/y', 'solo', 'a/z'])).toEqual([
-      { kind: 'group', name: '(no namespace)', count: 1 },
+      { kind: 'group', name: '(no namespace)', count: 1, namespace: '', collapsed: false },
       { kind: 'repository', name: 'solo' },
-      { kind: 'group', name: 'a', count: 2 },
+      { kind: 'group', name: 'a', count: 2, namespace: 'a', collapsed: false },
       { kind: 'repository', name: 'a/y' },
       { kind: 'repository', name: 'a/z' },
-      { kind: 'group', name: 'b', count: 1 },
+      { kind: 'group', name: 'b', count: 1, namespace: 'b', collapsed: false },
+      { kind: 'repository', name: 'b/x' },
+    ]);
+  });
+  it('keeps only the header of a collapsed group', () => {
+    expect(groupByNamespace(['b/x', 'a/y', 'a/z'], new Set(['a']))).toEqual([
+      { kind: 'group', name: 'a', count: 2, namespace: 'a', collapsed: true },
+      { kind: 'group', name: 'b', count: 1, namespace: 'b', collapsed: false },
       { kind: 'repository', name: 'b/x' },
     ]);
   });

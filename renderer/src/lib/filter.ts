@@ -11,10 +11,13 @@ export interface Row {
   readonly kind: 'group' | 'repository';
   readonly name: string;
   readonly count?: number;
+  /** Group rows: the namespace ('' for names without one), and whether its repositories are hidden. */
+  readonly namespace?: string;
+  readonly collapsed?: boolean;
 }
 
-/** Repositories grouped by namespace (the part before the last /), a header row per group. */
-export function groupByNamespace(names: readonly string[]): Row[] {
+/** Repositories grouped by namespace (the part before the last /), a header row per group; collapsed groups keep only their header. */
+export function groupByNamespace(names: readonly string[], collapsed: ReadonlySet<string> = new Set()): Row[] {
   const groups = new Map<string, string[]>();
   for (const name of names) {
     const slash = name.lastIndexOf('/');
@@ -26,8 +29,9 @@ export function groupByNamespace(names: readonly string[]): Row[] {
   const rows: Row[] = [];
   for (const namespace of [...groups.keys()].sort()) {
     const list = groups.get(namespace) ?? [];
-    rows.push({ kind: 'group', name: namespace || '(no namespace)', count: list.length });
-    for (const name of list) rows.push({ kind: 'repository', name });
+    const hidden = collapsed.has(namespace);
+    rows.push({ kind: 'group', name: namespace || '(no namespace)', count: list.length, namespace, collapsed: hidden });
+    if (!hidden) for (const name of list) rows.push({ kind: 'repository', name });
   }
   return rows;
 }

@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import type { PushEvent } from '../../../shared/push.js';
 import { setApi } from '../lib/api.js';
-import { useCatalog } from './catalog.js';
+import { mergeFresh, useCatalog } from './catalog.js';
 import { sortedTags, type TagDetails } from './repository.js';
 import { initTransfers, useTransfers } from './transfers.js';
 
@@ -22,20 +22,124 @@ function fakeApi(handlers: Partial<Record<RequestChannel, Handler>>) {
 }
 
 describe('catalog store', () => {
-  beforeEach(() => useCatalog.setState({ registryId: undefined, repositories: [], loading: false, done: false, error: undefined }));
+  beforeEach(() => useCatalog.setState({ registryId: undefined, repositories: [], loading: false, done: false, error: undefined, cachedAt: undefined, fetched: 0, collapsed: new Set() }));
 
   it('streams every page, following the cursor', async () => {
     const pages: Record<string, { items: string[]; next?: string }> = { start: { items: ['a', 'b'], next: 'p2' }, p2: { items: ['c'], next: 'p3' }, p3: { items: ['d'] } };
-    fakeApi({ 'catalog:list': (args) => ({ ok: true, value: pages[(args as { cursor?: string }).cursor ?? 'start'] }) });
+    fakeApi({ 'catalog:list': (args) => ({ ok: true, value: pages[(args as { cursor?: string }).cursor ?? 'start'] }), 'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }) });
     await useCatalog.getState().load('reg');
     expect(useCatalog.getState().repositories).toEqual(['a', 'b', 'c', 'd']);
     expect(useCatalog.getState().done).toBe(true);
   });
 
   it('keeps the error code for the error state', async () => {
-    fakeApi({ 'catalog:list': () => ({ ok: false, error: { code: 'DENIED', message: 'no catalog' } }) });
+    fakeApi({ 'catalog:list': () => ({ ok: false, error: { code: 'DENIED', message: 'no catalog' } }), 'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }) });
     await useCatalog.getState().load('reg2');
     expect(useCatalog.getState().error).toEqual({ code: 'DENIED', message: 'no catalog' });
+  });
+});
+
+describe('catalog from the cache', () => {
+  beforeEach(() => useCatalog.setState({ registryId: undefined, repositories: [], loading: false, done: false, error: undefined, cachedAt: undefined, fetched: 0, collapsed: new Set() }));
+
+  /** A catalog whose pages wait until the test lets each one go. */
+  function gatedCatalog(pages: Record<string, { items: string[]; next?: string }>, cached: { items: string[]; savedAt?: string }) {
+    const copy = (limit: number | undefined) => ({ items: cached.items.slice(0, limit ?? cached.items.length), total: cached.items.length, ...(cached.savedAt ? { savedAt: cached.savedAt } : {}) });
+    const gates: (() => void)[] = [];
+    const asked: string[] = [];
+    const api = buildApi({
+      invoke: async (channel, args) => {
+        if (channel === 'catalog:cached') return { ok: true, value: copy((args as { limit?: number }).limit) };
+        if (channel !== 'catalog:list') return { ok: false, error: { code: 'INTERNAL', message: channel } };
+        const cursor = (args as { cursor?: string }).cursor ?? 'start';
+        asked.push(cursor);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return { ok: true, value: pages[cursor] };
+      },
+      subscribe: () => () => undefined,
+    });
+    setApi(api);
+    const release = async (): Promise<void> => {
+      while (gates.length === 0) await new Promise((r) => setTimeout(r, 1));
+      gates.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    };
+    return { release, asked };
+  }
+
+  it('shows the cached catalog with its age before any page, then replaces it page by page in place', async () => {
+    const savedAt = '2026-11-23T07:00:00.000Z';
+    const { release } = gatedCatalog({ start: { items: ['a/1', 'a/2'], next: 'p2' }, p2: { items: ['b/1', 'c/9'] } }, { items: ['a/1', 'b/1', 'b/2', 'c/1'], savedAt });
+    const loading = useCatalog.getState().load('reg');
+    await new Promise((r) => setTimeout(r, 1));
+    expect(useCatalog.getState()).toMatchObject({ repositories: ['a/1', 'b/1', 'b/2', 'c/1'], cachedAt: savedAt, loading: true, done: false });
+    await release();
+    // The fresh first page, then the cached names after its last one: nothing above the fold vanishes.
+    expect(useCatalog.getState()).toMatchObject({ repositories: ['a/1', 'a/2', 'b/1', 'b/2', 'c/1'], cachedAt: savedAt, fetched: 2 });
+    await release();
+    await loading;
+    expect(useCatalog.getState()).toMatchObject({ repositories: ['a/1', 'a/2', 'b/1', 'c/9'], cachedAt: undefined, loading: false, done: true });
+  });
+
+  it('shows a screenful of a big cached copy first, then the whole copy', async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `n/${String(i).padStart(4, '0')}`);
+    const asked: (number | undefined)[] = [];
+    let releaseWhole: () => void = () => undefined;
+    const whole = new Promise<void>((resolve) => (releaseWhole = resolve));
+    setApi(
+      buildApi({
+        invoke: async (channel, args) => {
+          if (channel === 'catalog:list') return new Promise(() => undefined);
+          const limit = (args as { limit?: number }).limit;
+          asked.push(limit);
+          if (limit === undefined) await whole;
+          return { ok: true, value: { items: names.slice(0, limit ?? names.length), total: names.length, savedAt: '2026-11-23T07:00:00.000Z' } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    void useCatalog.getState().load('big');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(useCatalog.getState().repositories.length).toBeLessThan(names.length);
+    expect(useCatalog.getState().cachedTotal).toBe(names.length);
+    releaseWhole();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(useCatalog.getState().repositories).toEqual(names);
+    expect(useCatalog.getState().cachedTotal).toBeUndefined();
+    expect(asked).toEqual([200, undefined]);
+  });
+
+  it('keeps the filter and the collapsed groups through the refresh', async () => {
+    const { release } = gatedCatalog({ start: { items: ['a/1', 'b/1'] } }, { items: ['a/1'], savedAt: '2026-11-23T07:00:00.000Z' });
+    useCatalog.getState().setFilter('a/');
+    const loading = useCatalog.getState().load('reg');
+    await new Promise((r) => setTimeout(r, 1));
+    useCatalog.getState().toggleGroup('a');
+    await release();
+    await loading;
+    expect(useCatalog.getState().filter).toBe('a/');
+    expect([...useCatalog.getState().collapsed]).toEqual(['a']);
+    useCatalog.getState().toggleGroup('a');
+    expect(useCatalog.getState().collapsed.size).toBe(0);
+  });
+
+  it('keeps the cached rows, still marked, when the refresh fails', async () => {
+    const savedAt = '2026-11-23T07:00:00.000Z';
+    setApi(
+      buildApi({
+        invoke: async (channel) => (channel === 'catalog:cached' ? { ok: true, value: { items: ['x/1'], total: 1, savedAt } } : { ok: false, error: { code: 'NETWORK', message: 'down' } }),
+        subscribe: () => () => undefined,
+      }),
+    );
+    await useCatalog.getState().load('reg');
+    expect(useCatalog.getState()).toMatchObject({ repositories: ['x/1'], cachedAt: savedAt, error: { code: 'NETWORK' } });
+  });
+
+  it('merges only in order: an unordered fresh listing leaves the cached list until it is complete', () => {
+    expect(mergeFresh([], ['a', 'b'], true)).toEqual(['a', 'b']);
+    expect(mergeFresh(['a', 'c'], ['a', 'b', 'c', 'd'], true)).toEqual(['a', 'c', 'd']);
+    expect(mergeFresh(['a', 'bb'], ['a', 'b', 'c'], true)).toEqual(['a', 'bb', 'c']);
+    expect(mergeFresh(['c', 'a'], ['a', 'b'], false)).toEqual(['a', 'b']);
   });
 });
 
@@ -68,38 +172,5 @@ describe('tag sorting', () => {
   it('keeps tags still loading after the sorted ones, whichever the direction', () => {
     expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: false })).toEqual(['b', 'c9', 'a', 'c10']);
     expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b', 'c10']);
-  });
-});
-
-describe('catalog cache', () => {
-  beforeEach(() => useCatalog.setState({ registryId: undefined, repositories: [], loading: false, done: false, error: undefined, cachedAt: undefined }));
-
-  it('shows the copy from the last visit at once, with its age, and replaces it when the registry answered', async () => {
-    let release: (() => void) | undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    // catalog:list answers only when the test says so.
-    const api = buildApi({
-      invoke: async (channel, args) => {
-        if (channel === 'catalog:cached') {
-          const offset = (args as { offset?: number }).offset ?? 0;
-          return { ok: true, value: offset === 0 ? { savedAt: '2026-01-01T00:00:00Z', total: 3, items: ['old/a', 'old/b'], next: 2 } : { savedAt: '2026-01-01T00:00:00Z', total: 3, items: ['old/c'] } };
-        }
-        if (channel === 'catalog:list') {
-          await gate;
-          return { ok: true, value: { items: ['new/a', 'new/b'] } };
-        }
-        return { ok: false, error: { code: 'INTERNAL', message: channel } };
-      },
-      subscribe: () => () => undefined,
-    });
-    setApi(api);
-    const loading = useCatalog.getState().load('cached-reg');
-    await vi.waitFor(() => expect(useCatalog.getState().repositories).toEqual(['old/a', 'old/b', 'old/c']));
-    expect(useCatalog.getState().cachedAt).toBe('2026-01-01T00:00:00Z');
-    expect(useCatalog.getState().loading).toBe(true);
-    release?.();
-    await loading;
-    expect(useCatalog.getState().repositories).toEqual(['new/a', 'new/b']);
-    expect(useCatalog.getState().cachedAt).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import type { ArchiveInspection } from '../../../shared/archive.js';
 import type { PushJobView, RequestArgs } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
-import { api, call, errorInfo } from '../lib/api.js';
+import { api, call, errorInfo, releaseUpload } from '../lib/api.js';
 import { useCatalog } from './catalog.js';
 import { useRepository } from './repository.js';
 
@@ -14,7 +14,13 @@ export interface Job {
   readonly blobs: Readonly<Record<string, BlobProgress>>;
   readonly overall?: PushProgress;
   readonly request?: RequestArgs<'push:start'>;
+  /** Where the result can be opened (a copy's destination image). */
+  readonly link?: { readonly registryId: string; readonly repository: string; readonly reference: string };
+  /** How a copy or export was started, to start it again. */
+  readonly again?: Again;
 }
+
+export type Again = { readonly channel: 'copy:start'; readonly args: RequestArgs<'copy:start'> } | { readonly channel: 'export:start'; readonly args: RequestArgs<'export:start'> };
 
 export interface Drop {
   readonly id: number;
@@ -39,6 +45,10 @@ interface TransfersState {
    */
   startTags(request: RequestArgs<'push:start'>, tags: readonly string[], fromDrop?: number): Promise<string>;
   cancel(jobId: string): Promise<void>;
+  /** A copy or export started elsewhere: shown in the panel from now on. */
+  track(jobId: string, view: Pick<PushJobView, 'kind' | 'target' | 'archive'>, link?: Job['link'], again?: Again): void;
+  /** Starts a copy or export again (after a failure or a cancel); the new job appears beside the old. */
+  startAgain(job: Job): Promise<void>;
   addDrop(name: string, path: Promise<string>): Promise<void>;
   dismissDrop(id: number): void;
   setOpen(open: boolean): void;
@@ -48,6 +58,9 @@ let nextDrop = 1;
 /** Tags still to push after a job, by job id; dropped when the job fails. */
 const followUps = new Map<string, { readonly request: RequestArgs<'push:start'>; readonly tags: readonly string[] }>();
 
+/** Whether queueing this image queues the drop's last one. */
+const allQueued = (drop: Drop, imageId = 0): boolean => [...(drop.queued ?? []), imageId].length >= (drop.inspection?.images.length ?? 1);
+
 export const useTransfers = create<TransfersState>((set, get) => ({
   jobs: {},
   order: [],
@@ -55,13 +68,12 @@ export const useTransfers = create<TransfersState>((set, get) => ({
   open: false,
   async start(request, fromDrop) {
     const { jobId } = await call(api().pushStart(request));
+    const drop = useTransfers.getState().drops.find((d) => d.id === fromDrop);
+    // A drop whose every image is queued is done: its upload lives on only while the pushes read it.
+    if (drop?.path && allQueued(drop, request.imageId)) releaseUpload(drop.path);
     set((s) => ({
-      // A drop whose every image is queued has done its job: the transfers panel takes over.
-      drops: s.drops.flatMap((d) => {
-        if (d.id !== fromDrop) return [d];
-        const queued = [...(d.queued ?? []), request.imageId ?? 0];
-        return queued.length >= (d.inspection?.images.length ?? 1) ? [] : [{ ...d, queued }];
-      }),
+      // The transfers panel takes over from a drop that is done.
+      drops: s.drops.flatMap((d) => (d.id !== fromDrop ? [d] : allQueued(d, request.imageId) ? [] : [{ ...d, queued: [...(d.queued ?? []), request.imageId ?? 0] }])),
       jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, target: `${request.repository}:${request.tag}`, archive: request.path, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, request } },
       order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
       open: true,
@@ -78,6 +90,19 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     else if (state === 'running' || state === undefined) followUps.set(jobId, { request, tags: rest });
     return jobId;
   },
+  track(jobId, view, link, again) {
+    set((s) => ({
+      jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, ...view, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, ...(link ? { link } : {}), ...(again ? { again } : {}) } },
+      order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
+      open: true,
+    }));
+  },
+  async startAgain(job) {
+    const { again } = job;
+    if (!again) return;
+    const { jobId } = await call(again.channel === 'copy:start' ? api().copyStart(again.args) : api().exportStart(again.args));
+    get().track(jobId, { ...(job.view.kind ? { kind: job.view.kind } : {}), target: job.view.target, archive: job.view.archive }, job.link, again);
+  },
   async cancel(jobId) {
     await call(api().pushCancel({ jobId }));
   },
@@ -87,6 +112,7 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     const update = (change: Partial<Drop>): void => set((s) => ({ drops: s.drops.map((d) => (d.id === id ? { ...d, ...change } : d)) }));
     try {
       const path = await pending;
+      if (!useTransfers.getState().drops.some((d) => d.id === id)) return releaseUpload(path);
       update({ state: 'inspecting', path });
       const inspection = await call(api().archiveInspect({ path }));
       update({ state: 'ready', inspection });
@@ -94,7 +120,11 @@ export const useTransfers = create<TransfersState>((set, get) => ({
       update({ state: 'error', error: errorInfo(error) });
     }
   },
-  dismissDrop: (id) => set((s) => ({ drops: s.drops.filter((d) => d.id !== id) })),
+  dismissDrop(id) {
+    const drop = useTransfers.getState().drops.find((d) => d.id === id);
+    if (drop?.path) releaseUpload(drop.path);
+    set((s) => ({ drops: s.drops.filter((d) => d.id !== id) }));
+  },
   setOpen: (open) => set({ open }),
 }));
 

@@ -1,0 +1,92 @@
+// Moves one blob to the destination the cheapest way: nothing when it is there (HEAD), a cross-repository mount
+// within one registry, else a stream from the source GET into the push engine's chunked, resuming upload.
+import type { BlobAction, BlobProgress } from '../../../shared/push.js';
+import type { RetryPolicy } from '../http/retry.js';
+import type { BufferPool } from '../push/buffer-pool.js';
+import { uploadBlob } from '../push/blob-upload.js';
+import type { ProgressReporter } from '../push/progress.js';
+import type { RegistryClient } from '../registry/client.js';
+import type { UploadSessions } from '../registry/upload-session.js';
+import type { GraphBlob } from './image-graph.js';
+import { readBlob } from './source-blob.js';
+
+export interface BlobRoute {
+  readonly source: RegistryClient;
+  readonly sourceRepository: string;
+  readonly target: RegistryClient;
+  readonly targetRepository: string;
+}
+
+export interface PlannedBlob {
+  readonly blob: GraphBlob;
+  readonly action: Exclude<BlobAction, 'compress'>;
+}
+
+/** Same registry, so a mount can replace a transfer: one client for both sides, or the same registry name. */
+export function sameRegistry(route: BlobRoute): boolean {
+  return route.source === route.target || route.source.registry === route.target.registry;
+}
+
+export async function planBlob(blob: GraphBlob, route: BlobRoute, signal?: AbortSignal): Promise<PlannedBlob> {
+  if ((await route.target.headBlob(route.targetRepository, blob.digest, signal, true)) !== undefined) return { blob, action: 'skip' };
+  const mount = sameRegistry(route) && route.sourceRepository !== route.targetRepository;
+  return { blob, action: mount ? 'mount' : 'upload' };
+}
+
+export function initialProgress({ blob, action }: PlannedBlob): BlobProgress {
+  const skipped = action === 'skip';
+  return { id: blob.digest, kind: blob.kind, action, state: skipped ? 'skipped' : 'waiting', bytesDone: skipped ? blob.size : 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest };
+}
+
+export interface TransferContext {
+  readonly route: BlobRoute;
+  readonly sessions: UploadSessions;
+  readonly reporter: ProgressReporter;
+  readonly buffers: BufferPool;
+  readonly chunkSize: number;
+  readonly retry?: RetryPolicy;
+  readonly signal: AbortSignal;
+}
+
+/** Bytes sent to the destination for this blob (0 when skipped or mounted). */
+export async function transferBlob(planned: PlannedBlob, context: TransferContext): Promise<number> {
+  const { blob } = planned;
+  const { reporter, sessions, route, signal } = context;
+  if (planned.action === 'skip') return 0;
+  if (planned.action === 'mount') {
+    const started = await sessions.start(signal, { digest: blob.digest, from: route.sourceRepository });
+    if (started.kind === 'mounted') {
+      reporter.update(blob.digest, { state: 'mounted', bytesDone: blob.size });
+      return 0;
+    }
+    // Mount refused, a session opened instead: let it go and stream the blob.
+    await sessions.cancel(started.location);
+  }
+  reporter.update(blob.digest, { action: 'upload', state: 'uploading', bytesDone: 0, bytesSent: 0 });
+  const counted = async function* (): AsyncGenerator<Uint8Array> {
+    const source = { client: route.source, repository: route.sourceRepository, digest: blob.digest, size: blob.size };
+    for await (const chunk of readBlob(source, { signal, ...(context.retry ? { retry: context.retry } : {}) })) {
+      reporter.add(blob.digest, chunk.length, 0);
+      yield chunk;
+    }
+  };
+  try {
+    const uploaded = await uploadBlob(
+      sessions,
+      { label: `blob ${blob.digest}`, restartable: true, digest: blob.digest, open: counted },
+      {
+        chunkSize: context.chunkSize,
+        pool: context.buffers,
+        signal,
+        ...(context.retry ? { retry: context.retry } : {}),
+        onSent: (n) => reporter.add(blob.digest, 0, n),
+        onRestart: () => reporter.update(blob.digest, { bytesDone: 0, bytesSent: 0 }),
+      },
+    );
+    reporter.update(blob.digest, { state: 'done', bytesDone: blob.size });
+    return uploaded.size;
+  } catch (error) {
+    reporter.update(blob.digest, { state: 'failed' });
+    throw error;
+  }
+}

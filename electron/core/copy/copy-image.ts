@@ -1,0 +1,135 @@
+// Copies one image between registries (or within one): every blob first, concurrently, then the manifests as the
+// exact bytes the source holds (children before the index, the tag last), then what refers to it. A failure or a
+// cancel stops everything before the tag is written, so no half-copied tag is ever visible.
+import { setMaxListeners } from 'node:events';
+import type { PushEvent } from '../../../shared/push.js';
+import { mapLimit } from '../concurrency.js';
+import { StevedoreError, isStevedoreError, toErrorInfo } from '../errors.js';
+import type { RetryPolicy } from '../http/retry.js';
+import { BufferPool } from '../push/buffer-pool.js';
+import { ProgressReporter } from '../push/progress.js';
+import { formatReference, type Reference } from '../reference.js';
+import type { RegistryClient } from '../registry/client.js';
+import { UploadSessions } from '../registry/upload-session.js';
+import { initialProgress, planBlob, transferBlob, type BlobRoute, type PlannedBlob } from './blob-copy.js';
+import { resolveGraph, type GraphBlob, type GraphManifest } from './image-graph.js';
+import type { PlatformChoice } from './platform.js';
+import { collectReferrers, writeReferrersTag } from './referrers.js';
+
+export interface CopySettings {
+  /** Blobs moving at once (peers use 3 to 6 per registry). */
+  readonly jobs: number;
+  readonly chunkSize: number;
+  readonly retry?: RetryPolicy;
+}
+
+export const DEFAULT_COPY_SETTINGS: CopySettings = { jobs: 4, chunkSize: 4 * 1024 * 1024 };
+
+export interface CopyEndpoints {
+  readonly source: RegistryClient;
+  /** The same client as `source` for a copy within one registry. */
+  readonly target: RegistryClient;
+}
+
+export interface CopyRequest {
+  readonly jobId: string;
+  readonly source: Reference;
+  /** Without a tag or digest, the source's tag is used. */
+  readonly target: Reference;
+  /** One platform of an index instead of the whole index. */
+  readonly platform?: PlatformChoice;
+  /** Also copy signatures, SBOMs and attestations of the image. */
+  readonly referrers?: boolean;
+  readonly emit: (event: PushEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface CopyResult {
+  readonly target: string;
+  readonly digest: string;
+  /** Bytes sent to the destination: 0 when it already held everything or everything was mounted. */
+  readonly bytesSent: number;
+  readonly blobs: { readonly uploaded: number; readonly mounted: number; readonly skipped: number };
+  readonly referrers: number;
+}
+
+export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, settings: CopySettings = DEFAULT_COPY_SETTINGS): Promise<CopyResult> {
+  const tag = request.target.tag ?? request.target.digest ?? request.source.tag;
+  const targetName = formatReference({ ...request.target, ...(tag && !request.target.digest ? { tag } : {}) });
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onOuterAbort = (): void => controller.abort(request.signal?.reason);
+  if (request.signal?.aborted) onOuterAbort();
+  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const signal = controller.signal;
+  const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
+  const route: BlobRoute = { source: endpoints.source, sourceRepository: request.source.repository, target: endpoints.target, targetRepository: request.target.repository };
+  const sessions = new UploadSessions(endpoints.target, request.target.repository);
+  try {
+    const graph = await resolveGraph(endpoints.source, request.source, request.platform, signal);
+    if (request.target.digest && request.target.digest !== graph.top.digest) {
+      throw new StevedoreError('INVALID_REFERENCE', `${formatReference(request.source)} is ${graph.top.digest}, not the ${request.target.digest} the destination names`);
+    }
+    const referrers = request.referrers ? await collectReferrers(endpoints.source, request.source.repository, graph.top.digest, signal) : undefined;
+    const blobs = uniqueBlobs([...graph.blobs, ...(referrers?.graphs.flatMap((g) => g.blobs) ?? [])]);
+    const plan = await mapLimit(blobs, settings.jobs * 2, (blob) => planBlob(blob, route, signal), signal);
+    reporter.plan(plan.map(initialProgress));
+    const buffers = new BufferPool();
+    const context = { route, sessions, reporter, buffers, chunkSize: settings.chunkSize, signal, ...(settings.retry ? { retry: settings.retry } : {}) };
+    // Largest first: the longest transfer starts at once instead of last.
+    const order = [...plan].sort((a, b) => b.blob.size - a.blob.size);
+    const sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);
+    const children = graph.manifests.slice(0, -1);
+    const put = (reference: string, manifest: GraphManifest): Promise<void> => putManifest(sessions, reference, manifest, signal, endpoints.target, request.target.repository);
+    for (const manifest of children) await put(manifest.digest, manifest);
+    await put(tag ?? graph.top.digest, graph.top);
+    if (referrers) {
+      // After their subject: a referrer names it, and some registries refuse a subject they do not hold yet.
+      for (const graph of referrers.graphs) for (const manifest of graph.manifests) await put(manifest.digest, manifest);
+      await writeReferrersTag(endpoints.target, sessions, request.target.repository, referrers, signal);
+    }
+    reporter.stop();
+    request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest: graph.top.digest });
+    return {
+      target: targetName,
+      digest: graph.top.digest,
+      bytesSent: sent.reduce((a, b) => a + b, 0),
+      blobs: { uploaded: count(plan, 'upload'), mounted: count(plan, 'mount'), skipped: count(plan, 'skip') },
+      referrers: referrers?.descriptors.length ?? 0,
+    };
+  } catch (error) {
+    reporter.stop();
+    // Stops what is still in flight (HEADs of the plan, the other transfers).
+    controller.abort(error);
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'copy cancelled; no tag was written') : error;
+    request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
+    throw reason;
+  } finally {
+    request.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function uniqueBlobs(blobs: readonly GraphBlob[]): GraphBlob[] {
+  const seen = new Map<string, GraphBlob>();
+  for (const blob of blobs) if (!seen.has(blob.digest)) seen.set(blob.digest, blob);
+  return [...seen.values()];
+}
+
+function count(plan: readonly PlannedBlob[], action: PlannedBlob['action']): number {
+  return plan.filter((p) => p.action === action).length;
+}
+
+/**
+ * The source's bytes, unchanged: the digest (and any signature over it) stays valid. Nothing is written when the
+ * destination already has that manifest under that reference (a repeated copy writes nothing at all).
+ */
+async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, signal: AbortSignal, target: RegistryClient, repository: string): Promise<void> {
+  const held = await target.headManifest(repository, reference, signal).catch((error: unknown) => {
+    if (isStevedoreError(error, 'NOT_FOUND')) return undefined;
+    throw error;
+  });
+  if (held?.digest === manifest.digest) return;
+  const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
+  if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, the source's is ${manifest.digest}`);
+}
+

@@ -1,0 +1,74 @@
+// What one reference stands for in a registry: its manifests (children before the index that lists them) as the
+// exact bytes the registry holds, and every blob they name, once each. Copy and export both start here.
+import type { Descriptor, ImageManifest } from '../../../shared/image.js';
+import { StevedoreError } from '../errors.js';
+import { formatReference, manifestReference, type Reference } from '../reference.js';
+import type { FetchedManifest, RegistryClient } from '../registry/client.js';
+import { pickPlatform, type PlatformChoice } from './platform.js';
+
+export interface GraphManifest {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly bytes: Buffer;
+  readonly manifest: FetchedManifest['manifest'];
+}
+
+export interface GraphBlob {
+  readonly digest: string;
+  readonly size: number;
+  readonly mediaType: string;
+  readonly kind: 'config' | 'layer';
+}
+
+export interface ImageGraph {
+  /** The manifest the reference resolves to (the chosen platform's when one was asked for). */
+  readonly top: GraphManifest;
+  /** Every manifest to write, children first and `top` last. */
+  readonly manifests: readonly GraphManifest[];
+  readonly blobs: readonly GraphBlob[];
+}
+
+const NON_DISTRIBUTABLE = /\.foreign\.|nondistributable/;
+
+/** More platforms than any real index holds: a bigger one is refused rather than walked. */
+export const MAX_INDEX_ENTRIES = 1000;
+
+export async function resolveGraph(client: RegistryClient, source: Reference, platform: PlatformChoice | undefined, signal?: AbortSignal): Promise<ImageGraph> {
+  const name = formatReference(source);
+  let top = await client.getManifest(source.repository, manifestReference(source), signal);
+  if (platform && top.manifest.kind === 'index') {
+    const chosen = pickPlatform(top.manifest.manifests, platform, name);
+    top = await client.getManifest(source.repository, chosen.digest, signal);
+  }
+  return graphOf(client, source.repository, top, name, signal);
+}
+
+/** The graph under a manifest already fetched (a referrer, a platform). */
+export async function graphOf(client: RegistryClient, repository: string, top: FetchedManifest, name: string, signal?: AbortSignal): Promise<ImageGraph> {
+  const blobs = new Map<string, GraphBlob>();
+  const manifests: GraphManifest[] = [];
+  const addImage = (manifest: ImageManifest): void => {
+    addBlob(blobs, manifest.config, 'config');
+    // Foreign (non-distributable) layers live elsewhere, by their URLs: registries do not hold them, skopeo skips them too.
+    for (const layer of manifest.layers) if (!NON_DISTRIBUTABLE.test(layer.mediaType)) addBlob(blobs, layer, 'layer');
+  };
+  if (top.manifest.kind === 'schema1') throw new StevedoreError('UNSUPPORTED', `${name} is a Docker schema 1 manifest, which registries no longer accept; it cannot be copied as it is`);
+  if (top.manifest.kind === 'index') {
+    const children = top.manifest.manifests;
+    if (children.length > MAX_INDEX_ENTRIES) throw new StevedoreError('TOO_LARGE', `${name} lists ${children.length} manifests, more than the ${MAX_INDEX_ENTRIES} allowed`);
+    for (const child of children) {
+      const fetched = await client.getManifest(repository, child.digest, signal);
+      if (fetched.manifest.kind !== 'manifest') throw new StevedoreError('UNSUPPORTED', `${name}: nested index ${child.digest} is not supported`);
+      addImage(fetched.manifest);
+      manifests.push(fetched);
+    }
+  } else {
+    addImage(top.manifest);
+  }
+  manifests.push(top);
+  return { top, manifests, blobs: [...blobs.values()] };
+}
+
+function addBlob(blobs: Map<string, GraphBlob>, descriptor: Descriptor, kind: GraphBlob['kind']): void {
+  if (!blobs.has(descriptor.digest)) blobs.set(descriptor.digest, { digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType, kind });
+}

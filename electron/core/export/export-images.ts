@@ -1,0 +1,179 @@
+// Saves images from registries into one tarball: a docker-archive (`docker load`, `podman load`: the legacy layout
+// with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
+// stream from the registry into the tar, verified on the way; nothing is held whole in memory or spooled to disk.
+import { setMaxListeners } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { PushEvent } from '../../../shared/push.js';
+import { StevedoreError, toErrorInfo } from '../errors.js';
+import { ProgressReporter } from '../push/progress.js';
+import { formatReference, type Reference } from '../reference.js';
+import type { RegistryClient } from '../registry/client.js';
+import { resolveGraph, type GraphBlob, type ImageGraph } from '../copy/image-graph.js';
+import { formatPlatform, hostPlatform, type PlatformChoice } from '../copy/platform.js';
+import { readBlob } from '../copy/source-blob.js';
+import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestInLayout, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
+import { TarFile } from './tar-file.js';
+import { TarStream, type TarSink } from './tar-sink.js';
+import { uncompressedLayer } from './uncompressed-layer.js';
+
+export type ExportFormat = 'docker-archive' | 'oci-archive';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['docker-archive', 'oci-archive'];
+
+export interface ExportRequest {
+  readonly jobId: string;
+  readonly references: readonly Reference[];
+  /** Where the tarball goes; it appears there only once complete. */
+  readonly file: string;
+  readonly format: ExportFormat;
+  /** docker-archive: which platform of an index (default: this machine's); oci-archive: only that one. */
+  readonly platform?: PlatformChoice;
+  readonly emit: (event: PushEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface ExportResult {
+  readonly file: string;
+  readonly images: readonly { readonly reference: string; readonly digest: string }[];
+}
+
+/** Images in one export: docker save takes any number, but each is a manifest.json entry. */
+export const MAX_EXPORT_IMAGES = 100;
+
+interface Writing {
+  readonly tar: TarSink;
+  readonly reporter: ProgressReporter;
+  readonly signal: AbortSignal;
+}
+
+export async function exportImages(request: ExportRequest, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult> {
+  const images = await runExport(request, request.file, () => TarFile.create(request.file), clientFor);
+  return { file: request.file, images };
+}
+
+/**
+ * The same tarball written in order to a stream (a browser download): nothing spooled, sizes known up front, so a
+ * docker-archive takes Docker 25+'s layout (layers as stored, in an OCI layout, named by manifest.json).
+ */
+export async function exportToStream(request: Omit<ExportRequest, 'file'>, name: string, open: () => Writable, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult['images']> {
+  // Opened only once every reference resolved: an unknown image is still an error answer, not a broken download.
+  return runExport(request, name, (signal) => Promise.resolve(new TarStream(open(), signal)), clientFor);
+}
+
+async function runExport(request: Omit<ExportRequest, 'file'>, name: string, open: (signal: AbortSignal) => Promise<TarSink>, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult['images']> {
+  if (request.references.length === 0) throw new StevedoreError('INVALID_ARGUMENT', 'export needs at least one image reference');
+  if (request.references.length > MAX_EXPORT_IMAGES) throw new StevedoreError('TOO_LARGE', `at most ${MAX_EXPORT_IMAGES} images go in one export`);
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onOuterAbort = (): void => controller.abort(request.signal?.reason);
+  if (request.signal?.aborted) onOuterAbort();
+  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const signal = controller.signal;
+  const reporter = new ProgressReporter(request.jobId, name, request.emit);
+  let tar: TarSink | undefined;
+  try {
+    const images: ExportedImage[] = [];
+    for (const reference of request.references) {
+      const client = await clientFor(reference.registry);
+      images.push({ reference, client, graph: await graphFor(client, reference, request, signal) });
+    }
+    const blobs = uniqueBlobs(images);
+    reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest })));
+    tar = await open(signal);
+    const writing = { tar, reporter, signal };
+    if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
+    else if (tar.seekable) await writeDockerArchive(writing, images);
+    else await writeOciArchive(writing, images, blobs, dockerManifestInLayout(images));
+    signal.throwIfAborted();
+    await tar.commit();
+    reporter.stop();
+    request.emit({ type: 'pushed', jobId: request.jobId, target: name, digest: images[0]?.graph.top.digest ?? '' });
+    return images.map((i) => ({ reference: formatReference(i.reference), digest: i.graph.top.digest }));
+  } catch (error) {
+    reporter.stop();
+    controller.abort(error);
+    await tar?.discard();
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${name} was not written`) : error;
+    request.emit({ type: 'failed', jobId: request.jobId, target: name, error: toErrorInfo(reason) });
+    throw reason;
+  } finally {
+    request.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** docker-archive holds one image per reference: an index resolves to the platform asked for, or this machine's. */
+async function graphFor(client: RegistryClient, reference: Reference, request: Omit<ExportRequest, 'file'>, signal: AbortSignal): Promise<ImageGraph> {
+  if (request.format === 'oci-archive') return resolveGraph(client, reference, request.platform, signal);
+  const platform = request.platform ?? hostPlatform();
+  try {
+    return await resolveGraph(client, reference, platform, signal);
+  } catch (error) {
+    if (request.platform === undefined && error instanceof StevedoreError && error.code === 'NOT_FOUND' && error.message.includes(formatPlatform(platform))) {
+      throw new StevedoreError('INVALID_ARGUMENT', `${error.message}: choose one with --platform`);
+    }
+    throw error;
+  }
+}
+
+function uniqueBlobs(images: readonly ExportedImage[]): { blob: GraphBlob; image: ExportedImage }[] {
+  const seen = new Map<string, { blob: GraphBlob; image: ExportedImage }>();
+  for (const image of images) for (const blob of image.graph.blobs) if (!seen.has(blob.digest)) seen.set(blob.digest, { blob, image });
+  return [...seen.values()];
+}
+
+function sourceBytes(image: ExportedImage, blob: GraphBlob, { reporter, signal }: Writing): AsyncGenerator<Uint8Array> {
+  const source = { client: image.client, repository: image.reference.repository, digest: blob.digest, size: blob.size };
+  return (async function* () {
+    reporter.update(blob.digest, { state: 'uploading' });
+    for await (const chunk of readBlob(source, { signal })) {
+      reporter.add(blob.digest, chunk.length, chunk.length);
+      yield chunk;
+    }
+    reporter.update(blob.digest, { state: 'done' });
+  })();
+}
+
+/** The OCI layout of every image whole: blobs as the registry stores them, manifests byte for byte. */
+async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[], dockerManifest?: Buffer): Promise<void> {
+  const { tar } = writing;
+  await tar.addBytes('oci-layout', OCI_LAYOUT);
+  for (const { blob, image } of blobs) await tar.addStream(blobPath(blob.digest), sourceBytes(image, blob, writing), blob.size);
+  const written = new Set<string>();
+  for (const { graph } of images) {
+    for (const manifest of graph.manifests) {
+      if (written.has(manifest.digest)) continue;
+      written.add(manifest.digest);
+      await tar.addBytes(blobPath(manifest.digest), manifest.bytes);
+    }
+  }
+  await tar.addBytes('index.json', layoutIndex(images));
+  if (dockerManifest) await tar.addBytes('manifest.json', dockerManifest);
+}
+
+/** docker save's layout: `<config hex>.json`, `<diff_id hex>/layer.tar` uncompressed, manifest.json, repositories. */
+async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[]): Promise<void> {
+  const { tar, reporter, signal } = writing;
+  const entries: DockerEntry[] = [];
+  const written = new Set<string>();
+  for (const image of images) {
+    const manifest = image.graph.top.manifest;
+    const name = formatReference(image.reference);
+    if (manifest.kind !== 'manifest') throw new StevedoreError('INVALID_ARGUMENT', `${name} is an index: a docker-archive holds one platform of it`);
+    const config = await image.client.getBlobBytes(image.reference.repository, manifest.config.digest, signal);
+    const diffIds = diffIdsOf(config, manifest.layers.length, name);
+    if (!written.has(manifest.config.digest)) {
+      written.add(manifest.config.digest);
+      await tar.addBytes(configPath(manifest.config.digest), config);
+      reporter.update(manifest.config.digest, { state: 'done', bytesDone: config.length });
+    }
+    for (const [i, layer] of manifest.layers.entries()) {
+      const diffId = diffIds[i] as string;
+      if (written.has(diffId)) continue;
+      written.add(diffId);
+      const blob = { digest: layer.digest, size: layer.size, mediaType: layer.mediaType, kind: 'layer' as const };
+      await tar.addStream(layerPath(diffId), uncompressedLayer(sourceBytes(image, blob, writing), diffId, `layer ${layer.digest} of ${name}`, signal));
+    }
+    entries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
+  }
+  await tar.addBytes('manifest.json', dockerManifestJson(entries));
+  await tar.addBytes('repositories', dockerRepositories(entries));
+}

@@ -1,0 +1,41 @@
+// The views the CLI and the UI show, computed from an image's layer indexes: the merged tree with directory totals,
+// and what each layer added, changed and removed.
+import type { LayerChange, LayerChanges, LayerIndex, MergedFile } from '../../../shared/xray.js';
+import { MergedFs, directoryTotals } from './merged-fs.js';
+
+export interface MergedView {
+  readonly files: readonly MergedFile[];
+  /** Bytes under each directory ('' is the root: the image's total). */
+  readonly totals: ReadonlyMap<string, number>;
+  readonly removedBy: ReadonlyMap<string, number>;
+}
+
+export function mergedView(layers: readonly LayerIndex[]): MergedView {
+  const fs = new MergedFs();
+  layers.forEach((layer, i) => fs.apply(i, layer.entries));
+  const files = fs.files();
+  return { files, totals: directoryTotals(files), removedBy: fs.removedBy };
+}
+
+export function layerChanges(layers: readonly LayerIndex[]): LayerChanges[] {
+  const fs = new MergedFs();
+  return layers.map((layer, i) => {
+    const changes: LayerChange[] = [];
+    fs.apply(i, layer.entries, changes);
+    changes.sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const sum = (kind: LayerChange['change']): [number, number] => {
+      let count = 0;
+      let bytes = 0;
+      for (const c of changes) {
+        if (c.change !== kind) continue;
+        count++;
+        bytes += c.size;
+      }
+      return [count, bytes];
+    };
+    const [added, addedBytes] = sum('added');
+    const [changed, changedBytes] = sum('changed');
+    const [removed, removedBytes] = sum('removed');
+    return { layer: i, digest: layer.digest, added, changed, removed, addedBytes, changedBytes, removedBytes, changes };
+  });
+}

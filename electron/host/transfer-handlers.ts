@@ -1,0 +1,67 @@
+// copy:start and export:start: an image to another registry profile, or to a tarball on this machine, run as jobs
+// with the same events, cancel and history as pushes.
+import { stat } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import type { z } from 'zod';
+import { requests } from '../../shared/contract.js';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { copyImage } from '../core/copy/copy-image.js';
+import { parsePlatform } from '../core/copy/platform.js';
+import { StevedoreError } from '../core/errors.js';
+import { exportImages, exportToStream } from '../core/export/export-images.js';
+import { formatReference, type Reference } from '../core/reference.js';
+import type { Handlers, HostContext } from './contract-host.js';
+
+type TransferHandlers = Pick<Handlers, 'copy:start' | 'export:start'>;
+
+/** export:start's arguments without a path: the web host's streamed browser download. */
+export const downloadArgs = requests['export:start'].args.omit({ path: true });
+export type DownloadArgs = z.output<typeof downloadArgs>;
+
+/** The image as a tar written to `open()`'s stream once it resolved; the name is what the browser saves it as. */
+export async function streamExport(context: HostContext, args: DownloadArgs, open: (filename: string) => Writable, signal: AbortSignal): Promise<string> {
+  const client = await context.clients.for(await context.deps.profiles.get(args.registryId));
+  const from = sourceOf(client.registry, args.repository, args.reference);
+  const filename = `${args.repository.replace(/\//g, '_')}_${args.reference.replace(/[^\w.-]/g, '_')}${args.format === 'oci-archive' ? '.oci' : ''}.tar`;
+  const chosen = args.platform ? parsePlatform(args.platform) : undefined;
+  const images = await exportToStream({ jobId: `download-${filename}`, references: [from], format: args.format, ...(chosen ? { platform: chosen } : {}), emit: () => undefined, signal }, filename, () => open(filename), () => Promise.resolve(client));
+  return images[0]?.digest ?? '';
+}
+
+const sourceOf = (registry: string, repository: string, reference: string): Reference => ({ registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) });
+
+export function transferHandlers(context: HostContext): TransferHandlers {
+  const { profiles } = context.deps;
+  return {
+    'copy:start': async ({ registryId, repository, reference, targetRegistryId, targetRepository, targetTag, platform, referrers }) => {
+      const sourceProfile = await profiles.get(registryId);
+      const targetProfile = await profiles.get(targetRegistryId);
+      const source = await context.clients.for(sourceProfile);
+      const target = await context.clients.for(targetProfile);
+      const from = sourceOf(source.registry, repository, reference);
+      const to: Reference = { registry: target.registry, repository: targetRepository, tag: targetTag };
+      const chosen = platform ? parsePlatform(platform) : undefined;
+      const jobs = Math.min(sourceProfile.concurrency, targetProfile.concurrency);
+      const jobId = context.jobs.run({ kind: 'copy', target: formatReference(to), archive: formatReference(from) }, async ({ jobId, emit, signal }) => {
+        const result = await copyImage({ jobId, source: from, target: to, ...(chosen ? { platform: chosen } : {}), referrers, emit, signal }, { source, target }, { jobs, chunkSize: 4 * 1024 * 1024 });
+        return result.digest;
+      });
+      return { jobId };
+    },
+    'export:start': async ({ registryId, repository, reference, path, format, platform }) => {
+      // A bare name goes to the home folder: the web host's browser cannot know this machine's folders.
+      const file = isAbsolute(path) ? path : join(homedir(), path);
+      const folder = await stat(dirname(file)).catch(() => undefined);
+      if (!folder?.isDirectory()) throw new StevedoreError('INVALID_ARGUMENT', `${dirname(file)} is not a folder`);
+      const client = await context.clients.for(await profiles.get(registryId));
+      const from = sourceOf(client.registry, repository, reference);
+      const chosen = platform ? parsePlatform(platform) : undefined;
+      const jobId = context.jobs.run({ kind: 'export', target: file, archive: formatReference(from) }, async ({ jobId, emit, signal }) => {
+        const result = await exportImages({ jobId, references: [from], file, format, ...(chosen ? { platform: chosen } : {}), emit, signal }, () => Promise.resolve(client));
+        return result.images[0]?.digest ?? '';
+      });
+      return { jobId };
+    },
+  };
+}

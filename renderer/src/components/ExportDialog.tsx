@@ -1,0 +1,94 @@
+// "Export…": an image saved as a tarball on this machine (docker-archive for `docker load`, or oci-archive of the
+// whole index). The job runs in the transfers panel like a push; the file appears only once it is complete.
+import { useState, type FormEvent } from 'react';
+import type { ErrorInfo } from '../../../shared/errors.js';
+import { api, call, desktop, errorInfo, startDownload } from '../lib/api.js';
+import { useTransfers } from '../stores/transfers.js';
+import type { ImageSource } from './CopyDialog.js';
+
+type Format = 'docker-archive' | 'oci-archive';
+
+export function ExportDialog({ source, current, onClose }: { readonly source: ImageSource; readonly current: string; readonly onClose: () => void }) {
+  const track = useTransfers((s) => s.track);
+  const safeName = `${source.repository.replace(/\//g, '_')}_${source.reference.replace(/[^\w.-]/g, '_')}.tar`;
+  const [path, setPath] = useState(safeName);
+  const [format, setFormat] = useState<Format>('docker-archive');
+  const [platform, setPlatform] = useState(current);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | undefined>();
+  const index = source.platforms.length > 0;
+  // In a browser the tarball can come straight to this computer, streamed by the web host as it is read.
+  const download = desktop() === undefined ? `/export?${new URLSearchParams({ registryId: source.registryId, repository: source.repository, reference: source.reference, format, ...(index && platform ? { platform } : {}) }).toString()}` : undefined;
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const args = { registryId: source.registryId, repository: source.repository, reference: source.reference, path, format, ...(index && platform ? { platform } : {}) };
+      const { jobId } = await call(api().exportStart(args));
+      track(jobId, { kind: 'export', target: path, archive: `${source.repository}:${source.reference}` }, undefined, { channel: 'export:start', args });
+      onClose();
+    } catch (failure) {
+      setError(errorInfo(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="modal" role="dialog" aria-modal="true" aria-label="Export image" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <form className="card" onSubmit={(e) => void submit(e)}>
+        <h2>
+          Export {source.repository}:{source.reference}
+        </h2>
+        <label>
+          Save as (on the machine running Stevedore; a bare name goes to the home folder)
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/image.tar" aria-label="Export file" required />
+        </label>
+        <label>
+          Format
+          <select value={format} onChange={(e) => setFormat(e.target.value as Format)} aria-label="Export format">
+            <option value="docker-archive">docker-archive (docker load, podman load)</option>
+            <option value="oci-archive">oci-archive (OCI layout)</option>
+          </select>
+        </label>
+        {index && (
+          <label>
+            Platform
+            <select value={platform} onChange={(e) => setPlatform(e.target.value)} aria-label="Platform to export">
+              {format === 'oci-archive' && <option value="">All {source.platforms.length} platforms</option>}
+              {source.platforms.map((p) => (
+                <option key={p} value={p}>{p}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        {error && (
+          <p className="error-text" role="alert">
+            {error.message} <code className="code">{error.code}</code>
+          </p>
+        )}
+        <div className="actions">
+          <button type="button" onClick={onClose}>Cancel</button>
+          {download && (
+            <a
+              className="button"
+              href={download}
+              download
+              onClick={(event) => {
+                // The link itself carries no credential: trade it for a one-time ticket first.
+                event.preventDefault();
+                void startDownload(download).catch((failure: unknown) => console.error(errorInfo(failure).message));
+                onClose();
+              }}
+            >
+              Download in the browser
+            </a>
+          )}
+          <button type="submit" className="primary" disabled={busy}>{busy ? 'Starting…' : 'Export'}</button>
+        </div>
+      </form>
+    </div>
+  );
+}

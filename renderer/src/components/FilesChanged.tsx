@@ -1,0 +1,56 @@
+// "Files changed" between two compared images: the one-line answer on top, then the changes grouped by directory,
+// largest size impact first.
+import { useState } from 'react';
+import { formatBytes } from '../../../shared/format.js';
+import { diffSummary, groupByDirectory, signedBytes } from '../../../shared/xray-summary.js';
+import type { Pick } from '../stores/compare.js';
+import { useFileDiff } from '../stores/file-diff.js';
+import { ErrorState, Loading } from './common.js';
+
+const GROUPS_SHOWN = 50;
+const ITEMS_SHOWN = 20;
+
+export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: Pick }) {
+  const { diff, loading, error, load } = useFileDiff();
+  const [open, setOpen] = useState(false);
+  const label = (p: Pick): string => `${p.repository}:${p.reference}`;
+  if (!open) {
+    return (
+      <button type="button" onClick={() => { setOpen(true); void load(from, to); }}>
+        Files changed from {label(from)} to {label(to)}
+      </button>
+    );
+  }
+  if (error) return <ErrorState error={error} onRetry={() => void load(from, to)} />;
+  if (loading || !diff) return <Loading what="the files of both images" />;
+  // Directories that only appeared or went, with nothing of their own, say nothing about size.
+  const groups = groupByDirectory(diff.items.filter((i) => !(i.kind === 'dir' && i.delta === 0)));
+  return (
+    <section className="files-changed" aria-label="Files changed">
+      <h2>
+        Files changed from {label(from)} to {label(to)}
+      </h2>
+      <p className="why" data-testid="why-it-grew">
+        {diffSummary(diff)}
+      </p>
+      {groups.slice(0, GROUPS_SHOWN).map((group) => (
+        <details key={group.dir} open={groups.indexOf(group) < 3}>
+          <summary>
+            /{group.dir} <strong>{signedBytes(group.delta)}</strong> <span className="muted">({group.items.length} changed)</span>
+          </summary>
+          <ul>
+            {group.items.slice(0, ITEMS_SHOWN).map((item) => (
+              <li key={item.path} className={`change-${item.change}`}>
+                {item.change === 'added' ? '+' : item.change === 'removed' ? '−' : '~'} /{item.path} {signedBytes(item.delta)}{' '}
+                <span className="muted">
+                  ({formatBytes(item.oldSize)} → {formatBytes(item.newSize)}{item.layer !== undefined ? `, layer ${item.layer + 1}` : ''})
+                </span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ))}
+      {diff.more > 0 && <p className="muted">… and {diff.more} more changes</p>}
+    </section>
+  );
+}

@@ -1,0 +1,161 @@
+// The Files tab of an image: the merged filesystem as a virtualized tree with directory totals, or what one layer
+// added, changed and removed; a filter; a size map; the wasted-space panel; and a text file opened read-only.
+import { useEffect, useMemo, useState } from 'react';
+import type { LayerChange } from '../../../shared/xray.js';
+import { formatBytes, shortDigest } from '../../../shared/format.js';
+import { useFiles, type FilesTarget } from '../stores/files.js';
+import { Bytes, ErrorState, Loading } from './common.js';
+import { treeOrder, visibleRows, type TreeRow } from './file-tree.js';
+import { SizeMap } from './SizeMap.js';
+import { VirtualList } from './VirtualList.js';
+
+const MARK: Readonly<Record<LayerChange['change'], string>> = { added: '+', changed: '~', removed: '−' };
+
+export function FilesView({ target }: { readonly target: FilesTarget }) {
+  const { view, waste, loading, error, mode, changes, opened, openError, progress, load, showLayer, open, closeFile, cancel } = useFiles();
+  const [filter, setFilter] = useState('');
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const key = JSON.stringify(target);
+  useEffect(() => void load(JSON.parse(key) as FilesTarget), [key, load]);
+  const ordered = useMemo(() => treeOrder(view?.files ?? []), [view]);
+  const rows = useMemo(() => visibleRows(ordered, collapsed, filter), [ordered, collapsed, filter]);
+  const changeRows = useMemo(() => (changes?.changes ?? []).filter((c) => c.path.toLowerCase().includes(filter.trim().toLowerCase())), [changes, filter]);
+
+  if (error) return <ErrorState error={error} onRetry={() => void load(target)} />;
+  if (loading || !view) {
+    const layers = Object.values(progress);
+    return (
+      <div>
+        <Loading what="the files of every layer" />
+        <button type="button" onClick={() => void cancel()}>
+          Cancel
+        </button>
+        <ul className="xray-progress" aria-label="Layers being indexed">
+          {layers.map((p) => (
+            <li key={p.layer}>
+              Layer {p.layer + 1}: {p.cached ? 'from cache' : `${formatBytes(p.bytes)} of ${formatBytes(p.total)}${p.done ? ', indexed' : ''}`}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+
+  const toggle = (row: TreeRow): void => {
+    if (!row.hasChildren) return void open(row.file.path);
+    const next = new Set(collapsed);
+    if (next.has(row.file.path)) next.delete(row.file.path);
+    else next.add(row.file.path);
+    setCollapsed(next);
+  };
+
+  return (
+    <section className="files-view" aria-label="Files">
+      <p>
+        {view.files.length.toLocaleString('en-US')} paths, <Bytes value={view.totalBytes} /> in {view.layers.length} layers{' '}
+        <span className="muted">({view.cached} from cache)</span>
+      </p>
+      <div className="toolbar files-toolbar">
+        <label>
+          Show{' '}
+          <select value={mode === 'merged' ? 'merged' : String(mode)} onChange={(e) => void showLayer(e.target.value === 'merged' ? 'merged' : Number(e.target.value))}>
+            <option value="merged">Merged filesystem</option>
+            {view.layers.map((l, i) => (
+              <option key={`${l.digest}-${i}`} value={String(i)}>
+                Layer {i + 1} changes ({shortDigest(l.digest)}, {l.entries} entries)
+              </option>
+            ))}
+          </select>
+        </label>
+        <input type="search" placeholder="Filter paths" aria-label="Filter paths" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      </div>
+      {mode === 'merged' ? (
+        <VirtualList
+          items={rows}
+          rowHeight={24}
+          label="Merged filesystem"
+          onOpen={toggle}
+          render={(row) => (
+            <div className="file-row" style={{ paddingLeft: row.depth * 14 }} onClick={() => toggle(row)}>
+              <span className="file-name">
+                {row.hasChildren ? (collapsed.has(row.file.path) ? '▸ ' : '▾ ') : ''}
+                {row.name}
+                {row.file.kind === 'dir' ? '/' : ''}
+                {row.file.kind === 'symlink' ? ` → ${row.file.link ?? ''}` : ''}
+              </span>
+              <span className="file-size">{formatBytes(row.file.kind === 'dir' ? row.file.bytes : row.file.size)}</span>
+              <span className="muted file-layer">L{row.file.layer + 1}</span>
+            </div>
+          )}
+        />
+      ) : !changes ? (
+        <Loading what={`layer ${mode + 1}`} />
+      ) : (
+        <>
+          <p>
+            +{changes.added} added (<Bytes value={changes.addedBytes} />), ~{changes.changed} changed (<Bytes value={changes.changedBytes} />), −{changes.removed} removed (<Bytes value={changes.removedBytes} />)
+          </p>
+          <VirtualList
+            items={changeRows}
+            rowHeight={24}
+            label={`Layer ${mode + 1} changes`}
+            render={(c) => (
+              <div className={`file-row change-${c.change}`}>
+                <span className="file-name">
+                  {MARK[c.change]} /{c.path}
+                  {c.kind === 'dir' ? '/' : ''}
+                </span>
+                <span className="file-size">{formatBytes(c.size)}</span>
+              </div>
+            )}
+          />
+        </>
+      )}
+      {(opened || openError) && (
+        <div className="file-viewer" role="dialog" aria-label="File">
+          <header>
+            <strong>/{opened?.path}</strong>{' '}
+            {opened && (
+              <span className="muted">
+                layer {opened.layer + 1} ({shortDigest(opened.layerDigest)}), {formatBytes(opened.size)}
+              </span>
+            )}{' '}
+            <button type="button" onClick={closeFile}>
+              Close
+            </button>
+          </header>
+          {openError && <ErrorState error={openError} />}
+          {opened && (opened.text !== undefined ? <pre aria-label="File content">{opened.text}</pre> : <p>{opened.binary ? 'Binary file' : 'Larger than 1 MB'}: not shown.</p>)}
+        </div>
+      )}
+      <SizeMap files={view.files} />
+      {waste && (
+        <section className="waste" aria-label="Wasted space">
+          <h2>
+            Wasted space: <Bytes value={waste.wastedBytes} /> <span className="muted">efficiency {(waste.efficiency * 100).toFixed(1)} %</span>
+          </h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Copies</th>
+                <th>Total</th>
+                <th className="wide">Path</th>
+              </tr>
+            </thead>
+            <tbody>
+              {waste.offenders.filter((o) => o.totalBytes > 0).slice(0, 10).map((o) => (
+                <tr key={o.path}>
+                  <td>{o.count}</td>
+                  <td>
+                    <Bytes value={o.totalBytes} />
+                  </td>
+                  <td>/{o.path}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </section>
+  );
+}

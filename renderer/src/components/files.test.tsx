@@ -1,0 +1,56 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
+import type { MergedFile, WasteReport, XrayFilesView } from '../../../shared/xray.js';
+import { setApi } from '../lib/api.js';
+import { treeOrder, visibleRows } from './file-tree.js';
+import { FilesChanged } from './FilesChanged.js';
+import { FilesView } from './FilesView.js';
+
+const f = (path: string, kind: MergedFile['kind'], bytes: number): MergedFile => ({ path, kind, size: kind === 'dir' ? 0 : bytes, bytes, mode: 0o644, uid: 0, gid: 0, layer: 0 });
+const files = [f('usr', 'dir', 300), f('usr/lib', 'dir', 300), f('usr/lib/big.bin', 'file', 300), f('usr-local', 'file', 5), f('etc', 'dir', 10), f('etc/os-release', 'file', 10)];
+
+describe('file tree rows', () => {
+  it('puts a directory before what is under it, and hides what a collapsed directory holds', () => {
+    const ordered = treeOrder(files);
+    expect(ordered.map((x) => x.path)).toEqual(['etc', 'etc/os-release', 'usr', 'usr/lib', 'usr/lib/big.bin', 'usr-local']);
+    expect(visibleRows(ordered, new Set(['usr']), '').map((r) => r.file.path)).toEqual(['etc', 'etc/os-release', 'usr', 'usr-local']);
+    expect(visibleRows(ordered, new Set(), 'big').map((r) => r.file.path)).toEqual(['usr', 'usr/lib', 'usr/lib/big.bin']);
+  });
+});
+
+describe('FilesView', () => {
+  it('shows the tree with directory totals, the wasted space, and opens a text file', async () => {
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 1 };
+    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 600, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'usr/lib/big.bin', count: 2, totalBytes: 600, reclaimableBytes: 300 }] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
+      'xray:files': () => ({ ok: true, value: view }),
+      'xray:waste': () => ({ ok: true, value: waste }),
+      'xray:open': () => ({ ok: true, value: { path: 'etc/os-release', layer: 0, layerDigest: view.layers[0]?.digest, size: 10, binary: false, text: 'NAME=test\n' } }),
+    };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '1' }} />);
+    await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
+    expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
+    expect(screen.getAllByText('300 B').length).toBeGreaterThanOrEqual(3);
+    fireEvent.click(screen.getByText('os-release'));
+    await waitFor(() => expect(screen.getByLabelText('File content').textContent).toBe('NAME=test\n'));
+  });
+});
+
+describe('FilesChanged', () => {
+  it('puts the one-line answer on top and the largest directory change first', async () => {
+    const items = [
+      { path: 'srv/model.bin', change: 'added' as const, kind: 'file' as const, oldSize: 0, newSize: 400_000, delta: 400_000, layer: 3 },
+      { path: 'etc/os-release', change: 'changed' as const, kind: 'file' as const, oldSize: 30, newSize: 42, delta: 12, layer: 4 },
+    ];
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
+      'xray:diff': () => ({ ok: true, value: { from: 'app:1', to: 'app:2', oldBytes: 1000, newBytes: 401_012, delta: 400_012, items, top: [{ path: 'srv/model.bin', delta: 400_000 }], more: 0 } }),
+    };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '1' }} to={{ registryId: 'r', repository: 'app', reference: '2' }} />);
+    fireEvent.click(screen.getByRole('button', { name: /Files changed/ }));
+    await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (1.0 kB -> 401 kB): /srv/model.bin +400 kB'));
+    expect(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/srv')).toBeLessThan(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/etc') ?? 0);
+  });
+});

@@ -1,0 +1,10 @@
+// What the desktop app's preload offers besides the contract: the native file dialog, the path of a dropped file, and
+// tarballs the OS hands to the app (file associations, a second launch, macOS open-file). Absent in a browser.
+export interface DesktopBridge {
+  chooseArchives(): Promise<string[]>;
+  pathForFile(file: File): string;
+  /** The menu's "Push Image Tarball…". */
+  onOpenArchives(handler: () => void): () => void;
+  /** Tarballs opened with the app from the OS, as absolute paths. */
+  onOpenFiles(handler: (paths: readonly string[]) => void): () => void;
+}

@@ -1,0 +1,34 @@
+// The one-line answer to "what made this image bigger (or smaller)", for the CLI and the UI alike.
+import { formatBytes } from './format.js';
+import type { FileDiff, FileDiffItem } from './xray.js';
+
+export function signedBytes(delta: number): string {
+  return `${delta < 0 ? '-' : '+'}${formatBytes(Math.abs(delta))}`;
+}
+
+export function diffSummary(diff: Pick<FileDiff, 'delta' | 'oldBytes' | 'newBytes' | 'top'>): string {
+  const direction = diff.delta === 0 ? 'the same size' : `${signedBytes(diff.delta)} (${formatBytes(diff.oldBytes)} -> ${formatBytes(diff.newBytes)})`;
+  const top = diff.top.map((t) => `/${t.path} ${signedBytes(t.delta)}`).join(', ');
+  return `${direction}${top ? `: ${top}` : ''}`;
+}
+
+export interface DiffGroup {
+  readonly dir: string;
+  readonly delta: number;
+  readonly items: readonly FileDiffItem[];
+}
+
+/** Items grouped by their directory, the groups and their items largest |delta| first. */
+export function groupByDirectory(items: readonly FileDiffItem[]): DiffGroup[] {
+  const groups = new Map<string, FileDiffItem[]>();
+  for (const item of items) {
+    const slash = item.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : item.path.slice(0, slash);
+    const list = groups.get(dir);
+    if (list) list.push(item);
+    else groups.set(dir, [item]);
+  }
+  return [...groups]
+    .map(([dir, list]) => ({ dir, delta: list.reduce((sum, i) => sum + i.delta, 0), items: [...list].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta)) }))
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.dir < b.dir ? -1 : 1));
+}

@@ -1,0 +1,95 @@
+// Copy and export benchmark: the push benchmark's ~1 GB image in a local registry, copied to a fresh second local
+// registry by Stevedore and by `skopeo copy docker://... docker://...`, alternating, several runs; then exported to
+// a docker-archive by both. Medians of wall time and peak RSS of the process tree, and a repeated copy.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PushEvent } from '../../shared/push.js';
+import { formatBytes } from '../../electron/cli/format.js';
+import { run } from '../harness/exec.js';
+import { startRegistry } from '../harness/registry.js';
+import { buildFixture } from './fixture.js';
+import { measure, type Measured } from './process-meter.js';
+
+// The bundle users run, as the push benchmark measures it.
+const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
+const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+function check(result: Measured, what: string): Measured {
+  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
+  return result;
+}
+
+/** The repeated copy must plan every blob as already there. */
+function assertNothingTransferred(jsonLines: string): void {
+  const plan = jsonLines
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as PushEvent)
+    .find((event) => event.type === 'plan');
+  const moved = plan?.type === 'plan' ? plan.blobs.filter((b) => b.action !== 'skip') : undefined;
+  if (!moved || moved.length > 0) throw new Error(`the repeated copy transferred ${moved ? moved.map((b) => `${b.id} (${b.action})`).join(', ') : 'without a plan'}`);
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+export async function copyBenchmark(log: (line: string) => void): Promise<(readonly [string, string, string, string])[]> {
+  const work = await mkdtemp(join(tmpdir(), 'stevedore-copybench-'));
+  const source = await startRegistry('none');
+  try {
+    log('building the ~1 GB benchmark image...');
+    const fixture = await buildFixture(join(work, 'base'));
+    // skopeo gzips the layers on the way in: the source holds what a registry usually holds.
+    await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixture.archive}`, `docker://${source.host}/bench/app:1`], { timeoutMs: 900_000 });
+    const from = `${source.host}/bench/app:1`;
+    const env = { ...process.env, STEVEDORE_CACHE_DIR: join(work, 'cache') };
+    const ours: { copy: Measured; again: Measured; save: Measured }[] = [];
+    const theirs: { copy: Measured; save: Measured }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      {
+        const target = await startRegistry('none');
+        const copy = check(await measure(process.execPath, [CLI, 'copy', from, `${target.host}/bench/app:1`], env), 'stevedore copy');
+        const again = check(await measure(process.execPath, [CLI, 'copy', '--json', from, `${target.host}/bench/app:1`], env), 'stevedore copy again');
+        assertNothingTransferred(again.stdout);
+        await target.stop();
+        const file = join(work, `stevedore-${i}.tar`);
+        const save = check(await measure(process.execPath, [CLI, 'pull', from, file], env), 'stevedore pull');
+        await rm(file, { force: true });
+        ours.push({ copy, again, save });
+        log(`run ${i + 1}: stevedore copy ${seconds(copy.ms)} (${formatBytes(copy.peakRssBytes)}), again ${seconds(again.ms)}, export ${seconds(save.ms)} (${formatBytes(save.peakRssBytes)})`);
+      }
+      {
+        const target = await startRegistry('none');
+        const copy = check(await measure('skopeo', ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${from}`, `docker://${target.host}/bench/app:1`]), 'skopeo copy');
+        await target.stop();
+        const file = join(work, `skopeo-${i}.tar`);
+        const save = check(await measure('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${from}`, `docker-archive:${file}:bench/app:1`]), 'skopeo copy to docker-archive');
+        await rm(file, { force: true });
+        theirs.push({ copy, save });
+        log(`run ${i + 1}: skopeo copy ${seconds(copy.ms)} (${formatBytes(copy.peakRssBytes)}), export ${seconds(save.ms)} (${formatBytes(save.peakRssBytes)})`);
+      }
+    }
+    const ms = (list: readonly Measured[]): number => median(list.map((m) => m.ms));
+    const rss = (list: readonly Measured[]): number => median(list.map((m) => m.peakRssBytes));
+    const copyMs = ms(ours.map((r) => r.copy));
+    const skopeoCopyMs = ms(theirs.map((r) => r.copy));
+    const saveMs = ms(ours.map((r) => r.save));
+    const skopeoSaveMs = ms(theirs.map((r) => r.save));
+    return [
+      ['copy, wall time (median)', seconds(copyMs), `<= 0.8 x skopeo (${seconds(0.8 * skopeoCopyMs)}): ${(copyMs / skopeoCopyMs).toFixed(2)} x`, seconds(skopeoCopyMs)],
+      ['copy, peak RSS (process tree)', formatBytes(rss(ours.map((r) => r.copy))), '<= 150 MB', formatBytes(rss(theirs.map((r) => r.copy)))],
+      ['same copy again', seconds(ms(ours.map((r) => r.again))), '<= 0.3 s, nothing transferred', ''],
+      ['export to docker-archive, wall time (median)', seconds(saveMs), `<= 0.8 x skopeo (${seconds(0.8 * skopeoSaveMs)}): ${(saveMs / skopeoSaveMs).toFixed(2)} x`, seconds(skopeoSaveMs)],
+      ['export, peak RSS (process tree)', formatBytes(rss(ours.map((r) => r.save))), '<= 150 MB', formatBytes(rss(theirs.map((r) => r.save)))],
+    ];
+  } finally {
+    await source.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}

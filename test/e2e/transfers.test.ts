@@ -1,0 +1,88 @@
+// Copy and export in the UI, end to end: headless Chromium against the web host and two real registries. Drag a tag
+// onto another registry, watch the copy finish, open it; export an image as a browser download skopeo reads.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ProfileStore } from '../../electron/host/profile-store.js';
+import { noSecretStore } from '../../electron/host/secret-store.js';
+import { startWebHost, type WebHost } from '../../electron/web/server.js';
+import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { launchBrowser, screenshot } from '../harness/browser.js';
+import { run } from '../harness/exec.js';
+import { startRegistry, type TestRegistry } from '../harness/registry.js';
+import { closeSeeders, randomLayer, seedImage, type SeededImage } from '../harness/seed.js';
+import { skopeoRaw } from '../harness/verify-copy.js';
+
+describe('copy and export in the browser', () => {
+  let source: TestRegistry;
+  let target: TestRegistry;
+  let web: WebHost;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+  let image: SeededImage;
+
+  before(async () => {
+    [source, target] = await Promise.all([startRegistry('none'), startRegistry('none')]);
+    work = await mkdtemp(join(tmpdir(), 'stevedore-e2e-transfers-'));
+    image = await seedImage(source, 'team/app', '1', { layers: [randomLayer(3 * 1024 * 1024), randomLayer(2000)] });
+    await mkdir(join(work, 'data'), { recursive: true });
+    const profiles = new ProfileStore(join(work, 'data', 'registries.json'));
+    await profiles.save({ name: 'Staging', url: `http://${source.host}`, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] });
+    await profiles.save({ name: 'Production', url: `http://${target.host}`, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] });
+    web = await startWebHost({ staticDir: RENDERER_DIR, profiles, secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    page.setDefaultTimeout(20_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+    for (const r of [source, target]) {
+      if (!r) continue;
+      await closeSeeders(r);
+      await r.stop();
+    }
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const sidebar = (): ReturnType<Page['getByRole']> => page.getByRole('navigation', { name: 'Registries' });
+
+  it('drags a tag onto another registry, copies it and opens the copy', async () => {
+    await page.goto(web.url);
+    await sidebar().getByRole('button', { name: 'Staging', exact: true }).click();
+    await page.getByRole('button', { name: 'team/app', exact: true }).click();
+    const row = page.locator('.tags-grid').filter({ hasText: 'sha256:' }).first();
+    await row.waitFor();
+    await row.dragTo(sidebar().locator('li').filter({ hasText: 'Production' }));
+    const dialog = page.getByRole('dialog', { name: 'Copy image' });
+    await dialog.waitFor();
+    assert.equal(await dialog.getByLabel('Target registry').inputValue(), (await dialog.getByLabel('Target registry').locator('option', { hasText: 'Production' }).getAttribute('value')) ?? '');
+    await screenshot(page, '20-copy-dialog');
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    const job = page.getByTestId('job').filter({ hasText: 'Copy to' });
+    await job.and(page.locator('[data-state="pushed"]')).waitFor();
+    assert.match((await job.textContent()) ?? '', new RegExp(image.digest));
+    await screenshot(page, '21-copy-finished');
+    assert.equal(await skopeoRaw(target, 'team/app:1'), image.manifest.toString());
+    await job.getByRole('button', { name: 'Open image' }).click();
+    await page.getByRole('heading', { name: 'team/app:1' }).waitFor();
+    assert.match((await page.locator('.crumbs').textContent()) ?? '', /Production/);
+  });
+
+  it('exports the image as a browser download that skopeo reads', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export image' });
+    await dialog.getByLabel('Export format').selectOption('oci-archive');
+    await screenshot(page, '22-export-dialog');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('link', { name: 'Download in the browser' }).click()]);
+    const file = join(work, 'download.tar');
+    await download.saveAs(file);
+    assert.equal(download.suggestedFilename(), 'team_app_1.oci.tar');
+    const inspected = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${file}`])).stdout) as { Digest: string };
+    assert.equal(inspected.Digest, image.digest);
+  });
+});

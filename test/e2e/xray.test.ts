@@ -1,0 +1,81 @@
+// Layer X-ray in the browser: an image built by umoci in a real registry; open its Files tab, filter, open a file,
+// see the size map and the wasted space; compare two tags and see the file diff with the right top entry.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ProfileStore } from '../../electron/host/profile-store.js';
+import { noSecretStore } from '../../electron/host/secret-store.js';
+import { startWebHost, type WebHost } from '../../electron/web/server.js';
+import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { launchBrowser, screenshot } from '../harness/browser.js';
+import { startRegistry, type TestRegistry } from '../harness/registry.js';
+import { OS_RELEASE, buildXrayLayout, pushLayoutVerbatim } from '../harness/xray-images.js';
+
+describe('layer X-ray in the browser', () => {
+  let reg: TestRegistry;
+  let web: WebHost;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+
+  before(async () => {
+    reg = await startRegistry('none');
+    work = await mkdtemp(join(tmpdir(), 'stevedore-e2e-xray-'));
+    const built = await buildXrayLayout(join(work, 'image'));
+    await pushLayoutVerbatim(reg, built.layout, 'v1', 'xray/app', '1.0.0');
+    await pushLayoutVerbatim(reg, built.layout, 'v2', 'xray/app', '1.2.1');
+    await mkdir(join(work, 'data'), { recursive: true });
+    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [] }));
+    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(30_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+    await reg?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('opens the Files tab: tree, filter, a text file, the size map and wasted space', async () => {
+    await page.goto(web.url);
+    await page.getByRole('button', { name: '+ Add registry' }).click();
+    await page.getByLabel('Registry address').fill(reg.host);
+    await page.getByLabel('Credential source').selectOption('none');
+    await page.getByLabel('Registry name').fill('Local');
+    await page.getByRole('button', { name: 'Save and test connection' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('navigation', { name: 'Registries' }).getByRole('button', { name: 'Local', exact: true }).click();
+    await page.getByRole('button', { name: 'xray/app', exact: true }).click();
+    await page.getByRole('button', { name: '1.2.1', exact: true }).click();
+    await page.getByRole('button', { name: 'Files', exact: true }).click();
+    const files = page.getByRole('region', { name: 'Files' });
+    await files.getByText(/paths, .* in 5 layers/).waitFor();
+    await page.getByRole('region', { name: 'Wasted space' }).getByText('/usr/lib/big.bin').waitFor();
+    await page.getByRole('figure', { name: 'Size map' }).waitFor();
+    await screenshot(page, 'xray-01-files');
+    await page.getByLabel('Filter paths').fill('os-rel');
+    await page.getByRole('listbox', { name: 'Merged filesystem' }).getByText('os-release').click();
+    const content = page.getByLabel('File content');
+    await content.waitFor();
+    assert.equal(await content.textContent(), `${OS_RELEASE}VARIANT=two\n`);
+    await screenshot(page, 'xray-02-open-file');
+  });
+
+  it('compares two tags and puts what made the second bigger on top', async () => {
+    await page.getByRole('navigation', { name: 'Registries' }).getByRole('button', { name: 'Local', exact: true }).click();
+    await page.getByRole('button', { name: 'xray/app', exact: true }).click();
+    await page.getByLabel('Select 1.0.0', { exact: true }).check();
+    await page.getByLabel('Select 1.2.1', { exact: true }).check();
+    await page.getByRole('button', { name: 'Compare selected' }).click();
+    await page.getByRole('button', { name: /Files changed from/ }).click();
+    const why = page.getByTestId('why-it-grew');
+    await why.waitFor();
+    assert.match((await why.textContent()) ?? '', /^\+400 kB .*: \/srv\/model\.bin \+400 kB/);
+    await screenshot(page, 'xray-03-files-changed');
+  });
+});

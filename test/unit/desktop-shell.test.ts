@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { proxyFromPacResult } from '../../electron/core/http/proxy-rules.js';
+import { APP_ENTRY, CSP, isAppUrl, isFromAppWindow, serveAppRequest } from '../../electron/main/app-protocol.js';
+import { keychainUnavailableReason } from '../../electron/main/keychain.js';
+import { LaunchQueue, archivesFromArgv, filesFromAdditionalData, looksLikeArchive } from '../../electron/main/launch-files.js';
+import { noSecretStoreBecause, requireSecretStore } from '../../electron/host/secret-store.js';
+
+describe('files the OS hands to the app', () => {
+  it('takes archive paths from a packaged command line, resolved against the launching directory', () => {
+    const argv = ['/opt/Stevedore/stevedore', '--no-sandbox', 'image.tar', '/data/b.tar.gz', 'c.TGZ', 'notes.txt', '-psn_0_1234'];
+    assert.deepEqual(archivesFromArgv(argv, { cwd: '/home/u', packaged: true }), ['/home/u/image.tar', '/data/b.tar.gz', '/home/u/c.TGZ']);
+  });
+
+  it('skips the app path when unpackaged, and takes dash-names after --', () => {
+    const argv = ['/x/electron', '/src/stevedore', 'a.tar', '--', '-odd.tar'];
+    assert.deepEqual(archivesFromArgv(argv, { cwd: '/w', packaged: false }), ['/w/a.tar', '/w/-odd.tar']);
+    assert.deepEqual(archivesFromArgv(['/x/electron', '/src/app.tar'], { cwd: '/w', packaged: false }), []);
+  });
+
+  it('recognises the associated extensions only', () => {
+    assert.equal(looksLikeArchive('a.tar'), true);
+    assert.equal(looksLikeArchive('a.tar.gz'), true);
+    assert.equal(looksLikeArchive('A.TGZ'), true);
+    assert.equal(looksLikeArchive('a.gz'), false);
+    assert.equal(looksLikeArchive('a.tar.zst'), false);
+  });
+
+  it('holds files until the window is ready, delivers each once, and waits again across a reload', () => {
+    const queue = new LaunchQueue();
+    const delivered: (readonly string[])[] = [];
+    const record = (paths: readonly string[]): void => void delivered.push(paths);
+    queue.add(['/a.tar']); // macOS open-file before ready
+    queue.add(['/a.tar', '/b.tar']);
+    assert.deepEqual(queue.pending, ['/a.tar', '/b.tar']);
+    queue.attach(record);
+    assert.deepEqual(delivered, [['/a.tar', '/b.tar']]);
+    queue.add(['/c.tar']); // a second instance while the window is up
+    assert.deepEqual(delivered, [['/a.tar', '/b.tar'], ['/c.tar']]);
+    queue.attach(undefined); // reloading
+    queue.add(['/d.tar']);
+    assert.equal(delivered.length, 2);
+    assert.deepEqual(queue.pending, ['/d.tar']);
+    queue.attach(record);
+    assert.deepEqual(delivered.at(-1), ['/d.tar']);
+    queue.add([]);
+    assert.equal(delivered.length, 3);
+  });
+
+  it('accepts a second instance\'s files only as absolute path strings', () => {
+    assert.deepEqual(filesFromAdditionalData({ files: ['/a.tar'] }), ['/a.tar']);
+    assert.equal(filesFromAdditionalData({ files: ['relative.tar'] }), undefined);
+    assert.equal(filesFromAdditionalData({ files: [1] }), undefined);
+    assert.equal(filesFromAdditionalData(null), undefined);
+    assert.equal(filesFromAdditionalData('x'), undefined);
+  });
+});
+
+describe('the app:// protocol', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-protocol-'));
+    await mkdir(join(dir, 'renderer/assets'), { recursive: true });
+    await writeFile(join(dir, 'renderer/index.html'), '<!doctype html><title>x</title>');
+    await writeFile(join(dir, 'renderer/assets/app.js'), 'console.log(1)');
+    await writeFile(join(dir, 'secret.txt'), 'do not serve');
+    await symlink(join(dir, 'secret.txt'), join(dir, 'renderer/assets/link.js'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('serves the renderer with the CSP as a response header', async () => {
+    const page = await serveAppRequest(join(dir, 'renderer'), APP_ENTRY);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
+    assert.equal(page.headers['content-security-policy'], CSP);
+    for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"]) assert.ok(CSP.includes(directive), directive);
+    const script = await serveAppRequest(join(dir, 'renderer'), 'app://stevedore/assets/app.js');
+    assert.equal(script.status, 200);
+    assert.equal(script.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal(Buffer.from(script.body).toString(), 'console.log(1)');
+  });
+
+  it('never serves a file outside the renderer, nor another host, nor a bad escape', async () => {
+    const root = join(dir, 'renderer');
+    for (const url of ['app://stevedore/../secret.txt', 'app://stevedore/%2e%2e/secret.txt', 'app://stevedore/assets/%2e%2e%2f%2e%2e%2fsecret.txt', 'app://stevedore/assets/link.js', 'app://other/index.html', 'app://stevedore/%ZZ', 'app://stevedore/missing.js']) {
+      const answer = await serveAppRequest(root, url);
+      assert.ok(answer.status >= 400, `${url} -> ${answer.status}`);
+      assert.ok(!String(answer.body).includes('do not serve'), url);
+    }
+    assert.equal((await serveAppRequest(root, APP_ENTRY, 'POST')).status, 405);
+  });
+
+  it('trusts IPC only from our window showing app://stevedore', () => {
+    assert.equal(isAppUrl('app://stevedore/index.html'), true);
+    assert.equal(isAppUrl('file:///tmp/index.html'), false);
+    assert.equal(isAppUrl('app://stevedore.evil/index.html'), false);
+    assert.equal(isAppUrl('https://stevedore/'), false);
+    assert.equal(isAppUrl(undefined), false);
+    const event = (id: number, url: string | null) => ({ sender: { id }, senderFrame: url === null ? null : { url } });
+    assert.equal(isFromAppWindow(event(3, 'app://stevedore/index.html'), 3), true);
+    assert.equal(isFromAppWindow(event(3, 'file:///home/u/evil.html'), 3), false);
+    assert.equal(isFromAppWindow(event(4, 'app://stevedore/index.html'), 3), false);
+    assert.equal(isFromAppWindow(event(3, null), 3), false);
+    assert.equal(isFromAppWindow(event(3, 'app://stevedore/index.html'), undefined), false);
+  });
+});
+
+describe('OS keychain and network', () => {
+  it('does not claim the keychain on Linux with basic_text', () => {
+    const store = (backend: 'basic_text' | 'gnome_libsecret' | 'unknown', available = true) => ({ isEncryptionAvailable: () => available, getSelectedStorageBackend: () => backend });
+    assert.match(keychainUnavailableReason(store('basic_text'), 'linux') ?? '', /basic_text/);
+    assert.equal(keychainUnavailableReason(store('gnome_libsecret'), 'linux'), undefined);
+    assert.equal(keychainUnavailableReason(store('unknown'), 'darwin'), undefined);
+    assert.match(keychainUnavailableReason(store('gnome_libsecret', false), 'linux') ?? '', /not available/);
+    const secrets = noSecretStoreBecause(keychainUnavailableReason(store('basic_text'), 'linux') ?? '');
+    assert.throws(() => requireSecretStore(secrets), (error: Error & { code?: string }) => error.code === 'UNSUPPORTED' && /basic_text/.test(error.message) && /docker login/.test(error.message));
+  });
+
+  it('reads the proxy Chromium chose, PAC syntax included', () => {
+    assert.deepEqual(proxyFromPacResult('DIRECT'), { kind: 'direct' });
+    assert.deepEqual(proxyFromPacResult(''), { kind: 'direct' });
+    assert.deepEqual(proxyFromPacResult('PROXY proxy.corp:3128; DIRECT'), { kind: 'proxy', url: 'http://proxy.corp:3128' });
+    assert.deepEqual(proxyFromPacResult('HTTPS secure.corp:443'), { kind: 'proxy', url: 'https://secure.corp:443' });
+    assert.deepEqual(proxyFromPacResult('SOCKS5 s:1080; PROXY [::1]:8080'), { kind: 'proxy', url: 'http://[::1]:8080' });
+    assert.deepEqual(proxyFromPacResult('SOCKS5 s:1080'), { kind: 'unsupported', rule: 'SOCKS5 s:1080' });
+    assert.deepEqual(proxyFromPacResult('PROXY bad'), { kind: 'unsupported', rule: 'PROXY bad' });
+  });
+});

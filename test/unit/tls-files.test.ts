@@ -1,0 +1,77 @@
+// TLS material is read only from regular files: a FIFO named as a CA file or in a certs.d directory is refused at once
+// with NOT_A_FILE, instead of holding a libuv thread (and every request behind it) until someone writes to it.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { loadTlsSettings } from '../../electron/core/tls-files.js';
+import { ContractHost } from '../../electron/host/contract-host.js';
+import { ProfileStore } from '../../electron/host/profile-store.js';
+import { noSecretStore } from '../../electron/host/secret-store.js';
+
+const BOUNDED = { timeout: 10_000 };
+const notAFile = (pattern: RegExp) => (e: unknown) => isStevedoreError(e, 'NOT_A_FILE') && pattern.test(e.message);
+
+describe('TLS files', () => {
+  let dir: string;
+  let fifo: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-tls-files-'));
+    fifo = join(dir, 'ca.pem');
+    execFileSync('mkfifo', [fifo]);
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a FIFO as the CA file', BOUNDED, async () => {
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { caFile: fifo }), notAFile(/^CA file .*ca\.pem is a FIFO, not a regular file$/));
+  });
+
+  it('refuses a FIFO in a certs.d directory, and a directory as the CA file', BOUNDED, async () => {
+    const certs = join(dir, 'certs.d');
+    await mkdir(certs);
+    execFileSync('mkfifo', [join(certs, 'ca.crt')]);
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: certs }), notAFile(/^CA certificate .*ca\.crt is a FIFO, not a regular file$/));
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { caFile: certs }), notAFile(/is a directory, not a regular file$/));
+  });
+
+  it('refuses a FIFO as a client certificate or key', BOUNDED, async () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    const certFifo = join(dir, 'client-cert');
+    await mkdir(certFifo);
+    execFileSync('mkfifo', [join(certFifo, 'client.cert')]);
+    await writeFile(join(certFifo, 'client.key'), pem);
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: certFifo }), notAFile(/^client certificate .*client\.cert is a FIFO, not a regular file$/));
+    const keyFifo = join(dir, 'client-key');
+    await mkdir(keyFifo);
+    await writeFile(join(keyFifo, 'client.cert'), pem);
+    execFileSync('mkfifo', [join(keyFifo, 'client.key')]);
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: keyFifo }), notAFile(/^client key .*client\.key is a FIFO, not a regular file$/));
+  });
+
+  it('still reads a PEM file and says when one is not PEM', BOUNDED, async () => {
+    const pem = join(dir, 'real.pem');
+    await writeFile(pem, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    assert.deepEqual((await loadTlsSettings('127.0.0.1:5000', { caFile: pem })).ca, ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']);
+    const junk = join(dir, 'junk.pem');
+    await writeFile(junk, 'hello');
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { caFile: junk }), (e: unknown) => isStevedoreError(e, 'CONFIG'));
+  });
+
+  it('a registry profile whose CA file is a FIFO fails its test with NOT_A_FILE', BOUNDED, async () => {
+    const host = new ContractHost({ profiles: new ProfileStore(join(dir, 'registries.json')), secrets: noSecretStore, cacheDir: join(dir, 'cache'), emit: () => undefined });
+    try {
+      const saved = await host.handle('registries:save', { profile: { name: 'fifo', url: 'https://127.0.0.1:1', credentialSource: 'none', caFile: fifo } });
+      assert.ok(saved.ok);
+      const result = await host.handle('registries:test', { id: (saved.value as { id: string }).id });
+      assert.ok(result.ok);
+      assert.deepEqual(result.value, { ok: false, code: 'NOT_A_FILE', message: `CA file ${fifo} is a FIFO, not a regular file` });
+    } finally {
+      await host.close();
+    }
+  });
+});

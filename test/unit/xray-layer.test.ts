@@ -1,0 +1,202 @@
+// Layer indexing on hand-made tars: what Go's reader reads (umoci 0.4's unterminated layers) is read, what it refuses
+// is refused, and hostile layers (entry-count bombs, `..`, absurd sizes) fail cleanly.
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import * as zlib from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { pack } from 'tar-stream';
+import type { LayerEntry } from '../../shared/xray.js';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { indexLayerInWorker } from '../../electron/core/xray/index-in-worker.js';
+import { indexLayerStream } from '../../electron/core/xray/index-layer.js';
+import { MergedFs } from '../../electron/core/xray/merged-fs.js';
+import { layerChanges } from '../../electron/core/xray/views.js';
+import { wasteReport } from '../../electron/core/xray/waste.js';
+import { fileDiff } from '../../electron/core/xray/file-diff.js';
+import { mergedView } from '../../electron/core/xray/views.js';
+
+interface Item {
+  readonly name: string;
+  readonly data?: string | Buffer;
+  readonly type?: 'file' | 'directory' | 'symlink' | 'link';
+  readonly linkname?: string;
+}
+
+async function tarOf(items: readonly Item[]): Promise<Buffer> {
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const ended = new Promise<void>((resolve) => tar.on('end', () => resolve()));
+  for (const item of items) {
+    await new Promise<void>((resolve, reject) => {
+      const cb = (e?: Error | null): void => (e ? reject(e) : resolve());
+      const header = { name: item.name, type: item.type ?? 'file', mode: 0o644, mtime: new Date(0), ...(item.linkname ? { linkname: item.linkname } : {}) };
+      if ((item.type ?? 'file') === 'file') tar.entry(header, item.data ?? '', cb);
+      else tar.entry(header, cb);
+    });
+  }
+  tar.finalize();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+const index = (bytes: Buffer, limits?: { maxEntries: number; maxEntryBytes: number }) => indexLayerStream(Readable.from([bytes]), limits ? { limits } : {});
+const invalid = (e: unknown): boolean => isStevedoreError(e, 'ARCHIVE_INVALID');
+
+describe('layer index: tar framing as Go reads it', () => {
+  const items: Item[] = [{ name: 'etc/', type: 'directory' }, { name: 'etc/a', data: 'hello\n' }, { name: 'etc/b', data: 'x'.repeat(700) }];
+
+  it('reads a whole tar, plain and gzip, with the DiffID of the uncompressed bytes', async () => {
+    const tar = await tarOf(items);
+    for (const bytes of [tar, gzipSync(tar)]) {
+      const result = await index(bytes);
+      assert.deepEqual(result.entries.map((e) => [e.path, e.kind, e.size]), [['etc', 'dir', 0], ['etc/a', 'file', 6], ['etc/b', 'file', 700]]);
+      assert.equal(result.tarSize, tar.length);
+    }
+  });
+
+  it('accepts the end of data at an entry boundary or inside the last padding (umoci 0.4), refuses it inside data or a header', async () => {
+    const tar = await tarOf(items);
+    // Blocks: etc/ header at 0, etc/a header at 512 and data at 1024, etc/b header at 1536 and data at 2048 (700
+    // bytes, then 324 of padding), then 1024 zeros from 3072.
+    const dataEnd = 2048 + 700;
+    assert.equal(tar.length, 4096);
+    for (const cut of [3072, dataEnd, dataEnd + 100, 3584]) {
+      const result = await index(tar.subarray(0, cut));
+      assert.equal(result.entries.length, 3, `cut at ${cut}`);
+      assert.equal(result.entries[2]?.sha256, (await index(tar)).entries[2]?.sha256);
+      await index(gzipSync(tar.subarray(0, cut)));
+    }
+    for (const cut of [dataEnd - 1, 2049, 1536 + 100, 1023]) {
+      await assert.rejects(index(tar.subarray(0, cut)), invalid, `cut at ${cut}`);
+      await assert.rejects(index(gzipSync(tar.subarray(0, cut))), invalid, `gzip cut at ${cut}`);
+    }
+  });
+
+  it('ignores what follows the end-of-archive blocks, and refuses a header after a single zero block', async () => {
+    const tar = await tarOf(items);
+    const junk = Buffer.concat([tar, Buffer.from('garbage that is not a tar header'.repeat(40))]);
+    assert.equal((await index(junk)).entries.length, 3);
+    const bad = Buffer.concat([tar.subarray(0, 512 * 3), Buffer.alloc(512), tar.subarray(512 * 3)]);
+    await assert.rejects(index(bad), invalid);
+  });
+
+  it('indexes on a worker thread to the same result, and brings its errors back with their codes', async () => {
+    const tar = await tarOf(Array.from({ length: 300 }, (_, i) => ({ name: `dir/f${i}`, data: 'y'.repeat(i * 37) })));
+    const chunks = (bytes: Buffer): Readable => Readable.from(Array.from({ length: Math.ceil(bytes.length / 1000) }, (_, i) => bytes.subarray(i * 1000, (i + 1) * 1000)));
+    assert.deepEqual(await indexLayerInWorker(chunks(gzipSync(tar))), await index(tar));
+    await assert.rejects(indexLayerInWorker(chunks(tar.subarray(0, 5000))), invalid);
+    await assert.rejects(indexLayerInWorker(chunks(tar), { limits: { maxEntries: 10, maxEntryBytes: 1e9 } }), invalid);
+  });
+
+  it('refuses a truncated gzip stream', async () => {
+    const gz = gzipSync(await tarOf(items));
+    await assert.rejects(index(gz.subarray(0, gz.length - 10)), invalid);
+  });
+
+  it('refuses an entry-count bomb at the limit', async () => {
+    const many = await tarOf(Array.from({ length: 101 }, (_, i) => ({ name: `f${i}` })));
+    assert.equal((await index(many, { maxEntries: 101, maxEntryBytes: 1e9 })).entries.length, 101);
+    await assert.rejects(index(many, { maxEntries: 100, maxEntryBytes: 1e9 }), (e: unknown) => invalid(e) && /more than 100 entries/.test((e as Error).message));
+  });
+
+  it('refuses paths with .., and normalises / and ./', async () => {
+    await assert.rejects(index(await tarOf([{ name: 'a/../../etc/passwd', data: 'x' }])), (e: unknown) => invalid(e) && /"\.\."/.test((e as Error).message));
+    await assert.rejects(index(await tarOf([{ name: 'ok', type: 'link', linkname: '../outside' }])), invalid);
+    const result = await index(await tarOf([{ name: './', type: 'directory' }, { name: './usr/bin', data: 'x' }, { name: '/etc/x', data: 'y' }]));
+    assert.deepEqual(result.entries.map((e) => e.path), ['usr/bin', 'etc/x']);
+  });
+
+  it('refuses absurd and malformed sizes', async () => {
+    const tar = await tarOf([{ name: 'big', data: 'x' }]);
+    const withSize = (write: (header: Buffer) => void): Buffer => {
+      const copy = Buffer.from(tar);
+      const header = copy.subarray(0, 512);
+      write(header);
+      header.fill(0x20, 148, 156);
+      let sum = 0;
+      for (const b of header) sum += b;
+      header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+      return copy;
+    };
+    // GNU base-256: 2^50 bytes.
+    const huge = withSize((h) => {
+      h.fill(0, 124, 136);
+      h[124] = 0x80;
+      h.writeUIntBE(2 ** 50 / 2 ** 8, 130, 6);
+    });
+    await assert.rejects(index(huge), (e: unknown) => invalid(e) && /declares/.test((e as Error).message));
+    const negative = withSize((h) => h.fill(0xff, 124, 136));
+    await assert.rejects(index(negative), (e: unknown) => invalid(e) && /negative/.test((e as Error).message));
+    const notOctal = withSize((h) => h.write('0000000009a\0', 124, 'latin1'));
+    await assert.rejects(index(notOctal), (e: unknown) => invalid(e) && /not octal/.test((e as Error).message));
+    await assert.rejects(index(await tarOf([{ name: 'x', data: 'y'.repeat(2000) }]), { maxEntries: 10, maxEntryBytes: 1000 }), invalid);
+  });
+
+  it('zstd layers: decoded where the runtime has zstd, else UNSUPPORTED', async () => {
+    const zstd = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]);
+    const hasZstd = typeof (zlib as unknown as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
+    if (hasZstd) await assert.rejects(index(zstd));
+    else await assert.rejects(index(zstd), (e: unknown) => isStevedoreError(e, 'UNSUPPORTED') && /zstd/.test((e as Error).message));
+  });
+
+  it('gives header-only entries (links, directories) no data even when their size field says otherwise', async () => {
+    const tar = await tarOf([{ name: 'f', data: 'abc' }, { name: 'l', type: 'link', linkname: 'f' }, { name: 'g', data: 'z' }]);
+    const copy = Buffer.from(tar);
+    const header = copy.subarray(1024, 1536);
+    header.write('00000000003\0', 124, 'latin1');
+    header.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    assert.deepEqual((await index(copy)).entries.map((e) => e.path), ['f', 'l', 'g']);
+  });
+});
+
+const file = (path: string, size: number, sha = String(size).padStart(64, '0')): LayerEntry => ({ path, kind: 'file', size, mode: 0o644, uid: 0, gid: 0, sha256: sha });
+const dir = (path: string): LayerEntry => ({ path, kind: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 });
+const layer = (entries: LayerEntry[], n: number) => ({ digest: `sha256:${String(n).padStart(64, '0')}`, diffId: `sha256:${String(n).padStart(64, '0')}`, tarSize: 0, entries });
+
+describe('merged filesystem, changes, waste and diff', () => {
+  const layers = [
+    layer([dir('a'), file('a/x', 100), file('a/y', 50), dir('d'), file('d/in', 30), file('keep', 7), { ...file('hl', 0), kind: 'hardlink', link: 'keep', sha256: undefined } as LayerEntry], 1),
+    layer([dir('a'), file('a/x', 120, 'f'.repeat(64)), file('a/.wh.y', 0), file('.wh.d', 0), file('z', 5)], 2),
+    layer([dir('a'), file('a/.wh..wh..opq', 0), file('a/new', 3)], 3),
+  ];
+
+  it('applies whiteouts, opaque directories and hard links', () => {
+    const view = mergedView(layers);
+    assert.deepEqual(view.files.map((f) => [f.path, f.size, f.bytes, f.layer]), [['a', 0, 0, 2], ['a/new', 3, 3, 2], ['hl', 7, 7, 0], ['keep', 7, 0, 0], ['z', 5, 5, 1]]);
+    assert.equal(view.totals.get(''), 15);
+    assert.equal(view.removedBy.get('d'), 1);
+    const changes = layerChanges(layers);
+    assert.deepEqual(changes[1]?.changes.map((c) => `${c.change} ${c.path} ${c.size}`), ['changed a/x 120', 'removed a/y 50', 'removed d 30', 'added z 5']);
+    assert.deepEqual(changes[2]?.changes.map((c) => `${c.change} ${c.path} ${c.size}`), ['removed a/x 120', 'added a/new 3']);
+  });
+
+  it('wasted space: overwritten, deleted files and directories, opaque directories', () => {
+    const report = wasteReport(layers);
+    // a/x: 100 + 120 + 0 (hidden by the opaque directory); a/y: 50 + 0; d/in: 30 + 0.
+    assert.equal(report.wastedBytes, 220 + 50 + 30);
+    assert.deepEqual(report.offenders.map((o) => [o.path, o.count, o.totalBytes, o.reclaimableBytes]), [['a/x', 3, 220, 220], ['a/y', 2, 50, 50], ['d/in', 2, 30, 30]]);
+    const all = 100 + 50 + 30 + 7 + 120 + 5 + 3;
+    assert.equal(report.efficiency, (all - 300) / all);
+  });
+
+  it('diffs two merged trees by size impact and names the path that explains it', () => {
+    const before = mergedView(layers.slice(0, 1));
+    const after = mergedView(layers);
+    const diff = fileDiff(before, after);
+    assert.deepEqual(diff.items.map((i) => `${i.change} ${i.path} ${i.delta} ${i.layer}`).slice(0, 4), ['removed a/x -100 2', 'removed a/y -50 1', 'removed d/in -30 1', 'added z 5 1']);
+    assert.deepEqual(diff.top[0], { path: 'a', delta: -147 });
+  });
+
+  it('needs no recursion for deep paths', () => {
+    const deep = Array.from({ length: 2000 }, () => 'd').join('/');
+    const fs = new MergedFs();
+    fs.apply(0, [file(`${deep}/f`, 1)]);
+    fs.apply(1, [file('.wh.d', 0)]);
+    assert.equal(fs.files().length, 0);
+  });
+});
