@@ -38,14 +38,3 @@ export function onAbort(signal: AbortSignal, callback: () => void): () => void {
     }
   };
 }
-
-/**
- * A signal of its own for one request, aborted with `parent` (same reason). The request may add listeners to it
- * freely; `release()` detaches it from the parent when the request is over.
- */
-export function childSignal(parent: AbortSignal | undefined): { readonly signal: AbortSignal | undefined; release(): void } {
-  if (parent === undefined || parent.aborted) return { signal: parent, release: () => undefined };
-  const controller = new AbortController();
-  const release = onAbort(parent, () => controller.abort(parent.reason));
-  return { signal: controller.signal, release };
-}

@@ -18,7 +18,7 @@ import { catalogHandlers } from './catalog-handlers.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
-import { linkSignals } from './linked-signal.js';
+import { linkSignals } from '../core/linked-signal.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';

@@ -4,7 +4,7 @@ import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
 import type { Handlers, HostContext } from './contract-host.js';
-import { linkSignals } from './linked-signal.js';
+import { linkSignals } from '../core/linked-signal.js';
 import { noStoreMessage, requireSecretStore } from './secret-store.js';
 
 type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'registries:check' | 'app:info' | 'tags:list'>;

@@ -3,7 +3,7 @@
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
-import { childSignal } from '../abort-fanout.js';
+import { linkSignals } from '../linked-signal.js';
 import { StevedoreError } from '../errors.js';
 import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
@@ -102,14 +102,15 @@ export class Transport {
   /** Sends a request, following redirects and retrying what is safe to retry. */
   async send(req: HttpRequest): Promise<HttpResponse> {
     // A signal of its own per request, so a signal shared by many requests carries one listener, not one each.
-    const child = childSignal(req.signal);
+    if (req.signal === undefined) return this.#send(req);
+    const child = linkSignals([req.signal]);
     try {
-      const response = await this.#send(child.signal === req.signal ? req : { ...req, signal: child.signal });
-      if (response.body.closed || response.body.destroyed) child.release();
-      else response.body.once('close', child.release);
+      const response = await this.#send({ ...req, signal: child.signal });
+      if (response.body.closed || response.body.destroyed) child.done();
+      else response.body.once('close', child.done);
       return response;
     } catch (error) {
-      child.release();
+      child.done();
       throw error;
     }
   }
