@@ -37,6 +37,42 @@ describe('catalog store', () => {
     await useCatalog.getState().load('reg2');
     expect(useCatalog.getState().error).toEqual({ code: 'DENIED', message: 'no catalog' });
   });
+
+  it("keeps each registry's filter: typing in one catalog never filters another", async () => {
+    fakeApi({ 'catalog:list': () => ({ ok: true, value: { items: ['a/1'] } }), 'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }) });
+    await useCatalog.getState().load('one');
+    useCatalog.getState().setFilter('a/');
+    await useCatalog.getState().load('two');
+    expect(useCatalog.getState().filter).toBe('');
+    useCatalog.getState().setFilter('b/');
+    await useCatalog.getState().load('one');
+    expect(useCatalog.getState().filter).toBe('a/');
+  });
+
+  it('cancels the walk in flight when another registry opens (request:cancel with its request id)', async () => {
+    const calls: { channel: string; args: unknown; requestId?: string }[] = [];
+    setApi(
+      buildApi({
+        invoke: async (channel, args, requestId) => {
+          calls.push({ channel, args, ...(requestId ? { requestId } : {}) });
+          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
+          if (channel === 'catalog:list' && (args as { registryId: string }).registryId === 'slow') return new Promise<Result<unknown>>(() => undefined);
+          if (channel === 'catalog:list') return { ok: true, value: { items: ['x'] } };
+          return { ok: true, value: { cancelled: true } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    const slow = useCatalog.getState().load('slow');
+    await new Promise((r) => setTimeout(r, 1));
+    await useCatalog.getState().load('fast');
+    await slow;
+    const walk = calls.find((c) => c.channel === 'catalog:list' && (c.args as { registryId: string }).registryId === 'slow');
+    expect(walk?.requestId).toBeDefined();
+    expect(calls.filter((c) => c.channel === 'request:cancel').map((c) => c.args)).toEqual([{ requestId: walk?.requestId }]);
+    expect(useCatalog.getState().repositories).toEqual(['x']);
+    expect(useCatalog.getState().error).toBeUndefined();
+  });
 });
 
 describe('catalog from the cache', () => {
