@@ -193,23 +193,15 @@ export class ContractHost {
     calls.set(key, own);
     this.#inFlight.set(scope, calls);
     const linked = linkSignals([this.#closing.signal, signal, own.signal]);
-    let stop = (): void => undefined;
-    // The answer goes as soon as the request is cancelled; the engine unwinds behind it through the signal.
-    const cancelled = new Promise<never>((_, reject) => {
-      const onAbort = (): void => reject(new StevedoreError('CANCELLED', `${channel} cancelled`));
-      if (linked.signal.aborted) onAbort();
-      linked.signal.addEventListener('abort', onAbort, { once: true });
-      stop = () => linked.signal.removeEventListener('abort', onAbort);
-    });
-    cancelled.catch(() => undefined);
     try {
       const handler = this.#handlers[channel as RequestChannel] as (args: unknown, signal: AbortSignal) => Promise<unknown>;
-      return { ok: true, value: await Promise.race([handler(parsed.data, linked.signal), cancelled]) };
+      // Answered once the handler has unwound (its registry requests and worker threads stopped), so a cancelled
+      // request leaves nothing running; the renderer settles its own call at once (lib/requests.ts).
+      return { ok: true, value: await handler(parsed.data, linked.signal) };
     } catch (error) {
       if (linked.signal.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${channel} cancelled` } };
       return { ok: false, error: toErrorInfo(error) };
     } finally {
-      stop();
       linked.done();
       if (calls.get(key) === own) calls.delete(key);
       if (calls.size === 0 && this.#inFlight.get(scope) === calls) this.#inFlight.delete(scope);

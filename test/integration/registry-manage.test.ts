@@ -2,13 +2,14 @@
 // saved; a `docker login` (config rewritten) or a credential helper with a new password takes effect without
 // saving again; Docker Hub is an ordinary removable entry; no message in the app names a command-line option.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { HostInfo } from '../../shared/contract.js';
+import type { CachedCatalog, HostInfo } from '../../shared/contract.js';
 import type { RegistryTestResult, RegistryView } from '../../shared/registry-profile.js';
 import { ContractHost } from '../../electron/host/contract-host.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
@@ -91,6 +92,17 @@ describe('registries the user manages', () => {
     assert.deepEqual([second.ok, second.usedCredentials], [true, true]);
     const catalog = await host.handle('catalog:list', { registryId: profile.id });
     assert.ok(catalog.ok);
+  });
+
+  it('removing a registry deletes its cached catalog', async () => {
+    const profile = await value<RegistryView>('registries:save', { profile: { name: 'cached', url: basic.host, credentialSource: 'docker-config' } });
+    await value('catalog:list', { registryId: profile.id });
+    const file = join(dir, 'cache', 'catalogs', `${createHash('sha256').update(profile.id).digest('hex').slice(0, 32)}.json`);
+    // The walk's last page is written behind the answer.
+    for (let i = 0; i < 200 && !(await stat(file).catch(() => undefined)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok((await value<CachedCatalog>('catalog:cached', { registryId: profile.id })).savedAt);
+    assert.deepEqual(await value('registries:remove', { id: profile.id }), { removed: true });
+    assert.equal(await stat(file).catch(() => undefined), undefined);
   });
 
   it('a credential helper holding a new password is asked again when the registry refuses the old one', async () => {
