@@ -6,7 +6,7 @@ import type { ArchiveInspection } from './archive.js';
 import { DIGEST_PATTERN, DIGEST_SOURCE } from './digests.js';
 import type { LayerComparison } from './compare.js';
 import type { ErrorInfo } from './errors.js';
-import type { ImageConfig, ImageSummary, PlatformImage } from './image.js';
+import type { ImageConfig, ImageSummary, PlatformImage, TagRow } from './image.js';
 import type { PushEvent } from './push.js';
 import type { RegistryTestResult, RegistryView } from './registry-profile.js';
 import type { LayerChanges, OpenedFile, WasteReport, XrayDiffView, XrayFilesView, XrayProgress } from './xray.js';
@@ -21,6 +21,10 @@ const digest = z.string().regex(DIGEST_PATTERN, 'not a digest');
 const tag = z.string().regex(/^[\w][\w.-]{0,127}$/, 'not a valid tag');
 const cursor = z.string().max(1000).optional();
 const filePath = z.string().min(1).max(4096);
+/** Chosen by the caller so it can cancel the request before the answer comes. */
+const requestId = z.string().min(1).max(100);
+/** Tags per `tags:summaries` call: enough to batch, small enough that one call answers in a few seconds. */
+export const MAX_SUMMARY_BATCH = 200;
 
 const profileInput = z.object({
   id: id.optional(),
@@ -53,9 +57,22 @@ export interface CachedCatalog {
 }
 
 export interface ImageView extends ImageSummary {
-  readonly platforms: readonly (PlatformImage & { readonly config?: ImageConfig })[];
+  /** `rawConfig`: the config blob as stored, for the raw view beside the manifest. */
+  readonly platforms: readonly (PlatformImage & { readonly config?: ImageConfig; readonly rawConfig?: string })[];
   /** The manifest as the registry sent it, for the raw JSON view. */
   readonly rawManifest: string;
+  readonly deletable: boolean;
+}
+
+export interface HostInfo {
+  readonly secureStore: boolean;
+  /** Why there is none, to show beside the option it disables. */
+  readonly secureStoreReason?: string;
+}
+
+export interface TagSummaries {
+  readonly items: readonly TagRow[];
+  /** False once the registry refused a delete. */
   readonly deletable: boolean;
 }
 
@@ -79,9 +96,17 @@ export const requests = {
   'registries:save': { args: z.object({ profile: profileInput, secret: z.string().max(10_000).optional() }), result: returns<RegistryView>() },
   'registries:remove': { args: z.object({ id }), result: returns<{ readonly removed: boolean }>() },
   'registries:test': { args: z.object({ id }), result: returns<RegistryTestResult>() },
+  /** Tests a profile before it is saved: "Save and test" saves only what works, unless the user says otherwise. */
+  'registries:check': { args: z.object({ profile: profileInput, secret: z.string().max(10_000).optional() }), result: returns<RegistryTestResult>() },
+  /** What this host can do: the web host and the CLI have no secure store for passwords. */
+  'app:info': { args: z.object({}), result: returns<HostInfo>() },
   'catalog:list': { args: z.object({ registryId: id, cursor, pageSize: z.number().int().min(1).max(1000).optional() }), result: returns<Page<string>>() },
   'catalog:cached': { args: z.object({ registryId: id, limit: z.number().int().min(1).max(1_000_000).optional() }), result: returns<CachedCatalog>() },
   'tags:list': { args: z.object({ registryId: id, repository, cursor }), result: returns<Page<string>>() },
+  'tags:summaries': {
+    args: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(MAX_SUMMARY_BATCH) }),
+    result: returns<TagSummaries>(),
+  },
   'image:summary': { args: imageRef, result: returns<ImageView>() },
   'image:delete': { args: z.object({ registryId: id, repository, digest }), result: returns<{ readonly deleted: string }>() },
   'archive:inspect': { args: z.object({ path: filePath }), result: returns<ArchiveInspection>() },
@@ -94,6 +119,8 @@ export const requests = {
   'copy:start': { args: z.object({ registryId: id, repository, reference, targetRegistryId: id, targetRepository: repository, targetTag: tag, platform: z.string().max(100).optional(), referrers: z.boolean().default(false) }), result: returns<{ readonly jobId: string }>() },
   'export:start': { args: z.object({ registryId: id, repository, reference, path: filePath, format: z.enum(['docker-archive', 'oci-archive']).default('docker-archive'), platform: z.string().max(100).optional() }), result: returns<{ readonly jobId: string }>() },
   'compare:images': { args: z.object({ images: z.array(imageRef).min(2).max(8) }), result: returns<LayerComparison>() },
+  /** Aborts a request of the same client still in flight: it answers CANCELLED and the engine stops its work. */
+  'request:cancel': { args: z.object({ requestId }), result: returns<{ readonly cancelled: boolean }>() },
   'xray:files': { args: z.object({ target: xrayTarget }), result: returns<XrayFilesView>() },
   'xray:layer': { args: z.object({ target: xrayTarget, layer: z.number().int().min(0).max(10_000) }), result: returns<LayerChanges>() },
   'xray:waste': { args: z.object({ target: xrayTarget }), result: returns<WasteReport>() },
@@ -129,22 +156,29 @@ export function methodName<C extends RequestChannel>(channel: C): MethodName<C> 
   return `${domain}${verb.charAt(0).toUpperCase()}${verb.slice(1)}` as MethodName<C>;
 }
 
+/** Per call: an id the caller picks, so `requestCancel({ requestId })` can abort it while it runs. */
+export interface RequestOptions {
+  readonly requestId?: string;
+}
+
 /** What the renderer holds: one typed method per request channel, and a typed event subscription. */
 export type ContractApi = {
-  readonly [C in RequestChannel as MethodName<C>]: (args: RequestArgs<C>) => Promise<Result<RequestResult<C>>>;
+  readonly [C in RequestChannel as MethodName<C>]: (args: RequestArgs<C>, options?: RequestOptions) => Promise<Result<RequestResult<C>>>;
 } & {
   on<E extends EventChannel>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
 };
 
 /** The one function a transport provides; the API is built over it. */
 export interface ContractTransport {
-  invoke(channel: RequestChannel, args: unknown): Promise<Result<unknown>>;
+  invoke(channel: RequestChannel, args: unknown, requestId?: string): Promise<Result<unknown>>;
   subscribe(event: EventChannel, handler: (payload: unknown) => void): () => void;
 }
 
 export function buildApi(transport: ContractTransport): ContractApi {
   const api: Record<string, unknown> = {};
-  for (const channel of REQUEST_CHANNELS) api[methodName(channel)] = (args: unknown) => transport.invoke(channel, args);
+  for (const channel of REQUEST_CHANNELS) {
+    api[methodName(channel)] = (args: unknown, options?: RequestOptions) => (options?.requestId === undefined ? transport.invoke(channel, args) : transport.invoke(channel, args, options.requestId));
+  }
   api.on = (event: EventChannel, handler: (payload: unknown) => void) => transport.subscribe(event, handler);
   return api as ContractApi;
 }

@@ -40,3 +40,8 @@ export function shortDigest(digest: string): string {
   const [algorithm, hex] = digest.split(':');
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
 }
+
+/** "1 layer", "3 layers", "1,000 tags". */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : pluralNoun}`;
+}

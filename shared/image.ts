@@ -1,4 +1,5 @@
 // Image domain types shown by the CLI and the UI: manifests, platforms, sizes, configs.
+import type { ErrorInfo } from './errors.js';
 export interface Platform {
   readonly os: string;
   readonly architecture: string;
@@ -100,3 +101,27 @@ export interface ImageSummary {
   readonly totalSize: number;
   readonly created?: string;
 }
+
+/** One platform of a tag as the tag list shows it: no layers, no config. */
+export interface TagPlatform {
+  readonly platform: Platform;
+  readonly digest: string;
+  /** Config plus layers, compressed. */
+  readonly size: number;
+  readonly created?: string;
+}
+
+/** What a tag list needs of one tag: small enough to hold for 150,000 tags at once. */
+export interface TagInfo {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly kind: 'manifest' | 'index';
+  /** Every distinct blob counted once. */
+  readonly totalSize: number;
+  readonly created?: string;
+  /** Platform images, attestations left out. */
+  readonly platforms: readonly TagPlatform[];
+}
+
+/** A tag's summary, or why it could not be read; one bad tag never fails the list. */
+export type TagRow = { readonly tag: string; readonly info: TagInfo } | { readonly tag: string; readonly error: ErrorInfo };

@@ -61,9 +61,9 @@ export function webSocketTransport(options: WebTransportOptions): ContractTransp
   connect();
 
   return {
-    invoke(channel: RequestChannel, args: unknown) {
+    invoke(channel: RequestChannel, args: unknown, requestId?: string) {
       const id = nextId++;
-      const message = JSON.stringify({ type: 'request', id, channel, args } satisfies ClientMessage);
+      const message = JSON.stringify({ type: 'request', id, channel, args, ...(requestId === undefined ? {} : { requestId }) } satisfies ClientMessage);
       // The host closes a socket that sends more than the cap: refuse here, clearly, and keep the socket.
       if (tooLarge(message)) return Promise.resolve({ ok: false, error: { code: 'TOO_LARGE', message: `${channel}: the request is larger than ${MAX_CLIENT_MESSAGE_BYTES / 1024 / 1024} MiB` } });
       return new Promise<Result<unknown>>((resolve) => {

@@ -6,75 +6,15 @@ import { parseArgs } from 'node:util';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
 import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
+import type { TagSort } from './commands/tags.js';
 import type { GlobalOptions } from './context.js';
 import type { TransferOptions } from './transfer-options.js';
 import { startCliLog } from './logging.js';
 import { UsageError, terminalOutput } from './output.js';
+import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
 import type { XrayOptions } from './xray-target.js';
 
 type XrayCommandOptions = XrayOptions & { layer?: number; maxWastedBytes?: number; minEfficiency?: number };
-
-const HELP = `stevedore: container registries from the command line
-
-Usage:
-  stevedore ls <registry>            list the repositories in a registry's catalog
-  stevedore tags <repository>        list a repository's tags (--long: digest, size, created, platforms)
-  stevedore inspect <reference>      show an image: digest, platforms, layers, sizes, config
-  stevedore delete <reference>       delete the manifest a tag or digest names
-  stevedore push <archive> [<ref>]   push a docker-archive or oci-archive tarball (gzip-wrapped too)
-  stevedore inspect <archive>        show the images in a tarball: tags, platforms, layers, compression
-  stevedore copy <src> <dst>         copy an image between registries (or within one), digests unchanged
-  stevedore pull <ref> <file>        save an image to a docker-archive or oci-archive tarball
-  stevedore pull <ref>... -o <file>  several images into one docker-archive, as docker save does
-  stevedore serve [--port N]         the app's UI for a browser, on 127.0.0.1 with a session token
-  stevedore files <ref|archive>      the files of an image with sizes and directory totals (--layer N: that layer's changes)
-  stevedore diff <a> <b>             the files that differ between two images, largest size change first
-  stevedore waste <ref|archive>      wasted space as dive counts it; exit code 3 above --max-wasted-bytes / below --min-efficiency
-  stevedore cat <ref|archive> <path> a text file of an image (up to 1 MB)
-
-Options:
-  --json                 machine-readable output
-  -l, --long             tags: one row per tag with its size
-  --creds USER:PASS      credentials (default: ~/.docker/config.json and its credential helpers)
-  --username USER --password-stdin
-  --ca-file FILE         trust this CA for the registry (also read: /etc/docker/certs.d/<host>/*.crt)
-  --cert-dir DIR         a docker certs.d-style directory (*.crt, *.cert, *.key) for the registry
-  --insecure             allow plain HTTP and unverified TLS (loopback registries may use HTTP without it)
-  --plain-http           use plain HTTP (implies --insecure)
-  -j, --jobs N           concurrent requests: sizes (default 16), push uploads (default 4)
-  --page-size N          catalog and tag page size (default 1000)
-  --cache-dir DIR        content cache (default ~/.cache/stevedore); --no-cache to skip it
-  push:
-  --image N / --all      which image of a multi-image archive (default: the only one, or all to their own tags)
-  --compression gzip|keep  gzip uncompressed layers on the way (default), or push them as stored
-  --chunk-size SIZE      upload chunk size (push: default 4M; copy: each blob streams in one request unless set)
-  --level N              gzip level 1-9 (default 1 with libdeflate, 2 with zlib)
-  --json                 progress as one JSON event per line
-  files, diff, waste, cat:
-  --platform OS/ARCH     which platform of a multi-platform image (default: the only one, or linux/amd64)
-  --layer N              files: what layer N (1 = the base) added, changed and removed
-  --max-wasted-bytes N / --min-efficiency F   waste: thresholds (F from 0 to 1)
-  copy:
-  --platform OS/ARCH[/VARIANT]  one platform of an index (default: the whole index, every platform)
-  --all-tags             copy every tag of the source repository (name repositories without tags)
-  --referrers            also copy what refers to the image: signatures, SBOMs, attestations
-  --src-creds USER:PASS / --dest-creds USER:PASS  credentials for one side (default: --creds, docker config)
-  pull:
-  --format docker-archive|oci-archive  (default docker-archive: one platform; oci-archive: the whole index)
-  --platform OS/ARCH[/VARIANT]  which platform of an index (docker-archive default: this machine's)
-  -o, --output FILE      the tarball, when several references are given
-  serve:
-  --port N               listen on this port (default: a free one)
-  --max-upload SIZE      largest tarball a browser may upload (default 20G; env STEVEDORE_MAX_UPLOAD)
-  -v, --verbose          write the structured log (JSON lines: requests, push plans and outcomes, errors) to stderr
-  --log-level LEVEL      debug, info (default), warn or error; or STEVEDORE_LOG_LEVEL
-  -h, --help             this text
-  --version              the version
-
-Environment:
-  STEVEDORE_LOG=FILE     append the structured log to FILE (--verbose wins); secrets are always redacted
-                         serve logs to $XDG_STATE_HOME/stevedore/stevedore.log (~/.local/state/...) by default
-`;
 
 const VERSION = '0.1.0';
 
@@ -95,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       options: {
         json: { type: 'boolean', default: false },
         long: { type: 'boolean', short: 'l', default: false },
+        sort: { type: 'string' },
         creds: { type: 'string' },
         username: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
@@ -139,13 +80,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const [first, ...args] = positionals;
     command = first;
+    const helpFor = command === 'help' ? args[0] : command;
+    if ((values.help || command === 'help') && helpFor !== undefined && COMMAND_HELP[helpFor] !== undefined) {
+      process.stdout.write(COMMAND_HELP[helpFor]);
+      return 0;
+    }
     if (values.help || command === undefined || command === 'help') {
       process.stdout.write(HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
     const logTo = startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
-    const options: GlobalOptions & TransferOptions & { long: boolean; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
+    const options: GlobalOptions & TransferOptions & { long: boolean; sort?: TagSort; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
       all: values.all,
+      ...(values.sort !== undefined ? { sort: sortOf(values.sort) } : {}),
       allTags: values['all-tags'],
       referrers: values.referrers,
       ...(values.platform !== undefined ? { platform: values.platform } : {}),
@@ -211,17 +158,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      out.error(parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-'))));
+      return 2;
+    }
+    if (error instanceof UsageError) {
       out.error((error as Error).message);
       return 2;
     }
     const info = toErrorInfo(error);
     logError(`cli ${command ?? ''}`, info);
-    out.error(`${info.message} [${info.code}]`);
+    // The engine's messages hold for the app too; only here may a hint name a command-line option.
+    const hint = info.code === 'AUTH_REQUIRED' ? ' (or give --creds USER:PASS)' : '';
+    out.error(`${info.message}${hint} [${info.code}]`);
     return controller.signal.aborted ? 130 : 1;
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+}
+
+function sortOf(value: string): TagSort {
+  if (value !== 'name' && value !== 'created' && value !== 'size') throw new UsageError(`--sort takes name, created or size, not "${value}"`);
+  return value;
 }
 
 async function xrayCommand(command: 'files' | 'diff' | 'waste' | 'cat', args: readonly string[], options: XrayCommandOptions, signal: AbortSignal): Promise<number> {

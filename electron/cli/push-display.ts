@@ -1,6 +1,6 @@
 // Live push progress on a terminal: one line per blob and an overall line, redrawn in place about ten times a second.
 import type { BlobProgress, PushEvent, PushProgress } from '../../shared/push.js';
-import { formatBytes, shortDigest } from './format.js';
+import { formatBytes, plural, shortDigest } from './format.js';
 import { terminalJson, terminalText } from './terminal-text.js';
 
 const BAR = 24;
@@ -50,7 +50,7 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { 
         for (const blob of event.blobs) blobs.set(blob.id, blob);
         const count = (action: string): number => event.blobs.filter((b) => b.action === action).length;
         const counts = [`${count('compress')} to compress`, `${count('upload')} to ${words.transfer ?? 'upload'}`, `${count('mount')} to mount`, `${count('skip')} already there`].filter((c) => !c.startsWith('0 '));
-        stream.write(`${terminalText(`${words.active} ${event.target}: ${event.blobs.length} blobs${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`)}\n`);
+        stream.write(`${terminalText(`${words.active} ${event.target}: ${plural(event.blobs.length, 'blob')}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`)}\n`);
         redraw();
       } else if (event.type === 'progress') {
         for (const blob of event.blobs) blobs.set(blob.id, blob);

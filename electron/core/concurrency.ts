@@ -1,4 +1,6 @@
 // Runs an async function over items with at most `limit` in flight, keeping results in input order.
+import { onAbort } from './abort-fanout.js';
+
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -38,17 +40,19 @@ export class Limiter {
   // Resolves holding a slot: the slot is handed over by the task that frees it.
   #turn(signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        const at = this.#waiting.indexOf(start);
-        if (at >= 0) this.#waiting.splice(at, 1);
-        reject(signal?.reason);
-      };
+      // Many tasks wait on one shared signal: one listener on it for all of them.
+      const stopWatching = signal
+        ? onAbort(signal, () => {
+            const at = this.#waiting.indexOf(start);
+            if (at >= 0) this.#waiting.splice(at, 1);
+            reject(signal.reason);
+          })
+        : () => undefined;
       const start = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        stopWatching();
         this.#running++;
         resolve();
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.push(start);
     });
   }

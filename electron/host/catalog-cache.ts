@@ -132,6 +132,13 @@ export class CatalogCache {
     await this.#write(walk).catch(() => undefined);
   }
 
+  /** Drops a registry's copy and its walks under way (the registry was removed). */
+  async forget(profileId: string): Promise<void> {
+    this.#kept.delete(profileId);
+    for (const [key, walk] of this.#walks) if (walk.profileId === profileId) this.#walks.delete(key);
+    await rm(this.#file(profileId), { force: true });
+  }
+
   /** Best effort: a cache that cannot be written never fails the listing. */
   async #write(walk: Walk): Promise<void> {
     await mkdir(this.#dir, { recursive: true });

@@ -8,15 +8,17 @@ import { requests, type EventChannel, type EventPayload, type ParsedArgs, type R
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
+import { TagInfoCache } from '../core/image/tag-infos.js';
 import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
 import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
+import { CatalogCache } from './catalog-cache.js';
 import { catalogHandlers } from './catalog-handlers.js';
 import { imageHandlers } from './image-handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
-import { linkSignals } from './linked-signal.js';
+import { linkSignals } from '../core/linked-signal.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
@@ -26,6 +28,15 @@ import { xrayHandlers } from './xray-handlers.js';
 
 /** `signal` aborts when the caller goes away (a closed socket) or the host closes: long reads stop with it. */
 export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, signal: AbortSignal) => Promise<RequestResult<C>> };
+
+/**
+ * Who is calling (one window, one socket) and the id it gave this call, so `request:cancel` from the same caller can
+ * abort it. A caller that goes away aborts its `signal` instead: both end in the same per-request signal.
+ */
+export interface CallMeta {
+  readonly scope?: string;
+  readonly requestId?: string;
+}
 
 export interface HostDeps {
   readonly profiles: ProfileStore;
@@ -44,6 +55,10 @@ export interface HostContext {
   openArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive>;
   /** Registries that refused a delete, with their reason. */
   readonly deleteRefused: Map<string, string>;
+  /** Tag summaries by digest, and the digest each tag had, for tag lists asked again. */
+  readonly tagInfos: TagInfoCache;
+  /** Each registry's last complete catalog, shown at once next time. */
+  readonly catalogs: CatalogCache;
 }
 
 export class ContractHost {
@@ -54,7 +69,9 @@ export class ContractHost {
   readonly #closing = new AbortController();
   /** Archive reads in progress, by path, so they can be stopped when their file goes away. */
   readonly #reading = new Map<string, Set<AbortController>>();
-  #pending = 0;
+  /** Requests in flight, by caller and by the caller's request id; an entry lives as long as its request. */
+  readonly #inFlight = new Map<string, Map<string, AbortController>>();
+  #anonymous = 0;
 
   constructor(deps: HostDeps) {
     this.#gzip = openGzipEngine();
@@ -71,6 +88,8 @@ export class ContractHost {
         finished: (view) => deps.emit('push:finished', view),
       }),
       deleteRefused: new Map(),
+      tagInfos: new TagInfoCache(),
+      catalogs: new CatalogCache(deps.cacheDir),
       async openArchive(path, signal) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
@@ -110,6 +129,8 @@ export class ContractHost {
       },
       'push:cancel': async ({ jobId }) => ({ cancelled: context.jobs.cancel(jobId) }),
       'push:list': async () => context.jobs.list(),
+      // Answered in #answer(), which knows the caller.
+      'request:cancel': async () => ({ cancelled: false }),
     };
   }
 
@@ -138,17 +159,19 @@ export class ContractHost {
 
   /** Requests being handled now (each may hold an archive-reading worker). */
   get pendingRequests(): number {
-    return this.#pending;
+    let count = 0;
+    for (const calls of this.#inFlight.values()) count += calls.size;
+    return count;
   }
 
   /** Never throws: every failure becomes a Result with a stable code. */
-  async handle(channel: string, raw: unknown, signal?: AbortSignal): Promise<Result<unknown>> {
-    const result = await this.#answer(channel, raw, signal);
+  async handle(channel: string, raw: unknown, signal?: AbortSignal, meta: CallMeta = {}): Promise<Result<unknown>> {
+    const result = await this.#answer(channel, raw, signal, meta);
     if (!result.ok) logError(`contract ${channel}`, result.error);
     return result;
   }
 
-  async #answer(channel: string, raw: unknown, signal?: AbortSignal): Promise<Result<unknown>> {
+  async #answer(channel: string, raw: unknown, signal: AbortSignal | undefined, meta: CallMeta): Promise<Result<unknown>> {
     if (!Object.hasOwn(requests, channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel "${channel}"` } };
     const spec = requests[channel as RequestChannel];
     const parsed = spec.args.safeParse(raw ?? {});
@@ -156,16 +179,32 @@ export class ContractHost {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ');
       return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${channel}: ${problems}` } };
     }
-    this.#pending++;
-    const linked = linkSignals([this.#closing.signal, signal]);
+    const scope = meta.scope ?? '';
+    if (channel === 'request:cancel') {
+      const controller = this.#inFlight.get(scope)?.get((parsed.data as ParsedArgs<'request:cancel'>).requestId);
+      controller?.abort(new StevedoreError('CANCELLED', `${channel}: cancelled by the caller`));
+      return { ok: true, value: { cancelled: controller !== undefined } };
+    }
+    // One signal per request: aborted by request:cancel, by the caller going away (`signal`), or by close().
+    const key = meta.requestId ?? `\u0000${++this.#anonymous}`;
+    const own = new AbortController();
+    const calls = this.#inFlight.get(scope) ?? new Map<string, AbortController>();
+    calls.get(key)?.abort(new StevedoreError('CANCELLED', `${channel}: replaced by a request with the same id`));
+    calls.set(key, own);
+    this.#inFlight.set(scope, calls);
+    const linked = linkSignals([this.#closing.signal, signal, own.signal]);
     try {
       const handler = this.#handlers[channel as RequestChannel] as (args: unknown, signal: AbortSignal) => Promise<unknown>;
+      // Answered once the handler has unwound (its registry requests and worker threads stopped), so a cancelled
+      // request leaves nothing running; the renderer settles its own call at once (lib/requests.ts).
       return { ok: true, value: await handler(parsed.data, linked.signal) };
     } catch (error) {
+      if (linked.signal.aborted) return { ok: false, error: { code: 'CANCELLED', message: `${channel} cancelled` } };
       return { ok: false, error: toErrorInfo(error) };
     } finally {
       linked.done();
-      this.#pending--;
+      if (calls.get(key) === own) calls.delete(key);
+      if (calls.size === 0 && this.#inFlight.get(scope) === calls) this.#inFlight.delete(scope);
     }
   }
 

@@ -7,25 +7,37 @@ import { compareLayers } from '../core/image/compare.js';
 import { imageSummary, summarizeImage, type PlatformDetails } from '../core/image/summary.js';
 import type { Handlers, HostContext } from './contract-host.js';
 
-type ImageHandlers = Pick<Handlers, 'image:summary' | 'image:delete' | 'compare:images'>;
+type ImageHandlers = Pick<Handlers, 'tags:summaries' | 'image:summary' | 'image:delete' | 'compare:images'>;
+
+/** Requests per `tags:summaries` batch at once; the renderer keeps a few batches in flight. */
+const SUMMARY_CONCURRENCY = 8;
 
 const platformName = (p: PlatformImage): string => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/');
 
 export function imageHandlers(context: HostContext): ImageHandlers {
   const { profiles } = context.deps;
   return {
-    // The request's signal: a page that leaves (or a host that closes) stops the reads with it.
+    'tags:summaries': async ({ registryId, repository, tags }, signal) => {
+      const client = await context.clients.for(await profiles.get(registryId));
+      const items = await context.tagInfos.rows(client, repository, tags, { signal, concurrency: SUMMARY_CONCURRENCY });
+      return { items, deletable: !context.deleteRefused.has(registryId) };
+    },
     'image:summary': async ({ registryId, repository, reference }, signal) => {
+      // The request's signal: a page that leaves (or a host that closes) stops the reads with it.
       const client = await context.clients.for(await profiles.get(registryId));
       const ref = { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) };
       const { details, manifestBytes } = await summarizeImage(client, ref, { signal });
-      const view: ImageView = { ...details, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
+      // Configs were just read and are cached by digest: this reads them from the cache, not the registry.
+      const platforms = await Promise.all(
+        details.platforms.map(async (p) => (p.config ? { ...p, rawConfig: (await client.getBlobBytes(repository, p.configDigest, signal)).toString('utf8') } : p)),
+      );
+      const view: ImageView = { ...details, platforms, rawManifest: manifestBytes.toString('utf8'), deletable: !context.deleteRefused.has(registryId) };
       return view;
     },
-    'image:delete': async ({ registryId, repository, digest }) => {
+    'image:delete': async ({ registryId, repository, digest }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
       try {
-        await client.deleteManifest(repository, digest);
+        await client.deleteManifest(repository, digest, signal);
       } catch (error) {
         if (isStevedoreError(error, 'UNSUPPORTED')) context.deleteRefused.set(registryId, error.message);
         throw error;

@@ -24,22 +24,27 @@ export class RegistryClients {
     const known = this.#clients.get(profile.id);
     if (known?.key === key) return known.client;
     if (known) await known.client.close();
+    const client = await this.build(profile);
+    this.#clients.set(profile.id, { key, client });
+    return client;
+  }
+
+  /** A client of its own for a profile not saved yet (the caller closes it); `secret` stands in for a stored one. */
+  async build(profile: RegistryProfile, secret?: string): Promise<RegistryClient> {
     const { registry, scheme } = parseRegistry(profile.url);
     const tls = await loadTlsSettings(registry, profile.caFile ? { caFile: profile.caFile } : {});
     const systemCa = this.network?.systemCa ?? [];
     const proxyUrl = await this.#proxyFor(registry, scheme);
-    const client = new RegistryClient({
+    return new RegistryClient({
       registry,
       ...(scheme ? { scheme } : {}),
       insecure: profile.insecure,
       tls: systemCa.length > 0 ? { ...tls, ca: [...systemCa, ...(tls.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : tls.ca)] } : tls,
       ...(proxyUrl ? { proxyUrl } : {}),
-      credentials: this.#credentials(profile, registry),
+      credentials: this.#credentials(profile, registry, secret),
       cache: this.cache,
       connections: Math.max(4, profile.concurrency * 2),
     });
-    this.#clients.set(profile.id, { key, client });
-    return client;
   }
 
   async #proxyFor(registry: string, scheme: 'http' | 'https' | undefined): Promise<string | undefined> {
@@ -49,10 +54,10 @@ export class RegistryClients {
     return choice.kind === 'proxy' ? choice.url : undefined;
   }
 
-  #credentials(profile: RegistryProfile, registry: string): CredentialProvider {
+  #credentials(profile: RegistryProfile, registry: string, given?: string): CredentialProvider {
     if (profile.credentialSource === 'docker-config') return dockerConfigCredentials();
     if (profile.credentialSource === 'none') return anonymous;
-    const secret = this.secrets.get(profile.id);
+    const secret = given ?? this.secrets.get(profile.id);
     if (secret === undefined || profile.username === undefined) {
       throw new StevedoreError('AUTH_REQUIRED', `no stored password for ${profile.name}: edit the registry and enter it`);
     }

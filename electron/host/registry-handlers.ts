@@ -1,10 +1,11 @@
 // registries:* handlers: profiles with their secrets kept host-side, and a connection test that says what is wrong.
-import type { RegistryView } from '../../shared/registry-profile.js';
-import type { RegistryProfile } from '../../shared/registry-profile.js';
+import type { RegistryProfile, RegistryTestResult, RegistryView } from '../../shared/registry-profile.js';
+import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
 import type { Handlers, HostContext } from './contract-host.js';
-import { requireSecretStore } from './secret-store.js';
+import { linkSignals } from '../core/linked-signal.js';
+import { noStoreMessage, requireSecretStore } from './secret-store.js';
 
 /** Scheme (as written) and host:port: a stored secret is for this origin only. */
 function originOf(url: string): string {
@@ -16,7 +17,22 @@ function originOf(url: string): string {
   }
 }
 
-type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'tags:list'>;
+type RegistryHandlers = Pick<Handlers, 'registries:list' | 'registries:save' | 'registries:remove' | 'registries:test' | 'registries:check' | 'app:info' | 'tags:list'>;
+
+const TEST_TIMEOUT_MS = 20_000;
+
+async function testClient(client: RegistryClient, signal: AbortSignal): Promise<RegistryTestResult> {
+  const linked = linkSignals([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]);
+  try {
+    const ping = await client.ping(linked.signal);
+    return { ok: true, auth: ping.auth, usedCredentials: ping.usedCredentials, ...(ping.rateLimit ? { rateLimit: ping.rateLimit } : {}) };
+  } catch (error) {
+    const info = toErrorInfo(error);
+    return { ok: false, code: info.code, message: info.message };
+  } finally {
+    linked.done();
+  }
+}
 
 export function registryHandlers(context: HostContext): RegistryHandlers {
   const { profiles, secrets } = context.deps;
@@ -46,22 +62,37 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
     },
     'registries:remove': async ({ id }) => {
       secrets.delete(id);
+      await context.catalogs.forget(id);
       await context.clients.forget(id);
       return { removed: await profiles.remove(id) };
     },
-    'registries:test': async ({ id }) => {
+    'registries:test': async ({ id }, signal) => {
       try {
-        const client = await context.clients.for(await profiles.get(id));
-        const ping = await client.ping(AbortSignal.timeout(20_000));
-        return { ok: true, auth: ping.auth, usedCredentials: ping.usedCredentials, ...(ping.rateLimit ? { rateLimit: ping.rateLimit } : {}) };
+        return await testClient(await context.clients.for(await profiles.get(id)), signal);
       } catch (error) {
         const info = toErrorInfo(error);
         return { ok: false, code: info.code, message: info.message };
       }
     },
-    'tags:list': async ({ registryId, repository, cursor }) => {
+    'registries:check': async ({ profile, secret }, signal) => {
+      let client: RegistryClient | undefined;
+      try {
+        parseRegistry(profile.url);
+        const candidate: RegistryProfile = { ...profile, id: profile.id ?? 'unsaved', ...(profile.username ? { username: profile.username } : {}), ...(profile.caFile ? { caFile: profile.caFile } : {}) };
+        if (candidate.credentialSource === 'stored') requireSecretStore(secrets);
+        client = await context.clients.build(candidate, candidate.credentialSource === 'stored' ? secret : undefined);
+        return await testClient(client, signal);
+      } catch (error) {
+        const info = toErrorInfo(error);
+        return { ok: false, code: info.code, message: info.message };
+      } finally {
+        await client?.close();
+      }
+    },
+    'app:info': async () => (secrets.available ? { secureStore: true } : { secureStore: false, secureStoreReason: noStoreMessage(secrets) }),
+    'tags:list': async ({ registryId, repository, cursor }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
-      const page = await client.tagsPage(repository, cursor ? { cursor } : {});
+      const page = await client.tagsPage(repository, { signal, ...(cursor ? { cursor } : {}) });
       return { items: page.items, ...(page.next ? { next: page.next } : {}) };
     },
   };

@@ -16,8 +16,13 @@ export interface SecretStore {
 const USE_DOCKER_CONFIG = 'use docker login or a credential helper, and choose "docker config" as the credential source';
 export const NO_STORE_OUTSIDE_DESKTOP = 'no secure store is available outside the desktop app';
 
+/** Why this store keeps no passwords, and what to use instead (shown beside the option it disables). */
+export function noStoreMessage(secrets: SecretStore): string {
+  return `${secrets.unavailableReason ?? NO_STORE_OUTSIDE_DESKTOP}: ${USE_DOCKER_CONFIG}`;
+}
+
 export function requireSecretStore(secrets: SecretStore): void {
-  if (!secrets.available) throw new StevedoreError('UNSUPPORTED', `${secrets.unavailableReason ?? NO_STORE_OUTSIDE_DESKTOP}: ${USE_DOCKER_CONFIG}`);
+  if (!secrets.available) throw new StevedoreError('UNSUPPORTED', noStoreMessage(secrets));
 }
 
 /** A store that holds nothing, and says why whenever asked to. */

@@ -5,7 +5,7 @@ import { buildApi, type EventChannel, type RequestChannel, type Result } from '.
 import type { DesktopBridge } from '../../shared/desktop.js';
 
 const api = buildApi({
-  invoke: (channel: RequestChannel, args: unknown) => ipcRenderer.invoke(channel, args) as Promise<Result<unknown>>,
+  invoke: (channel: RequestChannel, args: unknown, requestId?: string) => (requestId === undefined ? ipcRenderer.invoke(channel, args) : ipcRenderer.invoke(channel, args, requestId)) as Promise<Result<unknown>>,
   subscribe: (event: EventChannel, handler: (payload: unknown) => void) => {
     const listener = (_event: unknown, payload: unknown): void => handler(payload);
     ipcRenderer.on(event, listener);

@@ -20,8 +20,12 @@ function parse(data: unknown): ClientMessage | undefined {
   return type === 'request' && typeof id === 'number' && typeof channel === 'string' ? (message as ClientMessage) : undefined;
 }
 
+let connections = 0;
+
 export function serveSocket(ws: WebSocket, host: ContractHost, sockets: Set<WebSocket>): void {
   const gone = new AbortController();
+  // A socket's requests are its own: `request:cancel` on it reaches only them.
+  const scope = `socket-${++connections}`;
   // Each request in flight on this socket listens to it.
   setMaxListeners(0, gone.signal);
   sockets.add(ws);
@@ -38,7 +42,7 @@ export function serveSocket(ws: WebSocket, host: ContractHost, sockets: Set<WebS
     const message = parse(data);
     if (!message) return;
     host
-      .handle(message.channel, message.args, gone.signal)
+      .handle(message.channel, message.args, gone.signal, { scope, ...(typeof message.requestId === 'string' ? { requestId: message.requestId } : {}) })
       .then((result) => {
         if (ws.readyState !== ws.OPEN) return;
         let text: string;

@@ -140,7 +140,7 @@ describe('lists at scale in the UI', () => {
     await page.goto(web.url);
     await registryButton('Many').click();
     await page.getByRole('button', { name: many.repository, exact: true }).click();
-    await page.getByText(`${MANY_TAGS} tags`).waitFor({ timeout: 60_000 });
+    await page.getByText(`${MANY_TAGS.toLocaleString('en-US')} tags`).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: '0.0.0', exact: true }).waitFor();
     // The visible rows get their sizes.
     await page.locator('.tags-grid').filter({ hasText: 'sha256:' }).first().waitFor();

@@ -330,4 +330,18 @@ describe('hostile or broken servers', () => {
     await c.close();
     await new Promise((r) => web.close(r));
   });
+
+  it('says a server answering 200 with HTML (or anything but JSON) on /v2/ is not a registry', async () => {
+    for (const [type, body] of [
+      ['text/html; charset=utf-8', '<!doctype html><h1>Welcome to nginx</h1>'],
+      ['text/plain', 'OK'],
+    ]) {
+      const web = createServer((_req, res) => res.writeHead(200, { 'content-type': type }).end(body));
+      const port = await listen(web, '127.0.0.1');
+      const c = new RegistryClient({ registry: `127.0.0.1:${port}`, retry: FAST_RETRY });
+      await assert.rejects(c.ping(), (e: unknown) => isStevedoreError(e, 'UNSUPPORTED') && /is not a registry/.test(e.message), type);
+      await c.close();
+      await new Promise((r) => web.close(r));
+    }
+  });
 });

@@ -55,6 +55,19 @@ describe('CatalogCache', () => {
     assert.deepEqual(await cache.read(other), { items: [], total: 0 });
   });
 
+  it('forgets a removed registry: its copy on disk and its walks under way', async () => {
+    const cache = new CatalogCache(dir);
+    const reg = profile('removed');
+    await cache.note(reg, undefined, { items: ['r/1'] });
+    await cache.note(reg, undefined, { items: ['r/2'], next: 'c1' });
+    await cache.forget(reg.id);
+    assert.deepEqual(await cache.read(reg), { items: [], total: 0 });
+    assert.deepEqual(await new CatalogCache(dir).read(reg), { items: [], total: 0 });
+    // The walk begun before the removal does not bring the copy back.
+    await cache.note(reg, 'c1', { items: ['r/3'] });
+    assert.deepEqual(await cache.read(reg), { items: [], total: 0 });
+  });
+
   it('drops a file that is not valid JSON, has bad names or a wrong shape', async () => {
     const cache = new CatalogCache(dir);
     const reg = profile('corrupt');

@@ -98,13 +98,13 @@ describe('the contract', () => {
 
   it('the bundled preload exposes one method per channel and a typed on(), nothing generic', () => {
     const exposed = new Map<string, Record<string, unknown>>();
-    const invoked: [string, unknown][] = [];
+    const invoked: [string, unknown, ...unknown[]][] = [];
     const listeners = new Map<string, unknown>();
     const fakeElectron = {
       contextBridge: { exposeInMainWorld: (name: string, api: Record<string, unknown>) => void exposed.set(name, api) },
       ipcRenderer: {
-        invoke: (channel: string, args: unknown) => {
-          invoked.push([channel, args]);
+        invoke: (channel: string, args: unknown, ...rest: unknown[]) => {
+          invoked.push([channel, args, ...rest]);
           return Promise.resolve({ ok: true, value: null });
         },
         on: (channel: string, listener: unknown) => void listeners.set(channel, listener),
@@ -120,6 +120,11 @@ describe('the contract', () => {
     for (const generic of ['invoke', 'send', 'sendSync', 'ipcRenderer']) assert.equal(api[generic], undefined, generic);
     void api.catalogList?.({ registryId: 'r' });
     assert.deepEqual(invoked.at(-1), ['catalog:list', { registryId: 'r' }]);
+    // A request id travels beside the arguments, so request:cancel can name the call.
+    void (api.tagsSummaries as (args: unknown, options: unknown) => unknown)?.({ registryId: 'r', repository: 'a', tags: ['1'] }, { requestId: 'req-1' });
+    assert.deepEqual(invoked.at(-1), ['tags:summaries', { registryId: 'r', repository: 'a', tags: ['1'] }, 'req-1']);
+    void api.requestCancel?.({ requestId: 'req-1' });
+    assert.deepEqual(invoked.at(-1), ['request:cancel', { requestId: 'req-1' }]);
     const off = (api.on as unknown as (e: string, h: () => void) => () => void)(EVENT_CHANNELS[0] as string, () => undefined);
     assert.ok(listeners.has(EVENT_CHANNELS[0] as string));
     off();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
-import { linkSignals } from '../../electron/host/linked-signal.js';
+import { linkSignals } from '../../electron/core/linked-signal.js';
 
 describe('linkSignals', () => {
   it('aborts with the first source that does, with its reason', () => {

@@ -1,7 +1,7 @@
 // `stevedore inspect <archive>`: the images in a tarball, their tags, platforms, layers and what a push will do.
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { inspectArchive } from '../../core/archive/inspect-archive.js';
-import { formatBytes, shortDigest, table } from '../format.js';
+import { formatBytes, plural, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
 
 export async function inspectArchiveCommand(path: string, json: boolean, out: Output, signal: AbortSignal): Promise<void> {
@@ -11,13 +11,13 @@ export async function inspectArchiveCommand(path: string, json: boolean, out: Ou
 }
 
 export function renderArchive(inspection: ArchiveInspection): string {
-  const lines = [`${inspection.path}: ${inspection.format}${inspection.gzipped ? ', gzip-wrapped' : ''}, ${inspection.images.length} image${inspection.images.length === 1 ? '' : 's'}`];
+  const lines = [`${inspection.path}: ${inspection.format}${inspection.gzipped ? ', gzip-wrapped' : ''}, ${plural(inspection.images.length, 'image')}`];
   for (const image of inspection.images) {
-    lines.push('', `Image ${image.id}: ${image.names.length > 0 ? image.names.join(', ') : '(no name)'}${image.kind === 'index' ? ` (index of ${image.platforms.length} platforms)` : ''}`);
+    lines.push('', `Image ${image.id}: ${image.names.length > 0 ? image.names.join(', ') : '(no name)'}${image.kind === 'index' ? ` (index of ${plural(image.platforms.length, 'platform')})` : ''}`);
     for (const platform of image.platforms) {
       const name = [platform.platform.os, platform.platform.architecture, platform.platform.variant].filter(Boolean).join('/');
       const total = platform.layers.reduce((sum, l) => sum + l.size, 0);
-      lines.push(`  ${name}: config ${shortDigest(platform.config.digest)}, ${platform.layers.length} layers, ${formatBytes(total)} stored${platform.created ? `, created ${platform.created}` : ''}`);
+      lines.push(`  ${name}: config ${shortDigest(platform.config.digest)}, ${plural(platform.layers.length, 'layer')}, ${formatBytes(total)} stored${platform.created ? `, created ${platform.created}` : ''}`);
       lines.push(
         table(
           ['    #', 'DIFF ID', 'STORED', 'COMPRESSION', 'ON PUSH'],

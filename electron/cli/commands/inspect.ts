@@ -1,5 +1,4 @@
 // `stevedore inspect <reference>`: manifest, platforms, layers with sizes and the commands that made them.
-import { stat } from 'node:fs/promises';
 import type { PlatformImage } from '../../../shared/image.js';
 import { layerCommands } from '../../core/image/layer-commands.js';
 import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
@@ -7,26 +6,12 @@ import { formatReference, parseReference } from '../../core/reference.js';
 import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
+import { isArchiveFile } from '../local-path.js';
 import { inspectArchiveCommand } from './inspect-archive.js';
-
-/**
- * Any existing path is meant as an archive: one that is not a regular file (a FIFO, a directory) is refused as such.
- * So is a missing one that no reference could be (a path from the root or from here, a tarball's name): it gets
- * "does not exist", not "invalid reference".
- */
-async function isArchive(path: string): Promise<boolean> {
-  if (/^(\.{0,2}\/|~)|\.(tar|tar\.gz|tgz)$/.test(path)) return true;
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function inspectCommand(args: readonly string[], options: GlobalOptions, out: Output, signal: AbortSignal): Promise<void> {
   const target = out.requireOne(args, 'inspect <reference|archive>');
-  if (await isArchive(target)) {
+  if (await isArchiveFile(target)) {
     await inspectArchiveCommand(target, options.json, out, signal);
     return;
   }

@@ -3,7 +3,7 @@ import { StevedoreError } from '../errors.js';
 import type { Transport } from '../http/transport.js';
 import { logEvent } from '../log.js';
 import { pickChallenge, type Challenge } from './challenge.js';
-import type { Credential, CredentialProvider } from './credentials.js';
+import { sameCredential, type Credential, type CredentialProvider } from './credentials.js';
 import { basicHeader, fetchToken, type Token } from './token.js';
 
 export type AuthScheme = 'none' | 'basic' | 'bearer';
@@ -15,6 +15,7 @@ export class Authenticator {
   readonly #now: () => number;
   #challenge: Challenge | undefined;
   #credential: Promise<Credential | undefined> | undefined;
+  #credentialStamp: string | undefined;
   readonly #tokens = new Map<string, Promise<Token>>();
 
   constructor(registry: string, transport: Transport, credentials: CredentialProvider, now: () => number = Date.now) {
@@ -30,6 +31,15 @@ export class Authenticator {
   }
 
   credential(signal?: AbortSignal): Promise<Credential | undefined> {
+    // Read again when the source changed since (a `docker login` in a terminal takes effect at the next request).
+    const stamp = this.#credentials.stamp?.();
+    if (stamp !== this.#credentialStamp) {
+      this.#credentialStamp = stamp;
+      if (this.#credential !== undefined) {
+        this.#credential = undefined;
+        this.#tokens.clear();
+      }
+    }
     this.#credential ??= this.#credentials.get(this.#registry, signal).catch((error: unknown) => {
       this.#credential = undefined;
       throw error;
@@ -50,7 +60,15 @@ export class Authenticator {
     if (challenge.scheme === 'basic') {
       return credential?.kind === 'basic' ? basicHeader(credential.username, credential.password) : undefined;
     }
-    const token = await this.#token(challenge, scopes, credential, signal);
+    let token: Token;
+    try {
+      token = await this.#token(challenge, scopes, credential, signal);
+    } catch (error) {
+      // The token server refused: a credential helper may hold a new password by now.
+      const refused = error instanceof StevedoreError && (error.code === 'AUTH_FAILED' || error.code === 'AUTH_REQUIRED');
+      if (!refused || !(await this.#changedOnReread(credential, signal))) throw error;
+      token = await this.#token(challenge, scopes, await this.credential(signal), signal);
+    }
     return `Bearer ${token.token}`;
   }
 
@@ -74,7 +92,10 @@ export class Authenticator {
     if (learnedNow) logEvent('auth.challenge', { registry: this.#registry, scheme: challenge.scheme, ...(challenge.params.realm ? { realm: challenge.params.realm } : {}), ...(challenge.params.service ? { service: challenge.params.service } : {}) });
     const credential = await this.credential(signal);
     if (!sentAuthorization || learnedNow) {
-      if (challenge.scheme === 'basic' && credential?.kind !== 'basic') throw this.#required();
+      if (challenge.scheme === 'basic' && credential?.kind !== 'basic') {
+        if (await this.#changedOnReread(credential, signal)) return scopes;
+        throw this.#required();
+      }
       return scopes;
     }
     this.#forgetTokens(scopes);
@@ -86,12 +107,23 @@ export class Authenticator {
     }
     // A cached token may have been revoked or expired early: one fresh token is worth a try.
     if (challenge.scheme === 'bearer' && firstRefusal && credential?.kind !== 'registry-token') return scopes;
+    // Before giving up, read the credentials again: a credential helper may hold a new password by now.
+    if (await this.#changedOnReread(credential, signal)) return scopes;
     if (credential === undefined) throw this.#required();
     throw new StevedoreError('AUTH_FAILED', `${this.#registry} refused the credentials (wrong user name, password or token)`);
   }
 
+  /** Reads the credentials again; true when they differ from the ones just refused (then tokens start afresh). */
+  async #changedOnReread(refused: Credential | undefined, signal?: AbortSignal): Promise<boolean> {
+    this.#credential = undefined;
+    const fresh = await this.credential(signal);
+    if (sameCredential(refused, fresh)) return false;
+    this.#tokens.clear();
+    return true;
+  }
+
   #required(): StevedoreError {
-    return new StevedoreError('AUTH_REQUIRED', `${this.#registry} requires credentials: run docker login ${this.#registry}, or give --creds`);
+    return new StevedoreError('AUTH_REQUIRED', `${this.#registry} requires credentials: run docker login ${this.#registry}`);
   }
 
   #token(challenge: Challenge, scopes: readonly string[], credential: Credential | undefined, signal?: AbortSignal): Promise<Token> {

@@ -9,6 +9,15 @@ export type Credential =
 export interface CredentialProvider {
   /** `registry` as references name it (`docker.io`, `localhost:5000`). Undefined means anonymous. */
   get(registry: string, signal?: AbortSignal): Promise<Credential | undefined>;
+  /**
+   * Changes whenever the credentials may have changed (the docker config file's mtime): a credential read under
+   * another stamp is read again. Cheap: called before every authorized request.
+   */
+  stamp?(): string;
+}
+
+export function sameCredential(a: Credential | undefined, b: Credential | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 export const anonymous: CredentialProvider = { get: () => Promise.resolve(undefined) };

@@ -1,4 +1,5 @@
 // Credentials from ~/.docker/config.json ($DOCKER_CONFIG): credHelpers, then credsStore, then inline auths.
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,15 @@ export function dockerConfigCredentials(options: DockerConfigProviderOptions = {
       }
       const entry = findByHost(config.auths, registry);
       return entry === undefined ? undefined : decodeAuthEntry(entry, `${registry} in ${path}`);
+    },
+    // `docker login` rewrites the file: its mtime (and size) tell that credentials may have changed.
+    stamp() {
+      try {
+        const info = statSync(path, { bigint: true });
+        return `${info.mtimeNs}:${info.size}`;
+      } catch {
+        return 'absent';
+      }
     },
   };
 }

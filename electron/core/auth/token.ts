@@ -36,7 +36,7 @@ export async function fetchToken(
   if (response.status === 401 || response.status === 403) {
     await response.body.dump().catch(() => undefined);
     if (credential === undefined) {
-      throw new StevedoreError('AUTH_REQUIRED', `${registry} requires credentials: run docker login ${registry}, or give --creds`, where);
+      throw new StevedoreError('AUTH_REQUIRED', `${registry} requires credentials: run docker login ${registry}`, where);
     }
     throw new StevedoreError('AUTH_FAILED', `${registry} refused the credentials (wrong user name, password or token)`, where);
   }

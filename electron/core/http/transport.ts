@@ -3,6 +3,7 @@
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { linkSignals } from '../linked-signal.js';
 import { StevedoreError } from '../errors.js';
 import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
@@ -100,6 +101,21 @@ export class Transport {
 
   /** Sends a request, following redirects and retrying what is safe to retry. */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    // A signal of its own per request, so a signal shared by many requests carries one listener, not one each.
+    if (req.signal === undefined) return this.#send(req);
+    const child = linkSignals([req.signal]);
+    try {
+      const response = await this.#send({ ...req, signal: child.signal });
+      if (response.body.closed || response.body.destroyed) child.done();
+      else response.body.once('close', child.done);
+      return response;
+    } catch (error) {
+      child.done();
+      throw error;
+    }
+  }
+
+  async #send(req: HttpRequest): Promise<HttpResponse> {
     const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
     const mayRetry = req.retry !== false && replayable;
     for (let attempt = 1; ; attempt++) {

@@ -217,7 +217,15 @@ export class RegistryClient {
       if (response.status === 404) throw new StevedoreError('UNSUPPORTED', `${this.registry} does not serve the Registry v2 API (GET /v2/ answered 404)`, error.details);
       throw error;
     }
-    await response.body.dump().catch(() => undefined);
+    // A web server answering 200 with a page is not a registry: the API answers /v2/ with JSON (usually `{}`).
+    const notRegistry = (what: string): StevedoreError =>
+      new StevedoreError('UNSUPPORTED', `${this.registry} is not a registry: GET /v2/ answered ${what}, not the Registry v2 API`, { status: 200, method: 'GET', url: response.url });
+    if (/\bhtml\b/i.test(header(response, 'content-type') ?? '')) {
+      await response.body.dump().catch(() => undefined);
+      throw notRegistry('with an HTML page');
+    }
+    const body = await readLimited(response, 64 * 1024, { method: 'GET', url: response.url }).catch(() => undefined);
+    if (body === undefined || (body.length > 0 && !isJson(body))) throw notRegistry('with something other than JSON');
     const apiVersion = header(response, 'docker-distribution-api-version');
     return {
       url: await this.baseUrl(signal),
@@ -487,6 +495,15 @@ function withLast(url: string, last: string): string {
   const next = new URL(url);
   next.searchParams.set('last', last);
   return next.toString();
+}
+
+function isJson(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function collect(pages: AsyncIterable<readonly string[]>): Promise<string[]> {

@@ -13,6 +13,7 @@ import type { IndexedImage } from './index-image.js';
 import { entryOf, layerError } from './index-layer.js';
 import { MergedFs, type FsNode } from './merged-fs.js';
 import { TarFramer } from './tar-framer.js';
+import { linkSignals } from '../linked-signal.js';
 
 export const MAX_TEXT_BYTES = 1024 * 1024;
 const MAX_LINK_HOPS = 40;
@@ -74,49 +75,54 @@ export async function openFile(image: IndexedImage, path: string, options: { sig
 async function readEntry(image: IndexedImage, layer: number, ordinal: number, signal?: AbortSignal): Promise<Buffer> {
   let result: Buffer | undefined;
   const stop = new AbortController();
-  const combined = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  await image.source.readLayers(
-    [layer],
-    async (_i, blob) => {
-      const { compression, stream } = await sniffCompression(blob);
-      const decompressor = decompressorFor(compression);
-      const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
-      const framer = new TarFramer();
-      const fail = (error: Error): void => void framer.destroy(error);
-      tar.on('error', fail);
-      let seen = 0;
-      tar.on('entry', (header, entry, next) => {
-        let at = -1;
-        try {
-          if (entryOf(header, 0, undefined)) at = seen++;
-        } catch (error) {
-          fail(error as Error);
-          return;
-        }
-        if (at !== ordinal) {
-          entry.on('end', () => next());
-          entry.resume();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        entry.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
-        entry.on('end', () => {
-          result = Buffer.concat(chunks);
-          stop.abort();
-          next();
+  // Linked, not AbortSignal.any: the caller's signal may outlive many reads (a web host socket).
+  const combined = linkSignals([signal, stop.signal]);
+  try {
+    await image.source.readLayers(
+      [layer],
+      async (_i, blob) => {
+        const { compression, stream } = await sniffCompression(blob);
+        const decompressor = decompressorFor(compression);
+        const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
+        const framer = new TarFramer();
+        const fail = (error: Error): void => void framer.destroy(error);
+        tar.on('error', fail);
+        let seen = 0;
+        tar.on('entry', (header, entry, next) => {
+          let at = -1;
+          try {
+            if (entryOf(header, 0, undefined)) at = seen++;
+          } catch (error) {
+            fail(error as Error);
+            return;
+          }
+          if (at !== ordinal) {
+            entry.on('end', () => next());
+            entry.resume();
+            return;
+          }
+          const chunks: Buffer[] = [];
+          entry.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
+          entry.on('end', () => {
+            result = Buffer.concat(chunks);
+            stop.abort();
+            next();
+          });
         });
-      });
-      const sink = tar as unknown as Writable;
-      try {
-        if (decompressor) await pipeline(stream, decompressor, framer, sink, { signal: combined });
-        else await pipeline(stream, framer, sink, { signal: combined });
-      } catch (error) {
-        if (result !== undefined && stop.signal.aborted && !signal?.aborted) return;
-        throw layerError(error, signal);
-      }
-    },
-    { concurrency: 1, ...(signal ? { signal } : {}) },
-  );
+        const sink = tar as unknown as Writable;
+        try {
+          if (decompressor) await pipeline(stream, decompressor, framer, sink, { signal: combined.signal });
+          else await pipeline(stream, framer, sink, { signal: combined.signal });
+        } catch (error) {
+          if (result !== undefined && stop.signal.aborted && !signal?.aborted) return;
+          throw layerError(error, signal);
+        }
+      },
+      { concurrency: 1, ...(signal ? { signal } : {}) },
+    );
+  } finally {
+    combined.done();
+  }
   if (result === undefined) throw new StevedoreError('NOT_FOUND', `entry ${ordinal + 1} of layer ${layer + 1} was not in the layer`);
   return result;
 }

@@ -1,6 +1,6 @@
 // All repositories of a registry, streamed in, filtered as you type (substring or glob), grouped by namespace in
 // groups that collapse. A catalog seen before shows at once from the cache, marked with its age, while it refreshes.
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { formatRelative } from '../../../shared/format.js';
 import { groupByNamespace, matcher, type Row } from '../lib/filter.js';
 import { useCatalog } from '../stores/catalog.js';
@@ -39,6 +39,9 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
   const registry = useRegistries((s) => s.list.find((r) => r.id === registryId));
   const go = useNav((s) => s.go);
   useEffect(() => void load(registryId), [registryId, load]);
+  // A catalog just opened: typing filters it.
+  const filterRef = useRef<HTMLInputElement>(null);
+  useEffect(() => filterRef.current?.focus(), [registryId]);
   const shown = useMemo(() => repositories.filter(matcher(filter)), [repositories, filter]);
   const rows = useMemo(() => groupByNamespace(shown, collapsed), [shown, collapsed]);
   const open = (row: Row): void => {
@@ -50,8 +53,24 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
     <section className="view" aria-label="Catalog">
       <header className="view-head">
         <h1>{registry?.name ?? 'Registry'}</h1>
-        <input className="filter" autoFocus value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter repositories (text, or a glob like team-*/api*)" aria-label="Filter repositories" />
+        <input
+          ref={filterRef}
+          className="filter"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && filter !== '') {
+              e.stopPropagation();
+              setFilter('');
+            }
+          }}
+          placeholder="Filter repositories (text, or a glob like team-*/api*)"
+          aria-label="Filter repositories"
+        />
         <Status shown={shown.length} />
+        <button type="button" onClick={() => void load(registryId, true)} aria-label="Refresh catalog" title="Refresh">
+          ↻
+        </button>
       </header>
       {error && <ErrorState error={error} onRetry={() => void load(registryId, true)} />}
       {error?.code === 'DENIED' && <p className="hint">This registry does not list its catalog: add repositories by name in the sidebar.</p>}
@@ -72,11 +91,11 @@ export function CatalogView({ registryId }: { readonly registryId: string }) {
           itemKey={rowKey}
           render={(row) =>
             row.kind === 'group' ? (
-              <button type="button" className="group-row" aria-expanded={!row.collapsed} onClick={() => open(row)}>
+              <button type="button" className="group-row" tabIndex={-1} aria-expanded={!row.collapsed} onClick={() => open(row)}>
                 <span aria-hidden="true">{row.collapsed ? '▸' : '▾'}</span> {row.name} <span className="muted">· {row.count} {row.count === 1 ? 'repository' : 'repositories'}</span>
               </button>
             ) : (
-              <button type="button" className="repo-row" onClick={() => open(row)}>
+              <button type="button" className="repo-row" tabIndex={-1} onClick={() => open(row)}>
                 {row.name}
               </button>
             )

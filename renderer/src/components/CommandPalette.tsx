@@ -1,10 +1,14 @@
-// Ctrl/Cmd+K: jump to a registry, a repository or a tag by typing a few letters.
+// Ctrl/Cmd+K: jump to a registry, a repository or a tag by typing a few letters. What is not loaded yet is asked
+// of the registry being browsed (`team/app` or `team/app:1.2`), and the palette says when nothing matches.
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { api } from '../lib/api.js';
+import { callCancellable, isCancelled } from '../lib/requests.js';
 import { useCatalog } from '../stores/catalog.js';
 import { useNav, type Route } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { useRepository } from '../stores/repository.js';
+import { Dialog } from './Dialog.js';
 
 interface Entry {
   readonly label: string;
@@ -12,15 +16,23 @@ interface Entry {
   readonly route: Route;
 }
 
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const ASK_DELAY_MS = 250;
+
+type Asked = { readonly state: 'idle' } | { readonly state: 'asking' } | { readonly state: 'done'; readonly entries: readonly Entry[]; readonly missing?: string };
+
 export function CommandPalette() {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
+  const [asked, setAsked] = useState<Asked>({ state: 'idle' });
   const registries = useRegistries((s) => s.list);
   const catalog = useCatalog((s) => s.repositories);
   const catalogRegistry = useCatalog((s) => s.registryId);
   const repo = useRepository(useShallow((s) => ({ tags: s.tags, registryId: s.registryId, repository: s.repository })));
+  const route = useNav((s) => s.route);
   const go = useNav((s) => s.go);
+  const registryId = 'registryId' in route ? route.registryId : catalogRegistry;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -35,7 +47,7 @@ export function CommandPalette() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const entries = useMemo(() => {
+  const local = useMemo(() => {
     const all: Entry[] = registries.map((r) => ({ label: r.name, kind: 'registry', route: { view: 'catalog', registryId: r.id } }));
     if (catalogRegistry) for (const name of catalog) all.push({ label: name, kind: 'repository', route: { view: 'repository', registryId: catalogRegistry, repository: name } });
     if (repo.registryId && repo.repository) for (const tag of repo.tags) all.push({ label: `${repo.repository}:${tag}`, kind: 'tag', route: { view: 'image', registryId: repo.registryId, repository: repo.repository, reference: tag } });
@@ -43,41 +55,87 @@ export function CommandPalette() {
     return all.filter((e) => e.label.toLowerCase().includes(q)).slice(0, 50);
   }, [registries, catalog, catalogRegistry, repo.tags, repo.registryId, repo.repository, query]);
 
+  // Ask the registry for `repository[:tag]` typed in full: its tags come back as entries.
+  const [askRepository, askTag] = query.trim().toLowerCase().split(':') as [string, string | undefined];
+  const askable = open && registryId !== undefined && REPOSITORY.test(askRepository) && askRepository.length >= 2;
+  useEffect(() => {
+    if (!askable || registryId === undefined) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      setAsked({ state: 'asking' });
+      callCancellable(controller.signal, (options) => api().tagsList({ registryId, repository: askRepository }, options)).then(
+        (page) => {
+          const tags = page.items.filter((t) => askTag === undefined || t.toLowerCase().includes(askTag)).slice(0, 20);
+          setAsked({
+            state: 'done',
+            entries: [
+              { label: askRepository, kind: 'repository', route: { view: 'repository', registryId, repository: askRepository } },
+              ...tags.map((t): Entry => ({ label: `${askRepository}:${t}`, kind: 'tag', route: { view: 'image', registryId, repository: askRepository, reference: t } })),
+            ],
+          });
+        },
+        (error: unknown) => {
+          if (!isCancelled(error)) setAsked({ state: 'done', entries: [], missing: askRepository });
+        },
+      );
+    }, ASK_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [askable, registryId, askRepository, askTag]);
+
+  // What the registry said holds only for what is typed now.
+  const answer: Asked = useMemo(() => (askable ? asked : { state: 'idle' }), [askable, asked]);
+  const entries = useMemo(() => {
+    const seen = new Set(local.map((e) => `${e.kind} ${e.label}`));
+    const fromRegistry = answer.state === 'done' ? answer.entries.filter((e) => !seen.has(`${e.kind} ${e.label}`)) : [];
+    return [...local, ...fromRegistry].slice(0, 60);
+  }, [local, answer]);
+
   if (!open) return null;
   const choose = (entry: Entry | undefined): void => {
     if (!entry) return;
     go(entry.route);
     setOpen(false);
   };
+  const status =
+    entries.length > 0 ? '' : answer.state === 'asking' ? 'Asking the registry…' : query.trim() === '' ? '' : answer.state === 'done' && answer.missing ? `Nothing matches “${query}”; the registry has no repository ${answer.missing}.` : `Nothing matches “${query}”.`;
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-label="Command palette" onClick={() => setOpen(false)}>
-      <div className="card palette" onClick={(e) => e.stopPropagation()}>
-        <input
-          autoFocus
-          value={query}
-          placeholder="Go to a registry, repository or tag…"
-          aria-label="Go to"
-          onChange={(e) => {
-            setQuery(e.target.value);
-            setIndex(0);
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'ArrowDown') setIndex((i) => Math.min(entries.length - 1, i + 1));
-            else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1));
-            else if (e.key === 'Enter') choose(entries[index]);
-            else if (e.key === 'Escape') setOpen(false);
-            else return;
-            e.preventDefault();
-          }}
-        />
-        <ul role="listbox" aria-label="Matches">
-          {entries.map((entry, i) => (
-            <li key={`${entry.kind}-${entry.label}`} role="option" aria-selected={i === index} className={i === index ? 'active' : ''} onClick={() => choose(entry)}>
-              <span className="muted">{entry.kind}</span> {entry.label}
-            </li>
-          ))}
-        </ul>
-      </div>
-    </div>
+    <Dialog label="Command palette" onClose={() => setOpen(false)} className="card palette">
+      <input
+        data-initial-focus
+        value={query}
+        placeholder="Go to a registry, repository or tag (team/app:1.2 asks the registry)…"
+        aria-label="Go to"
+        role="combobox"
+        aria-expanded={entries.length > 0}
+        aria-controls="palette-matches"
+        aria-activedescendant={entries[index] ? `palette-${index}` : undefined}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setIndex(0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') setIndex((i) => Math.min(entries.length - 1, i + 1));
+          else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1));
+          else if (e.key === 'Enter') choose(entries[index]);
+          else return;
+          e.preventDefault();
+        }}
+      />
+      <ul role="listbox" id="palette-matches" aria-label="Matches">
+        {entries.map((entry, i) => (
+          // Keys are handled by the combobox above (aria-activedescendant); a click picks an entry too.
+          // eslint-disable-next-line jsx-a11y/click-events-have-key-events
+          <li key={`${entry.kind}-${entry.label}`} id={`palette-${i}`} role="option" aria-selected={i === index} className={i === index ? 'active' : ''} onClick={() => choose(entry)}>
+            <span className="muted">{entry.kind}</span> {entry.label}
+          </li>
+        ))}
+      </ul>
+      <p className="muted small" role="status">
+        {status}
+      </p>
+    </Dialog>
   );
 }

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../../shared/errors.js';
 import { api, call, errorInfo } from '../lib/api.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers } from '../stores/transfers.js';
+import { Dialog } from './Dialog.js';
 
 export interface ImageSource {
   readonly registryId: string;
@@ -51,7 +52,7 @@ export function CopyDialog({ source, target, onClose }: { readonly source: Image
   };
 
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-label="Copy image" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <Dialog label="Copy image" onClose={onClose} className="dialog-frame">
       <form className="card" onSubmit={(e) => void submit(e)}>
         <h2>
           Copy {source.repository}:{several ? `{${(source.tags ?? []).join(', ')}}` : source.reference}
@@ -92,6 +93,6 @@ export function CopyDialog({ source, target, onClose }: { readonly source: Image
           <button type="submit" className="primary" disabled={busy}>{busy ? 'Starting…' : 'Copy'}</button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

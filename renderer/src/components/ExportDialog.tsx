@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../../shared/errors.js';
 import { api, call, desktop, errorInfo, startDownload } from '../lib/api.js';
 import { useTransfers } from '../stores/transfers.js';
 import type { ImageSource } from './CopyDialog.js';
+import { Dialog } from './Dialog.js';
 
 type Format = 'docker-archive' | 'oci-archive';
 
@@ -37,7 +38,7 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
   };
 
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-label="Export image" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <Dialog label="Export image" onClose={onClose} className="dialog-frame">
       <form className="card" onSubmit={(e) => void submit(e)}>
         <h2>
           Export {source.repository}:{source.reference}
@@ -89,6 +90,6 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
           <button type="submit" className="primary" disabled={busy}>{busy ? 'Starting…' : 'Export'}</button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

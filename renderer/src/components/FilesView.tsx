@@ -75,8 +75,9 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
           rowHeight={24}
           label="Merged filesystem"
           onOpen={toggle}
+          onRowClick={toggle}
           render={(row) => (
-            <div className="file-row" style={{ paddingLeft: row.depth * 14 }} onClick={() => toggle(row)}>
+            <div className="file-row" style={{ paddingLeft: row.depth * 14 }}>
               <span className="file-name">
                 {row.hasChildren ? (collapsed.has(row.file.path) ? '▸ ' : '▾ ') : ''}
                 {row.name}

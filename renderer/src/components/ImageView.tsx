@@ -1,6 +1,8 @@
-// One image: manifest, platforms of an index, layers with sizes and the command that made each, config and history.
+// One image: manifest, platforms of an index (each with its own digest), layers with sizes (sortable) and the command
+// that made each, config and history, the pull command to copy, and the raw manifest and config side by side.
 import { useEffect, useState } from 'react';
-import { formatBytes } from '../../../shared/format.js';
+import type { ImageView as ImageData } from '../../../shared/contract.js';
+import { formatBytes, plural } from '../../../shared/format.js';
 import { visibleText as shown } from '../../../shared/visible-text.js';
 import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
@@ -25,6 +27,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   const addPick = useCompare((s) => s.add);
   const go = useNav((s) => s.go);
   const [raw, setRaw] = useState(false);
+  const [bySize, setBySize] = useState(false);
   const [dialog, setDialog] = useState<'copy' | 'export' | undefined>();
   const [files, setFiles] = useState(false);
   useEffect(() => void load(registryId, repository, reference), [registryId, repository, reference, load]);
@@ -35,6 +38,11 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   const largest = (current?.layers ?? []).reduce((most, l) => Math.max(most, l.size), 1);
   const made = current?.config?.history.filter((h) => !h.emptyLayer) ?? [];
   const platformName = current ? [current.platform.os, current.platform.architecture, current.platform.variant].filter(Boolean).join('/') : '';
+  const layers = current ? current.layers.map((layer, index) => ({ layer, index })) : [];
+  if (bySize) layers.sort((a, b) => b.layer.size - a.layer.size || a.index - b.index);
+  const name = `${image.registry}/${repository}`;
+  const pullRef = reference.includes(':') ? `${name}@${reference}` : `${name}:${reference}`;
+  const platformFlag = image.kind === 'index' && current ? ` --platform ${platformName}` : '';
   const source = { registryId, repository, reference, platforms: image.kind === 'index' ? platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')) : [] };
 
   return (
@@ -70,19 +78,24 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
         </dd>
         <dt>Media type</dt>
         <dd>
-          {shown(image.mediaType)} <span className="muted">({image.kind === 'index' ? `index of ${platforms.length} platforms` : 'single platform'})</span>
+          {shown(image.mediaType)} <span className="muted">({image.kind === 'index' ? `index of ${plural(platforms.length, 'platform')}` : 'single platform'})</span>
         </dd>
         <dt>Total size</dt>
         <dd>
-          <Bytes value={image.totalSize} /> <span className="muted">compressed; layers shared between platforms counted once</span>
+          <Bytes value={image.totalSize} /> <span className="muted">compressed{platforms.length > 1 ? '; layers shared between platforms counted once' : ''}</span>
+        </dd>
+        <dt>Pull</dt>
+        <dd className="pull">
+          <CopyLine text={`docker pull${platformFlag} ${pullRef}`} />
+          <CopyLine text={`podman pull${platformFlag} ${pullRef}`} />
         </dd>
         <dt>Created</dt>
         <dd>
           <When iso={image.created} />
         </dd>
       </dl>
-      {raw && <pre className="raw" aria-label="Raw manifest">{JSON.stringify(JSON.parse(image.rawManifest), null, 2)}</pre>}
-      {image.kind === 'index' && (
+      {raw ? <RawView image={image} current={current} platformName={platformName} /> : null}
+      {!raw && image.kind === 'index' && (
         <div className="tabs" role="tablist" aria-label="Platforms">
           {platforms.map((p, i) => (
             <button key={p.digest} type="button" role="tab" aria-selected={i === platform} onClick={() => choosePlatform(i)}>
@@ -91,23 +104,35 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           ))}
         </div>
       )}
-      {files && current && <FilesView target={{ registryId, repository, reference: current.digest, platform: platformName }} />}
-      {!files && current && (
+      {files && !raw && current && <FilesView target={{ registryId, repository, reference: current.digest, platform: platformName }} />}
+      {!files && !raw && current && (
         <>
+          {image.kind === 'index' && (
+            <dl className="facts">
+              <dt>Platform digest</dt>
+              <dd>
+                <Digest value={current.digest} full />
+              </dd>
+            </dl>
+          )}
           <h2>
-            Layers of {shown(platformName)} <span className="muted">({current.layers.length}, <Bytes value={current.size} />)</span>
+            Layers of {shown(platformName)} <span className="muted">({plural(current.layers.length, 'layer')}, <Bytes value={current.size} />)</span>
           </h2>
           <table className="layers">
             <thead>
               <tr>
                 <th>#</th>
                 <th>Digest</th>
-                <th>Size</th>
+                <th aria-sort={bySize ? 'descending' : 'none'}>
+                  <button type="button" className="th" onClick={() => setBySize(!bySize)} aria-label={bySize ? 'Sort layers in image order' : 'Sort layers by size'}>
+                    Size{bySize ? ' ↓' : ''}
+                  </button>
+                </th>
                 <th className="wide">Created by</th>
               </tr>
             </thead>
             <tbody>
-              {current.layers.slice(0, SHOWN).map((layer, i) => (
+              {layers.slice(0, SHOWN).map(({ layer, index: i }) => (
                 <tr key={`${layer.digest}-${i}`}>
                   <td>{i + 1}</td>
                   <td>
@@ -158,5 +183,67 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
         </>
       )}
     </section>
+  );
+}
+
+function CopyLine({ text }: { readonly text: string }) {
+  return (
+    <div className="copy-line">
+      <code>{text}</code>
+      <CopyButton text={text} label={`Copy ${text}`} />
+    </div>
+  );
+}
+
+function CopyButton({ text, label }: { readonly text: string; readonly label: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="icon"
+      aria-label={label}
+      title="Copy"
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).then(() => setCopied(true));
+      }}
+    >
+      {copied ? 'copied' : 'copy'}
+    </button>
+  );
+}
+
+const pretty = (text: string): string => {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+};
+
+/** The manifest and the chosen platform's config as the registry stores them, side by side, using the height there is. */
+function RawView({ image, current, platformName }: { readonly image: ImageData; readonly current: ImageData['platforms'][number] | undefined; readonly platformName: string }) {
+  const manifest = pretty(image.rawManifest);
+  const config = current?.rawConfig === undefined ? undefined : pretty(current.rawConfig);
+  return (
+    <div className="raw-grid">
+      <div className="raw-pane">
+        <div className="raw-head">
+          <strong>Manifest</strong>
+          <CopyButton text={image.rawManifest} label="Copy manifest JSON" />
+        </div>
+        <pre className="raw" aria-label="Raw manifest">
+          {manifest}
+        </pre>
+      </div>
+      <div className="raw-pane">
+        <div className="raw-head">
+          <strong>Config{platformName ? ` of ${platformName}` : ''}</strong>
+          {current?.rawConfig !== undefined && <CopyButton text={current.rawConfig} label="Copy config JSON" />}
+        </div>
+        <pre className="raw" aria-label="Raw config">
+          {config ?? 'No image config (an artifact or schema 1 image).'}
+        </pre>
+      </div>
+    </div>
   );
 }

@@ -1,8 +1,9 @@
 // Dropped or chosen tarballs: what is inside each, and where to push it (prefilled from the archive's own names).
 import { useState } from 'react';
 import type { ArchiveImage } from '../../../shared/archive.js';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes, plural } from '../../../shared/format.js';
 import { errorInfo } from '../lib/api.js';
+import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers, type Drop } from '../stores/transfers.js';
 import { ErrorState, Loading } from './common.js';
@@ -17,15 +18,28 @@ function splitName(name: string | undefined): { repository: string; tag: string 
   return { repository: repository.includes('/') || repository ? repository : '', tag: withoutRegistry.slice(colon + 1) };
 }
 
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/** Several tags typed in one box: separated by commas or spaces. */
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((t) => t !== ''))];
+}
+
 function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: ArchiveImage }) {
   const registries = useRegistries((s) => s.list);
-  const start = useTransfers((s) => s.start);
-  const guess = splitName(image.names[0]);
-  const [registryId, setRegistryId] = useState(registries[0]?.id ?? '');
-  const [repository, setRepository] = useState(guess.repository.replace(/^library\//, ''));
-  const [tag, setTag] = useState(guess.tag);
+  const route = useNav((s) => s.route);
+  const startTags = useTransfers((s) => s.startTags);
+  // The archive's own names say where it came from; the registry is the one being browsed, if any.
+  const guesses = image.names.map(splitName);
+  const browsedRegistry = 'registryId' in route && registries.some((r) => r.id === route.registryId) ? route.registryId : undefined;
+  const browsedRepository = 'repository' in route ? route.repository : undefined;
+  const [registryId, setRegistryId] = useState(browsedRegistry ?? registries[0]?.id ?? '');
+  const [repository, setRepository] = useState((guesses[0]?.repository || browsedRepository || '').replace(/^library\//, ''));
+  const [tagText, setTagText] = useState(guesses.length > 0 ? [...new Set(guesses.filter((g) => g.repository === guesses[0]?.repository).map((g) => g.tag))].join(', ') : 'latest');
   const [error, setError] = useState<ErrorInfo | undefined>();
   const [started, setStarted] = useState(false);
+  const tags = parseTags(tagText);
+  const badTag = tags.find((t) => !TAG.test(t));
   const layers = image.platforms.flatMap((p) => p.layers);
   const total = layers.reduce((sum, l) => sum + l.size, 0);
 
@@ -34,7 +48,7 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
       <div>
         <strong>{image.names.join(', ') || `image ${image.id}`}</strong>{' '}
         <span className="muted">
-          {image.platforms.map((p) => `${p.platform.os}/${p.platform.architecture}`).join(', ')} · {layers.length} layers · {formatBytes(total)} stored (
+          {image.platforms.map((p) => `${p.platform.os}/${p.platform.architecture}`).join(', ')} · {plural(layers.length, 'layer')} · {formatBytes(total)} stored (
           {layers.filter((l) => l.compression === 'none').length} to compress)
         </span>
       </div>
@@ -43,8 +57,8 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
         onSubmit={(e) => {
           e.preventDefault();
           setError(undefined);
-          if (!drop.path) return;
-          start({ path: drop.path, imageId: image.id, registryId, repository, tag }, drop.id)
+          if (!drop.path || tags.length === 0 || badTag !== undefined) return;
+          startTags({ path: drop.path, imageId: image.id, registryId, repository, tag: tags[0] as string }, tags, drop.id)
             .then(() => setStarted(true))
             .catch((failure: unknown) => setError(errorInfo(failure)));
         }}
@@ -55,9 +69,12 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
           ))}
         </select>
         <input value={repository} onChange={(e) => setRepository(e.target.value)} placeholder="repository" aria-label="Target repository" required />
-        <input value={tag} onChange={(e) => setTag(e.target.value)} placeholder="tag" aria-label="Target tag" required />
-        <button type="submit" className="primary" disabled={started}>{started ? 'Queued' : 'Push'}</button>
+        <input value={tagText} onChange={(e) => setTagText(e.target.value)} placeholder="tag, or several: 1.2, latest" aria-label="Target tag" required />
+        <button type="submit" className="primary" disabled={started || badTag !== undefined || tags.length === 0}>
+          {started ? 'Queued' : tags.length > 1 ? `Push ${tags.length} tags` : 'Push'}
+        </button>
       </form>
+      {badTag !== undefined && <p className="error-text">“{badTag}” is not a valid tag (letters, digits, _ . -; up to 128).</p>}
       {error && <ErrorState error={error} />}
     </div>
   );

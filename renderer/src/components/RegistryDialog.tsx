@@ -1,5 +1,8 @@
-// Add or edit a registry, with a connection test that says exactly what is wrong.
+// Add or edit a registry: tested before it is saved, kept only when it works or the user says so; removable.
 import { useState, type FormEvent } from 'react';
+import type { RequestArgs } from '../../../shared/contract.js';
+import { useNav } from '../stores/nav.js';
+import { Dialog } from './Dialog.js';
 import type { CredentialSource, RegistryTestResult, RegistryView } from '../../../shared/registry-profile.js';
 import { errorInfo } from '../lib/api.js';
 import { useRegistries } from '../stores/registries.js';
@@ -7,7 +10,13 @@ import type { ErrorInfo } from '../../../shared/errors.js';
 
 export function RegistryDialog({ existing, onClose }: { readonly existing?: RegistryView; readonly onClose: () => void }) {
   const save = useRegistries((s) => s.save);
-  const test = useRegistries((s) => s.test);
+  const check = useRegistries((s) => s.check);
+  const removeRegistry = useRegistries((s) => s.remove);
+  const info = useRegistries((s) => s.info);
+  const route = useNav((s) => s.route);
+  const go = useNav((s) => s.go);
+  const [removing, setRemoving] = useState(false);
+  const storeMissing = info !== undefined && !info.secureStore;
   const [name, setName] = useState(existing?.name ?? '');
   const [url, setUrl] = useState(existing?.url ?? '');
   const [source, setSource] = useState<CredentialSource>(existing?.credentialSource ?? 'docker-config');
@@ -19,27 +28,24 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
   const [result, setResult] = useState<RegistryTestResult | undefined>();
   const [error, setError] = useState<ErrorInfo | undefined>();
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  const args = (): RequestArgs<'registries:save'> => ({
+    profile: {
+      ...(existing ? { id: existing.id, bookmarks: [...existing.bookmarks], concurrency: existing.concurrency } : {}),
+      name: name || url,
+      url,
+      credentialSource: source,
+      insecure,
+      ...(source === 'stored' ? { username } : {}),
+      ...(caFile ? { caFile } : {}),
+    },
+    ...(source === 'stored' && password ? { secret: password } : {}),
+  });
+
+  const run = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true);
     setError(undefined);
-    setResult(undefined);
     try {
-      const saved = await save({
-        profile: {
-          ...(existing ? { id: existing.id, bookmarks: [...existing.bookmarks], concurrency: existing.concurrency } : {}),
-          name: name || url,
-          url,
-          credentialSource: source,
-          insecure,
-          ...(source === 'stored' ? { username } : {}),
-          ...(caFile ? { caFile } : {}),
-        },
-        ...(source === 'stored' && password ? { secret: password } : {}),
-      });
-      const outcome = await test(saved.id);
-      setResult(outcome);
-      if (outcome.ok) onClose();
+      await work();
     } catch (failure) {
       setError(errorInfo(failure));
     } finally {
@@ -47,13 +53,40 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
     }
   };
 
+  // Test first; save only what works. A failed test keeps the dialog, with the reason, and saves nothing.
+  const submit = (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    return run(async () => {
+      setResult(undefined);
+      const outcome = await check(args());
+      setResult(outcome);
+      if (!outcome.ok) return;
+      await save(args());
+      onClose();
+    });
+  };
+
+  const saveAnyway = (): Promise<void> =>
+    run(async () => {
+      await save(args());
+      onClose();
+    });
+
+  const remove = (): Promise<void> =>
+    run(async () => {
+      if (!existing) return;
+      await removeRegistry(existing.id);
+      if ('registryId' in route && route.registryId === existing.id) go({ view: 'home' });
+      onClose();
+    });
+
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-label={existing ? 'Edit registry' : 'Add registry'} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form className="card" onSubmit={(e) => void submit(e)}>
+    <Dialog label={existing ? 'Edit registry' : 'Add registry'} onClose={onClose} className="card dialog-form">
+      <form className="form" onSubmit={(e) => void submit(e)}>
         <h2>{existing ? 'Edit registry' : 'Add registry'}</h2>
         <label>
           Address
-          <input autoFocus required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="registry.example.com or localhost:5000" aria-label="Registry address" />
+          <input data-initial-focus required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="registry.example.com or localhost:5000" aria-label="Registry address" />
         </label>
         <label>
           Name
@@ -63,10 +96,13 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
           Credentials
           <select value={source} onChange={(e) => setSource(e.target.value as CredentialSource)} aria-label="Credential source">
             <option value="docker-config">From docker login / credential helper</option>
-            <option value="stored">User name and password, stored by Stevedore</option>
+            <option value="stored" disabled={storeMissing}>
+              User name and password, stored by Stevedore{storeMissing ? ' (not available here)' : ''}
+            </option>
             <option value="none">None (anonymous)</option>
           </select>
         </label>
+        {storeMissing && <p className="hint small">Stored passwords: {info?.secureStoreReason}</p>}
         {source === 'stored' && (
           <div className="row">
             <input value={username} onChange={(e) => setUsername(e.target.value)} placeholder="User name" aria-label="User name" required />
@@ -82,7 +118,7 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
         </label>
         {result && !result.ok && (
           <p className="error-text" role="alert">
-            Connection test failed: {result.message} <code className="code">{result.code}</code>
+            Connection test failed: {result.message} <code className="code">{result.code}</code>. Nothing was saved.
           </p>
         )}
         {error && (
@@ -90,15 +126,40 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
             {error.message} <code className="code">{error.code}</code>
           </p>
         )}
+        {removing && existing && (
+          <div className="confirm" role="alertdialog" aria-label={`Remove ${existing.name}?`}>
+            <p>
+              Remove <strong>{existing.name}</strong> from Stevedore? {existing.hasSecret ? 'Its stored password is deleted too. ' : ''}Nothing in the registry changes; you can add it again.
+            </p>
+            <div className="actions">
+              <button type="button" onClick={() => setRemoving(false)}>
+                Keep it
+              </button>
+              <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+                Remove registry
+              </button>
+            </div>
+          </div>
+        )}
         <div className="actions">
+          {existing && !removing && (
+            <button type="button" className="danger push-left" onClick={() => setRemoving(true)}>
+              Remove…
+            </button>
+          )}
           <button type="button" onClick={onClose}>
             Cancel
           </button>
+          {result && !result.ok && (
+            <button type="button" disabled={busy} onClick={() => void saveAnyway()}>
+              Save anyway
+            </button>
+          )}
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Testing…' : 'Save and test connection'}
           </button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

@@ -1,6 +1,6 @@
 // Registries with their status (reachable, auth, rate limit), and bookmarks for registries that deny the catalog.
 import { useState } from 'react';
-import type { RegistryView } from '../../../shared/registry-profile.js';
+import type { RegistryTestResult, RegistryView } from '../../../shared/registry-profile.js';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers } from '../stores/transfers.js';
@@ -8,17 +8,17 @@ import { readDraggedTags, IMAGE_DRAG_TYPE, type DraggedTags } from '../lib/image
 import { CopyDialog } from './CopyDialog.js';
 import { RegistryDialog } from './RegistryDialog.js';
 
-function Status({ id }: { readonly id: string }) {
-  const status = useRegistries((s) => s.status[id]);
-  // The dot is decoration; the same words go to screen readers through the list item's description.
-  if (status === undefined || status === 'testing') return <span className="dot" title="checking" aria-hidden="true" />;
-  if (!status.ok) return <span className="dot bad" title={`${status.code}: ${status.message}`} aria-hidden="true" />;
+/** A registry's status in words: the dot's title and, for screen readers, the button's description. */
+function statusText(status: RegistryTestResult | 'testing' | undefined): { readonly tone: 'checking' | 'good' | 'bad'; readonly text: string } {
+  if (status === undefined || status === 'testing') return { tone: 'checking', text: 'checking the connection' };
+  if (!status.ok) return { tone: 'bad', text: `not reachable: ${status.code}: ${status.message}` };
   const rate = status.rateLimit ? ` · ${status.rateLimit.remaining}/${status.rateLimit.limit} pulls left` : '';
-  return <span className="dot good" title={`reachable · auth ${status.auth}${status.usedCredentials ? ' · signed in' : ''}${rate}`} aria-hidden="true" />;
+  return { tone: 'good', text: `reachable · auth ${status.auth}${status.usedCredentials ? ' · signed in' : ''}${rate}` };
 }
 
 export function Sidebar() {
   const list = useRegistries((s) => s.list);
+  const status = useRegistries((s) => s.status);
   const route = useNav((s) => s.route);
   const go = useNav((s) => s.go);
   const save = useRegistries((s) => s.save);
@@ -55,9 +55,13 @@ export function Sidebar() {
                 setDropped({ tags, target: registry.id });
               }}
             >
-              <button type="button" className="link" onClick={() => go({ view: 'catalog', registryId: registry.id })}>
-                <Status id={registry.id} /> {registry.name}
+              {/* Not colour only: the dot's shape differs (filled, ring, dashed) and the words describe the button. */}
+              <button type="button" className="link" aria-describedby={`status-${registry.id}`} onClick={() => go({ view: 'catalog', registryId: registry.id })}>
+                <span className={`dot ${statusText(status[registry.id]).tone}`} title={statusText(status[registry.id]).text} aria-hidden="true" /> {registry.name}
               </button>
+              <span id={`status-${registry.id}`} className="sr-only">
+                {statusText(status[registry.id]).text}
+              </span>
               <button type="button" className="icon" aria-label={`Edit ${registry.name}`} onClick={() => setEditing(registry)}>
                 ✎
               </button>

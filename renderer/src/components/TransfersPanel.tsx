@@ -9,7 +9,7 @@ function BlobRow({ blob }: { readonly blob: BlobProgress }) {
   const fraction = blob.bytesTotal > 0 ? blob.bytesDone / blob.bytesTotal : 1;
   return (
     <div className="blob-row" data-state={blob.state}>
-      <span className="blob-name">{blob.kind === 'config' ? 'config' : (blob.digest ?? blob.diffId ?? blob.id).replace(/^sha256:/, '').slice(0, 12)}</span>
+      <span className="blob-name" title={blob.digest ?? blob.diffId ?? blob.id}>{blob.kind === 'config' ? 'config' : (blob.digest ?? blob.diffId ?? blob.id).replace(/^sha256:/, '').slice(0, 12)}</span>
       <span className={`state-tag ${blob.state}`}>{blob.state}</span>
       <Bar fraction={fraction} label={`${blob.kind} ${blob.state}`} tone={blob.state === 'failed' ? 'bad' : blob.state === 'skipped' || blob.state === 'mounted' ? 'quiet' : 'accent'} />
       <span className="muted">{formatBytes(blob.bytesDone)} / {formatBytes(blob.bytesTotal)}</span>
@@ -27,7 +27,7 @@ function JobCard({ job }: { readonly job: Job }) {
   return (
     <div className="job" data-testid="job" data-state={view.state}>
       <div className="job-head">
-        <strong>{view.kind === 'copy' ? 'Copy to ' : view.kind === 'export' ? 'Export to ' : ''}{view.target}</strong>
+        <strong title={view.target}>{view.kind === 'copy' ? 'Copy to ' : view.kind === 'export' ? 'Export to ' : ''}{view.target}</strong>
         <span className={`state-tag ${view.state}`}>{view.state === 'pushed' && view.kind === 'copy' ? 'copied' : view.state === 'pushed' && view.kind === 'export' ? 'saved' : view.state}</span>
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
@@ -43,7 +43,7 @@ function JobCard({ job }: { readonly job: Job }) {
           {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)} · {formatBytes(Math.round(overall.rate))}/s{overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}
         </div>
       )}
-      {view.digest && <div className="muted"><code>{view.digest}</code></div>}
+      {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
       {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} />)}
     </div>

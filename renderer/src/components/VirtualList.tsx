@@ -1,6 +1,7 @@
 // Renders only the rows in view (plus a margin), so a list of 50,000 rows scrolls like one of 50. Rows have one
-// fixed height; arrow keys move the active row and Enter opens it.
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+// fixed height; arrow keys move the active row and Enter opens it. The list is one tab stop (ARIA listbox with
+// aria-activedescendant): Tab moves between regions, not rows; each row says its place (aria-posinset/setsize).
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 
 export interface VirtualListProps<T> {
   readonly items: readonly T[];
@@ -10,16 +11,27 @@ export interface VirtualListProps<T> {
   readonly onVisible?: (items: readonly T[]) => void;
   readonly label: string;
   readonly overscan?: number;
+  /** Take the keyboard focus when the list appears (a list just opened with Enter). */
+  readonly focusOnMount?: boolean;
+  /** A click on a row (Shift+click selects a range in lists that select). */
+  readonly onRowClick?: (item: T, event: MouseEvent) => void;
+  /** Space on the active row (toggles its selection in lists that select). */
+  readonly onToggle?: (item: T) => void;
   /** Names a row across updates: when rows are inserted or removed above, the row at the top stays in view. */
   readonly itemKey?: (item: T) => string;
 }
 
-export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10, itemKey }: VirtualListProps<T>) {
+export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, label, overscan = 10, focusOnMount = false, onRowClick, onToggle, itemKey }: VirtualListProps<T>) {
   const ref = useRef<HTMLDivElement>(null);
+  const idPrefix = useId();
   const [scrollTop, setScrollTop] = useState(0);
   const anchor = useRef<{ readonly key: string; readonly offset: number } | undefined>(undefined);
   const [height, setHeight] = useState(600);
   const [active, setActive] = useState(0);
+
+  useEffect(() => {
+    if (focusOnMount) ref.current?.focus({ preventScroll: true });
+  }, [focusOnMount]);
 
   useEffect(() => {
     const element = ref.current;
@@ -76,18 +88,50 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
     else if (event.key === 'Home') move(0);
     else if (event.key === 'End') move(items.length - 1);
     else if (event.key === 'Enter' && items[active] !== undefined) onOpen?.(items[active] as T);
+    else if (event.key === ' ' && onToggle && items[active] !== undefined) onToggle(items[active] as T);
     else return;
     event.preventDefault();
   };
 
+  const activeIndex = Math.min(active, Math.max(0, items.length - 1));
   return (
-    <div ref={ref} className="virtual" role="listbox" aria-label={label} tabIndex={0} onKeyDown={onKeyDown} onScroll={(e) => onScroll(e.currentTarget)}>
+    <div
+      ref={ref}
+      className="virtual"
+      role="listbox"
+      aria-label={label}
+      aria-multiselectable={onToggle ? true : undefined}
+      aria-activedescendant={items.length > 0 && activeIndex >= first && activeIndex < last ? `${idPrefix}-${activeIndex}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onScroll={(e) => onScroll(e.currentTarget)}
+    >
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>
-        {visible.map((item, i) => (
-          <div key={first + i} role="option" aria-selected={first + i === active} className={`vrow${first + i === active ? ' active' : ''}`} style={{ position: 'absolute', top: (first + i) * rowHeight, height: rowHeight, left: 0, right: 0 }} onClick={() => setActive(first + i)} onDoubleClick={() => onOpen?.(item)}>
-            {render(item, first + i, first + i === active)}
-          </div>
-        ))}
+        {visible.map((item, i) => {
+          const index = first + i;
+          return (
+            // Keys are handled by the listbox (aria-activedescendant); a row takes clicks too.
+            // eslint-disable-next-line jsx-a11y/click-events-have-key-events
+            <div
+              key={index}
+              id={`${idPrefix}-${index}`}
+              role="option"
+              tabIndex={-1}
+              aria-selected={index === activeIndex}
+              aria-posinset={index + 1}
+              aria-setsize={items.length}
+              className={`vrow${index === activeIndex ? ' active' : ''}`}
+              style={{ position: 'absolute', top: index * rowHeight, height: rowHeight, left: 0, right: 0 }}
+              onClick={(event) => {
+                setActive(index);
+                onRowClick?.(item, event);
+              }}
+              onDoubleClick={() => onOpen?.(item)}
+            >
+              {render(item, index, index === activeIndex)}
+            </div>
+          );
+        })}
       </div>
     </div>
   );

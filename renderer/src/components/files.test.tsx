@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import type { MergedFile, WasteReport, XrayFilesView } from '../../../shared/xray.js';
-import { useApi } from '../lib/api.js';
+import { setApi } from '../lib/api.js';
 import { treeOrder, visibleRows } from './file-tree.js';
 import { FilesChanged } from './FilesChanged.js';
 import { FilesView } from './FilesView.js';
@@ -28,7 +28,7 @@ describe('FilesView', () => {
       'xray:waste': () => ({ ok: true, value: waste }),
       'xray:open': () => ({ ok: true, value: { path: 'etc/os-release', layer: 0, layerDigest: view.layers[0]?.digest, size: 10, binary: false, text: 'NAME=test\n' } }),
     };
-    useApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '1' }} />);
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
@@ -47,7 +47,7 @@ describe('FilesChanged', () => {
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
       'xray:diff': () => ({ ok: true, value: { from: 'app:1', to: 'app:2', oldBytes: 1000, newBytes: 401_012, delta: 400_012, items, top: [{ path: 'srv/model.bin', delta: 400_000 }], more: 0 } }),
     };
-    useApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '1' }} to={{ registryId: 'r', repository: 'app', reference: '2' }} />);
     fireEvent.click(screen.getByRole('button', { name: /Files changed/ }));
     await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (1.0 kB -> 401 kB): /srv/model.bin +400 kB'));

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
-import { useApi } from '../lib/api.js';
+import { setApi } from '../lib/api.js';
 import { IMAGE_DRAG_TYPE, readDraggedTags, writeDraggedTags } from '../lib/image-drag.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers } from '../stores/transfers.js';
@@ -12,7 +12,7 @@ const calls: { channel: RequestChannel; args: unknown }[] = [];
 
 beforeEach(() => {
   calls.length = 0;
-  useApi(
+  setApi(
     buildApi({
       invoke: async (channel, args): Promise<Result<unknown>> => {
         calls.push({ channel, args });

@@ -41,7 +41,7 @@ export function api(): ContractApi {
 }
 
 /** For tests: a fake contract. */
-export function useApi(fake: ContractApi): void {
+export function setApi(fake: ContractApi): void {
   client = fake;
 }
 

@@ -1,10 +1,13 @@
 // A registry's catalog, streamed in page by page: the first rows show while later pages are still coming. A catalog
 // seen before shows at once from the host's copy (with its age) while it is asked again, and fresh pages replace it
-// in place as they come, so the list the user is scrolling and filtering never empties.
+// in place as they come, so the list the user is scrolling and filtering never empties. Opening another registry
+// cancels the walk in flight (the host stops asking the registry).
 import { create } from 'zustand';
 import type { CachedCatalog } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import { api, call, errorInfo } from '../lib/api.js';
+import { callCancellable, isCancelled } from '../lib/requests.js';
+import { useRegistries } from './registries.js';
 
 interface CatalogState {
   readonly registryId?: string;
@@ -19,7 +22,10 @@ interface CatalogState {
   /** Fresh names received in this listing. */
   readonly fetched: number;
   readonly error?: ErrorInfo;
+  /** The filter of the registry on screen. */
   readonly filter: string;
+  /** Each registry's filter: typing in one registry's catalog never filters another's. */
+  readonly filters: Readonly<Record<string, string>>;
   /** Namespaces whose repositories are hidden under their group row. */
   readonly collapsed: ReadonlySet<string>;
   load(registryId: string, force?: boolean): Promise<void>;
@@ -28,6 +34,7 @@ interface CatalogState {
 }
 
 let generation = 0;
+let walk = new AbortController();
 /** The cached copy comes in two steps: a screenful at once (a few kB), then the whole (50,000 names is 1.2 MB). */
 const FIRST_SCREEN = 200;
 
@@ -74,11 +81,16 @@ export const useCatalog = create<CatalogState>((set, get) => ({
   done: false,
   fetched: 0,
   filter: '',
+  filters: {},
   collapsed: new Set(),
   async load(registryId, force = false) {
     if (!force && get().registryId === registryId && (get().loading || get().done)) return;
     const mine = ++generation;
-    const sameRegistry = get().registryId === registryId;
+    const previous = get().registryId;
+    const sameRegistry = previous === registryId;
+    walk.abort();
+    walk = new AbortController();
+    const { signal } = walk;
     set({
       registryId,
       // A forced refresh of the registry on screen keeps its rows until fresh ones replace them.
@@ -90,6 +102,8 @@ export const useCatalog = create<CatalogState>((set, get) => ({
       cachedAt: undefined,
       cachedTotal: undefined,
       ...(sameRegistry ? {} : { collapsed: new Set<string>() }),
+      // Each registry keeps its own filter (one typed before any registry was open applies to the first).
+      ...(sameRegistry || previous === undefined ? {} : { filter: get().filters[registryId] ?? '' }),
     });
     const fresh: string[] = [];
     let ordered = true;
@@ -110,8 +124,10 @@ export const useCatalog = create<CatalogState>((set, get) => ({
     let cursor: string | undefined;
     try {
       for (;;) {
-        const page = await call(api().catalogList({ registryId, ...(cursor ? { cursor } : {}) }));
+        const at = cursor;
+        const page = await callCancellable(signal, (options) => api().catalogList({ registryId, ...(at ? { cursor: at } : {}) }, options));
         if (mine !== generation) return;
+        if (at === undefined) useRegistries.getState().noteOutcome(registryId);
         ordered &&= isAscending(page.items, fresh[fresh.length - 1]);
         for (const name of page.items) fresh.push(name);
         cursor = page.next;
@@ -121,12 +137,21 @@ export const useCatalog = create<CatalogState>((set, get) => ({
       complete = true;
       set({ repositories: fresh, fetched: fresh.length, loading: false, done: true, cachedAt: undefined, cachedTotal: undefined });
     } catch (error) {
+      if (mine !== generation || signal.aborted || isCancelled(error)) return;
+      useRegistries.getState().noteOutcome(registryId, errorInfo(error));
       // The cached rows stay on screen beside the error, still marked with their age.
-      if (mine === generation) set({ loading: false, error: errorInfo(error) });
+      set({ loading: false, error: errorInfo(error) });
     }
     await fromCache;
   },
-  setFilter: (filter) => set({ filter }),
+  setFilter: (filter) =>
+    set((s) => {
+      if (s.registryId === undefined) return { filter };
+      const filters = { ...s.filters };
+      if (filter === '') delete filters[s.registryId];
+      else filters[s.registryId] = filter;
+      return { filter, filters };
+    }),
   toggleGroup: (namespace) =>
     set((s) => {
       const collapsed = new Set(s.collapsed);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import type { PushEvent } from '../../../shared/push.js';
-import { useApi } from '../lib/api.js';
+import { setApi } from '../lib/api.js';
 import { mergeFresh, useCatalog } from './catalog.js';
 import { sortedTags, type TagDetails } from './repository.js';
 import { initTransfers, useTransfers } from './transfers.js';
@@ -17,7 +17,7 @@ function fakeApi(handlers: Partial<Record<RequestChannel, Handler>>) {
       return () => listeners.delete(event);
     },
   });
-  useApi(api);
+  setApi(api);
   return { emit: (event: string, payload: unknown) => listeners.get(event)?.(payload) };
 }
 
@@ -36,6 +36,42 @@ describe('catalog store', () => {
     fakeApi({ 'catalog:list': () => ({ ok: false, error: { code: 'DENIED', message: 'no catalog' } }), 'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }) });
     await useCatalog.getState().load('reg2');
     expect(useCatalog.getState().error).toEqual({ code: 'DENIED', message: 'no catalog' });
+  });
+
+  it("keeps each registry's filter: typing in one catalog never filters another", async () => {
+    fakeApi({ 'catalog:list': () => ({ ok: true, value: { items: ['a/1'] } }), 'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }) });
+    await useCatalog.getState().load('one');
+    useCatalog.getState().setFilter('a/');
+    await useCatalog.getState().load('two');
+    expect(useCatalog.getState().filter).toBe('');
+    useCatalog.getState().setFilter('b/');
+    await useCatalog.getState().load('one');
+    expect(useCatalog.getState().filter).toBe('a/');
+  });
+
+  it('cancels the walk in flight when another registry opens (request:cancel with its request id)', async () => {
+    const calls: { channel: string; args: unknown; requestId?: string }[] = [];
+    setApi(
+      buildApi({
+        invoke: async (channel, args, requestId) => {
+          calls.push({ channel, args, ...(requestId ? { requestId } : {}) });
+          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
+          if (channel === 'catalog:list' && (args as { registryId: string }).registryId === 'slow') return new Promise<Result<unknown>>(() => undefined);
+          if (channel === 'catalog:list') return { ok: true, value: { items: ['x'] } };
+          return { ok: true, value: { cancelled: true } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    const slow = useCatalog.getState().load('slow');
+    await new Promise((r) => setTimeout(r, 1));
+    await useCatalog.getState().load('fast');
+    await slow;
+    const walk = calls.find((c) => c.channel === 'catalog:list' && (c.args as { registryId: string }).registryId === 'slow');
+    expect(walk?.requestId).toBeDefined();
+    expect(calls.filter((c) => c.channel === 'request:cancel').map((c) => c.args)).toEqual([{ requestId: walk?.requestId }]);
+    expect(useCatalog.getState().repositories).toEqual(['x']);
+    expect(useCatalog.getState().error).toBeUndefined();
   });
 });
 
@@ -58,7 +94,7 @@ describe('catalog from the cache', () => {
       },
       subscribe: () => () => undefined,
     });
-    useApi(api);
+    setApi(api);
     const release = async (): Promise<void> => {
       while (gates.length === 0) await new Promise((r) => setTimeout(r, 1));
       gates.shift()?.();
@@ -86,7 +122,7 @@ describe('catalog from the cache', () => {
     const asked: (number | undefined)[] = [];
     let releaseWhole: () => void = () => undefined;
     const whole = new Promise<void>((resolve) => (releaseWhole = resolve));
-    useApi(
+    setApi(
       buildApi({
         invoke: async (channel, args) => {
           if (channel === 'catalog:list') return new Promise(() => undefined);
@@ -125,7 +161,7 @@ describe('catalog from the cache', () => {
 
   it('keeps the cached rows, still marked, when the refresh fails', async () => {
     const savedAt = '2026-11-23T07:00:00.000Z';
-    useApi(
+    setApi(
       buildApi({
         invoke: async (channel) => (channel === 'catalog:cached' ? { ok: true, value: { items: ['x/1'], total: 1, savedAt } } : { ok: false, error: { code: 'NETWORK', message: 'down' } }),
         subscribe: () => () => undefined,
@@ -158,11 +194,19 @@ describe('transfers store', () => {
 });
 
 describe('tag sorting', () => {
-  const ready = (size: number, created: string): TagDetails => ({ state: 'ready', image: { totalSize: size, created } as never });
-  const details = { a: ready(300, '2026-01-01T00:00:00Z'), b: ready(100, '2026-03-01T00:00:00Z'), c10: { state: 'loading' } as const, c9: ready(200, '2026-02-01T00:00:00Z') };
+  const ready = (size: number, created: string): TagDetails => ({ state: 'ready', info: { digest: `sha256:${size}`, mediaType: 'm', kind: 'manifest', totalSize: size, created, platforms: [] } });
+  const details = new Map<string, TagDetails>([
+    ['a', ready(300, '2026-01-01T00:00:00Z')],
+    ['b', ready(100, '2026-03-01T00:00:00Z')],
+    ['c9', ready(200, '2026-02-01T00:00:00Z')],
+  ]);
   it('sorts by name naturally, by size and by date', () => {
-    expect(sortedTags(['c10', 'a', 'c9', 'b'], details, { key: 'name', descending: false })).toEqual(['a', 'b', 'c9', 'c10']);
+    expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'name', descending: false })).toEqual(['a', 'b', 'c9', 'c10']);
     expect(sortedTags(['a', 'b', 'c9'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b']);
     expect(sortedTags(['a', 'b', 'c9'], details, { key: 'created', descending: false })).toEqual(['a', 'c9', 'b']);
+  });
+  it('keeps tags still loading after the sorted ones, whichever the direction', () => {
+    expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: false })).toEqual(['b', 'c9', 'a', 'c10']);
+    expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b', 'c10']);
   });
 });

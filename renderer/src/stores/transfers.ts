@@ -6,6 +6,8 @@ import type { PushJobView, RequestArgs } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
 import { api, call, errorInfo, releaseUpload } from '../lib/api.js';
+import { useCatalog } from './catalog.js';
+import { useRepository } from './repository.js';
 
 export interface Job {
   readonly view: PushJobView;
@@ -37,6 +39,11 @@ interface TransfersState {
   readonly drops: readonly Drop[];
   readonly open: boolean;
   start(request: RequestArgs<'push:start'>, fromDrop?: number): Promise<string>;
+  /**
+   * Pushes one image to several tags, one after another: the first uploads the blobs, the others find them there
+   * and only write their manifest. A failed push stops the rest.
+   */
+  startTags(request: RequestArgs<'push:start'>, tags: readonly string[], fromDrop?: number): Promise<string>;
   cancel(jobId: string): Promise<void>;
   /** A copy or export started elsewhere: shown in the panel from now on. */
   track(jobId: string, view: Pick<PushJobView, 'kind' | 'target' | 'archive'>, link?: Job['link'], again?: Again): void;
@@ -48,6 +55,8 @@ interface TransfersState {
 }
 
 let nextDrop = 1;
+/** Tags still to push after a job, by job id; dropped when the job fails. */
+const followUps = new Map<string, { readonly request: RequestArgs<'push:start'>; readonly tags: readonly string[] }>();
 
 /** Whether queueing this image queues the drop's last one. */
 const allQueued = (drop: Drop, imageId = 0): boolean => [...(drop.queued ?? []), imageId].length >= (drop.inspection?.images.length ?? 1);
@@ -69,6 +78,16 @@ export const useTransfers = create<TransfersState>((set, get) => ({
       order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
       open: true,
     }));
+    return jobId;
+  },
+  async startTags(request, tags, fromDrop) {
+    const [first, ...rest] = tags;
+    const jobId = await get().start({ ...request, tag: first ?? request.tag }, fromDrop);
+    if (rest.length === 0) return jobId;
+    // A small push may have finished before its id came back.
+    const state = get().jobs[jobId]?.view.state;
+    if (state === 'pushed') void get().startTags(request, rest).catch(() => undefined);
+    else if (state === 'running' || state === undefined) followUps.set(jobId, { request, tags: rest });
     return jobId;
   },
   track(jobId, view, link, again) {
@@ -119,7 +138,20 @@ function onEvent(event: PushEvent): void {
   });
 }
 
+/** A push changed the registry: lists on screen that show it are asked again. */
+function refreshAfterPush(request: RequestArgs<'push:start'> | undefined): void {
+  if (!request) return;
+  const catalog = useCatalog.getState();
+  if (catalog.registryId === request.registryId) void catalog.load(request.registryId, true);
+  const repository = useRepository.getState();
+  if (repository.registryId === request.registryId && repository.repository === request.repository) void repository.load(request.registryId, request.repository, true);
+}
+
 function onFinished(view: PushJobView): void {
+  if (view.state === 'pushed') refreshAfterPush(useTransfers.getState().jobs[view.jobId]?.request);
+  const next = followUps.get(view.jobId);
+  followUps.delete(view.jobId);
+  if (next && view.state === 'pushed') void useTransfers.getState().startTags(next.request, next.tags).catch(() => undefined);
   useTransfers.setState((s) => {
     const job = s.jobs[view.jobId] ?? { view, blobs: {} };
     return { jobs: { ...s.jobs, [view.jobId]: { ...job, view } }, order: s.order.includes(view.jobId) ? s.order : [view.jobId, ...s.order] };

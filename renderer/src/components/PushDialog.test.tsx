@@ -1,0 +1,58 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { ArchiveInspection } from '../../../shared/archive.js';
+import { buildApi, type Result } from '../../../shared/contract.js';
+import { setApi } from '../lib/api.js';
+import { useNav } from '../stores/nav.js';
+import { useRegistries } from '../stores/registries.js';
+import { initTransfers, useTransfers } from '../stores/transfers.js';
+import { PushDialog } from './PushDialog.js';
+
+const registry = (id: string, name: string) => ({ id, name, url: name, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [], hasSecret: false }) as const;
+const inspection = (names: string[]): ArchiveInspection => ({
+  path: '/a.tar',
+  format: 'docker-archive',
+  gzipped: false,
+  images: [{ id: 0, names, kind: 'manifest', platforms: [{ platform: { os: 'linux', architecture: 'amd64' }, config: { entry: 'c', digest: 'sha256:c', size: 1, mediaType: 'm' }, layers: [] }] }],
+});
+
+describe('PushDialog', () => {
+  it('targets the registry and repository being browsed when the archive names none', () => {
+    useRegistries.setState({ list: [registry('hub', 'Docker Hub'), registry('local', 'Local')] });
+    useNav.setState({ route: { view: 'repository', registryId: 'local', repository: 'team/app' } });
+    useTransfers.setState({ drops: [{ id: 1, name: 'a.tar', state: 'ready', path: '/a.tar', inspection: inspection([]) }] });
+    render(<PushDialog />);
+    expect((screen.getByLabelText('Target registry') as HTMLSelectElement).value).toBe('local');
+    expect((screen.getByLabelText('Target repository') as HTMLInputElement).value).toBe('team/app');
+  });
+
+  it('pushes every tag the archive holds, one after another', async () => {
+    const started: string[] = [];
+    const listeners = new Map<string, (payload: unknown) => void>();
+    setApi(
+      buildApi({
+        invoke: (channel, args): Promise<Result<unknown>> => {
+          if (channel === 'push:start') {
+            started.push((args as { tag: string }).tag);
+            return Promise.resolve({ ok: true, value: { jobId: `job-${started.length}` } });
+          }
+          return Promise.resolve({ ok: true, value: [] });
+        },
+        subscribe: (event, handler) => {
+          listeners.set(event, handler);
+          return () => listeners.delete(event);
+        },
+      }),
+    );
+    await initTransfers();
+    useRegistries.setState({ list: [registry('local', 'Local')] });
+    useNav.setState({ route: { view: 'catalog', registryId: 'local' } });
+    useTransfers.setState({ drops: [{ id: 2, name: 'b.tar', state: 'ready', path: '/b.tar', inspection: inspection(['x/y:1.0', 'x/y:latest']) }] });
+    render(<PushDialog />);
+    expect((screen.getByLabelText('Target tag') as HTMLInputElement).value).toBe('1.0, latest');
+    fireEvent.click(screen.getByRole('button', { name: 'Push 2 tags' }));
+    await vi.waitFor(() => expect(started).toEqual(['1.0']));
+    listeners.get('push:finished')?.({ jobId: 'job-1', target: 'x/y:1.0', archive: '/b.tar', state: 'pushed', startedAt: '2026-01-01T00:00:00Z' });
+    await vi.waitFor(() => expect(started).toEqual(['1.0', 'latest']));
+  });
+});

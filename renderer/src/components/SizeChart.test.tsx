@@ -1,0 +1,47 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { TagDetails } from '../stores/repository.js';
+import { SizeChart, chartPoints, type ChartPoint } from './SizeChart.js';
+
+const ready = (size: number, created: string, platforms: { arch: string; size: number }[] = [{ arch: 'amd64', size }]): TagDetails => ({
+  state: 'ready',
+  info: { digest: 'sha256:x', mediaType: 'm', kind: platforms.length > 1 ? 'index' : 'manifest', totalSize: size, created, platforms: platforms.map((p) => ({ platform: { os: 'linux', architecture: p.arch }, digest: 'sha256:p', size: p.size, created })) },
+});
+
+describe('size over time', () => {
+  it('plots each tag by date, one series per platform for multi-arch images', () => {
+    const details = new Map<string, TagDetails>([
+      ['new', ready(300, '2026-03-01T00:00:00Z')],
+      ['old', ready(100, '2026-01-01T00:00:00Z')],
+      ['multi', ready(500, '2026-02-01T00:00:00Z', [{ arch: 'amd64', size: 250 }, { arch: 'arm64', size: 240 }])],
+      ['loading', { state: 'error', error: { code: 'NOT_FOUND', message: 'x' } }],
+    ]);
+    const points = chartPoints(['new', 'old', 'multi', 'loading'], details);
+    expect(points.map((p) => `${p.tag} ${p.series} ${p.size}`)).toEqual(['old linux/amd64 100', 'multi linux/amd64 250', 'multi linux/arm64 240', 'new linux/amd64 300']);
+  });
+
+  it('draws 10,000 points as one path per series, opens a tag on click and compares two on Shift+click', () => {
+    const many: ChartPoint[] = Array.from({ length: 10_000 }, (_, i) => ({ tag: `t${i}`, series: i % 2 ? 'linux/amd64' : 'linux/arm64', time: i * 1000, size: 1 + i }));
+    const { container, unmount } = render(<SizeChart points={many} onOpen={() => undefined} onCompare={() => undefined} />);
+    expect(container.querySelectorAll('path')).toHaveLength(2);
+    expect(container.querySelectorAll('circle')).toHaveLength(0);
+    unmount();
+
+    const onOpen = vi.fn();
+    const onCompare = vi.fn();
+    // jsdom has no layout: the chart is 200 px wide, points at the left edge (56) and the right edge (188).
+    const two: ChartPoint[] = [
+      { tag: 'a', series: 's', time: 0, size: 100 },
+      { tag: 'b', series: 's', time: 1000, size: 200 },
+    ];
+    render(<SizeChart points={two} onOpen={onOpen} onCompare={onCompare} />);
+    const chart = screen.getByRole('img');
+    fireEvent.mouseMove(chart, { clientX: 57, clientY: 70 });
+    expect(screen.getByTestId('chart-tip').textContent).toContain('a');
+    fireEvent.click(chart, { clientX: 56, clientY: 69 });
+    expect(onOpen).toHaveBeenCalledWith('a');
+    fireEvent.click(chart, { clientX: 56, clientY: 69, shiftKey: true });
+    fireEvent.click(chart, { clientX: 188, clientY: 10, shiftKey: true });
+    expect(onCompare).toHaveBeenCalledWith('a', 'b');
+  });
+});

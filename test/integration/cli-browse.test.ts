@@ -1,0 +1,108 @@
+// The CLI as a skopeo/crane user expects it: tags sorted (version-aware, by date, by size, checked against the
+// registry's data computed here), REPO:TAG refused, "no tags", per-command help, one-line option errors, files
+// told from references, "1 layer", and a missing tag's delete saying "manifest unknown" as inspect does.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
+import { runCli } from '../harness/cli.js';
+import { startRegistry, type TestRegistry } from '../harness/registry.js';
+import { closeSeeders, randomLayer, seedImage, type Blob } from '../harness/seed.js';
+
+describe('CLI: tags, help and arguments', () => {
+  let reg: TestRegistry;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  const sizes = new Map<string, number>();
+  const created = new Map<string, number>();
+  const NAMES = ['1.9', '1.10', '1.2', '2.0.0-rc.1', '2.0.0', 'latest', '1.9.1'];
+
+  before(async () => {
+    reg = await startRegistry('none');
+    home = await mkdtemp(join(tmpdir(), 'stevedore-cli-browse-'));
+    env = { ...process.env, DOCKER_CONFIG: home, STEVEDORE_CACHE_DIR: join(home, 'cache') };
+    for (const [i, tag] of NAMES.entries()) {
+      const layers: Blob[] = [randomLayer(1000 + ((i * 5) % 7) * 3000)];
+      const when = `2026-0${1 + ((i * 3) % 7)}-0${1 + i}T00:00:00Z`;
+      const image = await seedImage(reg, 'app', tag, { layers, created: when });
+      sizes.set(tag, image.config.size + layers.reduce((sum, l) => sum + l.size, 0));
+      created.set(tag, Date.parse(when));
+    }
+    // A repository whose only tag was deleted: it exists but lists no tags.
+    const gone = await seedImage(reg, 'empty', 'x');
+    await runCli(['delete', `${reg.host}/empty@${gone.digest}`], env);
+  });
+  after(async () => {
+    await closeSeeders(reg);
+    await reg.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('lists tags in version order, and by created date or size with --sort', async () => {
+    const plain = await runCli(['tags', `${reg.host}/app`], env);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.deepEqual(plain.stdout.trim().split('\n'), ['1.2', '1.9', '1.9.1', '1.10', '2.0.0-rc.1', '2.0.0', 'latest']);
+    const bySize = await runCli(['tags', `${reg.host}/app`, '--sort', 'size'], env);
+    assert.deepEqual(bySize.stdout.trim().split('\n'), [...NAMES].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || 0));
+    const byDate = await runCli(['tags', `${reg.host}/app`, '-l', '--sort', 'created'], env);
+    assert.equal(byDate.code, 0, byDate.stderr);
+    const rows = byDate.stdout.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
+    assert.deepEqual(rows, [...NAMES].sort((a, b) => (created.get(b) ?? 0) - (created.get(a) ?? 0)));
+  });
+
+  it('refuses REPO:TAG with a clear line, and says "no tags" for an empty repository', async () => {
+    const withTag = await runCli(['tags', `${reg.host}/app:1.9`], env);
+    assert.equal(withTag.code, 2);
+    assert.equal(withTag.stderr, `stevedore: tags takes a repository, not an image: try stevedore tags ${reg.host}/app\n`);
+    const empty = await runCli(['tags', `${reg.host}/empty`], env);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stdout, '');
+    assert.equal(empty.stderr, `no tags in ${reg.host}/empty\n`);
+  });
+
+  it('prints each command usage with examples, and unknown options in one line', async () => {
+    for (const command of ['ls', 'tags', 'inspect', 'delete', 'push', 'serve']) {
+      const help = await runCli([command, '--help'], env);
+      assert.equal(help.code, 0, command);
+      assert.match(help.stdout, new RegExp(`^Usage: stevedore ${command}`), command);
+      assert.match(help.stdout, /Examples:/, command);
+    }
+    const unknown = await runCli(['tags', '--frobnicate', `${reg.host}/app`], env);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr, 'stevedore: unknown option --frobnicate; see stevedore tags --help\n');
+    const missing = await runCli(['tags', `${reg.host}/app`, '--jobs'], env);
+    assert.equal(missing.stderr.split('\n').length, 2, missing.stderr);
+    const badSort = await runCli(['tags', `${reg.host}/app`, '--sort', 'weight'], env);
+    assert.equal(badSort.stderr, 'stevedore: --sort takes name, created or size, not "weight"\n');
+  });
+
+  it('a missing file is said to be missing, never looked up as a reference', async () => {
+    const missing = await runCli(['inspect', 'missing.tar'], env);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'stevedore: missing.tar: no such file (a path to an image archive was expected) [NOT_FOUND]\n');
+    const pathLike = await runCli(['inspect', './images/app'], env);
+    assert.match(pathLike.stderr, /^stevedore: \.\/images\/app: no such file/);
+    const directory = await runCli(['inspect', home], env);
+    assert.match(directory.stderr, /is a directory, not a regular file \[NOT_A_FILE\]/);
+  });
+
+  it('says "1 layer", not "1 layers"', async () => {
+    const archive = join(home, 'one.tar');
+    await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('one', 1000)]), tags: ['one:1'] }]));
+    const result = await runCli(['inspect', archive], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /\b1 image\b/);
+    assert.match(result.stdout, /\b1 layer\b/);
+    assert.doesNotMatch(result.stdout, /\b1 (layers|images)\b/);
+  });
+
+  it('delete of a missing tag says "manifest unknown", as inspect does', async () => {
+    const inspect = await runCli(['inspect', `${reg.host}/app:nope`], env);
+    const del = await runCli(['delete', `${reg.host}/app:nope`], env);
+    assert.equal(del.code, 1);
+    assert.match(inspect.stderr, /manifest unknown/);
+    assert.equal(del.stderr, inspect.stderr);
+  });
+});
