@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { startServing } from './cli/commands/serve.js';
+import { startServing } from './web/start.js';
 import { startCliLog } from './cli/logging.js';
 
 function electronBinary(): { path?: string; why?: string } {

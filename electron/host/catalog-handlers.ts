@@ -1,5 +1,5 @@
 // catalog:* handlers: a registry's catalog page by page, each walk recorded, and the last complete one from disk.
-import type { Handlers, HostContext } from './contract-host.js';
+import type { Handlers, HostContext } from './host-context.js';
 
 type CatalogHandlers = Pick<Handlers, 'catalog:list' | 'catalog:cached'>;
 

@@ -4,62 +4,27 @@ import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { requests, type EventChannel, type EventPayload, type ParsedArgs, type RequestChannel, type RequestResult, type Result } from '../../shared/contract.js';
+import { requests, type ParsedArgs, type RequestChannel, type Result } from '../../shared/contract.js';
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
 import { ContentCache } from '../core/cache/content-cache.js';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
 import { TagInfoCache } from '../core/image/tag-infos.js';
 import { logError } from '../core/log.js';
 import { LayerCache } from '../core/push/layer-cache.js';
-import { parseRegistry } from '../core/reference.js';
 import { openGzipEngine, type GzipEngine } from '../core/workers/gzip-engine.js';
 import { CatalogCache } from './catalog-cache.js';
 import { catalogHandlers } from './catalog-handlers.js';
 import { imageHandlers } from './image-handlers.js';
-import type { ProfileStore } from './profile-store.js';
 import { PushJobs } from './push-jobs.js';
 import { linkSignals } from '../core/linked-signal.js';
 import { registryHandlers } from './registry-handlers.js';
 import { RegistryClients } from './registry-clients.js';
 import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
-import type { SecretStore } from './secret-store.js';
-import type { SystemNetwork } from './system-network.js';
+import type { CallMeta, Handlers, HostContext, HostDeps } from './host-context.js';
+import { pushHandlers } from './push-handlers.js';
 import { xrayHandlers } from './xray-handlers.js';
 
-/** `signal` aborts when the caller goes away (a closed socket) or the host closes: long reads stop with it. */
-export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, signal: AbortSignal) => Promise<RequestResult<C>> };
-
-/**
- * Who is calling (one window, one socket) and the id it gave this call, so `request:cancel` from the same caller can
- * abort it. A caller that goes away aborts its `signal` instead: both end in the same per-request signal.
- */
-export interface CallMeta {
-  readonly scope?: string;
-  readonly requestId?: string;
-}
-
-export interface HostDeps {
-  readonly profiles: ProfileStore;
-  readonly secrets: SecretStore;
-  readonly cacheDir: string;
-  /** The OS's proxy and certificate store (the desktop app); the CLI and web host use the environment. */
-  readonly network?: SystemNetwork;
-  readonly emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
-}
-
-export interface HostContext {
-  readonly deps: HostDeps;
-  readonly clients: RegistryClients;
-  readonly jobs: PushJobs;
-  /** Archives inspected, by path, so push:start does not read them twice. */
-  openArchive(path: string, signal?: AbortSignal): Promise<OpenedArchive>;
-  /** Registries that refused a delete, with their reason. */
-  readonly deleteRefused: Map<string, string>;
-  /** Tag summaries by digest, and the digest each tag had, for tag lists asked again. */
-  readonly tagInfos: TagInfoCache;
-  /** Each registry's last complete catalog, shown at once next time. */
-  readonly catalogs: CatalogCache;
-}
+export type { CallMeta, Handlers, HostContext, HostDeps } from './host-context.js';
 
 export class ContractHost {
   readonly #handlers: Handlers;
@@ -118,17 +83,7 @@ export class ContractHost {
       ...imageHandlers(context),
       ...xrayHandlers(context),
       ...transferHandlers(context),
-      'archive:inspect': async ({ path }, signal) => (await context.openArchive(path, signal)).inspection,
-      'push:start': async ({ path, imageId, registryId, repository, tag, compression }, signal) => {
-        // Reading the archive stops if the client leaves first; once started, the push belongs to the host.
-        const archive = await context.openArchive(path, signal);
-        const profile = await deps.profiles.get(registryId);
-        const client = await context.clients.for(profile);
-        const { registry } = parseRegistry(profile.url);
-        return { jobId: context.jobs.start(archive, imageId, { registry, repository, tag }, client, { compression, jobs: profile.concurrency }) };
-      },
-      'push:cancel': async ({ jobId }) => ({ cancelled: context.jobs.cancel(jobId) }),
-      'push:list': async () => context.jobs.list(),
+      ...pushHandlers(context),
       // Answered in #answer(), which knows the caller.
       'request:cancel': async () => ({ cancelled: false }),
     };

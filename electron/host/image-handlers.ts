@@ -5,7 +5,7 @@ import { layerCommands } from '../core/image/layer-commands.js';
 import { StevedoreError, isStevedoreError } from '../core/errors.js';
 import { compareLayers } from '../core/image/compare.js';
 import { imageSummary, summarizeImage, type PlatformDetails } from '../core/image/summary.js';
-import type { Handlers, HostContext } from './contract-host.js';
+import type { Handlers, HostContext } from './host-context.js';
 
 type ImageHandlers = Pick<Handlers, 'tags:summaries' | 'image:summary' | 'image:delete' | 'compare:images'>;
 

@@ -3,7 +3,7 @@ import type { RegistryProfile, RegistryTestResult, RegistryView } from '../../sh
 import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
-import type { Handlers, HostContext } from './contract-host.js';
+import type { Handlers, HostContext } from './host-context.js';
 import { linkSignals } from '../core/linked-signal.js';
 import { noStoreMessage, requireSecretStore } from './secret-store.js';
 

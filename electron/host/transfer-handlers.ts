@@ -11,7 +11,7 @@ import { parsePlatform } from '../core/copy/platform.js';
 import { StevedoreError } from '../core/errors.js';
 import { exportImages, exportToStream } from '../core/export/export-images.js';
 import { formatReference, type Reference } from '../core/reference.js';
-import type { Handlers, HostContext } from './contract-host.js';
+import type { Handlers, HostContext } from './host-context.js';
 
 type TransferHandlers = Pick<Handlers, 'copy:start' | 'export:start'>;
 

@@ -11,7 +11,7 @@ import { archiveImageSource, platformName, registryImageSource, type XrayImageSo
 import { openFile } from '../core/xray/open-file.js';
 import { layerChanges, mergedView } from '../core/xray/views.js';
 import { wasteReport } from '../core/xray/waste.js';
-import type { Handlers, HostContext } from './contract-host.js';
+import type { Handlers, HostContext } from './host-context.js';
 
 type XrayHandlers = Pick<Handlers, 'xray:files' | 'xray:layer' | 'xray:waste' | 'xray:diff' | 'xray:open' | 'xray:cancel'>;
 type Target = ParsedArgs<'xray:files'>['target'];

@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost } from '../../electron/web/server.js';

@@ -7,7 +7,7 @@ import { mapLimit } from '../../electron/core/concurrency.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { launchBrowser } from '../harness/browser.js';
 import { startRegistry } from '../harness/registry.js';
 import { closeSeeders, mountBlob, seedImage } from '../harness/seed.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';

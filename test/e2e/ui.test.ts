@@ -12,7 +12,7 @@ import { mapLimit } from '../../electron/core/concurrency.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { freePort } from '../harness/ports.js';

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { OS_RELEASE, buildXrayLayout, pushLayoutVerbatim } from '../harness/xray-images.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MediaType } from '../../shared/media-types.js';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { imageSummary } from '../../electron/core/image/summary.js';
 import { MAX_INDEX_MANIFESTS, MAX_SUMMARY_BYTES } from '../../electron/core/image/summary-reads.js';

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import type { ContractApi, PushJobView, Result } from '../../shared/contract.js';
 import { MAX_CLIENT_MESSAGE_BYTES, socketProtocols } from '../../shared/wire.js';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { liveArchiveReaders } from '../../electron/core/archive/inspect-archive.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ContractApi, PushJobView } from '../../shared/contract.js';
-import { RENDERER_DIR, maxUploadBytes } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR, maxUploadBytes } from '../../electron/web/start.js';
 import { liveArchiveReaders } from '../../electron/core/archive/inspect-archive.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';

@@ -15,7 +15,7 @@ import { WS_PROTOCOL, socketProtocols } from '../../shared/wire.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/cli/commands/serve.js';
+import { RENDERER_DIR } from '../../electron/web/start.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 import { writeCredentialHelper } from '../harness/credential-helper.js';
 import { freePort } from '../harness/ports.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ArchiveImage } from '../../shared/archive.js';
-import { parseSize, pushTargets } from '../../electron/cli/commands/push.js';
+import { pushTargets } from '../../electron/cli/commands/push.js';
+import { parseSize } from '../../electron/core/size.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { blocks } from '../../electron/core/push/parallel-gzip.js';
 import { rangeEnd } from '../../electron/core/registry/upload-session.js';

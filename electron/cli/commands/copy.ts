@@ -9,7 +9,7 @@ import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { TransferOptions } from '../transfer-options.js';
 import { pushDisplay } from '../push-display.js';
-import { parseSize } from '../size.js';
+import { parseSize } from '../../core/size.js';
 
 export interface CopyOptions extends GlobalOptions, TransferOptions {
   readonly chunkSize?: string;

@@ -12,7 +12,7 @@ import { openGzipEngine } from '../../core/workers/gzip-engine.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
-import { parseSize } from '../size.js';
+import { parseSize } from '../../core/size.js';
 
 export interface PushOptions extends GlobalOptions {
   readonly image?: number;
@@ -22,7 +22,6 @@ export interface PushOptions extends GlobalOptions {
   readonly level?: number;
 }
 
-export { parseSize };
 
 /** Which images go where: the archive's own names, or the reference given. */
 export function pushTargets(images: readonly ArchiveImage[], reference: string | undefined, options: Pick<PushOptions, 'image' | 'all'>): { image: ArchiveImage; target: Reference }[] {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { StevedoreError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import { IDLE_TIMEOUT_ENV } from './timeouts.js';
-import type { RequestBody } from './transport.js';
+import type { RequestBody } from './request-body.js';
 
 const SLICE = 64 * 1024;
 

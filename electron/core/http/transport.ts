@@ -1,12 +1,12 @@
 // HTTP for one registry: a keep-alive pool with the registry's TLS settings, retries, and redirects that
 // never carry credentials to another host.
 import { rootCertificates } from 'node:tls';
-import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { linkSignals } from '../linked-signal.js';
 import { StevedoreError } from '../errors.js';
 import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
+import type { RequestBody } from './request-body.js';
 import { watchBody } from './send-watch.js';
 import { resolveTimeouts, type HttpTimeouts } from './timeouts.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
@@ -34,7 +34,7 @@ export interface TransportOptions {
   readonly proxyUrl?: string;
 }
 
-export type RequestBody = string | Uint8Array | Readable;
+export type { RequestBody } from './request-body.js';
 
 export interface HttpRequest {
   readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

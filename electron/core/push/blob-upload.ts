@@ -4,51 +4,14 @@
 import { createHash } from 'node:crypto';
 import { hashAlgorithm } from '../archive/blob-digest.js';
 import { StevedoreError, isAbortError } from '../errors.js';
-import { DEFAULT_RETRY, sleep, type RetryPolicy } from '../http/retry.js';
+import { DEFAULT_RETRY, sleep } from '../http/retry.js';
 import { SessionGoneError, type UploadSessions } from '../registry/upload-session.js';
-import type { BufferPool } from './buffer-pool.js';
 import { blocks } from './parallel-gzip.js';
 import { sendStreamed } from './stream-upload.js';
+import type { BlobBytes, UploadOptions, Uploaded } from './upload-types.js';
 import { RESUME_ATTEMPTS, finishResuming, isTransient, retryDelay, statusAfterFailure } from './upload-resume.js';
 
-export interface BlobBytes {
-  /** A fresh pass over the bytes; called again to restart a blob whose session the registry lost. */
-  open(): AsyncIterable<Uint8Array>;
-  readonly restartable: boolean;
-  /** What the bytes must hash to, when known before reading them. */
-  readonly digest?: string;
-  /**
-   * `open()` checks its bytes against `digest` itself and throws before its last chunk is taken if they differ (a
-   * registry blob read by readBlob): the upload does not hash them a second time.
-   */
-  readonly verified?: boolean;
-  /** The blob's size, when known before reading it: a streamed upload declares it. */
-  readonly size?: number;
-  /** Names the blob in errors, e.g. the archive entry. */
-  readonly label: string;
-  /**
-   * Runs once every byte was read and matched `digest`, before the upload is committed, with the digest of the bytes;
-   * throws to stop it (a DiffID check).
-   */
-  readonly verify?: (digest: string) => Promise<void> | void;
-}
-
-export interface UploadOptions {
-  /** PATCH chunks of this size, for registries that need chunks; without it the blob streams in one request. */
-  readonly chunkSize?: number;
-  readonly signal?: AbortSignal;
-  readonly retry?: RetryPolicy;
-  readonly onSent?: (bytes: number) => void;
-  /** The blob's session restarted: progress so far no longer counts. */
-  readonly onRestart?: () => void;
-  /** Where chunk buffers come from and go back to once sent. */
-  readonly pool?: BufferPool;
-}
-
-export interface Uploaded {
-  readonly digest: string;
-  readonly size: number;
-}
+export type { BlobBytes, UploadOptions, Uploaded } from './upload-types.js';
 
 const MAX_RESTARTS = 2;
 /** A blob known to be smaller goes in one PUT (POST, PUT) rather than a stream (POST, PATCH, PUT). */

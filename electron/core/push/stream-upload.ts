@@ -7,7 +7,7 @@ import { hashAlgorithm } from '../archive/blob-digest.js';
 import { StevedoreError, isAbortError } from '../errors.js';
 import { DEFAULT_RETRY, sleep } from '../http/retry.js';
 import { SessionGoneError, type UploadSessions } from '../registry/upload-session.js';
-import type { BlobBytes, UploadOptions, Uploaded } from './blob-upload.js';
+import type { BlobBytes, UploadOptions, Uploaded } from './upload-types.js';
 import { RESUME_ATTEMPTS, finishResuming, isTransient, retryDelay, statusAfterFailure } from './upload-resume.js';
 
 /** One pass over the source: hashed unless the source checks its own digest, its first `skip` bytes not sent. */

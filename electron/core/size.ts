@@ -1,5 +1,6 @@
-// Sizes on the command line (`--chunk-size 8M`). Its own module so that `copy` does not load the push engine for it.
-import { StevedoreError } from '../core/errors.js';
+// Sizes as people write them (`--chunk-size 8M`, `STEVEDORE_MAX_UPLOAD=20G`). Its own module so that `copy` and the web
+// host do not load the push engine for it.
+import { StevedoreError } from './errors.js';
 
 export function parseSize(value: string): number {
   const match = /^(\d+)\s*([kmg]?)i?b?$/i.exec(value.trim());
