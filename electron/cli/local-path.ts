@@ -18,5 +18,5 @@ export async function isArchiveFile(arg: string): Promise<boolean> {
   const info = await stat(arg).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : Promise.reject(error)));
   if (info !== undefined && (!info.isDirectory() || looksLikePath(arg))) return true;
   if (!looksLikePath(arg)) return false;
-  throw new StevedoreError('NOT_FOUND', `${arg}: no such file (a path to an image archive was expected)`);
+  throw new StevedoreError('NOT_FOUND', `archive ${arg} does not exist`);
 }

@@ -81,9 +81,9 @@ describe('CLI: tags, help and arguments', () => {
   it('a missing file is said to be missing, never looked up as a reference', async () => {
     const missing = await runCli(['inspect', 'missing.tar'], env);
     assert.equal(missing.code, 1);
-    assert.equal(missing.stderr, 'stevedore: missing.tar: no such file (a path to an image archive was expected) [NOT_FOUND]\n');
+    assert.equal(missing.stderr, 'stevedore: archive missing.tar does not exist [NOT_FOUND]\n');
     const pathLike = await runCli(['inspect', './images/app'], env);
-    assert.match(pathLike.stderr, /^stevedore: \.\/images\/app: no such file/);
+    assert.match(pathLike.stderr, /^stevedore: archive \.\/images\/app does not exist \[NOT_FOUND\]/);
     const directory = await runCli(['inspect', home], env);
     assert.match(directory.stderr, /is a directory, not a regular file \[NOT_A_FILE\]/);
   });
