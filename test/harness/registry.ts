@@ -152,7 +152,12 @@ async function waitForPort(port: number, proc: ChildProcess, logFile: string): P
       });
       socket.once('error', () => resolve(false));
     });
-    if (open) return;
+    // The port answering is ours only if our registry is still running (one that failed to bind exits).
+    if (open) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (proc.exitCode === null) return;
+      continue;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   proc.kill('SIGKILL');

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signToken, type Access } from './jwt.js';
+import { freePort } from './ports.js';
 
 export const TOKEN_ISSUER = 'stevedore-test-issuer';
 export const TOKEN_SERVICE = 'stevedore-test-registry';
@@ -65,6 +66,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startTokenServer(signingKeyPem: string): Promise<TokenServer> {
+  const portFor = await freePort();
   const requests: TokenRequestLog[] = [];
   const issued: string[] = [];
   const options: TokenServerOptions = { accessTokenOnly: false, rejectPost: false, expiresInS: 300 };
@@ -130,7 +132,9 @@ export async function startTokenServer(signingKeyPem: string): Promise<TokenServ
       res.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // From freePort, like the registries it serves: a kernel-picked port here could be one just handed to a registry
+  // that is starting beside it.
+  await new Promise<void>((resolve) => server.listen(portFor, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/token`,
