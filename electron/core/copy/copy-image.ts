@@ -1,10 +1,10 @@
 // Copies one image between registries (or within one): every blob first, concurrently, then the manifests as the
 // exact bytes the source holds (children before the index, the tag last), then what refers to it. A failure or a
 // cancel stops everything before the tag is written, so no half-copied tag is ever visible.
-import { setMaxListeners } from 'node:events';
 import type { PushEvent } from '../../../shared/push.js';
 import { mapLimit } from '../concurrency.js';
 import { StevedoreError, isStevedoreError, toErrorInfo } from '../errors.js';
+import { jobAbort } from '../linked-signal.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { BufferPool } from '../push/buffer-pool.js';
 import { ProgressReporter } from '../push/progress.js';
@@ -57,12 +57,8 @@ export interface CopyResult {
 export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, settings: CopySettings = DEFAULT_COPY_SETTINGS): Promise<CopyResult> {
   const tag = request.target.tag ?? request.target.digest ?? request.source.tag;
   const targetName = formatReference({ ...request.target, ...(tag && !request.target.digest ? { tag } : {}) });
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  const onOuterAbort = (): void => controller.abort(request.signal?.reason);
-  if (request.signal?.aborted) onOuterAbort();
-  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const signal = controller.signal;
+  const job = jobAbort(request.signal);
+  const signal = job.signal;
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
   const route: BlobRoute = { source: endpoints.source, sourceRepository: request.source.repository, target: endpoints.target, targetRepository: request.target.repository };
   const sessions = new UploadSessions(endpoints.target, request.target.repository);
@@ -103,12 +99,12 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
   } catch (error) {
     reporter.stop();
     // Stops what is still in flight (HEADs of the plan, the other transfers).
-    controller.abort(error);
+    job.abort(error);
     const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'copy cancelled; no tag was written') : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
   } finally {
-    request.signal?.removeEventListener('abort', onOuterAbort);
+    job.done();
   }
 }
 

@@ -1,10 +1,10 @@
 // Saves images from registries into one tarball: a docker-archive (`docker load`, `podman load`: the legacy layout
 // with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
 // stream from the registry into the tar, verified on the way; nothing is held whole in memory or spooled to disk.
-import { setMaxListeners } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { PushEvent } from '../../../shared/push.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
+import { jobAbort } from '../linked-signal.js';
 import { ProgressReporter } from '../push/progress.js';
 import { formatReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -62,12 +62,8 @@ export async function exportToStream(request: Omit<ExportRequest, 'file'>, name:
 async function runExport(request: Omit<ExportRequest, 'file'>, name: string, open: (signal: AbortSignal) => Promise<TarSink>, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult['images']> {
   if (request.references.length === 0) throw new StevedoreError('INVALID_ARGUMENT', 'export needs at least one image reference');
   if (request.references.length > MAX_EXPORT_IMAGES) throw new StevedoreError('TOO_LARGE', `at most ${MAX_EXPORT_IMAGES} images go in one export`);
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  const onOuterAbort = (): void => controller.abort(request.signal?.reason);
-  if (request.signal?.aborted) onOuterAbort();
-  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const signal = controller.signal;
+  const job = jobAbort(request.signal);
+  const signal = job.signal;
   const reporter = new ProgressReporter(request.jobId, name, request.emit);
   let tar: TarSink | undefined;
   try {
@@ -91,13 +87,13 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     return images.map((i) => ({ reference: formatReference(i.reference), digest: i.graph.top.digest }));
   } catch (error) {
     reporter.stop();
-    controller.abort(error);
+    job.abort(error);
     await tar?.discard();
     const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${name} was not written`) : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: name, error: toErrorInfo(reason) });
     throw reason;
   } finally {
-    request.signal?.removeEventListener('abort', onOuterAbort);
+    job.done();
   }
 }
 

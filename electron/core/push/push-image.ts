@@ -1,6 +1,5 @@
 // Pushes one image of an archive: plan, every blob (concurrently), then the manifests, the tag last. A failure or a
 // cancel anywhere stops everything before the tag exists, so no half-pushed tag is ever visible.
-import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
 import type { BlobProgress } from '../../../shared/push.js';
@@ -8,6 +7,7 @@ import { readVerified } from '../archive/blob-checks.js';
 import type { OpenedArchive } from '../archive/inspect-archive.js';
 import { Limiter, mapLimit } from '../concurrency.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
+import { jobAbort } from '../linked-signal.js';
 import { pushLog } from '../log-push.js';
 import { formatReference, type Reference } from '../reference.js';
 import { UploadSessions } from '../registry/upload-session.js';
@@ -27,19 +27,15 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
   const { archive, image, target } = request;
   const targetName = formatReference(target);
   if (!target.tag && !target.digest) throw new StevedoreError('INVALID_REFERENCE', `push needs a tag: ${targetName}`);
-  // One controller for the whole image: the first failure stops every other transfer.
-  const controller = new AbortController();
-  // Every in-flight request and compression task listens on it.
-  setMaxListeners(0, controller.signal);
-  const onOuterAbort = (): void => controller.abort(request.signal?.reason);
-  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // One signal for the whole image: the first failure stops every other transfer.
+  const job = jobAbort(request.signal);
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
   const log = pushLog(request.jobId, targetName);
   try {
     const sessions = new UploadSessions(deps.client, target.repository);
     precheckLayers(image);
     const tasks = blobTasks(image, settings.compression);
-    const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, controller.signal);
+    const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, job.signal);
     reporter.plan(plan.map(initialProgress));
     log.plan(plan);
     const results = new Map<string, PushedBlob>();
@@ -48,9 +44,9 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     const compressing = new Limiter(deps.gzip.concurrency);
     const buffers = new BufferPool();
     const transfer = async (planned: PlannedBlob, stream?: Readable): Promise<void> => {
-      const run = (): Promise<Transferred> => transferBlob(planned, stream, { ...request, signal: controller.signal }, deps, settings, { sessions, reporter, buffers });
+      const run = (): Promise<Transferred> => transferBlob(planned, stream, { ...request, signal: job.signal }, deps, settings, { sessions, reporter, buffers });
       const mayCompress = planned.task.compressOnTheWay && planned.action !== 'skip' && !stream;
-      const done = await (mayCompress ? compressing.run(run, controller.signal) : run());
+      const done = await (mayCompress ? compressing.run(run, job.signal) : run());
       results.set(planned.task.id, done.blob);
       if (planned.task.kind === 'layer') uncompressed.set(planned.task.id, done.uncompressed);
     };
@@ -58,23 +54,23 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
       if (archive.source.gzipped) {
         // A gzip-wrapped archive is read once, in order: small blobs come from memory, layers as they pass by.
         const fromMemory = plan.filter((p) => archive.source.isInMemory(p.task.entry));
-        await mapLimit(fromMemory, settings.jobs, (p) => transfer(p), controller.signal);
+        await mapLimit(fromMemory, settings.jobs, (p) => transfer(p), job.signal);
         const streamed = new Map(plan.filter((p) => !fromMemory.includes(p)).map((p) => [archive.source.resolve(p.task.entry).name, p]));
         if (streamed.size > 0) {
-          await archive.source.streamInOrder(new Set(streamed.keys()), (name, stream) => transfer(streamed.get(name) as PlannedBlob, stream), controller.signal);
+          await archive.source.streamInOrder(new Set(streamed.keys()), (name, stream) => transfer(streamed.get(name) as PlannedBlob, stream), job.signal);
         }
       } else {
         // Largest first: the longest transfer starts at once instead of last.
         const largestFirst = [...plan].sort((a, b) => b.task.storedSize - a.task.storedSize);
-        await mapLimit(largestFirst, settings.jobs, (p) => transfer(p), controller.signal);
+        await mapLimit(largestFirst, settings.jobs, (p) => transfer(p), job.signal);
       }
     } catch (error) {
-      controller.abort(error);
+      job.abort(error);
       throw error;
     }
     // Nothing is named in a manifest until every layer is known to be what the config says.
     await verifyLayers(image, archive, uncompressed);
-    const digest = await putManifests(image, target, results, archive, sessions, controller.signal);
+    const digest = await putManifests(image, target, results, archive, sessions, job.signal);
     reporter.stop();
     log.done(digest);
     request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest });
@@ -86,7 +82,7 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
   } finally {
-    request.signal?.removeEventListener('abort', onOuterAbort);
+    job.done();
   }
 }
 
