@@ -1,7 +1,7 @@
 // The one contract between the renderer and the engine: every request channel with its argument schema and result
 // type, every event channel with its payload. The preload, the web client and both hosts are derived from it, so an
 // operation is one line here and one handler.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ArchiveInspection } from './archive.js';
 import { DIGEST_PATTERN, DIGEST_SOURCE } from './digests.js';
 import type { LayerComparison } from './compare.js';

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CachedCatalog } from '../../shared/contract.js';
 import type { RegistryProfile } from '../../shared/registry-profile.js';
 import type { ListPage } from '../core/registry/client.js';

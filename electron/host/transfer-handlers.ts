@@ -2,7 +2,7 @@
 // with the same events, cancel and history as pushes.
 import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { requests } from '../../shared/contract.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
