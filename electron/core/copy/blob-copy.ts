@@ -64,18 +64,14 @@ export async function transferBlob(planned: PlannedBlob, context: TransferContex
     await sessions.cancel(started.location);
   }
   reporter.update(blob.digest, { action: 'upload', state: 'uploading', bytesDone: 0, bytesSent: 0 });
-  const counted = async function* (): AsyncGenerator<Uint8Array> {
-    const source = { client: route.source, repository: route.sourceRepository, digest: blob.digest, size: blob.size };
-    for await (const chunk of readBlob(source, { signal, ...(context.retry ? { retry: context.retry } : {}) })) {
-      reporter.add(blob.digest, chunk.length, 0);
-      yield chunk;
-    }
-  };
+  const source = { client: route.source, repository: route.sourceRepository, digest: blob.digest, size: blob.size };
+  const onRead = (bytes: number): void => reporter.add(blob.digest, bytes, 0);
+  const read = (): AsyncIterable<Uint8Array> => readBlob(source, { signal, onRead, ...(context.retry ? { retry: context.retry } : {}) });
   try {
     const uploaded = await uploadBlob(
       sessions,
       // readBlob checks the digest before its last chunk is taken: the upload need not hash the bytes again.
-      { label: `blob ${blob.digest}`, restartable: true, digest: blob.digest, verified: true, size: blob.size, open: counted },
+      { label: `blob ${blob.digest}`, restartable: true, digest: blob.digest, verified: true, size: blob.size, open: read },
       {
         ...(context.chunkSize !== undefined ? { chunkSize: context.chunkSize } : {}),
         pool: context.buffers,

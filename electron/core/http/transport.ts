@@ -44,6 +44,11 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
   /** Defaults to true; a streamed body is never retried because it cannot be replayed. */
   readonly retry?: boolean;
+  /**
+   * Bytes of the response body buffered before reading from the socket pauses (undici's default: 64 KiB). A large
+   * body read in a stream goes faster with more: fewer pauses, and each read hands over all that arrived at once.
+   */
+  readonly readBuffer?: number;
 }
 
 export interface HttpResponse {
@@ -153,6 +158,7 @@ export class Transport {
           body: watched?.body ?? body ?? null,
           signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
           dispatcher: this.#dispatcher,
+          ...(req.readBuffer !== undefined ? { highWaterMark: req.readBuffer } : {}),
         });
       } finally {
         watched?.stop();

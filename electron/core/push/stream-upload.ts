@@ -10,6 +10,12 @@ import { SessionGoneError, type UploadSessions } from '../registry/upload-sessio
 import type { BlobBytes, UploadOptions, Uploaded } from './upload-types.js';
 import { RESUME_ATTEMPTS, finishResuming, isTransient, retryDelay, statusAfterFailure } from './upload-resume.js';
 
+/**
+ * Bytes read ahead of the socket per blob: enough to keep the source busy while the request waits for the socket to
+ * drain, bounded in bytes (not in chunks, whose size varies) so memory stays flat with several blobs at once.
+ */
+const READ_AHEAD = 256 * 1024;
+
 /** One pass over the source: hashed unless the source checks its own digest, its first `skip` bytes not sent. */
 class Pass {
   readonly #bytes: BlobBytes;
@@ -90,7 +96,7 @@ export async function sendStreamed(sessions: UploadSessions, bytes: BlobBytes, o
         // The registry holds every byte already: the pass only reads them for the digest check.
         for await (const _ of body) void _;
       } else {
-        result = await sessions.patchStream(location, held, Readable.from(body), length, options.signal);
+        result = await sessions.patchStream(location, held, Readable.from(body, { objectMode: false, highWaterMark: READ_AHEAD }), length, options.signal);
       }
       if (pass.sourceError !== undefined) throw pass.sourceError;
       if (!pass.complete) throw new StevedoreError('INTERNAL', `${bytes.label}: the upload ended before its source`);

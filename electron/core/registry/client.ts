@@ -96,6 +96,8 @@ export interface RegistryRequest {
   readonly signal?: AbortSignal;
   /** false: the caller handles failures itself (chunk uploads resume from the registry's offset instead). */
   readonly retry?: boolean;
+  /** See HttpRequest.readBuffer: for blob bodies read as a stream. */
+  readonly readBuffer?: number;
 }
 
 const MAX_FOREIGN_ORIGINS = 8;
@@ -177,7 +179,7 @@ export class RegistryClient {
       const authorization = await auth.authorize(scopes, req.signal);
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
       if (authorization) headers.authorization = authorization;
-      const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal, ...(req.retry === false ? { retry: false } : {}) });
+      const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal, ...(req.retry === false ? { retry: false } : {}), ...(req.readBuffer !== undefined ? { readBuffer: req.readBuffer } : {}) });
       this.#noteRateLimit(response);
       if (response.status !== 401) return response;
       await response.body.dump().catch(() => undefined);
