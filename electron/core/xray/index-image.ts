@@ -21,10 +21,13 @@ export interface LayerProgress {
 export interface IndexImageOptions {
   readonly cache?: LayerIndexCache;
   readonly signal?: AbortSignal;
-  /** Layers read at once (default: one per core, at least two so that one layer's wait for the network overlaps another's work). */
+  /** Layers read at once (default: one per core, at least two, so one layer's wait for the network overlaps work). */
   readonly concurrency?: number;
   readonly limits?: FramerLimits;
-  /** Decompress, parse and hash on worker threads (default), or on this thread. */
+  /**
+   * Parse and hash on the index worker thread, one for all layers (default), or on this thread; decompression runs
+   * on libuv's pool either way.
+   */
   readonly inWorker?: boolean;
   /** At most about ten calls a second per layer, plus one when each layer is done. */
   readonly onProgress?: (progress: LayerProgress) => void;
