@@ -27,7 +27,9 @@ async function isFile(path: string): Promise<boolean> {
 
 export async function loadImage(target: string, options: XrayOptions, signal: AbortSignal): Promise<LoadedImage> {
   const cache = options.noCache ? undefined : new LayerIndexCache(options.cacheDir);
-  const common = { signal, ...(cache ? { cache } : {}), ...(options.jobs ? { concurrency: options.jobs } : {}) };
+  // On this thread: a command has no UI to keep responsive, and a worker's JavaScript heap and the copies of every
+  // chunk into it cost memory and CPU (decompression still runs on libuv's pool, one layer per core).
+  const common = { signal, inWorker: false, ...(cache ? { cache } : {}), ...(options.jobs ? { concurrency: options.jobs } : {}) };
   if (await isFile(target)) {
     const source = await archiveImageSource(target, { signal, ...(options.platform ? { platform: options.platform } : {}), ...(options.image !== undefined ? { image: options.image } : {}) });
     return { image: await indexImage(source, common), close: () => Promise.resolve() };

@@ -43,6 +43,9 @@ async function tarOf(items: readonly Item[]): Promise<Buffer> {
 
 const index = (bytes: Buffer, limits?: { maxEntries: number; maxEntryBytes: number }) => indexLayerStream(Readable.from([bytes]), limits ? { limits } : {});
 const invalid = (e: unknown): boolean => isStevedoreError(e, 'ARCHIVE_INVALID');
+/** The bytes in pieces of `size`: headers and blocks then straddle chunk boundaries in every way. */
+const inPieces = (bytes: Buffer, size: number): Readable => Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)));
+const PIECES = [1, 100, 511, 512, 513, 1000];
 
 describe('layer index: tar framing as Go reads it', () => {
   const items: Item[] = [{ name: 'etc/', type: 'directory' }, { name: 'etc/a', data: 'hello\n' }, { name: 'etc/b', data: 'x'.repeat(700) }];
@@ -54,6 +57,8 @@ describe('layer index: tar framing as Go reads it', () => {
       assert.deepEqual(result.entries.map((e) => [e.path, e.kind, e.size]), [['etc', 'dir', 0], ['etc/a', 'file', 6], ['etc/b', 'file', 700]]);
       assert.equal(result.tarSize, tar.length);
     }
+    const whole = await index(tar);
+    for (const size of PIECES) assert.deepEqual(await indexLayerStream(inPieces(tar, size)), whole, `pieces of ${size}`);
   });
 
   it('accepts the end of data at an entry boundary or inside the last padding (umoci 0.4), refuses it inside data or a header', async () => {
@@ -67,6 +72,7 @@ describe('layer index: tar framing as Go reads it', () => {
       assert.equal(result.entries.length, 3, `cut at ${cut}`);
       assert.equal(result.entries[2]?.sha256, (await index(tar)).entries[2]?.sha256);
       await index(gzipSync(tar.subarray(0, cut)));
+      for (const size of PIECES) assert.equal((await indexLayerStream(inPieces(tar.subarray(0, cut), size))).entries.length, 3, `cut at ${cut}, pieces of ${size}`);
     }
     for (const cut of [dataEnd - 1, 2049, 1536 + 100, 1023]) {
       await assert.rejects(index(tar.subarray(0, cut)), invalid, `cut at ${cut}`);
@@ -78,8 +84,10 @@ describe('layer index: tar framing as Go reads it', () => {
     const tar = await tarOf(items);
     const junk = Buffer.concat([tar, Buffer.from('garbage that is not a tar header'.repeat(40))]);
     assert.equal((await index(junk)).entries.length, 3);
+    for (const size of PIECES) assert.deepEqual(await indexLayerStream(inPieces(junk, size)), await index(junk), `pieces of ${size}`);
     const bad = Buffer.concat([tar.subarray(0, 512 * 3), Buffer.alloc(512), tar.subarray(512 * 3)]);
     await assert.rejects(index(bad), invalid);
+    for (const size of PIECES) await assert.rejects(indexLayerStream(inPieces(bad, size)), invalid, `pieces of ${size}`);
   });
 
   it('indexes on a worker thread to the same result, and brings its errors back with their codes', async () => {
@@ -88,6 +96,40 @@ describe('layer index: tar framing as Go reads it', () => {
     assert.deepEqual(await indexLayerInWorker(chunks(gzipSync(tar))), await index(tar));
     await assert.rejects(indexLayerInWorker(chunks(tar.subarray(0, 5000))), invalid);
     await assert.rejects(indexLayerInWorker(chunks(tar), { limits: { maxEntries: 10, maxEntryBytes: 1e9 } }), invalid);
+  });
+
+  it('indexes several layers at once on one worker thread, and a layer that fails or is cancelled leaves the others whole', async () => {
+    const tar = await tarOf(Array.from({ length: 200 }, (_, i) => ({ name: `dir/f${i}`, data: 'z'.repeat(i * 53) })));
+    // A layer fed by hand: its first half now, the rest when the test says.
+    const fed = (bytes: Buffer): { stream: Readable; rest: () => void } => {
+      const stream = new Readable({ read() {} });
+      const half = Math.floor(bytes.length / 2);
+      stream.push(bytes.subarray(0, half));
+      return {
+        stream,
+        rest: () => {
+          stream.push(bytes.subarray(half));
+          stream.push(null);
+        },
+      };
+    };
+    const gzipped = fed(gzipSync(tar));
+    const plain = fed(tar);
+    const cancelled = fed(gzipSync(tar));
+    const cancel = new AbortController();
+    const results = [indexLayerInWorker(gzipped.stream), indexLayerInWorker(plain.stream), indexLayerInWorker(cancelled.stream, { signal: cancel.signal })];
+    const truncated = indexLayerInWorker(Readable.from([tar.subarray(0, 5000)]));
+    // The truncated layer has failed in the worker, so the worker is up; the other three are still open in it.
+    await assert.rejects(truncated, invalid);
+    const report = process.report.getReport() as unknown as { workers: readonly unknown[] };
+    assert.equal(report.workers.length, 1, 'one worker thread for every layer in flight');
+    cancel.abort();
+    await assert.rejects(results[2] as Promise<unknown>, (e: unknown) => (e as Error).name === 'AbortError');
+    gzipped.rest();
+    plain.rest();
+    const whole = await index(tar);
+    assert.deepEqual(await results[0], whole);
+    assert.deepEqual(await results[1], whole);
   });
 
   it('refuses a truncated gzip stream', async () => {
@@ -151,6 +193,7 @@ describe('layer index: tar framing as Go reads it', () => {
     for (const b of header) sum += b;
     header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
     assert.deepEqual((await index(copy)).entries.map((e) => e.path), ['f', 'l', 'g']);
+    for (const size of PIECES) assert.deepEqual((await indexLayerStream(inPieces(copy, size))).entries, (await index(copy)).entries, `pieces of ${size}`);
   });
 });
 

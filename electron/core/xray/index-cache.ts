@@ -7,7 +7,6 @@ import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'n
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import * as z from 'zod';
 import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js';
 import { defaultCacheDir } from '../cache/content-cache.js';
 import { isDigest } from '../reference.js';
@@ -21,16 +20,28 @@ const MAX_FILE_BYTES = 512 * 1024 * 1024;
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const entryTuple = z.tuple([z.string().min(1).max(4096), z.number().int().min(0).max(KIND_CODES.length - 1), count, z.number().int().min(0).max(0o7777), count, count, z.string().max(4096).nullable(), z.string().regex(/^[a-f0-9]{64}$/).nullable()]);
-const payloadSchema = z.object({
-  digest: z.string().refine(isDigest),
-  diffId: z.string().refine(isDigest),
-  tarSize: count,
-  entries: z.array(entryTuple),
-});
+type EntryTuple = readonly [path: string, kind: number, size: number, mode: number, uid: number, gid: number, link: string | null, sha256: string | null];
 
-type EntryTuple = z.infer<typeof entryTuple>;
+const SHA256_HEX = /^[a-f0-9]{64}$/;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * One stored entry, checked field by field (a loop, not a schema library: a large layer has a hundred thousand of
+ * them, and the warm path's budget is a few milliseconds); undefined when anything is off.
+ */
+function entryOfTuple(tuple: unknown): LayerEntry | undefined {
+  if (!Array.isArray(tuple) || tuple.length !== 8) return undefined;
+  const [path, code, size, mode, uid, gid, link, sha256] = tuple as unknown[];
+  if (typeof path !== 'string' || path.length === 0 || path.length > 4096) return undefined;
+  if (!Number.isInteger(code) || (code as number) < 0 || (code as number) >= KIND_CODES.length) return undefined;
+  if (!isCount(size) || !isCount(uid) || !isCount(gid) || !Number.isInteger(mode) || (mode as number) < 0 || (mode as number) > 0o7777) return undefined;
+  if (link !== null && (typeof link !== 'string' || link.length > 4096)) return undefined;
+  if (sha256 !== null && (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256))) return undefined;
+  const entry: { -readonly [K in keyof LayerEntry]: LayerEntry[K] } = { path, kind: KIND_CODES[code as number] as EntryKind, size, mode: mode as number, uid, gid };
+  if (link !== null) entry.link = link;
+  if (sha256 !== null) entry.sha256 = sha256;
+  return entry;
+}
 
 export interface IndexCacheOptions {
   /** Total bytes the cache may hold before the least recently used files go (the `xray cache size` setting). */
@@ -139,20 +150,17 @@ async function decode(bytes: Buffer, key: string): Promise<LayerIndex | undefine
   const body = bytes.subarray(newline + 1);
   if (magic !== MAGIC || checksum !== createHash('sha256').update(body).digest('hex')) return undefined;
   try {
-    const parsed = payloadSchema.safeParse(JSON.parse((await gunzipAsync(body)).toString('utf8')));
-    if (!parsed.success) return undefined;
-    const { digest, diffId, tarSize } = parsed.data;
+    const payload = JSON.parse((await gunzipAsync(body)).toString('utf8')) as unknown;
+    if (typeof payload !== 'object' || payload === null) return undefined;
+    const { digest, diffId, tarSize, entries: stored } = payload as Record<string, unknown>;
+    if (typeof digest !== 'string' || !isDigest(digest) || typeof diffId !== 'string' || !isDigest(diffId) || !isCount(tarSize) || !Array.isArray(stored)) return undefined;
     if (key !== digest && key !== diffId) return undefined;
-    const entries: LayerEntry[] = parsed.data.entries.map(([path, code, size, mode, uid, gid, link, sha256]) => ({
-      path,
-      kind: KIND_CODES[code] ?? 'other',
-      size,
-      mode,
-      uid,
-      gid,
-      ...(link !== null ? { link } : {}),
-      ...(sha256 !== null ? { sha256 } : {}),
-    }));
+    const entries: LayerEntry[] = new Array<LayerEntry>(stored.length);
+    for (let i = 0; i < stored.length; i++) {
+      const entry = entryOfTuple(stored[i]);
+      if (!entry) return undefined;
+      entries[i] = entry;
+    }
     return { digest, diffId, tarSize, entries };
   } catch {
     return undefined;

@@ -1,5 +1,6 @@
 // Every layer of an image indexed: from the cache when a layer was seen before (by its digest or DiffID), otherwise
 // streamed from its source, indexed, checked against the DiffID the config gives, and only then cached.
+import { availableParallelism } from 'node:os';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { LayerIndex } from '../../../shared/xray.js';
 import { StevedoreError } from '../errors.js';
@@ -20,10 +21,13 @@ export interface LayerProgress {
 export interface IndexImageOptions {
   readonly cache?: LayerIndexCache;
   readonly signal?: AbortSignal;
-  /** Layers read at once (default 2: one per core on the machines this targets). */
+  /** Layers read at once (default: one per core, at least two, so one layer's wait for the network overlaps work). */
   readonly concurrency?: number;
   readonly limits?: FramerLimits;
-  /** Decompress, parse and hash on worker threads (default), or on this thread. */
+  /**
+   * Parse and hash on the index worker thread, one for all layers (default), or on this thread; decompression runs
+   * on libuv's pool either way.
+   */
   readonly inWorker?: boolean;
   /** At most about ten calls a second per layer, plus one when each layer is done. */
   readonly onProgress?: (progress: LayerProgress) => void;
@@ -93,7 +97,7 @@ export async function indexImage(source: XrayImageSource, options: IndexImageOpt
       await options.cache?.put([layer.key, indexed.diffId], index);
       options.onProgress?.({ layer: i, bytes: counter.bytes, total: layer.size, done: true, cached: false });
     },
-    { concurrency: options.concurrency ?? 2, ...(options.signal ? { signal: options.signal } : {}) },
+    { concurrency: options.concurrency ?? Math.max(2, availableParallelism()), ...(options.signal ? { signal: options.signal } : {}) },
   );
   const layers = source.layers.map((l) => found.get(l.key) as LayerIndex);
   return { name: source.name, source, layers, cached };

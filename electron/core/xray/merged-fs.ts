@@ -79,15 +79,16 @@ export class MergedFs {
     const parts = entry.path.split('/');
     const name = parts.pop() as string;
     let dir = this.root;
-    let dirPath = '';
-    for (const part of parts) {
-      dirPath = joinPath(dirPath, part);
+    for (let depth = 0; depth < parts.length; depth++) {
+      const part = parts[depth] as string;
       let child = dir.children?.get(part);
       if (child && child.kind !== 'dir') {
         this.#remove(child, layer, removed);
         child = undefined;
       }
       if (!child) {
+        // The directory's path is only needed when it is new (most entries go into directories that exist).
+        const dirPath = parts.slice(0, depth + 1).join('/');
         child = attach(dir, newNode(part, dir, 'dir', layer));
         changes?.push({ path: dirPath, change: removed.delete(dirPath) ? 'changed' : 'added', kind: 'dir', size: 0 });
       }

@@ -79,54 +79,75 @@ export class TarFramer extends Transform {
     callback();
   }
 
+  /**
+   * Follows the framing through one chunk. What tar-stream gets is the chunk itself, in as few pieces as possible
+   * (pushing every header and data run apart cost more than the parsing): a run of bytes passes as a view of the
+   * chunk, and the run breaks only where a header is held back (it straddles two chunks, or is rewritten), at the
+   * end-of-archive blocks (never passed on), and at the end of the archive.
+   */
   #consume(chunk: Buffer): void {
     let at = 0;
+    /** Start of the bytes of this chunk not yet pushed. */
+    let from = 0;
+    /** Where the block being read started in this chunk, or -1 when it started in an earlier one. */
+    let blockStart = -1;
     while (at < chunk.length) {
-      if (this.#state === 'end') return;
+      if (this.#state === 'end') break;
       if (this.#state === 'header' || this.#state === 'zero') {
+        if (this.#have === 0) blockStart = at;
         const take = Math.min(BLOCK - this.#have, chunk.length - at);
         chunk.copy(this.#header, this.#have, at, at + take);
         this.#have += take;
         at += take;
-        if (this.#have === BLOCK) {
-          this.#have = 0;
-          if (this.#state === 'zero') this.#secondZeroBlock();
-          else this.#onHeader();
+        if (this.#have < BLOCK) continue;
+        this.#have = 0;
+        // The block as tar-stream should see it: the same bytes (undefined), others, or none (null).
+        const out = this.#state === 'zero' ? this.#secondZeroBlock() : this.#onHeader();
+        if (out !== undefined || blockStart < 0) {
+          const start = Math.max(blockStart, 0);
+          if (start > from) this.push(chunk.subarray(from, start));
+          if (out !== null) this.push(out ?? Buffer.from(this.#header));
+          from = at;
         }
+        blockStart = -1;
         continue;
       }
       const want = this.#state === 'data' ? this.#remaining : this.#padding;
       const take = Math.min(want, chunk.length - at);
-      const part = chunk.subarray(at, at + take);
-      at += take;
       if (this.#state === 'data') {
-        this.#meta?.push(part);
+        this.#meta?.push(chunk.subarray(at, at + take));
         this.#remaining -= take;
+        at += take;
         if (this.#remaining === 0) this.#endOfData();
       } else {
+        at += take;
         this.#padding -= take;
         if (this.#padding === 0) this.#state = 'header';
       }
-      this.push(part);
     }
+    // A header still being read is held back until it is whole; after the end of the archive nothing is passed on.
+    const end = this.#state === 'end' ? from : (this.#state === 'header' || this.#state === 'zero') && this.#have > 0 ? Math.max(blockStart, from) : chunk.length;
+    if (end > from) this.push(chunk.subarray(from, end));
   }
 
-  #secondZeroBlock(): void {
+  #secondZeroBlock(): null {
     if (!isZero(this.#header)) throw layerInvalid('a header follows a single zero block');
     this.#state = 'end';
+    return null;
   }
 
-  #onHeader(): void {
+  /** Reads the header in #header; returns what tar-stream should see instead of it, if anything. */
+  #onHeader(): Buffer | null | undefined {
     const block = this.#header;
     if (isZero(block)) {
       this.#state = 'zero';
-      return;
+      return null;
     }
     this.#name = cString(block, 0, 100);
     if (!checksumMatches(block)) throw layerInvalid(`invalid tar header checksum after "${this.#name}"`);
     const type = block[156] as number;
     let size = parseNumeric(block, 124, 12, 'size', this.#name);
-    let out: Buffer = block;
+    let out: Buffer | undefined;
     if (META.has(type)) {
       if (size > MAX_META_BYTES) throw layerInvalid(`an extended header of ${size} bytes (at most ${MAX_META_BYTES})`);
       this.#meta = [];
@@ -145,11 +166,11 @@ export class TarFramer extends Transform {
       }
       if (size > this.#limits.maxEntryBytes) throw layerInvalid(`"${this.#name}" declares ${size} bytes, more than the ${this.#limits.maxEntryBytes} allowed`);
     }
-    this.push(out === block ? Buffer.from(block) : out);
     this.#remaining = size;
     this.#padding = (BLOCK - (size % BLOCK)) % BLOCK;
     if (size === 0) this.#endOfData();
     else this.#state = 'data';
+    return out;
   }
 
   #endOfData(): void {
