@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+// zod's mini build, imported by name: only these schemas are bundled, where the full build's namespace would bring
+// its every schema and locale into each push's start-up.
+import { int, literal, maxLength, maximum, minLength, nonnegative, object, refine, string } from 'zod/mini';
 import { isDigest } from '../reference.js';
 
 export interface KnownLayer {
@@ -21,15 +23,16 @@ export interface KnownLayer {
 const VERSION = 2;
 const MAX_FILE_BYTES = 4096;
 
-const digest = z.string().max(200).refine(isDigest, 'not a digest');
-const knownLayerFile = z.object({
-  version: z.literal(VERSION),
+const digest = string().check(maxLength(200), refine(isDigest, 'not a digest'));
+const name = string().check(minLength(1), maxLength(255));
+const knownLayerFile = object({
+  version: literal(VERSION),
   digest,
-  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  mediaType: z.string().min(1).max(255),
-  repository: z.string().min(1).max(255),
+  size: int().check(nonnegative(), maximum(Number.MAX_SAFE_INTEGER)),
+  mediaType: name,
+  repository: name,
 });
-const verifiedFile = z.object({ version: z.literal(VERSION), diffId: digest });
+const verifiedFile = object({ version: literal(VERSION), diffId: digest });
 
 export class LayerCache {
   readonly #root: string;
