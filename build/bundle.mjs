@@ -5,7 +5,7 @@
 // - the CLI, `npm start` and the Electron main process: one file each plus shared chunks (commands still load on
 //   demand), because resolving and compiling hundreds of small modules was most of a short command's time.
 // tsc's unbundled output stays in dist/ for the tests; the bundles go to dist/app/.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
@@ -59,6 +59,8 @@ await build({
   logLevel: 'warning',
 });
 
+// Chunk names carry a content hash: without clearing, every build would leave the last one's chunks behind.
+await rm(APP_OUT, { recursive: true, force: true });
 await build({
   entryPoints: { stevedore: 'electron/cli/main.ts', start: 'electron/start.ts', main: 'electron/main/main.ts' },
   outdir: APP_OUT,

@@ -26,7 +26,7 @@ if (path && !headless) {
 } else {
   const reason = why ?? 'there is no display';
   try {
-    startCliLog({ verbose: false, command: 'serve', version: process.env.npm_package_version ?? '0.1.0' });
+    await startCliLog({ verbose: false, command: 'serve', version: process.env.npm_package_version ?? '0.1.0' });
   } catch (error) {
     process.stderr.write(`stevedore: no log: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -1,9 +1,10 @@
 // Turns command-line options into a registry client: credentials, TLS files, cache and concurrency.
 import { dockerConfigCredentials } from '../core/auth/docker-config.js';
 import { firstOf, staticCredentials, type Credential, type CredentialProvider } from '../core/auth/credentials.js';
-import { ContentCache } from '../core/cache/content-cache.js';
+import { ContentCache, defaultCacheDir } from '../core/cache/content-cache.js';
 import { StevedoreError } from '../core/errors.js';
 import { RegistryClient } from '../core/registry/client.js';
+import { SchemeMemory } from '../core/registry/scheme-memory.js';
 import { loadTlsSettings } from '../core/tls-files.js';
 
 /** Concurrent requests when sizing tags and images. */
@@ -48,7 +49,7 @@ export async function openClient(registry: string, options: GlobalOptions, schem
     tls,
     insecure: options.insecure || options.plainHttp,
     ...(forced ? { scheme: forced } : {}),
-    ...(options.noCache ? {} : { cache: new ContentCache(options.cacheDir) }),
+    ...(options.noCache ? {} : { cache: new ContentCache(options.cacheDir), schemes: new SchemeMemory(options.cacheDir ?? defaultCacheDir()) }),
     connections: Math.max(4, (options.jobs ?? SIZE_JOBS) * 2),
   });
 }

@@ -1,5 +1,5 @@
 // Human output for the terminal: aligned tables (sizes and dates are shared with the UI).
-export { formatBytes, formatRelative, plural, shortDigest } from '../../shared/format.js';
+export { formatBytes, formatCount, formatRelative, plural, shortDigest } from '../../shared/format.js';
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   // A fold, not Math.max(...rows): a table of 150,000 tags would overflow the call stack.

@@ -89,7 +89,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
-    const logTo = startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
+    const logTo = await startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
     const options: GlobalOptions & TransferOptions & { long: boolean; sort?: TagSort; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
       all: values.all,
       ...(values.sort !== undefined ? { sort: sortOf(values.sort) } : {}),

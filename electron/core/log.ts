@@ -1,9 +1,9 @@
-// The structured log: one JSON object per line (pino), silent until a process points it somewhere. Every record
-// passes through redact.ts on its way out, whatever field a secret hides in.
-import { pino, type DestinationStream, type Logger } from 'pino';
+// The structured log: one JSON object per line, silent until a process points it somewhere. The events and their
+// fields live here; what writes them (pino, with redact.ts on every record) is set by log-writer.ts, so a process that
+// logs nothing never loads it: a short CLI command starts without pino's modules.
 import type { BlobAction } from '../../shared/push.js';
 import type { ErrorCode, ErrorInfo } from '../../shared/errors.js';
-import { SECRET_NAMES, redactText, redactValue } from './redact.js';
+import { redactText } from './redact.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -39,37 +39,20 @@ export interface LogEvents {
   readonly error: { readonly where: string; readonly code: ErrorCode; readonly message: string; readonly status?: number; readonly url?: string; readonly registryCode?: string };
 }
 
-const CENSOR = '***';
-
-function pinoPath(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : `["${name}"]`;
+/** What the log writes through (pino's Logger fits it); log-writer.ts sets one. */
+export interface LogSink {
+  isLevelEnabled(level: LogLevel): boolean;
+  debug(fields: object, event: string): void;
+  info(fields: object, event: string): void;
+  warn(fields: object, event: string): void;
+  error(fields: object, event: string): void;
 }
 
-function silent(): Logger {
-  return pino({ enabled: false });
-}
+let sink: LogSink | undefined;
 
-let logger: Logger = silent();
-
-/** Points the log at a destination (stderr, a file); until then, and after resetLog, nothing is written. */
-export function configureLog(destination: DestinationStream, level: LogLevel = 'info'): void {
-  logger = pino(
-    {
-      level,
-      messageKey: 'event',
-      base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: {
-        level: (label) => ({ level: label }),
-        // The one redaction step: secret-named fields at any depth, and every string.
-        log: (record) => redactValue(record) as Record<string, unknown>,
-      },
-      // A second net for top-level secret-named fields; the formatter masks them at any depth (wildcard paths here
-      // would cost ten times the rest of a line).
-      redact: { paths: SECRET_NAMES.map(pinoPath), censor: CENSOR },
-    },
-    destination,
-  );
+/** Points the log at a writer; undefined silences it. Use configureLog (log-writer.ts) to open one. */
+export function setLogSink(next: LogSink | undefined): void {
+  sink = next;
 }
 
 /** The `start` line; `process` names the front end (cli push, serve, desktop). */
@@ -78,20 +61,20 @@ export function logStart(processName: string, version: string): void {
 }
 
 export function resetLog(): void {
-  logger = silent();
+  sink = undefined;
 }
 
 /** Whether a line at `level` would be written: lets a caller skip preparing fields nobody reads. */
 export function logEnabled(level: LogLevel = 'info'): boolean {
-  return logger.isLevelEnabled(level);
+  return sink?.isLevelEnabled(level) ?? false;
 }
 
 export function logEvent<E extends keyof LogEvents>(event: E, fields: LogEvents[E], level: LogLevel = 'info'): void {
-  if (!logEnabled(level)) return;
-  // Widened to a plain record: pino's generic overloads cannot follow a mapped event type.
+  if (sink === undefined || !sink.isLevelEnabled(level)) return;
+  // Widened to a plain record: the writer's generic overloads cannot follow a mapped event type.
   const record: object = fields;
   try {
-    logger[level](record, event as string);
+    sink[level](record, event as string);
   } catch {
     // The log serves the work, never stops it: a full disk loses lines, not pushes.
   }

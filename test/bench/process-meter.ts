@@ -1,8 +1,9 @@
 // Runs a command and measures its wall time and the peak RSS of its whole process tree, polled from /proc; asked
 // for, also its CPU time (user + sys of it and every child it waited for) and the exact peak RSS of its largest
-// process, as GNU time reports them.
+// process, as GNU time reports them; or only its wall and CPU time as /usr/bin/time reports them.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -95,4 +96,30 @@ export function measure(program: string, args: readonly string[], env: NodeJS.Pr
       resolve({ ms, peakRssBytes: peak, code: code ?? 1, stdout, stderr, ...usage });
     });
   });
+}
+
+export interface Timed {
+  readonly wallMs: number;
+  /** User plus system CPU time of the process and the children it waited for. */
+  readonly cpuMs: number;
+  readonly maxRssBytes: number;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command under /usr/bin/time: wall and CPU time as the kernel counted them. CPU time is the steadier figure
+ * on a shared machine, where wall time waits for whatever else runs.
+ */
+export async function timeCommand(program: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
+  const dir = await mkdtemp(join(tmpdir(), 'stevedore-time-'));
+  try {
+    const report = join(dir, 'time');
+    const result = await measure('/usr/bin/time', ['-f', '%e %U %S %M', '-o', report, program, ...args], env);
+    const [wall, user, system, rssKb] = (await readFile(report, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+    return { wallMs: (wall ?? 0) * 1000, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, maxRssBytes: (rssKb ?? 0) * 1024, code: result.code, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -1,10 +1,11 @@
 // `npm run bench`: runs each benchmark and prints its figures as a table, beside the targets and skopeo.
-// `npm run bench -- browse`, `-- ui`, `-- push`, `-- copy` or `-- xray` runs one; `-- seed` only seeds the browse
-// benchmark's registry.
+// `npm run bench -- browse`, `-- ui`, `-- push`, `-- copy`, `-- xray` or `-- startup` runs one; `-- seed` only seeds
+// the browse benchmark's registry.
 import { table } from '../../electron/cli/format.js';
 import { browseBenchmark } from './browse.js';
 import { copyBenchmark } from './copy.js';
 import { pushBenchmark } from './push.js';
+import { startupBenchmark } from './startup.js';
 import { openScaleRegistry } from './scale-seed.js';
 import { uiBenchmark } from './ui.js';
 import { xrayBenchmark } from './xray.js';
@@ -36,4 +37,8 @@ if (!only || only === 'xray') {
 if (!only || only === 'copy') {
   const copy = await copyBenchmark(log);
   process.stdout.write(`\nCopy and export (the push benchmark's ~1 GB image, registry to registry and to a docker-archive, distribution 2.8 on loopback)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], copy)}\n`);
+}
+if (!only || only === 'startup') {
+  const startup = await startupBenchmark(log);
+  process.stdout.write(`\nShort commands (a small docker-archive, distribution 2.8 on loopback; median wall and CPU time)\n${table(['MEASURE', 'STEVEDORE', 'TARGET', 'SKOPEO'], startup)}\n`);
 }

@@ -1,11 +1,14 @@
 // TLS with a test CA, and registries that are not there: the errors a user sees must say what is wrong.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isStevedoreError } from '../../electron/core/errors.js';
+import { resetLog } from '../../electron/core/log.js';
+import { configureLog } from '../../electron/core/log-writer.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
+import { SchemeMemory } from '../../electron/core/registry/scheme-memory.js';
 import { loadTlsSettings } from '../../electron/core/tls-files.js';
 import { FAST_RETRY, clientFor } from '../harness/clients.js';
 import { freePort } from '../harness/ports.js';
@@ -37,6 +40,21 @@ describe('TLS registry', () => {
     await client.close();
   });
 
+  it('a loopback registry remembered as plain HTTP that now speaks TLS is probed again, and forgotten', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'stevedore-schemes-tls-'));
+    try {
+      const schemes = new SchemeMemory(cacheDir);
+      schemes.remember(reg.host, 'http');
+      assert.equal(schemes.plainHttp(reg.host), true);
+      const client = new RegistryClient({ registry: reg.host, tls: { ca: reg.pki!.caCert }, schemes, retry: FAST_RETRY });
+      assert.equal((await client.ping()).url, `https://${reg.host}`);
+      await client.close();
+      assert.equal(schemes.plainHttp(reg.host), false);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('works unverified only with the insecure opt-in', async () => {
     const client = new RegistryClient({ registry: reg.host, insecure: true, retry: FAST_RETRY });
     assert.equal((await client.ping()).url, `https://${reg.host}`);
@@ -56,5 +74,46 @@ describe('registry that is not there', () => {
     const client = new RegistryClient({ registry: 'registry.invalid', scheme: 'http', retry: FAST_RETRY });
     await assert.rejects(client.ping(), (e: unknown) => isStevedoreError(e, 'CONFIG') && /insecure/.test(e.message));
     await client.close();
+  });
+});
+
+describe('remembered schemes', () => {
+  it('a loopback registry found speaking plain HTTP is asked in plain HTTP at once by the next client', async () => {
+    const reg = await startRegistry('none');
+    const cacheDir = await mkdtemp(join(tmpdir(), 'stevedore-schemes-'));
+    const lines: string[] = [];
+    try {
+      const schemes = new SchemeMemory(cacheDir);
+      const first = new RegistryClient({ registry: reg.host, schemes, retry: FAST_RETRY });
+      assert.equal((await first.ping()).url, `http://${reg.host}`);
+      await first.close();
+      assert.equal(schemes.plainHttp(reg.host), true);
+      configureLog({ write: (line: string) => void lines.push(line) }, 'debug');
+      const second = new RegistryClient({ registry: reg.host, schemes: new SchemeMemory(cacheDir), retry: FAST_RETRY });
+      assert.equal((await second.ping()).url, `http://${reg.host}`);
+      await second.close();
+      const urls = lines.map((l) => JSON.parse(l) as { event: string; url?: string }).filter((l) => l.event === 'http').map((l) => l.url);
+      assert.ok(urls.length > 0);
+      assert.deepEqual(urls.filter((u) => u?.startsWith('https:')), [], 'no TLS attempt');
+    } finally {
+      resetLog();
+      await reg.stop();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('never remembers plain HTTP for a host that is not loopback', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'stevedore-schemes-remote-'));
+    try {
+      const schemes = new SchemeMemory(cacheDir);
+      schemes.remember('registry.example.com', 'http');
+      // Even a file planted under the host's name is not believed.
+      await mkdir(join(cacheDir, 'schemes'), { recursive: true });
+      await writeFile(join(cacheDir, 'schemes', 'registry.example.com'), 'http\n');
+      assert.equal(schemes.plainHttp('registry.example.com'), false);
+      assert.equal(schemes.plainHttp('localhost:5000'), false);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   });
 });

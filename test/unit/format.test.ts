@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, formatRelative, shortDigest, table } from '../../electron/cli/format.js';
+import { formatBytes, formatCount, formatRelative, plural, shortDigest, table } from '../../electron/cli/format.js';
 
 describe('CLI formatting', () => {
   it('shows sizes in decimal units as Docker does', () => {
@@ -14,6 +14,13 @@ describe('CLI formatting', () => {
     assert.equal(formatRelative('2026-01-09T00:00:00Z', now), '1 day ago');
     assert.equal(formatRelative('2025-01-10T00:00:00Z', now), '1 year ago');
     assert.equal(formatRelative(undefined, now), '-');
+  });
+  it('groups counts with commas exactly as toLocaleString("en-US") does', () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 150_000, 999_999, 1_000_000, 123_456_789, Number.MAX_SAFE_INTEGER, -1, -1234, -999_999, 1.5, 1e21]) {
+      assert.equal(formatCount(n), n.toLocaleString('en-US'), String(n));
+    }
+    assert.equal(plural(1, 'layer'), '1 layer');
+    assert.equal(plural(150_000, 'tag'), '150,000 tags');
   });
   it('shortens digests and aligns tables', () => {
     assert.equal(shortDigest(`sha256:${'ab'.repeat(32)}`), 'sha256:abababababab');

@@ -38,6 +38,9 @@ describe('layer cache', () => {
       'fractional size': JSON.stringify({ ...layer, version: 2, size: 1.5 }),
       'digest not a digest': JSON.stringify({ ...layer, version: 2, digest: 'sha256:../../etc' }),
       'empty repository': JSON.stringify({ ...layer, version: 2, repository: '' }),
+      'repository too long': JSON.stringify({ ...layer, version: 2, repository: 'r'.repeat(256) }),
+      'no media type': JSON.stringify({ ...layer, version: 2, mediaType: undefined }),
+      'digest too long': JSON.stringify({ ...layer, version: 2, digest: `sha256:${'a'.repeat(200)}` }),
       huge: JSON.stringify({ ...layer, version: 2, pad: 'x'.repeat(10_000) }),
     };
     for (const [what, text] of Object.entries(cases)) {

@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { afterEach, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { fileDestination } from '../../electron/core/log-destination.js';
-import { configureLog, logError, logEvent, resetLog } from '../../electron/core/log.js';
+import { logError, logEvent, resetLog } from '../../electron/core/log.js';
+import { configureLog } from '../../electron/core/log-writer.js';
 import { ContractHost } from '../../electron/host/contract-host.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
@@ -77,7 +78,8 @@ describe('structured log', () => {
     try {
       const path = join(dir, 'host.log');
       const script = `
-        const { configureLog, logEvent } = await import(${JSON.stringify(new URL('../../electron/core/log.js', import.meta.url).href)});
+        const { logEvent } = await import(${JSON.stringify(new URL('../../electron/core/log.js', import.meta.url).href)});
+        const { configureLog } = await import(${JSON.stringify(new URL('../../electron/core/log-writer.js', import.meta.url).href)});
         const { fileDestination } = await import(${JSON.stringify(new URL('../../electron/core/log-destination.js', import.meta.url).href)});
         configureLog(fileDestination(${JSON.stringify(path)}, { background: true }));
         for (let i = 0; i < 500; i++) logEvent('http', { method: 'GET', url: 'http://h/' + i, status: 200, ms: 1, attempt: 1 });
@@ -87,6 +89,19 @@ describe('structured log', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a command that logs nowhere loads none of the log writer (pino); one that logs loads it', async () => {
+    const logging = JSON.stringify(new URL('../../electron/cli/logging.js', import.meta.url).href);
+    const script = (verbose: boolean): string => `
+      import { createRequire } from 'node:module';
+      const { startCliLog } = await import(${logging});
+      const where = await startCliLog({ verbose: ${verbose}, version: '0', command: 'push' }, {});
+      const pino = Object.keys(createRequire(import.meta.url).cache).some((path) => /[\\/]node_modules[\\/]pino[\\/]/.test(path));
+      process.stdout.write(JSON.stringify({ where: where ?? null, pino }));`;
+    const run = async (verbose: boolean): Promise<unknown> => JSON.parse((await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script(verbose)], { timeout: 30_000 })).stdout);
+    assert.deepEqual(await run(false), { where: null, pino: false });
+    assert.deepEqual(await run(true), { where: 'stderr', pino: true });
   });
 
   it('logs every failed contract request with its code, at the host edge', async () => {

@@ -4,7 +4,7 @@ import { layerCommands } from '../../core/image/layer-commands.js';
 import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
 import { formatReference, parseReference } from '../../core/reference.js';
 import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
-import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
+import { formatBytes, formatCount, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
 import { isArchiveFile } from '../local-path.js';
 import { inspectArchiveCommand } from './inspect-archive.js';
@@ -38,7 +38,7 @@ export function renderImage(reference: string, image: ImageDetails): string {
         ['Digest', image.digest],
         ['Media type', `${image.mediaType} (${image.kind === 'index' ? `index of ${images.length} platform${images.length === 1 ? '' : 's'}` : 'single platform'})`],
         ['Created', image.created ? `${image.created} (${formatRelative(image.created)})` : '-'],
-        ['Total size', `${formatBytes(image.totalSize)} (${image.totalSize.toLocaleString('en-US')} bytes, compressed, shared layers counted once)`],
+        ['Total size', `${formatBytes(image.totalSize)} (${formatCount(image.totalSize)} bytes, compressed, shared layers counted once)`],
       ],
     )
       .split('\n')

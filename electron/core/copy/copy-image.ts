@@ -63,14 +63,19 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
   const route: BlobRoute = { source: endpoints.source, sourceRepository: request.source.repository, target: endpoints.target, targetRepository: request.target.repository };
   const sessions = new UploadSessions(endpoints.target, request.target.repository);
   try {
-    // The destination's scheme is found while the source answers, not after: one round trip less on every copy.
+    // The destination's scheme, and what it holds under the tag, are asked while the source answers, not after.
     if (endpoints.target !== endpoints.source) endpoints.target.baseUrl(signal).catch(() => undefined);
+    const held = (reference: string): Promise<string | undefined> => heldDigest(endpoints.target, request.target.repository, reference, signal);
+    const heldTag = tag === undefined ? undefined : held(tag);
     const graph = await resolveGraph(endpoints.source, request.source, request.platform, signal);
     if (request.target.digest && request.target.digest !== graph.top.digest) {
       throw new StevedoreError('INVALID_REFERENCE', `${formatReference(request.source)} is ${graph.top.digest}, not the ${request.target.digest} the destination names`);
     }
     const referrers = request.referrers ? await collectReferrers(endpoints.source, request.source.repository, graph.top.digest, signal) : undefined;
     const blobs = uniqueBlobs([...graph.blobs, ...(referrers?.graphs.flatMap((g) => g.blobs) ?? [])]);
+    const children = graph.manifests.slice(0, -1);
+    // Asked beside the blobs' HEADs: a repeated copy learns everything in one round trip.
+    const heldChildren = children.map((manifest) => held(manifest.digest));
     const plan = await mapLimit(blobs, settings.jobs * 2, (blob) => planBlob(blob, route, signal), signal);
     reporter.plan(plan.map(initialProgress));
     const buffers = new BufferPool();
@@ -78,10 +83,9 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     // Largest first: the longest transfer starts at once instead of last.
     const order = [...plan].sort((a, b) => b.blob.size - a.blob.size);
     const sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);
-    const children = graph.manifests.slice(0, -1);
-    const put = (reference: string, manifest: GraphManifest): Promise<void> => putManifest(sessions, reference, manifest, signal, endpoints.target, request.target.repository);
-    for (const manifest of children) await put(manifest.digest, manifest);
-    await put(tag ?? graph.top.digest, graph.top);
+    const put = (reference: string, manifest: GraphManifest, heldThere = held(reference)): Promise<void> => putManifest(sessions, reference, manifest, heldThere, signal);
+    for (const [i, manifest] of children.entries()) await put(manifest.digest, manifest, heldChildren[i]);
+    await put(tag ?? graph.top.digest, graph.top, heldTag);
     if (referrers) {
       // After their subject: a referrer names it, and some registries refuse a subject they do not hold yet.
       for (const graph of referrers.graphs) for (const manifest of graph.manifests) await put(manifest.digest, manifest);
@@ -122,13 +126,23 @@ function count(plan: readonly PlannedBlob[], action: PlannedBlob['action']): num
  * The source's bytes, unchanged: the digest (and any signature over it) stays valid. Nothing is written when the
  * destination already has that manifest under that reference (a repeated copy writes nothing at all).
  */
-async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, signal: AbortSignal, target: RegistryClient, repository: string): Promise<void> {
-  const held = await target.headManifest(repository, reference, signal).catch((error: unknown) => {
-    if (isStevedoreError(error, 'NOT_FOUND')) return undefined;
-    throw error;
-  });
-  if (held?.digest === manifest.digest) return;
+async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, held: Promise<string | undefined>, signal: AbortSignal): Promise<void> {
+  if ((await held) === manifest.digest) return;
   const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
   if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, the source's is ${manifest.digest}`);
+}
+
+/** The digest the destination holds under a reference (undefined: nothing); asked early, awaited at the manifest's turn. */
+function heldDigest(target: RegistryClient, repository: string, reference: string, signal: AbortSignal): Promise<string | undefined> {
+  const digest = target.headManifest(repository, reference, signal).then(
+    (held) => held.digest,
+    (error: unknown) => {
+      if (isStevedoreError(error, 'NOT_FOUND')) return undefined;
+      throw error;
+    },
+  );
+  // A copy that fails before this is awaited must not leave it an unhandled rejection.
+  digest.catch(() => undefined);
+  return digest;
 }
 

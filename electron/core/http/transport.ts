@@ -1,13 +1,13 @@
 // HTTP for one registry: a keep-alive pool with the registry's TLS settings, retries, and redirects that
 // never carry credentials to another host.
-import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { linkSignals } from '../linked-signal.js';
 import { StevedoreError } from '../errors.js';
 import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
 import type { RequestBody } from './request-body.js';
 import { watchBody } from './send-watch.js';
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-parts.js';
 import { resolveTimeouts, type HttpTimeouts } from './timeouts.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
@@ -152,12 +152,14 @@ export class Transport {
       const signals = [req.signal, watched?.signal].filter((s): s is AbortSignal => s !== undefined);
       let response: Dispatcher.ResponseData;
       try {
-        response = await request(url, {
+        const target = new URL(url);
+        response = await this.#dispatcher.request({
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
           method,
           headers: watched && body instanceof Uint8Array ? withLength(headers, body.length) : headers,
           body: watched?.body ?? body ?? null,
           signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-          dispatcher: this.#dispatcher,
           ...(req.readBuffer !== undefined ? { highWaterMark: req.readBuffer } : {}),
         });
       } finally {
@@ -212,8 +214,10 @@ function tlsConnectOptions(tls: TlsSettings | undefined): Record<string, unknown
   if (tls === undefined) return {};
   const extra = tls.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca];
   return {
-    // A custom `ca` replaces Node's trust store, so the system roots are kept alongside it.
-    ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+    // A custom `ca` replaces Node's trust store, so the system roots are kept alongside it. node:tls is fetched here,
+    // not imported: loading it costs a short command milliseconds, and a registry spoken to in plain HTTP never
+    // needs it (undici loads it on its first TLS connection).
+    ...(extra.length > 0 ? { ca: [...process.getBuiltinModule('node:tls').rootCertificates, ...extra] } : {}),
     ...(tls.clientCert ? { cert: tls.clientCert.cert, key: tls.clientCert.key } : {}),
     ...(tls.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
   };

@@ -17,6 +17,7 @@ import { parseManifest } from './manifest.js';
 import { canonicalManifestBytes } from './schema1.js';
 import { NEW_TRAIL, cursorOf, fromCursor, nextPageUrl, visitPage } from './pagination.js';
 import { responseError } from './response-error.js';
+import type { SchemeMemory } from './scheme-memory.js';
 
 export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const DEFAULT_MAX_CONFIG_BYTES = 8 * 1024 * 1024;
@@ -34,6 +35,8 @@ export interface RegistryClientOptions {
   readonly tls?: TlsSettings;
   readonly credentials?: CredentialProvider;
   readonly cache?: ContentCache;
+  /** Where a loopback registry's plain HTTP is remembered between processes, so it is not probed with TLS again. */
+  readonly schemes?: SchemeMemory;
   readonly retry?: RetryPolicy;
   readonly maxManifestBytes?: number;
   readonly connections?: number;
@@ -153,15 +156,37 @@ export class RegistryClient {
       throw new StevedoreError('CONFIG', `plain HTTP to ${this.registry} needs the insecure opt-in`);
     }
     if (this.#options.scheme) return `${this.#options.scheme}://${host}`;
+    const schemes = this.#options.schemes;
+    const remembered = schemes?.plainHttp(this.registry) === true;
+    if (remembered && (await this.#answersPlainHttp(host, signal))) return `http://${host}`;
     const https = `https://${host}`;
     try {
       const response = await this.#transport.send({ method: 'GET', url: `${https}/v2/`, signal, headers: { 'user-agent': USER_AGENT } });
       await response.body.dump().catch(() => undefined);
+      if (remembered) schemes?.remember(this.registry, 'https');
       return https;
     } catch (error) {
       const mayUseHttp = this.#options.insecure === true || isLoopbackHost(this.registry);
-      if (mayUseHttp && isPlainHttpServerError((error as Error).cause ?? error)) return `http://${host}`;
+      if (mayUseHttp && isPlainHttpServerError((error as Error).cause ?? error)) {
+        if (!remembered) schemes?.remember(this.registry, 'http');
+        return `http://${host}`;
+      }
       throw error;
+    }
+  }
+
+  /**
+   * Checks a remembered plain HTTP: the registry answers HEAD /v2/ in HTTP. A server that moved to TLS fails the
+   * request or answers 400 (what Go's and nginx's TLS servers say to plain HTTP), and the usual probe runs instead.
+   */
+  async #answersPlainHttp(host: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      const response = await this.#transport.send({ method: 'HEAD', url: `http://${host}/v2/`, signal, headers: { 'user-agent': USER_AGENT }, retry: false });
+      await response.body.dump().catch(() => undefined);
+      return response.status !== 400;
+    } catch {
+      signal?.throwIfAborted();
+      return false;
     }
   }
 

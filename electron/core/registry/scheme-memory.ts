@@ -1,0 +1,50 @@
+// Remembers which loopback registries answered in plain HTTP, so the next command asks them in plain HTTP at once
+// instead of first trying TLS (loading TLS and its trust store, then a failed handshake: most of a short command's
+// network time on loopback). Only loopback hosts, which may use plain HTTP without any opt-in, are remembered: no
+// other host is ever moved to plain HTTP by what a file says. What is remembered is a hint the client checks.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isLoopbackHost } from '../reference.js';
+
+const PLAIN_HTTP = 'http\n';
+
+export class SchemeMemory {
+  readonly #root: string;
+
+  constructor(cacheDir: string) {
+    this.#root = join(cacheDir, 'schemes');
+  }
+
+  #path(registry: string): string | undefined {
+    return isLoopbackHost(registry) ? join(this.#root, registry.replace(/[^A-Za-z0-9.-]/g, '_')) : undefined;
+  }
+
+  /** True when this loopback registry answered in plain HTTP before. */
+  plainHttp(registry: string): boolean {
+    const path = this.#path(registry);
+    if (path === undefined) return false;
+    try {
+      return readFileSync(path, 'utf8') === PLAIN_HTTP;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Records what the registry was found to speak; a cache that cannot be written only costs the next probe. */
+  remember(registry: string, scheme: 'http' | 'https'): void {
+    const path = this.#path(registry);
+    if (path === undefined) return;
+    try {
+      if (scheme === 'https') {
+        rmSync(path, { force: true });
+        return;
+      }
+      mkdirSync(this.#root, { recursive: true });
+      const temp = `${path}.${process.pid}.tmp`;
+      writeFileSync(temp, PLAIN_HTTP);
+      renameSync(temp, path);
+    } catch {
+      // Not remembered: the next command probes again.
+    }
+  }
+}

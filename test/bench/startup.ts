@@ -1,0 +1,88 @@
+// Short commands: how long the CLI takes when there is next to nothing to do. `--version` beside a bare `node -e 0`;
+// a push of a small docker-archive whose blobs the registry already holds, and a repeated copy, beside skopeo doing
+// the same. Medians of wall and CPU time (user + system) over several runs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PushEvent } from '../../shared/push.js';
+import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
+import { startRegistry } from '../harness/registry.js';
+import { timeCommand, type Timed } from './process-meter.js';
+
+// STEVEDORE_BENCH_CLI names another build's bundle, to compare two builds on the same fixtures.
+const CLI = process.env.STEVEDORE_BENCH_CLI ?? fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
+const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 7);
+
+type Row = readonly [string, string, string, string];
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+function check(result: Timed, what: string): Timed {
+  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
+  return result;
+}
+
+/** The repeated command must find every blob already there. */
+function assertNothingTransferred(jsonLines: string, what: string): void {
+  const plan = jsonLines
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as PushEvent)
+    .find((event) => event.type === 'plan');
+  const moved = plan?.type === 'plan' ? plan.blobs.filter((b) => b.action !== 'skip') : undefined;
+  if (!moved || moved.length > 0) throw new Error(`${what} transferred ${moved ? moved.map((b) => `${b.id} (${b.action})`).join(', ') : 'without a plan'}`);
+}
+
+async function repeat(what: string, program: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ wall: number; cpu: number }> {
+  const runs: Timed[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(check(await timeCommand(program, args, env), what));
+  return { wall: median(runs.map((r) => r.wallMs)), cpu: median(runs.map((r) => r.cpuMs)) };
+}
+
+const figures = (t: { wall: number; cpu: number }): string => `${(t.wall / 1000).toFixed(2)} s (${(t.cpu / 1000).toFixed(2)} s CPU)`;
+
+export async function startupBenchmark(log: (line: string) => void): Promise<Row[]> {
+  const work = await mkdtemp(join(tmpdir(), 'stevedore-startbench-'));
+  const source = await startRegistry('none');
+  const target = await startRegistry('none');
+  try {
+    const node = await repeat('node -e 0', process.execPath, ['-e', '0']);
+    const version = await repeat('stevedore --version', process.execPath, [CLI, '--version']);
+    log(`--version ${figures(version)}; node -e 0 ${figures(node)}`);
+
+    const image = testImage([await layerTar('base', 2_000_000), await layerTar('app', 500_000, 'text'), await layerTar('conf', 4_000, 'text')]);
+    const archive = join(work, 'small.tar');
+    await writeTar(archive, legacyDockerArchive([{ image, tags: ['bench/small:1'] }]));
+    const env = { ...process.env, STEVEDORE_CACHE_DIR: join(work, 'cache') };
+    const ours = `${source.host}/bench/small:1`;
+    check(await timeCommand(process.execPath, [CLI, 'push', archive, ours], env), 'stevedore push');
+    assertNothingTransferred(check(await timeCommand(process.execPath, [CLI, 'push', '--json', archive, ours], env), 'stevedore push again').stdout, 'the second push');
+    const push = await repeat('stevedore push again', process.execPath, [CLI, 'push', archive, ours], env);
+    const skopeoPushArgs = ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${source.host}/bench/skopeo:1`];
+    check(await timeCommand('skopeo', skopeoPushArgs), 'skopeo copy');
+    const skopeoPush = await repeat('skopeo copy again', 'skopeo', skopeoPushArgs);
+    log(`push again ${figures(push)}; skopeo ${figures(skopeoPush)}`);
+
+    const copyArgs = [CLI, 'copy', ours, `${target.host}/bench/small:1`];
+    check(await timeCommand(process.execPath, copyArgs, env), 'stevedore copy');
+    assertNothingTransferred(check(await timeCommand(process.execPath, [CLI, 'copy', '--json', ...copyArgs.slice(2)], env), 'stevedore copy again').stdout, 'the repeated copy');
+    const copy = await repeat('stevedore copy again', process.execPath, copyArgs, env);
+    const skopeoCopyArgs = ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${ours}`, `docker://${target.host}/bench/skopeo:1`];
+    check(await timeCommand('skopeo', skopeoCopyArgs), 'skopeo copy');
+    const skopeoCopy = await repeat('skopeo copy again', 'skopeo', skopeoCopyArgs);
+    log(`copy again ${figures(copy)}; skopeo ${figures(skopeoCopy)}`);
+
+    return [
+      ['--version', figures(version), `< 0.1 s (node -e 0: ${figures(node)})`, ''],
+      ['push again, every blob already there', figures(push), '<= 0.2 s', figures(skopeoPush)],
+      ['copy again, everything already there', figures(copy), '<= 0.3 s', figures(skopeoCopy)],
+    ];
+  } finally {
+    await Promise.all([source.stop(), target.stop()]);
+    await rm(work, { recursive: true, force: true });
+  }
+}
