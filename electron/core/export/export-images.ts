@@ -1,6 +1,7 @@
 // Saves images from registries into one tarball: a docker-archive (`docker load`, `podman load`: the legacy layout
 // with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
-// stream from the registry into the tar, verified on the way; nothing is held whole in memory or spooled to disk.
+// stream from the registry into the tar, verified on the way; nothing is held whole in memory. A docker-archive's
+// layers are decompressed several at once: the ones ahead of their turn wait in spool files beside the tar.
 import type { Writable } from 'node:stream';
 import type { PushEvent } from '../../../shared/push.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
@@ -12,6 +13,7 @@ import { resolveGraph, type GraphBlob, type ImageGraph } from '../copy/image-gra
 import { formatPlatform, hostPlatform, type PlatformChoice } from '../copy/platform.js';
 import { readBlob } from '../copy/source-blob.js';
 import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestInLayout, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
+import { addInOrder, type OrderedEntry } from './ordered-entries.js';
 import { TarFile } from './tar-file.js';
 import { TarStream, type TarSink } from './tar-sink.js';
 import { uncompressedLayer } from './uncompressed-layer.js';
@@ -35,6 +37,9 @@ export interface ExportResult {
   readonly file: string;
   readonly images: readonly { readonly reference: string; readonly digest: string }[];
 }
+
+/** docker-archive layers downloaded and decompressed at once: decompression is what bounds an export, one core each. */
+const LAYERS_AT_ONCE = Number(process.env.STEVEDORE_EXPORT_JOBS ?? 2);
 
 /** Images in one export: docker save takes any number, but each is a manifest.json entry. */
 export const MAX_EXPORT_IMAGES = 100;
@@ -78,7 +83,7 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest })));
     const writing = { tar, reporter, signal };
     if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
-    else if (tar.seekable) await writeDockerArchive(writing, images);
+    else if (tar instanceof TarFile) await writeDockerArchive(writing, images, tar);
     else await writeOciArchive(writing, images, blobs, dockerManifestInLayout(images));
     signal.throwIfAborted();
     await tar.commit();
@@ -148,9 +153,10 @@ async function writeOciArchive(writing: Writing, images: readonly ExportedImage[
 }
 
 /** docker save's layout: `<config hex>.json`, `<diff_id hex>/layer.tar` uncompressed, manifest.json, repositories. */
-async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[]): Promise<void> {
-  const { tar, reporter, signal } = writing;
-  const entries: DockerEntry[] = [];
+async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[], tar: TarFile): Promise<void> {
+  const { reporter, signal } = writing;
+  const entries: OrderedEntry[] = [];
+  const dockerEntries: DockerEntry[] = [];
   const written = new Set<string>();
   for (const image of images) {
     const manifest = image.graph.top.manifest;
@@ -160,7 +166,7 @@ async function writeDockerArchive(writing: Writing, images: readonly ExportedIma
     const diffIds = diffIdsOf(config, manifest.layers.length, name);
     if (!written.has(manifest.config.digest)) {
       written.add(manifest.config.digest);
-      await tar.addBytes(configPath(manifest.config.digest), config);
+      entries.push({ name: configPath(manifest.config.digest), chunks: async function* () { yield config; } });
       reporter.update(manifest.config.digest, { state: 'done', bytesDone: config.length });
     }
     for (const [i, layer] of manifest.layers.entries()) {
@@ -170,10 +176,13 @@ async function writeDockerArchive(writing: Writing, images: readonly ExportedIma
       const blob = { digest: layer.digest, size: layer.size, mediaType: layer.mediaType, kind: 'layer' as const };
       // What the tar holds is the uncompressed layer, checked against the diff_id the verified config names: that
       // check covers the content, so the compressed bytes are not hashed as well.
-      await tar.addStream(layerPath(diffId), uncompressedLayer(sourceBytes(image, blob, writing, false), diffId, `layer ${layer.digest} of ${name}`, signal));
+      const what = `layer ${layer.digest} of ${name}`;
+      entries.push({ name: layerPath(diffId), chunks: (entrySignal) => uncompressedLayer(sourceBytes(image, blob, { ...writing, signal: entrySignal }, false), diffId, what, entrySignal) });
     }
-    entries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
+    dockerEntries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
   }
-  await tar.addBytes('manifest.json', dockerManifestJson(entries));
-  await tar.addBytes('repositories', dockerRepositories(entries));
+  // Layers decompress side by side (each on a libuv thread), written in manifest order.
+  await addInOrder(tar, entries, LAYERS_AT_ONCE, signal);
+  await tar.addBytes('manifest.json', dockerManifestJson(dockerEntries));
+  await tar.addBytes('repositories', dockerRepositories(dockerEntries));
 }

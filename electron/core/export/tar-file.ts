@@ -1,13 +1,15 @@
 // A tarball written to a temp file beside its destination and renamed into place only when complete, so an
 // interrupted export never leaves a file that looks whole. An entry's header is written after its data, in the
 // block kept for it: a layer decompressed on the way has no size until its last byte, and this way it streams in one
-// pass (tar-stream needs the size first; skopeo spools such layers to a temp file to learn it).
+// pass (tar-stream needs the size first; skopeo spools every such layer to a temp file to learn it). Entries produced
+// while another is being written go to spool files beside the temp file (openSpool), copied in at their turn.
 import { randomUUID } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StevedoreError } from '../errors.js';
 import { notAFile } from '../regular-file.js';
 import { BLOCK, ZEROS, fileHeader } from './tar-header.js';
+import { SpoolFile } from './spool-file.js';
 import type { TarSink } from './tar-sink.js';
 
 export class TarFile implements TarSink {
@@ -16,6 +18,8 @@ export class TarFile implements TarSink {
   readonly temp: string;
   readonly #file: FileHandle;
   #position = 0;
+  /** Every spool file opened: none is left once the tar is committed or discarded. */
+  readonly #spools = new Set<SpoolFile>();
 
   private constructor(path: string, temp: string, file: FileHandle) {
     this.path = path;
@@ -64,11 +68,19 @@ export class TarFile implements TarSink {
     return size;
   }
 
+  /** A spool file beside the tar, for an entry produced ahead of its turn; removed by discard if still there. */
+  async openSpool(): Promise<SpoolFile> {
+    const spool = await SpoolFile.create(`${this.temp}.${this.#spools.size + 1}`);
+    this.#spools.add(spool);
+    return spool;
+  }
+
   /** Ends the tar (two zero blocks), flushes it to disk, and moves it to its name. */
   async commit(): Promise<void> {
     await this.#write(ZEROS);
     await this.#file.sync();
     await this.#file.close();
+    for (const spool of this.#spools) await spool.remove();
     await rename(this.temp, this.path);
   }
 
@@ -76,6 +88,7 @@ export class TarFile implements TarSink {
   async discard(): Promise<void> {
     await this.#file.close().catch(() => undefined);
     await rm(this.temp, { force: true });
+    for (const spool of this.#spools) await spool.remove();
   }
 }
 
