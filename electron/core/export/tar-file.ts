@@ -20,6 +20,7 @@ export class TarFile implements TarSink {
   #position = 0;
   /** Every spool file opened: none is left once the tar is committed or discarded. */
   readonly #spools = new Set<SpoolFile>();
+  #spoolCount = 0;
 
   private constructor(path: string, temp: string, file: FileHandle) {
     this.path = path;
@@ -70,7 +71,8 @@ export class TarFile implements TarSink {
 
   /** A spool file beside the tar, for an entry produced ahead of its turn; removed by discard if still there. */
   async openSpool(): Promise<SpoolFile> {
-    const spool = await SpoolFile.create(`${this.temp}.${this.#spools.size + 1}`);
+    // Numbered before the await: spools opened at once get different names.
+    const spool = await SpoolFile.create(`${this.temp}.${++this.#spoolCount}`);
     this.#spools.add(spool);
     return spool;
   }
