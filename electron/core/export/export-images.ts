@@ -14,6 +14,7 @@ import { formatPlatform, hostPlatform, type PlatformChoice } from '../copy/platf
 import { readBlob } from '../copy/source-blob.js';
 import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestInLayout, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
 import { addInOrder, type OrderedEntry } from './ordered-entries.js';
+import { sideBySide } from './side-by-side.js';
 import { TarFile } from './tar-file.js';
 import { TarStream, type TarSink } from './tar-sink.js';
 import { uncompressedLayer } from './uncompressed-layer.js';
@@ -40,6 +41,8 @@ export interface ExportResult {
 
 /** docker-archive layers downloaded and decompressed at once: decompression is what bounds an export, one core each. */
 const LAYERS_AT_ONCE = Number(process.env.STEVEDORE_EXPORT_JOBS ?? 2);
+/** oci-archive blobs downloaded at once: stored as they are, so only the network and the disk bound them. */
+const BLOBS_AT_ONCE = Number(process.env.STEVEDORE_EXPORT_BLOBS ?? 3);
 
 /** Images in one export: docker save takes any number, but each is a manifest.json entry. */
 export const MAX_EXPORT_IMAGES = 100;
@@ -139,7 +142,16 @@ function sourceBytes(image: ExportedImage, blob: GraphBlob, { reporter, signal }
 async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[], dockerManifest?: Buffer): Promise<void> {
   const { tar } = writing;
   await tar.addBytes('oci-layout', OCI_LAYOUT);
-  for (const { blob, image } of blobs) await tar.addStream(blobPath(blob.digest), sourceBytes(image, blob, writing), blob.size);
+  if (tar instanceof TarFile) {
+    // Every size is known: each blob gets its place now and downloads into it beside the others.
+    const places = blobs.map(({ blob }) => tar.reserve(blobPath(blob.digest), blob.size));
+    await sideBySide(blobs.length, BLOBS_AT_ONCE, writing.signal, async (i, signal) => {
+      const { blob, image } = blobs[i] as { blob: GraphBlob; image: ExportedImage };
+      await (places[i] as (chunks: AsyncIterable<Uint8Array>) => Promise<void>)(sourceBytes(image, blob, { ...writing, signal }));
+    });
+  } else {
+    for (const { blob, image } of blobs) await tar.addStream(blobPath(blob.digest), sourceBytes(image, blob, writing), blob.size);
+  }
   const written = new Set<string>();
   for (const { graph } of images) {
     for (const manifest of graph.manifests) {

@@ -4,7 +4,7 @@
 // the tar after what it spooled; one already finished is copied in. (A docker-archive layer, decompressed on the way,
 // has no size before its last byte, so it cannot be given its place further into the file in advance.)
 import { StevedoreError } from '../errors.js';
-import { jobAbort } from '../linked-signal.js';
+import { sideBySide } from './side-by-side.js';
 import type { SpoolFile } from './spool-file.js';
 import type { TarFile } from './tar-file.js';
 
@@ -20,13 +20,10 @@ async function* concat(...parts: readonly AsyncIterable<Uint8Array>[]): AsyncGen
 
 /** Writes `entries` into `tar` in their order, producing up to `concurrency` of them at once. */
 export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[], concurrency: number, signal: AbortSignal): Promise<void> {
-  const job = jobAbort(signal);
   const finished = new Map<number, SpoolFile>();
-  let started = 0;
   // Entries before `placed` are in the tar; `tailBusy` while one is being written at its end.
   let placed = 0;
   let tailBusy = false;
-  let failure: { error: unknown } | undefined;
   const myTurn = (index: number): boolean => index === placed && !tailBusy;
 
   /** Writes at the tail, which the caller took (`tailBusy`); the entry counts as placed once its header is written. */
@@ -46,9 +43,9 @@ export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[],
       await spool.remove();
     }
   };
-  const produce = async (index: number): Promise<void> => {
+  const produce = async (index: number, entrySignal: AbortSignal): Promise<void> => {
     const entry = entries[index] as OrderedEntry;
-    const iterator = entry.chunks(job.signal)[Symbol.asyncIterator]();
+    const iterator = entry.chunks(entrySignal)[Symbol.asyncIterator]();
     const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => iterator };
     if (myTurn(index)) {
       tailBusy = true;
@@ -58,8 +55,8 @@ export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[],
     try {
       for (;;) {
         if (myTurn(index)) {
-          await spool.close();
           tailBusy = true;
+          await spool.close();
           await writeAtTail(entry.name, concat(spool.chunks(), rest));
           return await spool.remove();
         }
@@ -74,24 +71,9 @@ export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[],
     }
     finished.set(index, spool);
   };
-  const worker = async (): Promise<void> => {
-    while (started < entries.length && !job.signal.aborted) {
-      await produce(started++);
-      await copyFinished();
-    }
-  };
-  // Every worker has stopped before this returns or throws: no spool file is still being written when the caller
-  // discards the tar.
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(concurrency, entries.length)) }, () =>
-      worker().catch((error: unknown) => {
-        failure ??= { error };
-        job.abort(error);
-      }),
-    ),
-  );
-  job.done();
-  if (failure) throw failure.error;
-  signal.throwIfAborted();
+  await sideBySide(entries.length, concurrency, signal, async (index, entrySignal) => {
+    await produce(index, entrySignal);
+    await copyFinished();
+  });
   if (placed !== entries.length) throw new StevedoreError('INTERNAL', `only ${placed} of ${entries.length} tar entries were written`);
 }

@@ -41,12 +41,8 @@ export class TarFile implements TarSink {
   }
 
   async #write(bytes: Uint8Array): Promise<void> {
-    let done = 0;
-    while (done < bytes.length) {
-      const { bytesWritten } = await this.#file.write(bytes, done, bytes.length - done, this.#position);
-      done += bytesWritten;
-      this.#position += bytesWritten;
-    }
+    await writeAt(this.#file, bytes, this.#position);
+    this.#position += bytes.length;
   }
 
   async addBytes(name: string, bytes: Uint8Array): Promise<void> {
@@ -67,6 +63,30 @@ export class TarFile implements TarSink {
     if (padding > 0) await this.#write(ZEROS.subarray(0, padding));
     await this.#file.write(fileHeader(name, size), 0, BLOCK, headerAt);
     return size;
+  }
+
+  /**
+   * Keeps the place of an entry whose size is known at the tar's end, and returns what writes its bytes there: later
+   * entries go after it and may be written meanwhile. More or fewer bytes than `size` fail the write.
+   */
+  reserve(name: string, size: number): (chunks: AsyncIterable<Uint8Array>) => Promise<void> {
+    const header = fileHeader(name, size);
+    const headerAt = this.#position;
+    const padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    this.#position += BLOCK + size + padding;
+    const file = this.#file;
+    return async (chunks) => {
+      const start = headerAt + BLOCK;
+      let at = start;
+      for await (const chunk of chunks) {
+        if (at + chunk.length > start + size) throw new StevedoreError('DIGEST_MISMATCH', `${name}: more than the ${size} bytes expected`);
+        await writeAt(file, chunk, at);
+        at += chunk.length;
+      }
+      if (at !== start + size) throw new StevedoreError('DIGEST_MISMATCH', `${name}: ${at - start} bytes, expected ${size}`);
+      if (padding > 0) await writeAt(file, ZEROS.subarray(0, padding), at);
+      await writeAt(file, header, headerAt);
+    };
   }
 
   /** A spool file beside the tar, for an entry produced ahead of its turn; removed by discard if still there. */
@@ -92,6 +112,10 @@ export class TarFile implements TarSink {
     await rm(this.temp, { force: true });
     for (const spool of this.#spools) await spool.remove();
   }
+}
+
+async function writeAt(file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
 }
 
 /** An error of the file system at the destination, named by the path the user gave (not the temp file beside it). */
