@@ -1,5 +1,6 @@
 // A docker-archive's layers download side by side, yet land in the archive in manifest order (two exports of one
-// image are the same bytes); a layer that fails stops the others, and no file, temp file or spool file is left.
+// image are the same bytes); a layer that fails stops the others, and no file, temp file or spool file is left. An
+// oci-archive's blobs download side by side into the places kept for them.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -47,6 +48,24 @@ function gateBlob(client: RegistryClient, digest: string, release: (request: Reg
 
 const hex = (digest: string): string => digest.slice('sha256:'.length);
 
+/** The client with the first blob's GET held until the second blob is requested. */
+function firstWaitsForSecond(base: RegistryClient, first: string, second: string): { client: RegistryClient; gated: { by?: string } } {
+  let secondStarted: (why: string) => void = () => undefined;
+  const started = new Promise<string>((resolve) => (secondStarted = resolve));
+  const { client, gated } = gateBlob(base, first, () => started);
+  const watching = new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property !== 'send') return value;
+      return (request: RegistryRequest) => {
+        if (request.path?.endsWith(`/blobs/${second}`)) secondStarted('second blob requested');
+        return (value as (r: RegistryRequest) => Promise<unknown>)(request);
+      };
+    },
+  });
+  return { client: watching, gated };
+}
+
 describe('export: layers at once, in order', () => {
   let reg: TestRegistry;
   let dir: string;
@@ -67,23 +86,11 @@ describe('export: layers at once, in order', () => {
     const out = await mkdtemp(join(dir, 'ok-'));
     const base = clientFor(reg);
     // The first layer waits for the second one's request: taken one after another, it would wait GATE_MS for nothing.
-    let secondStarted: (why: string) => void = () => undefined;
-    const second = new Promise<string>((resolve) => (secondStarted = resolve));
-    const { client, gated } = gateBlob(base, layers[0]?.digest ?? '', () => second);
-    const watching = new Proxy(client, {
-      get(target, property) {
-        const value: unknown = Reflect.get(target, property, target);
-        if (property !== 'send') return value;
-        return (request: RegistryRequest) => {
-          if (request.path?.endsWith(`/blobs/${layers[1]?.digest ?? ''}`)) secondStarted('second layer requested');
-          return (value as (r: RegistryRequest) => Promise<unknown>)(request);
-        };
-      },
-    });
+    const { client: watching, gated } = firstWaitsForSecond(base, layers[0]?.digest ?? '', layers[1]?.digest ?? '');
     try {
       const file = join(out, 'app.tar');
       await exportImages({ jobId: 'layers', references: [parseReference(`${reg.host}/layers/app:1`)], file, format: 'docker-archive', emit: () => undefined }, () => Promise.resolve(watching));
-      assert.equal(gated.by, 'second layer requested', 'the second layer was requested while the first was still waiting');
+      assert.equal(gated.by, 'second blob requested', 'the second layer was requested while the first was still waiting');
       const listing = (await run('tar', ['-tf', file])).stdout.trim().split('\n');
       assert.deepEqual(listing, [`${hex(image.config.digest)}.json`, ...layers.map((l) => `${hex(l.digest)}/layer.tar`), 'manifest.json', 'repositories']);
       assert.deepEqual(await readdir(out), ['app.tar'], 'no temp or spool file beside the archive');
@@ -112,6 +119,27 @@ describe('export: layers at once, in order', () => {
       );
       assert.equal(gated.by, 'abort', 'the layer in flight was stopped by the failure of the other');
       assert.deepEqual(await readdir(out), []);
+    } finally {
+      await base.close();
+    }
+  });
+
+  it('an oci-archive downloads blobs side by side into the places kept for them', async () => {
+    const layers = [randomLayer(3 * MiB), randomLayer(MiB), randomLayer(2 * MiB)];
+    const image = await seedImage(reg, 'layers/oci', '1', { layers, format: 'oci' });
+    const out = await mkdtemp(join(dir, 'oci-'));
+    const base = clientFor(reg);
+    const { client, gated } = firstWaitsForSecond(base, layers[0]?.digest ?? '', layers[1]?.digest ?? '');
+    try {
+      const file = join(out, 'app.tar');
+      await exportImages({ jobId: 'oci', references: [parseReference(`${reg.host}/layers/oci:1`)], file, format: 'oci-archive', emit: () => undefined }, () => Promise.resolve(client));
+      assert.equal(gated.by, 'second blob requested', 'the second blob was requested while the first was still waiting');
+      const listing = (await run('tar', ['-tf', file])).stdout.trim().split('\n');
+      assert.deepEqual(listing, ['oci-layout', ...[image.config, ...layers].map((b) => `blobs/sha256/${hex(b.digest)}`), `blobs/sha256/${hex(image.digest)}`, 'index.json']);
+      const unpacked = await mkdtemp(join(dir, 'oci-unpacked-'));
+      await run('tar', ['-xf', file, '-C', unpacked]);
+      for (const blob of [...layers, image.config]) assert.ok((await readFile(join(unpacked, 'blobs', 'sha256', hex(blob.digest)))).equals(blob.bytes), `blob ${blob.digest} is in the archive byte for byte`);
+      assert.deepEqual(await readdir(out), ['app.tar']);
     } finally {
       await base.close();
     }

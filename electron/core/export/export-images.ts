@@ -40,9 +40,9 @@ export interface ExportResult {
 }
 
 /** docker-archive layers downloaded and decompressed at once: decompression is what bounds an export, one core each. */
-const LAYERS_AT_ONCE = Number(process.env.STEVEDORE_EXPORT_JOBS ?? 2);
+const LAYERS_AT_ONCE = 2;
 /** oci-archive blobs downloaded at once: stored as they are, so only the network and the disk bound them. */
-const BLOBS_AT_ONCE = Number(process.env.STEVEDORE_EXPORT_BLOBS ?? 3);
+const BLOBS_AT_ONCE = 3;
 
 /** Images in one export: docker save takes any number, but each is a manifest.json entry. */
 export const MAX_EXPORT_IMAGES = 100;
