@@ -89,7 +89,7 @@ describe('export: layers at once, in order', () => {
     const { client: watching, gated } = firstWaitsForSecond(base, layers[0]?.digest ?? '', layers[1]?.digest ?? '');
     try {
       const file = join(out, 'app.tar');
-      await exportImages({ jobId: 'layers', references: [parseReference(`${reg.host}/layers/app:1`)], file, format: 'docker-archive', emit: () => undefined }, () => Promise.resolve(watching));
+      await exportImages({ jobId: 'layers', references: [parseReference(`${reg.host}/layers/app:1`)], file, format: 'docker-archive', emit: () => undefined, layersAtOnce: 2 }, () => Promise.resolve(watching));
       assert.equal(gated.by, 'second blob requested', 'the second layer was requested while the first was still waiting');
       const listing = (await run('tar', ['-tf', file])).stdout.trim().split('\n');
       assert.deepEqual(listing, [`${hex(image.config.digest)}.json`, ...layers.map((l) => `${hex(l.digest)}/layer.tar`), 'manifest.json', 'repositories']);
@@ -114,7 +114,7 @@ describe('export: layers at once, in order', () => {
     const { client, gated } = gateBlob(base, layers[0]?.digest ?? '', aborted);
     try {
       await assert.rejects(
-        exportImages({ jobId: 'broken', references: [parseReference(`${reg.host}/layers/broken:1`)], file: join(out, 'broken.tar'), format: 'docker-archive', emit: () => undefined }, () => Promise.resolve(client)),
+        exportImages({ jobId: 'broken', references: [parseReference(`${reg.host}/layers/broken:1`)], file: join(out, 'broken.tar'), format: 'docker-archive', emit: () => undefined, layersAtOnce: 2 }, () => Promise.resolve(client)),
         (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH') && /diff_id/.test(e.message),
       );
       assert.equal(gated.by, 'abort', 'the layer in flight was stopped by the failure of the other');

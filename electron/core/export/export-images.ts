@@ -2,6 +2,7 @@
 // with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
 // stream from the registry into the tar, verified on the way; nothing is held whole in memory. A docker-archive's
 // layers are decompressed several at once: the ones ahead of their turn wait in spool files beside the tar.
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { PushEvent } from '../../../shared/push.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
@@ -32,6 +33,8 @@ export interface ExportRequest {
   readonly platform?: PlatformChoice;
   readonly emit: (event: PushEvent) => void;
   readonly signal?: AbortSignal;
+  /** docker-archive layers decompressed at once; by default one per core beyond the first. */
+  readonly layersAtOnce?: number;
 }
 
 export interface ExportResult {
@@ -39,8 +42,12 @@ export interface ExportResult {
   readonly images: readonly { readonly reference: string; readonly digest: string }[];
 }
 
-/** docker-archive layers downloaded and decompressed at once: decompression is what bounds an export, one core each. */
-const LAYERS_AT_ONCE = 2;
+/**
+ * docker-archive layers downloaded and decompressed at once: one per core beyond the first, which receives, hashes
+ * and writes for all of them. On two cores one layer at a time already keeps both busy (decompression beside the
+ * rest), and a second would only add spool copies.
+ */
+const LAYERS_AT_ONCE = Math.min(4, Math.max(1, availableParallelism() - 1));
 /** oci-archive blobs downloaded at once: stored as they are, so only the network and the disk bound them. */
 const BLOBS_AT_ONCE = 3;
 
@@ -86,7 +93,7 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest })));
     const writing = { tar, reporter, signal };
     if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
-    else if (tar instanceof TarFile) await writeDockerArchive(writing, images, tar);
+    else if (tar instanceof TarFile) await writeDockerArchive(writing, images, tar, request.layersAtOnce ?? LAYERS_AT_ONCE);
     else await writeOciArchive(writing, images, blobs, dockerManifestInLayout(images));
     signal.throwIfAborted();
     await tar.commit();
@@ -165,7 +172,7 @@ async function writeOciArchive(writing: Writing, images: readonly ExportedImage[
 }
 
 /** docker save's layout: `<config hex>.json`, `<diff_id hex>/layer.tar` uncompressed, manifest.json, repositories. */
-async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[], tar: TarFile): Promise<void> {
+async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[], tar: TarFile, layersAtOnce: number): Promise<void> {
   const { reporter, signal } = writing;
   const entries: OrderedEntry[] = [];
   const dockerEntries: DockerEntry[] = [];
@@ -194,7 +201,7 @@ async function writeDockerArchive(writing: Writing, images: readonly ExportedIma
     dockerEntries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
   }
   // Layers decompress side by side (each on a libuv thread), written in manifest order.
-  await addInOrder(tar, entries, LAYERS_AT_ONCE, signal);
+  await addInOrder(tar, entries, layersAtOnce, signal);
   await tar.addBytes('manifest.json', dockerManifestJson(dockerEntries));
   await tar.addBytes('repositories', dockerRepositories(dockerEntries));
 }
