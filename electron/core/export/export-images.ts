@@ -1,7 +1,8 @@
 // Saves images from registries into one tarball: a docker-archive (`docker load`, `podman load`: the legacy layout
 // with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
-// stream from the registry into the tar, verified on the way; nothing is held whole in memory. A docker-archive's
-// layers are decompressed several at once: the ones ahead of their turn wait in spool files beside the tar.
+// stream from the registry into the tar, verified on the way; nothing is held whole in memory. An oci-archive's blobs
+// download at once into places kept for them; a docker-archive's layers decompress at once where there are cores to
+// spare, the ones ahead of their turn waiting in spool files beside the tar.
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { PushEvent } from '../../../shared/push.js';
@@ -200,7 +201,7 @@ async function writeDockerArchive(writing: Writing, images: readonly ExportedIma
     }
     dockerEntries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
   }
-  // Layers decompress side by side (each on a libuv thread), written in manifest order.
+  // Layers decompress side by side (each on a libuv thread) when more than one at once, written in manifest order.
   await addInOrder(tar, entries, layersAtOnce, signal);
   await tar.addBytes('manifest.json', dockerManifestJson(dockerEntries));
   await tar.addBytes('repositories', dockerRepositories(dockerEntries));
