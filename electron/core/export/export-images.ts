@@ -1,6 +1,9 @@
 // Saves images from registries into one tarball: a docker-archive (`docker load`, `podman load`: the legacy layout
 // with uncompressed layers, one platform per image) or an oci-archive (the whole index, blobs as stored). Blobs
-// stream from the registry into the tar, verified on the way; nothing is held whole in memory or spooled to disk.
+// stream from the registry into the tar, verified on the way; nothing is held whole in memory. An oci-archive's blobs
+// download at once into places kept for them; a docker-archive's layers decompress at once where there are cores to
+// spare, the ones ahead of their turn waiting in spool files beside the tar.
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { PushEvent } from '../../../shared/push.js';
 import { StevedoreError, toErrorInfo } from '../errors.js';
@@ -12,6 +15,8 @@ import { resolveGraph, type GraphBlob, type ImageGraph } from '../copy/image-gra
 import { formatPlatform, hostPlatform, type PlatformChoice } from '../copy/platform.js';
 import { readBlob } from '../copy/source-blob.js';
 import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestInLayout, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
+import { addInOrder, type OrderedEntry } from './ordered-entries.js';
+import { sideBySide } from './side-by-side.js';
 import { TarFile } from './tar-file.js';
 import { TarStream, type TarSink } from './tar-sink.js';
 import { uncompressedLayer } from './uncompressed-layer.js';
@@ -29,12 +34,23 @@ export interface ExportRequest {
   readonly platform?: PlatformChoice;
   readonly emit: (event: PushEvent) => void;
   readonly signal?: AbortSignal;
+  /** docker-archive layers decompressed at once; by default one per core beyond the first. */
+  readonly layersAtOnce?: number;
 }
 
 export interface ExportResult {
   readonly file: string;
   readonly images: readonly { readonly reference: string; readonly digest: string }[];
 }
+
+/**
+ * docker-archive layers downloaded and decompressed at once: one per core beyond the first, which receives, hashes
+ * and writes for all of them. On two cores one layer at a time already keeps both busy (decompression beside the
+ * rest), and a second would only add spool copies.
+ */
+const LAYERS_AT_ONCE = Math.min(4, Math.max(1, availableParallelism() - 1));
+/** oci-archive blobs downloaded at once: stored as they are, so only the network and the disk bound them. */
+const BLOBS_AT_ONCE = 3;
 
 /** Images in one export: docker save takes any number, but each is a manifest.json entry. */
 export const MAX_EXPORT_IMAGES = 100;
@@ -78,7 +94,7 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest })));
     const writing = { tar, reporter, signal };
     if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
-    else if (tar.seekable) await writeDockerArchive(writing, images);
+    else if (tar instanceof TarFile) await writeDockerArchive(writing, images, tar, request.layersAtOnce ?? LAYERS_AT_ONCE);
     else await writeOciArchive(writing, images, blobs, dockerManifestInLayout(images));
     signal.throwIfAborted();
     await tar.commit();
@@ -134,7 +150,16 @@ function sourceBytes(image: ExportedImage, blob: GraphBlob, { reporter, signal }
 async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[], dockerManifest?: Buffer): Promise<void> {
   const { tar } = writing;
   await tar.addBytes('oci-layout', OCI_LAYOUT);
-  for (const { blob, image } of blobs) await tar.addStream(blobPath(blob.digest), sourceBytes(image, blob, writing), blob.size);
+  if (tar instanceof TarFile) {
+    // Every size is known: each blob gets its place now and downloads into it beside the others.
+    const places = blobs.map(({ blob }) => tar.reserve(blobPath(blob.digest), blob.size));
+    await sideBySide(blobs.length, BLOBS_AT_ONCE, writing.signal, async (i, signal) => {
+      const { blob, image } = blobs[i] as { blob: GraphBlob; image: ExportedImage };
+      await (places[i] as (chunks: AsyncIterable<Uint8Array>) => Promise<void>)(sourceBytes(image, blob, { ...writing, signal }));
+    });
+  } else {
+    for (const { blob, image } of blobs) await tar.addStream(blobPath(blob.digest), sourceBytes(image, blob, writing), blob.size);
+  }
   const written = new Set<string>();
   for (const { graph } of images) {
     for (const manifest of graph.manifests) {
@@ -148,9 +173,10 @@ async function writeOciArchive(writing: Writing, images: readonly ExportedImage[
 }
 
 /** docker save's layout: `<config hex>.json`, `<diff_id hex>/layer.tar` uncompressed, manifest.json, repositories. */
-async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[]): Promise<void> {
-  const { tar, reporter, signal } = writing;
-  const entries: DockerEntry[] = [];
+async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[], tar: TarFile, layersAtOnce: number): Promise<void> {
+  const { reporter, signal } = writing;
+  const entries: OrderedEntry[] = [];
+  const dockerEntries: DockerEntry[] = [];
   const written = new Set<string>();
   for (const image of images) {
     const manifest = image.graph.top.manifest;
@@ -160,7 +186,7 @@ async function writeDockerArchive(writing: Writing, images: readonly ExportedIma
     const diffIds = diffIdsOf(config, manifest.layers.length, name);
     if (!written.has(manifest.config.digest)) {
       written.add(manifest.config.digest);
-      await tar.addBytes(configPath(manifest.config.digest), config);
+      entries.push({ name: configPath(manifest.config.digest), chunks: async function* () { yield config; } });
       reporter.update(manifest.config.digest, { state: 'done', bytesDone: config.length });
     }
     for (const [i, layer] of manifest.layers.entries()) {
@@ -170,10 +196,13 @@ async function writeDockerArchive(writing: Writing, images: readonly ExportedIma
       const blob = { digest: layer.digest, size: layer.size, mediaType: layer.mediaType, kind: 'layer' as const };
       // What the tar holds is the uncompressed layer, checked against the diff_id the verified config names: that
       // check covers the content, so the compressed bytes are not hashed as well.
-      await tar.addStream(layerPath(diffId), uncompressedLayer(sourceBytes(image, blob, writing, false), diffId, `layer ${layer.digest} of ${name}`, signal));
+      const what = `layer ${layer.digest} of ${name}`;
+      entries.push({ name: layerPath(diffId), chunks: (entrySignal) => uncompressedLayer(sourceBytes(image, blob, { ...writing, signal: entrySignal }, false), diffId, what, entrySignal) });
     }
-    entries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
+    dockerEntries.push({ reference: image.reference, configDigest: manifest.config.digest, diffIds });
   }
-  await tar.addBytes('manifest.json', dockerManifestJson(entries));
-  await tar.addBytes('repositories', dockerRepositories(entries));
+  // Layers decompress side by side (each on a libuv thread) when more than one at once, written in manifest order.
+  await addInOrder(tar, entries, layersAtOnce, signal);
+  await tar.addBytes('manifest.json', dockerManifestJson(dockerEntries));
+  await tar.addBytes('repositories', dockerRepositories(dockerEntries));
 }

@@ -1,13 +1,15 @@
 // A tarball written to a temp file beside its destination and renamed into place only when complete, so an
 // interrupted export never leaves a file that looks whole. An entry's header is written after its data, in the
 // block kept for it: a layer decompressed on the way has no size until its last byte, and this way it streams in one
-// pass (tar-stream needs the size first; skopeo spools such layers to a temp file to learn it).
+// pass (tar-stream needs the size first; skopeo spools every such layer to a temp file to learn it). Entries produced
+// while another is being written go to spool files beside the temp file (openSpool), copied in at their turn.
 import { randomUUID } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StevedoreError } from '../errors.js';
 import { notAFile } from '../regular-file.js';
 import { BLOCK, ZEROS, fileHeader } from './tar-header.js';
+import { SpoolFile } from './spool-file.js';
 import type { TarSink } from './tar-sink.js';
 
 export class TarFile implements TarSink {
@@ -16,6 +18,9 @@ export class TarFile implements TarSink {
   readonly temp: string;
   readonly #file: FileHandle;
   #position = 0;
+  /** Every spool file opened: none is left once the tar is committed or discarded. */
+  readonly #spools = new Set<SpoolFile>();
+  #spoolCount = 0;
 
   private constructor(path: string, temp: string, file: FileHandle) {
     this.path = path;
@@ -36,12 +41,8 @@ export class TarFile implements TarSink {
   }
 
   async #write(bytes: Uint8Array): Promise<void> {
-    let done = 0;
-    while (done < bytes.length) {
-      const { bytesWritten } = await this.#file.write(bytes, done, bytes.length - done, this.#position);
-      done += bytesWritten;
-      this.#position += bytesWritten;
-    }
+    await writeAt(this.#file, bytes, this.#position);
+    this.#position += bytes.length;
   }
 
   async addBytes(name: string, bytes: Uint8Array): Promise<void> {
@@ -64,11 +65,44 @@ export class TarFile implements TarSink {
     return size;
   }
 
+  /**
+   * Keeps the place of an entry whose size is known at the tar's end, and returns what writes its bytes there: later
+   * entries go after it and may be written meanwhile. More or fewer bytes than `size` fail the write.
+   */
+  reserve(name: string, size: number): (chunks: AsyncIterable<Uint8Array>) => Promise<void> {
+    const header = fileHeader(name, size);
+    const headerAt = this.#position;
+    const padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    this.#position += BLOCK + size + padding;
+    const file = this.#file;
+    return async (chunks) => {
+      const start = headerAt + BLOCK;
+      let at = start;
+      for await (const chunk of chunks) {
+        if (at + chunk.length > start + size) throw new StevedoreError('DIGEST_MISMATCH', `${name}: more than the ${size} bytes expected`);
+        await writeAt(file, chunk, at);
+        at += chunk.length;
+      }
+      if (at !== start + size) throw new StevedoreError('DIGEST_MISMATCH', `${name}: ${at - start} bytes, expected ${size}`);
+      if (padding > 0) await writeAt(file, ZEROS.subarray(0, padding), at);
+      await writeAt(file, header, headerAt);
+    };
+  }
+
+  /** A spool file beside the tar, for an entry produced ahead of its turn; removed by discard if still there. */
+  async openSpool(): Promise<SpoolFile> {
+    // Numbered before the await: spools opened at once get different names.
+    const spool = await SpoolFile.create(`${this.temp}.${++this.#spoolCount}`);
+    this.#spools.add(spool);
+    return spool;
+  }
+
   /** Ends the tar (two zero blocks), flushes it to disk, and moves it to its name. */
   async commit(): Promise<void> {
     await this.#write(ZEROS);
     await this.#file.sync();
     await this.#file.close();
+    for (const spool of this.#spools) await spool.remove();
     await rename(this.temp, this.path);
   }
 
@@ -76,7 +110,12 @@ export class TarFile implements TarSink {
   async discard(): Promise<void> {
     await this.#file.close().catch(() => undefined);
     await rm(this.temp, { force: true });
+    for (const spool of this.#spools) await spool.remove();
   }
+}
+
+async function writeAt(file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
 }
 
 /** An error of the file system at the destination, named by the path the user gave (not the temp file beside it). */
