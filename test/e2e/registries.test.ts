@@ -1,7 +1,7 @@
 // Registries the user manages, in a real browser at 900x600: a failed add is not kept, "Save anyway" keeps it on
 // purpose, a `docker login` with a new password (the docker config rewritten) takes effect on Retry, Docker Hub is
-// removed like any entry, the stored-password option says why it is off, and a tarball dropped while browsing a
-// registry targets it.
+// removed like any entry, the stored-password option says why it is off, a tarball dropped while browsing a
+// registry targets it, and a registry added twice is refused with an offer to edit the one there.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -148,5 +148,21 @@ describe('registries the user manages, in the browser', () => {
     assert.ok(box && box.x + box.width <= 900 && box.x >= 0, 'the transfers panel stays inside the window');
     await screenshot(page, 'registries-08-transfers-900x600');
     await page.getByRole('button', { name: 'Close transfers' }).click();
+  });
+
+  it('adding a registry that is already there says so and offers to edit it; nothing is duplicated', async () => {
+    await page.getByRole('button', { name: '+ Add registry' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add registry' });
+    await page.getByLabel('Registry address').fill(`http://${basic.host}/`);
+    await dialog.getByRole('alert').getByText(`${basic.host} is already in your registries as`).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Save and test connection' }).isDisabled(), true);
+    await screenshot(page, 'registries-09-already-there-900x600');
+    await dialog.getByRole('button', { name: 'Edit Team instead' }).click();
+    await page.getByRole('dialog', { name: 'Edit registry' }).waitFor();
+    assert.equal(await page.getByLabel('Registry name').inputValue(), 'Team');
+    assert.equal(await page.getByLabel('Registry address').inputValue(), basic.host);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.deepEqual(await names(), ['Team']);
   });
 });
