@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'ARCHIVE_INVALID',
   'INVALID_ARGUMENT',
   'NOT_A_FILE',
+  'ALREADY_EXISTS',
   'INTERNAL',
 ] as const;
 

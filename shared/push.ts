@@ -18,6 +18,28 @@ export interface BlobProgress {
   /** Digest in the registry, once known. */
   readonly digest?: string;
   readonly diffId?: string;
+  /** Which blob of the image this is, for people: `config linux/arm64`, `layer 2/5 linux/amd64`. */
+  readonly label?: string;
+}
+
+/** One place a blob is used in an image: its platform (of an index) and, for a layer, its position. */
+export interface BlobUse {
+  readonly platform?: string;
+  /** 0-based position among the manifest's layers. */
+  readonly index?: number;
+  readonly of?: number;
+}
+
+/**
+ * Names a blob by where it is used, so the rows of a multi-arch transfer can be told apart: `config linux/arm64`,
+ * `layer 2/5 linux/amd64`, and `(+1 platform)` for a blob several platforms share (sent once).
+ */
+export function blobLabel(kind: BlobProgress['kind'], uses: readonly BlobUse[]): string {
+  const [first] = uses;
+  const position = kind === 'layer' && first?.index !== undefined ? ` ${first.index + 1}${first.of !== undefined ? `/${first.of}` : ''}` : '';
+  const platform = first?.platform ? ` ${first.platform}` : '';
+  const others = new Set(uses.slice(1).map((u) => u.platform).filter((p) => p !== undefined && p !== first?.platform)).size;
+  return `${kind}${position}${platform}${others > 0 ? ` (+${others} platform${others === 1 ? '' : 's'})` : ''}`;
 }
 
 export interface PushProgress {

@@ -28,3 +28,18 @@ export interface RegistryTestResult {
   readonly code?: string;
   readonly message?: string;
 }
+
+/**
+ * The host (and port) a profile's address names, which is what tells registries apart: `https://Registry.example/v2/`
+ * and `registry.example` are one registry, and Docker Hub's API hosts are Docker Hub. One profile per host.
+ */
+export function registryHost(url: string): string {
+  const host = url.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+}
+
+/** The profile other than `exceptId` that already holds `url`'s registry. */
+export function sameRegistry<T extends Pick<RegistryProfile, 'id' | 'url'>>(profiles: readonly T[], url: string, exceptId?: string): T | undefined {
+  const host = registryHost(url);
+  return host === '' ? undefined : profiles.find((p) => p.id !== exceptId && registryHost(p.url) === host);
+}

@@ -11,7 +11,7 @@ function bar(done: number, total: number): string {
 }
 
 function blobLine(blob: BlobProgress): string {
-  const name = blob.kind === 'config' ? 'config' : shortDigest(blob.digest ?? blob.diffId ?? blob.id);
+  const name = blob.kind === 'config' ? (blob.label ?? 'config') : shortDigest(blob.digest ?? blob.diffId ?? blob.id);
   const state = blob.state.padEnd(11);
   const bytes = blob.state === 'skipped' || blob.state === 'mounted' ? formatBytes(blob.bytesTotal) : `${formatBytes(blob.bytesDone)} / ${formatBytes(blob.bytesTotal)}`;
   return `  ${name.padEnd(19)} ${state} ${bar(blob.bytesDone, blob.bytesTotal)} ${bytes}`;

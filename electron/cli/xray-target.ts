@@ -6,6 +6,7 @@ import { indexImage, type IndexedImage } from '../core/xray/index-image.js';
 import { archiveImageSource, registryImageSource } from '../core/xray/image-source.js';
 import { parseReference } from '../core/reference.js';
 import { openClient, type GlobalOptions } from './context.js';
+import { explainDefaultTag } from './default-tag.js';
 
 export interface XrayOptions extends GlobalOptions {
   readonly platform?: string;
@@ -37,7 +38,7 @@ export async function loadImage(target: string, options: XrayOptions, signal: Ab
   const ref = parseReference(target);
   const client = await openClient(ref.registry, options);
   try {
-    const source = await registryImageSource(client, ref, options.platform, signal);
+    const source = await explainDefaultTag(ref, () => registryImageSource(client, ref, options.platform, signal));
     return { image: await indexImage(source, common), close: () => client.close() };
   } catch (error) {
     await client.close();

@@ -1,5 +1,5 @@
 // registries:* handlers: profiles with their secrets kept host-side, and a connection test that says what is wrong.
-import type { RegistryProfile, RegistryTestResult, RegistryView } from '../../shared/registry-profile.js';
+import { registryHost, sameRegistry, type RegistryProfile, type RegistryTestResult, type RegistryView } from '../../shared/registry-profile.js';
 import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
@@ -42,9 +42,14 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
     'registries:save': async ({ profile, secret }) => {
       parseRegistry(profile.url);
       if (profile.credentialSource === 'stored' && !profile.username) throw new StevedoreError('INVALID_ARGUMENT', 'a stored credential needs a user name');
+      const known = await profiles.list();
+      const before = profile.id === undefined ? undefined : known.find((p) => p.id === profile.id);
+      // One entry per registry: a second profile for the same host would split its bookmarks and credentials. (An
+      // entry that keeps its host saves as before, even beside a duplicate an older version let in.)
+      const existing = before && registryHost(before.url) === registryHost(profile.url) ? undefined : sameRegistry(known, profile.url, profile.id);
+      if (existing) throw new StevedoreError('ALREADY_EXISTS', `${registryHost(profile.url)} is already in your registries as "${existing.name}"; edit that entry instead`);
       // Credentials belong to one origin: a profile moved to another registry does not take its stored secret along
       // (the page never sees the secret, so it could otherwise send it anywhere by editing the address).
-      const before = profile.id === undefined ? undefined : (await profiles.list()).find((p) => p.id === profile.id);
       if (before && secret === undefined && profile.credentialSource === 'stored' && secrets.has(before.id) && originOf(before.url) !== originOf(profile.url)) {
         throw new StevedoreError('INVALID_ARGUMENT', `enter the password again: the stored one is for ${before.url} only, not ${profile.url}`);
       }

@@ -1,7 +1,7 @@
 // Registries the user manages, in a real browser at 900x600: a failed add is not kept, "Save anyway" keeps it on
 // purpose, a `docker login` with a new password (the docker config rewritten) takes effect on Retry, Docker Hub is
-// removed like any entry, the stored-password option says why it is off, and a tarball dropped while browsing a
-// registry targets it.
+// removed like any entry, the stored-password option says why it is off, a tarball dropped while browsing a
+// registry targets it, and a registry added twice is refused with an offer to edit the one there.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/a
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { freePort } from '../harness/ports.js';
 import { ADMIN, startRegistry, type TestRegistry } from '../harness/registry.js';
-import { closeSeeders, seedImage } from '../harness/seed.js';
+import { closeSeeders, pushManifest, seedImage } from '../harness/seed.js';
 
 describe('registries the user manages, in the browser', () => {
   let basic: TestRegistry;
@@ -32,6 +32,9 @@ describe('registries the user manages, in the browser', () => {
   before(async () => {
     basic = await startRegistry('basic');
     await seedImage(basic, 'team/api', '1.0');
+    // A second tag on the same digest: deleting v1 deletes it too, and the confirmation must say so.
+    const web1 = await seedImage(basic, 'team/web', 'v1');
+    await pushManifest(basic, 'team/web', 'v1-alias', web1.manifest, web1.mediaType);
     work = await mkdtemp(join(tmpdir(), 'stevedore-e2e-registries-'));
     await writeConfig('an-old-password');
     process.env.DOCKER_CONFIG = work;
@@ -148,5 +151,38 @@ describe('registries the user manages, in the browser', () => {
     assert.ok(box && box.x + box.width <= 900 && box.x >= 0, 'the transfers panel stays inside the window');
     await screenshot(page, 'registries-08-transfers-900x600');
     await page.getByRole('button', { name: 'Close transfers' }).click();
+  });
+
+  it('adding a registry that is already there says so and offers to edit it; nothing is duplicated', async () => {
+    await page.getByRole('button', { name: '+ Add registry' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add registry' });
+    await page.getByLabel('Registry address').fill(`http://${basic.host}/`);
+    await dialog.getByRole('alert').getByText(`${basic.host} is already in your registries as`).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Save and test connection' }).isDisabled(), true);
+    await screenshot(page, 'registries-09-already-there-900x600');
+    await dialog.getByRole('button', { name: 'Edit Team instead' }).click();
+    await page.getByRole('dialog', { name: 'Edit registry' }).waitFor();
+    assert.equal(await page.getByLabel('Registry name').inputValue(), 'Team');
+    assert.equal(await page.getByLabel('Registry address').inputValue(), basic.host);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.deepEqual(await names(), ['Team']);
+  });
+
+  it('deleting a tag names the other tags on its digest before it deletes them all, and the lists refresh', async () => {
+    await nav().getByRole('button', { name: 'Team', exact: true }).click();
+    await page.getByRole('button', { name: 'team/web', exact: true }).click();
+    await page.getByRole('button', { name: 'v1-alias', exact: true }).waitFor();
+    await page.getByLabel('Select v1', { exact: true }).check();
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Confirm delete' });
+    await confirm.getByText('Also deleted, on the same digest: 1 other tag:').waitFor();
+    assert.match((await confirm.textContent()) ?? '', /other tag:\s*v1-alias/);
+    await screenshot(page, 'registries-10-delete-names-other-tags-900x600');
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'v1-alias', exact: true }).waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('button', { name: 'v1', exact: true }).count(), 0);
+    const listed = await web.host.handle('tags:list', { registryId: await registryId('Team'), repository: 'team/web' });
+    assert.deepEqual(listed.ok ? (listed.value as { items: string[] }).items : listed, []);
   });
 });

@@ -13,7 +13,7 @@ import { RENDERER_DIR } from '../../electron/web/start.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { run } from '../harness/exec.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
-import { closeSeeders, randomLayer, seedImage, type SeededImage } from '../harness/seed.js';
+import { closeSeeders, randomLayer, seedImage, seedIndex, type SeededImage } from '../harness/seed.js';
 import { skopeoRaw } from '../harness/verify-copy.js';
 
 describe('copy and export in the browser', () => {
@@ -29,6 +29,7 @@ describe('copy and export in the browser', () => {
     [source, target] = await Promise.all([startRegistry('none'), startRegistry('none')]);
     work = await mkdtemp(join(tmpdir(), 'stevedore-e2e-transfers-'));
     image = await seedImage(source, 'team/app', '1', { layers: [randomLayer(3 * 1024 * 1024), randomLayer(2000)] });
+    await seedIndex(source, 'team/multi', 'latest', [{ architecture: 'amd64' }, { architecture: 'arm64', variant: 'v8' }]);
     await mkdir(join(work, 'data'), { recursive: true });
     const profiles = new ProfileStore(join(work, 'data', 'registries.json'));
     await profiles.save({ name: 'Staging', url: `http://${source.host}`, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] });
@@ -84,5 +85,31 @@ describe('copy and export in the browser', () => {
     assert.equal(download.suggestedFilename(), 'team_app_1.oci.tar');
     const inspected = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${file}`])).stdout) as { Digest: string };
     assert.equal(inspected.Digest, image.digest);
+  });
+
+  it('names the blobs of a multi-arch copy by platform and layer, inside a 900x600 window', async () => {
+    await page.setViewportSize({ width: 900, height: 600 });
+    // At this size the panel floats over the view: closed while browsing, it opens again with the new job.
+    await page.getByRole('button', { name: 'Close transfers' }).click();
+    await sidebar().getByRole('button', { name: 'Staging', exact: true }).click();
+    await page.getByRole('button', { name: 'team/multi', exact: true }).click();
+    await page.getByRole('button', { name: 'latest', exact: true }).click();
+    await page.getByRole('button', { name: 'Copy to…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Copy image' });
+    await dialog.getByLabel('Target registry').selectOption({ label: 'Production' });
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    const job = page.getByTestId('job').filter({ hasText: 'team/multi' });
+    await job.and(page.locator('[data-state="pushed"]')).waitFor();
+    const names = await job.locator('.blob-name').allTextContents();
+    for (const platform of ['linux/amd64', 'linux/arm64/v8']) {
+      assert.ok(names.includes(`config ${platform}`), names.join(', '));
+      assert.ok(names.some((n) => n.startsWith('layer 1/') && n.includes(platform)), names.join(', '));
+    }
+    assert.equal(new Set(names).size, names.length, `every row tells itself apart: ${names.join(', ')}`);
+    // ... on screen too, not only in the text: no name is cut short in the 400 px panel.
+    const cut = await page.evaluate<string[]>(`[...document.querySelectorAll('.transfers .blob-name')].filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent)`);
+    assert.deepEqual(cut, []);
+    await screenshot(page, '23-multi-arch-copy-900x600');
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 });

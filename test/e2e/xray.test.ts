@@ -1,5 +1,6 @@
 // Layer X-ray in the browser: an image built by umoci in a real registry; open its Files tab, filter, open a file,
-// see the size map and the wasted space; compare two tags and see the file diff with the right top entry.
+// see the size map and the wasted space; the raw JSON view keeps its height across the Files tab and an opened file
+// is in view at 900x600; compare two tags and see the file diff with the right top entry.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,51 @@ describe('layer X-ray in the browser', () => {
     await content.waitFor();
     assert.equal(await content.textContent(), `${OS_RELEASE}VARIANT=two\n`);
     await screenshot(page, 'xray-02-open-file');
+  });
+
+  it('Raw, Files, Raw again: the raw JSON keeps the height there is, and an opened file is in view (1400x900, 900x600)', async () => {
+    const measure = `(() => {
+      const grid = document.querySelector('.raw-grid').getBoundingClientRect();
+      const pre = document.querySelector('[aria-label="Raw manifest"]').getBoundingClientRect();
+      return { gridBottom: grid.bottom, pre: pre.height };
+    })()`;
+    for (const [width, height] of [[1400, 900], [900, 600]] as const) {
+      await page.setViewportSize({ width, height });
+      const size = `${width}x${height}`;
+      await page.getByRole('navigation', { name: 'Registries' }).getByRole('button', { name: 'Local', exact: true }).click();
+      await page.getByRole('button', { name: 'xray/app', exact: true }).click();
+      await page.getByRole('button', { name: '1.2.1', exact: true }).click();
+      await page.getByRole('button', { name: 'Raw JSON' }).click();
+      await page.getByLabel('Raw config').waitFor();
+      const first = await page.evaluate<{ gridBottom: number; pre: number }>(measure);
+      await screenshot(page, `xray-04-raw-${size}`);
+
+      await page.getByRole('button', { name: 'Files', exact: true }).click();
+      await page.getByRole('region', { name: 'Files' }).getByText(/paths, .* in 5 layers/).waitFor();
+      await page.getByLabel('Filter paths').fill('os-rel');
+      await page.getByRole('listbox', { name: 'Merged filesystem' }).getByText('os-release').click();
+      await page.getByLabel('File content').waitFor();
+      // In view without hunting: the whole file panel is inside the window once it opens.
+      // (Polled with evaluate: the page's CSP forbids the eval that waitForFunction needs.)
+      const inView = `(() => { const r = document.querySelector('[role=dialog][aria-label=File]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= ${height} + 0.5; })()`;
+      let visible = false;
+      for (let i = 0; i < 50 && !visible; i++) {
+        visible = await page.evaluate<boolean>(inView);
+        if (!visible) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await screenshot(page, `xray-05-files-${size}`);
+      const where = await page.evaluate<string>(`JSON.stringify([document.querySelector('[role=dialog][aria-label=File]').getBoundingClientRect(), document.querySelector('.view').scrollTop, document.querySelector('.view').clientHeight, document.querySelector('.view').scrollHeight])`);
+      assert.ok(visible, `${size}: the opened file is inside the window (${where})`);
+
+      await page.getByRole('button', { name: 'Raw JSON' }).click();
+      await page.getByLabel('Raw config').waitFor();
+      const again = await page.evaluate<{ gridBottom: number; pre: number }>(measure);
+      await screenshot(page, `xray-06-raw-again-${size}`);
+      // The panes reach the bottom of the window (its padding aside), before and after the Files tab.
+      for (const m of [first, again]) assert.ok(m.gridBottom >= height - 24 && m.pre > 200, `${size}: ${JSON.stringify({ first, again })}`);
+      assert.ok(Math.abs(again.pre - first.pre) < 2, `${size}: the raw view kept its height (${JSON.stringify({ first, again })})`);
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   it('compares two tags and puts what made the second bigger on top', async () => {

@@ -41,6 +41,8 @@ export interface RegistryOptions {
   readonly storageDir?: string;
   /** Accept and serve signed schema 1 manifests (compatibility.schema1), signed with the registry's own key. */
   readonly schema1?: boolean;
+  /** One combined-format line per request in `logs()`, to count what the registry itself answered. */
+  readonly accessLog?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -54,7 +56,7 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
   const host = `127.0.0.1:${port}`;
   const config: Record<string, unknown> = {
     version: 0.1,
-    log: { level: 'warn', accesslog: { disabled: true } },
+    log: { level: 'warn', accesslog: { disabled: options.accessLog !== true } },
     storage: {
       filesystem: { rootdirectory: options.storageDir ?? join(dir, 'data') },
       delete: { enabled: options.deleteEnabled ?? true },

@@ -31,6 +31,7 @@ describe('CLI: tags, help and arguments', () => {
       created.set(tag, Date.parse(when));
     }
     // A repository whose only tag was deleted: it exists but lists no tags.
+    await seedImage(reg, 'nolatest', '1.0');
     const gone = await seedImage(reg, 'empty', 'x');
     await runCli(['delete', `${reg.host}/empty@${gone.digest}`], env);
   });
@@ -104,5 +105,16 @@ describe('CLI: tags, help and arguments', () => {
     assert.equal(del.code, 1);
     assert.match(inspect.stderr, /manifest unknown/);
     assert.equal(del.stderr, inspect.stderr);
+  });
+
+  it('inspect REPO reads latest, as crane and skopeo do, and says so when there is no latest', async () => {
+    const found = await runCli(['inspect', `${reg.host}/app`], env);
+    assert.equal(found.code, 0, found.stderr);
+    assert.match(found.stdout, new RegExp(`Reference\\s+${reg.host}/app:latest\\n`));
+    const missing = await runCli(['inspect', `${reg.host}/nolatest`], env);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, `stevedore: ${reg.host}/nolatest has no tag "latest", which a reference without a tag means; list its tags with: stevedore tags ${reg.host}/nolatest [NOT_FOUND]\n`);
+    const files = await runCli(['files', `${reg.host}/nolatest`], env);
+    assert.equal(files.stderr, missing.stderr, 'the file commands read a reference the same way');
   });
 });

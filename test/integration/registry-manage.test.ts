@@ -35,7 +35,7 @@ describe('registries the user manages', () => {
     process.env.PATH = `${dir}:${process.env.PATH ?? ''}`;
     await writeConfig({ auths: { [basic.host]: { auth: auth(ADMIN.username, 'wrong-password') } }, credHelpers: { [token.host]: 'managetest' } });
     await writeCredentialHelper(dir, 'managetest', { [token.host]: [ADMIN.username, 'also-wrong'] });
-    // No registries.json yet: the first list suggests Docker Hub.
+    // No registries.json yet: the first list suggests Docker Hub and the registries of the docker config.
     host = new ContractHost({ profiles: new ProfileStore(join(dir, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(dir, 'cache'), emit: () => undefined });
   });
   after(async () => {
@@ -51,6 +51,13 @@ describe('registries the user manages', () => {
     const result = await host.handle(channel, args);
     if (!result.ok) assert.fail(`${channel}: ${result.error.code} ${result.error.message}`);
     return result.value as T;
+  }
+
+  /** The entry offered for a registry of the docker config (one entry per registry: adding it again is refused). */
+  async function listed(url: string): Promise<RegistryView> {
+    const found = (await value<RegistryView[]>('registries:list', {})).find((r) => r.url === url);
+    assert.ok(found, `an entry for ${url}`);
+    return found;
   }
 
   it('Docker Hub is an ordinary entry the user can remove', async () => {
@@ -84,7 +91,7 @@ describe('registries the user manages', () => {
   });
 
   it('a docker login with a new password takes effect on the next try, without saving the registry again', async () => {
-    const profile = await value<RegistryView>('registries:save', { profile: { name: 'basic', url: basic.host, credentialSource: 'docker-config' } });
+    const profile = await listed(basic.host);
     const first = await value<RegistryTestResult>('registries:test', { id: profile.id });
     assert.equal(first.code, 'AUTH_FAILED');
     await writeConfig({ auths: { [basic.host]: { auth: auth(ADMIN.username, ADMIN.password) } }, credHelpers: { [token.host]: 'managetest' } });
@@ -95,7 +102,7 @@ describe('registries the user manages', () => {
   });
 
   it('removing a registry deletes its cached catalog', async () => {
-    const profile = await value<RegistryView>('registries:save', { profile: { name: 'cached', url: basic.host, credentialSource: 'docker-config' } });
+    const profile = await listed(basic.host);
     await value('catalog:list', { registryId: profile.id });
     const file = join(dir, 'cache', 'catalogs', `${createHash('sha256').update(profile.id).digest('hex').slice(0, 32)}.json`);
     // The walk's last page is written behind the answer.
@@ -106,13 +113,33 @@ describe('registries the user manages', () => {
   });
 
   it('a credential helper holding a new password is asked again when the registry refuses the old one', async () => {
-    const profile = await value<RegistryView>('registries:save', { profile: { name: 'token', url: token.host, credentialSource: 'docker-config' } });
+    const profile = await listed(token.host);
     const first = await value<RegistryTestResult>('registries:test', { id: profile.id });
     assert.equal(first.code, 'AUTH_FAILED');
     // The config file is untouched: only the helper's answer changes, as after `docker login` with a credsStore.
     await writeCredentialHelper(dir, 'managetest', { [token.host]: [ADMIN.username, ADMIN.password] });
     const catalog = await host.handle('catalog:list', { registryId: profile.id });
     assert.ok(catalog.ok, JSON.stringify(catalog));
+  });
+
+  it('refuses a second entry for a registry already there, naming it; the entry itself still saves', async () => {
+    const team = await value<RegistryView>('registries:save', { profile: { name: 'Team', url: basic.host, credentialSource: 'docker-config' } });
+    const count = (await value<RegistryView[]>('registries:list', {})).length;
+    for (const url of [basic.host, `http://${basic.host}/v2/`, `HTTPS://${basic.host}`]) {
+      const again = await host.handle('registries:save', { profile: { name: 'again', url, credentialSource: 'none' } });
+      assert.equal(again.ok ? 'saved' : again.error.code, 'ALREADY_EXISTS', url);
+      assert.equal(again.ok ? '' : again.error.message, `${basic.host} is already in your registries as "Team"; edit that entry instead`);
+    }
+    const other = (await value<RegistryView[]>('registries:list', {})).find((r) => r.url === token.host);
+    assert.ok(other);
+    const moved = await host.handle('registries:save', { profile: { id: other.id, name: other.name, url: basic.host, credentialSource: 'docker-config' } });
+    assert.equal(moved.ok ? 'saved' : moved.error.code, 'ALREADY_EXISTS', 'moved onto another entry\'s registry');
+    const renamed = await value<RegistryView>('registries:save', { profile: { id: team.id, name: 'Team renamed', url: `http://${basic.host}`, credentialSource: 'docker-config', bookmarks: ['team/api'] } });
+    assert.equal(renamed.id, team.id);
+    const list = await value<RegistryView[]>('registries:list', {});
+    assert.equal(list.length, count);
+    assert.deepEqual(list.filter((r) => r.url.includes(basic.host)).map((r) => r.name), ['Team renamed']);
+    await value('registries:remove', { id: team.id });
   });
 
   it('says the web host has no secure store, and why, before the user picks that option', async () => {

@@ -17,7 +17,8 @@ describe('registry profile limits', () => {
     const listed = await host.handle('registries:list', {});
     return listed.ok ? (listed.value as unknown[]).length : -1;
   };
-  const save = (name: string, bookmarks: string[] = [], id?: string) => host.handle('registries:save', { profile: { ...(id ? { id } : {}), name, url: '127.0.0.1:5000', credentialSource: 'none', bookmarks } });
+  // One registry per profile: each name gets its own host.
+  const save = (name: string, bookmarks: string[] = [], id?: string) => host.handle('registries:save', { profile: { ...(id ? { id } : {}), name, url: `${name.replace(/[^a-z0-9]+/gi, '-')}.example`, credentialSource: 'none', bookmarks } });
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'stevedore-profile-limits-'));

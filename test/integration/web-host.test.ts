@@ -2,7 +2,7 @@
 // real registry through the browser transport: browse, inspect, compare, push with progress, cancel, delete.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -82,6 +82,10 @@ describe('local web host', () => {
     await writeFile(join(work, 'config.json'), JSON.stringify({ credHelpers: { [token.host]: 'webtest' }, auths: { [basic.host]: { auth: Buffer.from('alice:wrong-password').toString('base64') } } }));
     process.env.DOCKER_CONFIG = work;
     process.env.PATH = `${work}:${process.env.PATH ?? ''}`;
+    // The list starts empty (no entries suggested from the docker config): the tests add the registries they use, one
+    // entry per registry.
+    await mkdir(join(work, 'data'), { recursive: true });
+    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [] }));
     web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
     const transport = webSocketTransport({
       url: `ws://127.0.0.1:${web.port}/ws`,

@@ -50,3 +50,38 @@ describe('Authenticator.onUnauthorized', () => {
     await assert.rejects(authenticator(true).onUnauthorized([], pull, false, true), (e: unknown) => isStevedoreError(e, 'AUTH_REQUIRED') && /without a Basic or Bearer challenge/.test(e.message));
   });
 });
+
+describe('Authenticator before the first answer', () => {
+  const settled = async <T>(promises: readonly Promise<T>[]): Promise<number> => {
+    let count = 0;
+    for (const p of promises) void p.then(() => count++, () => count++);
+    await new Promise((resolve) => setImmediate(resolve));
+    return count;
+  };
+
+  it('lets one request ask and the others wait for its challenge, then sends them Basic at once', async () => {
+    const auth = authenticator(true);
+    const first = auth.authorize(pull);
+    const waiting = [auth.authorize(pull), auth.authorize(['repository:b:pull']), auth.authorize(pull)];
+    assert.equal(await first, undefined, 'the first goes ahead without credentials');
+    assert.equal(await settled(waiting), 0, 'the others wait for its answer');
+    await auth.onUnauthorized(parseChallenges(['Basic realm="r"']), pull, false, true);
+    const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    assert.deepEqual(await Promise.all(waiting), [basic, basic, basic]);
+    assert.equal(await auth.authorize(pull), basic, 'and every later request');
+  });
+
+  it('lets a waiting request go ahead when the first failed without an answer, and stops waiting on abort', async () => {
+    const auth = authenticator(true);
+    assert.equal(await auth.authorize(pull), undefined);
+    const controller = new AbortController();
+    const cancelled = auth.authorize(pull, controller.signal);
+    const next = auth.authorize(pull);
+    controller.abort(new Error('stop'));
+    await assert.rejects(cancelled, /stop/);
+    auth.unanswered();
+    assert.equal(await next, undefined, 'the next one asks in its place');
+    auth.answered();
+    assert.equal(await auth.authorize(pull), undefined, 'a registry that answered without a challenge is not waited for');
+  });
+});

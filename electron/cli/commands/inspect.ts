@@ -6,6 +6,7 @@ import { formatReference, parseReference } from '../../core/reference.js';
 import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatCount, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
+import { explainDefaultTag, withDefaultTag } from '../default-tag.js';
 import { isArchiveFile } from '../local-path.js';
 import { inspectArchiveCommand } from './inspect-archive.js';
 
@@ -18,9 +19,9 @@ export async function inspectCommand(args: readonly string[], options: GlobalOpt
   const ref = parseReference(target);
   const client = await openClient(ref.registry, options);
   try {
-    const details = await imageSummary(client, ref, { signal, concurrency: options.jobs ?? SIZE_JOBS });
+    const details = await explainDefaultTag(ref, () => imageSummary(client, ref, { signal, concurrency: options.jobs ?? SIZE_JOBS }));
     if (options.json) out.json(details);
-    else out.line(renderImage(formatReference(ref), details));
+    else out.line(renderImage(formatReference(withDefaultTag(ref)), details));
   } finally {
     await client.close();
   }

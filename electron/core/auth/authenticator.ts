@@ -1,4 +1,5 @@
 // Per-registry authentication state: the challenge learned from 401s, the credential, and tokens per scope set.
+import { onAbort } from '../abort-fanout.js';
 import { StevedoreError } from '../errors.js';
 import type { Transport } from '../http/transport.js';
 import { logEvent } from '../log.js';
@@ -17,6 +18,10 @@ export class Authenticator {
   #credential: Promise<Credential | undefined> | undefined;
   #credentialStamp: string | undefined;
   readonly #tokens = new Map<string, Promise<Token>>();
+  /** Whether this origin has answered a request yet (with or without a challenge). */
+  #answered = false;
+  /** The one request asking before any answer came back; the others wait for what it learns. */
+  #probe: { readonly done: Promise<void>; readonly release: () => void } | undefined;
 
   constructor(registry: string, transport: Transport, credentials: CredentialProvider, now: () => number = Date.now) {
     this.#registry = registry;
@@ -51,8 +56,14 @@ export class Authenticator {
     return (await this.credential(signal)) !== undefined;
   }
 
-  /** The Authorization header for a request needing `scopes`, or undefined while the registry asked for none. */
+  /**
+   * The Authorization header for a request needing `scopes`, or undefined while the registry asked for none.
+   * Until the origin has answered once, one request goes ahead without credentials and the others wait for its
+   * answer: concurrent first requests cost one 401, not one each, and then carry credentials from the start.
+   * The caller reports every answer with `answered` (or `onUnauthorized`), and a failed send with `unanswered`.
+   */
   async authorize(scopes: readonly string[], signal?: AbortSignal): Promise<string | undefined> {
+    await this.#firstAnswer(signal);
     const challenge = this.#challenge;
     if (challenge === undefined) return undefined;
     const credential = await this.credential(signal);
@@ -72,6 +83,52 @@ export class Authenticator {
     return `Bearer ${token.token}`;
   }
 
+  /** Takes the origin's challenge; true when it is new (or its scheme changed). */
+  #adopt(challenge: Challenge): boolean {
+    const learnedNow = this.#challenge === undefined || this.#challenge.scheme !== challenge.scheme;
+    this.#challenge = challenge;
+    this.#answered = true;
+    if (learnedNow) logEvent('auth.challenge', { registry: this.#registry, scheme: challenge.scheme, ...(challenge.params.realm ? { realm: challenge.params.realm } : {}), ...(challenge.params.service ? { service: challenge.params.service } : {}) });
+    return learnedNow;
+  }
+
+  /** A 401 seen outside an authorized request (the client's scheme probe): its challenge saves the next request one 401. */
+  heard(wwwAuthenticate: readonly Challenge[]): void {
+    const challenge = pickChallenge(wwwAuthenticate);
+    if (challenge !== undefined && this.#challenge === undefined) this.#adopt(challenge);
+  }
+
+  /** The origin answered without asking for credentials (or after accepting them). */
+  answered(): void {
+    this.#answered = true;
+    this.#releaseProbe();
+  }
+
+  /** A request failed before any answer (network, abort): a waiting request goes ahead in its place. */
+  unanswered(): void {
+    this.#releaseProbe();
+  }
+
+  async #firstAnswer(signal?: AbortSignal): Promise<void> {
+    while (!this.#answered && this.#challenge === undefined) {
+      const probe = this.#probe;
+      if (probe === undefined) {
+        let release!: () => void;
+        const done = new Promise<void>((resolve) => (release = resolve));
+        this.#probe = { done, release };
+        return;
+      }
+      signal?.throwIfAborted();
+      await abortable(probe.done, signal);
+    }
+  }
+
+  #releaseProbe(): void {
+    const probe = this.#probe;
+    this.#probe = undefined;
+    probe?.release();
+  }
+
   /**
    * Learns from a 401 and says which scopes to retry with; throws when retrying cannot help.
    * `sentAuthorization` tells whether the refused request carried credentials already.
@@ -83,13 +140,20 @@ export class Authenticator {
     firstRefusal: boolean,
     signal?: AbortSignal,
   ): Promise<readonly string[]> {
+    try {
+      return await this.#learn(wwwAuthenticate, scopes, sentAuthorization, firstRefusal, signal);
+    } finally {
+      // Requests waiting for the first answer go ahead now, with the challenge (and credential) known.
+      this.#releaseProbe();
+    }
+  }
+
+  async #learn(wwwAuthenticate: readonly Challenge[], scopes: readonly string[], sentAuthorization: boolean, firstRefusal: boolean, signal?: AbortSignal): Promise<readonly string[]> {
     const challenge = pickChallenge(wwwAuthenticate);
     if (challenge === undefined) {
       throw new StevedoreError('AUTH_REQUIRED', `${this.#registry} answered 401 without a Basic or Bearer challenge`);
     }
-    const learnedNow = this.#challenge === undefined || this.#challenge.scheme !== challenge.scheme;
-    this.#challenge = challenge;
-    if (learnedNow) logEvent('auth.challenge', { registry: this.#registry, scheme: challenge.scheme, ...(challenge.params.realm ? { realm: challenge.params.realm } : {}), ...(challenge.params.service ? { service: challenge.params.service } : {}) });
+    const learnedNow = this.#adopt(challenge);
     const credential = await this.credential(signal);
     if (!sentAuthorization || learnedNow) {
       if (challenge.scheme === 'basic' && credential?.kind !== 'basic') {
@@ -148,6 +212,18 @@ export class Authenticator {
   #forgetTokens(scopes: readonly string[]): void {
     this.#tokens.delete(scopeKey(scopes));
   }
+}
+
+/** Waits for `promise`, or stops waiting (not the promise) when `signal` aborts; one listener per shared signal. */
+function abortable(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (signal === undefined) return promise;
+  return new Promise<void>((resolve, reject) => {
+    const unlink = onAbort(signal, () => reject(signal.reason as Error));
+    void promise.then(() => {
+      unlink();
+      resolve();
+    });
+  });
 }
 
 function scopeKey(scopes: readonly string[]): string {

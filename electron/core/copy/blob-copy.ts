@@ -35,7 +35,7 @@ export async function planBlob(blob: GraphBlob, route: BlobRoute, signal?: Abort
 
 export function initialProgress({ blob, action }: PlannedBlob): BlobProgress {
   const skipped = action === 'skip';
-  return { id: blob.digest, kind: blob.kind, action, state: skipped ? 'skipped' : 'waiting', bytesDone: skipped ? blob.size : 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest };
+  return { id: blob.digest, kind: blob.kind, action, state: skipped ? 'skipped' : 'waiting', bytesDone: skipped ? blob.size : 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest, ...(blob.label ? { label: blob.label } : {}) };
 }
 
 export interface TransferContext {

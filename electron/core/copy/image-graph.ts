@@ -1,10 +1,11 @@
 // What one reference stands for in a registry: its manifests (children before the index that lists them) as the
 // exact bytes the registry holds, and every blob they name, once each. Copy and export both start here.
 import type { Descriptor, ImageManifest } from '../../../shared/image.js';
+import { blobLabel, type BlobUse } from '../../../shared/push.js';
 import { StevedoreError } from '../errors.js';
 import { formatReference, manifestReference, type Reference } from '../reference.js';
 import type { FetchedManifest, RegistryClient } from '../registry/client.js';
-import { pickPlatform, type PlatformChoice } from './platform.js';
+import { formatPlatform, pickPlatform, type PlatformChoice } from './platform.js';
 
 export interface GraphManifest {
   readonly digest: string;
@@ -18,6 +19,8 @@ export interface GraphBlob {
   readonly size: number;
   readonly mediaType: string;
   readonly kind: 'config' | 'layer';
+  /** Where the image uses it, for the transfers panel: `config linux/arm64`, `layer 2/5 linux/amd64`. */
+  readonly label?: string;
 }
 
 export interface ImageGraph {
@@ -57,11 +60,14 @@ async function fetchByDigest(client: RegistryClient, source: Reference, signal?:
 /** The graph under a manifest already fetched (a referrer, a platform). */
 export async function graphOf(client: RegistryClient, repository: string, top: FetchedManifest, name: string, signal?: AbortSignal): Promise<ImageGraph> {
   const blobs = new Map<string, GraphBlob>();
+  const uses = new Map<string, BlobUse[]>();
   const manifests: GraphManifest[] = [];
-  const addImage = (manifest: ImageManifest): void => {
-    addBlob(blobs, manifest.config, 'config');
+  const addImage = (manifest: ImageManifest, platform?: string): void => {
+    addBlob(blobs, uses, manifest.config, 'config', platform ? { platform } : {});
     // Foreign (non-distributable) layers live elsewhere, by their URLs: registries do not hold them, skopeo skips them too.
-    for (const layer of manifest.layers) if (!NON_DISTRIBUTABLE.test(layer.mediaType)) addBlob(blobs, layer, 'layer');
+    for (const [index, layer] of manifest.layers.entries()) {
+      if (!NON_DISTRIBUTABLE.test(layer.mediaType)) addBlob(blobs, uses, layer, 'layer', { index, of: manifest.layers.length, ...(platform ? { platform } : {}) });
+    }
   };
   if (top.manifest.kind === 'schema1') throw new StevedoreError('UNSUPPORTED', `${name} is a Docker schema 1 manifest, which registries no longer accept; it cannot be copied as it is`);
   if (top.manifest.kind === 'index') {
@@ -70,16 +76,25 @@ export async function graphOf(client: RegistryClient, repository: string, top: F
     for (const child of children) {
       const fetched = await client.getManifest(repository, child.digest, signal);
       if (fetched.manifest.kind !== 'manifest') throw new StevedoreError('UNSUPPORTED', `${name}: nested index ${child.digest} is not supported`);
-      addImage(fetched.manifest);
+      addImage(fetched.manifest, platformLabel(child));
       manifests.push(fetched);
     }
   } else {
     addImage(top.manifest);
   }
   manifests.push(top);
-  return { top, manifests, blobs: [...blobs.values()] };
+  return { top, manifests, blobs: [...blobs.values()].map((blob) => ({ ...blob, label: blobLabel(blob.kind, uses.get(blob.digest) ?? []) })) };
 }
 
-function addBlob(blobs: Map<string, GraphBlob>, descriptor: Descriptor, kind: GraphBlob['kind']): void {
+function addBlob(blobs: Map<string, GraphBlob>, uses: Map<string, BlobUse[]>, descriptor: Descriptor, kind: GraphBlob['kind'], use: BlobUse): void {
   if (!blobs.has(descriptor.digest)) blobs.set(descriptor.digest, { digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType, kind });
+  const known = uses.get(descriptor.digest);
+  if (known) known.push(use);
+  else uses.set(descriptor.digest, [use]);
+}
+
+/** An index entry's platform as users write it; BuildKit's attestations (`unknown/unknown`) are called what they are. */
+function platformLabel(child: Descriptor): string | undefined {
+  if (!child.platform) return undefined;
+  return child.platform.os === 'unknown' ? 'attestation' : formatPlatform(child.platform);
 }

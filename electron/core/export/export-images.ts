@@ -91,7 +91,7 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     // The destination before the plan: a file that cannot be written fails here, before anything says "Saving".
     tar = await open(signal);
     const blobs = uniqueBlobs(images);
-    reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest })));
+    reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest, ...(blob.label ? { label: blob.label } : {}) })));
     const writing = { tar, reporter, signal };
     if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
     else if (tar instanceof TarFile) await writeDockerArchive(writing, images, tar, request.layersAtOnce ?? LAYERS_AT_ONCE);

@@ -1,7 +1,7 @@
 // Turns an archive image into the blobs a push needs, and decides for each: skip (the repository has it), mount
 // (another repository of the registry has it), upload as stored, or compress on the way.
 import type { ArchiveImage, ArchiveLayer, ArchivePlatformImage, LayerCompression } from '../../../shared/archive.js';
-import type { BlobAction } from '../../../shared/push.js';
+import { blobLabel, type BlobAction, type BlobUse } from '../../../shared/push.js';
 import { MediaType } from '../../../shared/media-types.js';
 import { mapLimit } from '../concurrency.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -26,6 +26,8 @@ export interface BlobTask {
   /** What the uploaded bytes must hash to, when known before reading them. */
   readonly expectedDigest?: string;
   readonly mediaType: string;
+  /** For people: `config linux/arm64`, `layer 2/5 linux/amd64`. */
+  readonly label?: string;
 }
 
 export interface PlannedBlob {
@@ -57,16 +59,25 @@ export function configTaskId(platform: ArchivePlatformImage): string {
 export function blobTasks(image: ArchiveImage, compression: CompressionChoice): BlobTask[] {
   const tasks = new Map<string, BlobTask>();
   const uses = new Map<string, LayerUse[]>();
+  const seen = new Map<string, BlobUse[]>();
+  const note = (id: string, use: BlobUse): void => {
+    const known = seen.get(id);
+    if (known) known.push(use);
+    else seen.set(id, [use]);
+  };
   for (const platform of image.platforms) {
     const fromOci = platform.manifest !== undefined;
     const configId = configTaskId(platform);
+    const name = image.platforms.length > 1 ? platformName(platform) : undefined;
     tasks.set(configId, { id: configId, kind: 'config', entry: platform.config.entry, storedSize: platform.config.size, compressOnTheWay: false, expectedDigest: platform.config.digest, mediaType: platform.config.mediaType });
+    note(configId, name ? { platform: name } : {});
     for (const [index, layer] of platform.layers.entries()) {
       const id = layerTaskId(layer);
-      const use: LayerUse = { index, diffId: layer.diffId, ...(image.platforms.length > 1 ? { platform: platformName(platform) } : {}) };
+      const use: LayerUse = { index, diffId: layer.diffId, ...(name ? { platform: name } : {}) };
       const known = uses.get(id);
       if (known) known.push(use);
       else uses.set(id, [use]);
+      note(id, { index, of: platform.layers.length, ...(name ? { platform: name } : {}) });
       if (tasks.has(id)) continue;
       const compress = compression === 'gzip' && layer.compression === 'none';
       tasks.set(id, {
@@ -82,7 +93,7 @@ export function blobTasks(image: ArchiveImage, compression: CompressionChoice): 
       });
     }
   }
-  return [...tasks.values()].map((task) => (task.kind === 'layer' ? { ...task, uses: uses.get(task.id) ?? [] } : task));
+  return [...tasks.values()].map((task) => ({ ...task, label: blobLabel(task.kind, seen.get(task.id) ?? []), ...(task.kind === 'layer' ? { uses: uses.get(task.id) ?? [] } : {}) }));
 }
 
 export function platformName(platform: ArchivePlatformImage): string {

@@ -99,6 +99,7 @@ function initialProgress(planned: PlannedBlob): BlobProgress {
     bytesSent: 0,
     ...(planned.result ? { digest: planned.result.digest } : task.expectedDigest ? { digest: task.expectedDigest } : {}),
     ...(task.diffId ? { diffId: task.diffId } : {}),
+    ...(task.label ? { label: task.label } : {}),
   };
 }
 

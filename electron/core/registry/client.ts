@@ -164,6 +164,8 @@ export class RegistryClient {
       const response = await this.#transport.send({ method: 'GET', url: `${https}/v2/`, signal, headers: { 'user-agent': USER_AGENT } });
       await response.body.dump().catch(() => undefined);
       if (remembered) schemes?.remember(this.registry, 'https');
+      // Its challenge is the one every request would meet first: learnt here, it costs the registry no second 401.
+      if (response.status === 401) this.#auth.heard(parseChallenges(headerValues(response, 'www-authenticate')));
       return https;
     } catch (error) {
       const mayUseHttp = this.#options.insecure === true || isLoopbackHost(this.registry);
@@ -204,9 +206,18 @@ export class RegistryClient {
       const authorization = await auth.authorize(scopes, req.signal);
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
       if (authorization) headers.authorization = authorization;
-      const response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal, ...(req.retry === false ? { retry: false } : {}), ...(req.readBuffer !== undefined ? { readBuffer: req.readBuffer } : {}) });
+      let response: HttpResponse;
+      try {
+        response = await this.#transport.send({ method: req.method, url, headers, body: req.body, signal: req.signal, ...(req.retry === false ? { retry: false } : {}), ...(req.readBuffer !== undefined ? { readBuffer: req.readBuffer } : {}) });
+      } catch (error) {
+        auth.unanswered();
+        throw error;
+      }
       this.#noteRateLimit(response);
-      if (response.status !== 401) return response;
+      if (response.status !== 401) {
+        auth.answered();
+        return response;
+      }
       await response.body.dump().catch(() => undefined);
       const challenges = parseChallenges(headerValues(response, 'www-authenticate'));
       scopes = await auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);

@@ -1,6 +1,6 @@
 // The Files tab of an image: the merged filesystem as a virtualized tree with directory totals, or what one layer
 // added, changed and removed; a filter; a size map; the wasted-space panel; and a text file opened read-only.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerChange } from '../../../shared/xray.js';
 import { formatBytes, shortDigest } from '../../../shared/format.js';
 import { useFiles, type FilesTarget } from '../stores/files.js';
@@ -20,6 +20,12 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
   const ordered = useMemo(() => treeOrder(view?.files ?? []), [view]);
   const rows = useMemo(() => visibleRows(ordered, collapsed, filter), [ordered, collapsed, filter]);
   const changeRows = useMemo(() => (changes?.changes ?? []).filter((c) => c.path.toLowerCase().includes(filter.trim().toLowerCase())), [changes, filter]);
+  // A file opened from the tree shows below it: in a short window that is below the fold, so it is brought into view.
+  const viewer = useRef<HTMLDivElement>(null);
+  const shownFile = opened?.path ?? (openError ? openError.message : undefined);
+  useEffect(() => {
+    if (shownFile !== undefined) viewer.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [shownFile]);
 
   if (error) return <ErrorState error={error} onRetry={() => void load(target)} />;
   if (loading || !view) {
@@ -113,7 +119,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
         </>
       )}
       {(opened || openError) && (
-        <div className="file-viewer" role="dialog" aria-label="File">
+        <div className="file-viewer" role="dialog" aria-label="File" ref={viewer}>
           <header>
             <strong>/{opened?.path}</strong>{' '}
             {opened && (

@@ -26,10 +26,12 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
   const { image, loading, error, platform, load, choosePlatform } = useImage();
   const addPick = useCompare((s) => s.add);
   const go = useNav((s) => s.go);
-  const [raw, setRaw] = useState(false);
+  // One view at a time: the layers, the files, or the raw JSON (two independent toggles left states that showed one
+  // while the other's button was pressed).
+  const [mode, setMode] = useState<'layers' | 'files' | 'raw'>('layers');
+  const toggle = (next: 'files' | 'raw'): void => setMode(mode === next ? 'layers' : next);
   const [bySize, setBySize] = useState(false);
   const [dialog, setDialog] = useState<'copy' | 'export' | undefined>();
-  const [files, setFiles] = useState(false);
   useEffect(() => void load(registryId, repository, reference), [registryId, repository, reference, load]);
   if (error) return <ErrorState error={error} onRetry={() => void load(registryId, repository, reference)} />;
   if (loading || !image) return <Loading what={`${repository}:${reference}`} />;
@@ -55,7 +57,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           <button type="button" onClick={() => { addPick({ registryId, repository, reference, ...(image.kind === 'index' ? { platform: platformName } : {}) }); go({ view: 'compare' }); }}>
             Add to compare
           </button>
-          <button type="button" onClick={() => setRaw(!raw)} aria-pressed={raw}>
+          <button type="button" onClick={() => toggle('raw')} aria-pressed={mode === 'raw'}>
             Raw JSON
           </button>
           <button type="button" onClick={() => setDialog('copy')}>
@@ -64,7 +66,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           <button type="button" onClick={() => setDialog('export')}>
             Export…
           </button>
-          <button type="button" onClick={() => setFiles(!files)} aria-pressed={files}>
+          <button type="button" onClick={() => toggle('files')} aria-pressed={mode === 'files'}>
             Files
           </button>
         </div>
@@ -94,8 +96,8 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           <When iso={image.created} />
         </dd>
       </dl>
-      {raw ? <RawView image={image} current={current} platformName={platformName} /> : null}
-      {!raw && image.kind === 'index' && (
+      {mode === 'raw' && <RawView image={image} current={current} platformName={platformName} />}
+      {mode !== 'raw' && image.kind === 'index' && (
         <div className="tabs" role="tablist" aria-label="Platforms">
           {platforms.map((p, i) => (
             <button key={p.digest} type="button" role="tab" aria-selected={i === platform} onClick={() => choosePlatform(i)}>
@@ -104,8 +106,8 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           ))}
         </div>
       )}
-      {files && !raw && current && <FilesView target={{ registryId, repository, reference: current.digest, platform: platformName }} />}
-      {!files && !raw && current && (
+      {mode === 'files' && current && <FilesView target={{ registryId, repository, reference: current.digest, platform: platformName }} />}
+      {mode === 'layers' && current && (
         <>
           {image.kind === 'index' && (
             <dl className="facts">

@@ -3,13 +3,14 @@ import { useState, type FormEvent } from 'react';
 import type { RequestArgs } from '../../../shared/contract.js';
 import { useNav } from '../stores/nav.js';
 import { Dialog } from './Dialog.js';
-import type { CredentialSource, RegistryTestResult, RegistryView } from '../../../shared/registry-profile.js';
+import { registryHost, sameRegistry, type CredentialSource, type RegistryTestResult, type RegistryView } from '../../../shared/registry-profile.js';
 import { errorInfo } from '../lib/api.js';
 import { useRegistries } from '../stores/registries.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 
-export function RegistryDialog({ existing, onClose }: { readonly existing?: RegistryView; readonly onClose: () => void }) {
+export function RegistryDialog({ existing, onClose, onEdit }: { readonly existing?: RegistryView; readonly onClose: () => void; readonly onEdit?: (registry: RegistryView) => void }) {
   const save = useRegistries((s) => s.save);
+  const list = useRegistries((s) => s.list);
   const check = useRegistries((s) => s.check);
   const removeRegistry = useRegistries((s) => s.remove);
   const info = useRegistries((s) => s.info);
@@ -27,6 +28,10 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<RegistryTestResult | undefined>();
   const [error, setError] = useState<ErrorInfo | undefined>();
+  // One entry per registry (the host refuses a second one too): say so while the address is typed, and offer the entry.
+  const duplicate = sameRegistry(list, url, existing?.id);
+  const unchangedHost = existing !== undefined && registryHost(existing.url) === registryHost(url);
+  const taken = unchangedHost ? undefined : duplicate;
 
   const args = (): RequestArgs<'registries:save'> => ({
     profile: {
@@ -56,6 +61,7 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
   // Test first; save only what works. A failed test keeps the dialog, with the reason, and saves nothing.
   const submit = (event: FormEvent): Promise<void> => {
     event.preventDefault();
+    if (taken) return Promise.resolve();
     return run(async () => {
       setResult(undefined);
       const outcome = await check(args());
@@ -116,6 +122,16 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
         <label className="check">
           <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} /> Allow plain HTTP and unverified TLS
         </label>
+        {taken && (
+          <p className="error-text" role="alert">
+            {registryHost(url)} is already in your registries as <strong>{taken.name}</strong>.{' '}
+            {onEdit && (
+              <button type="button" className="link" onClick={() => onEdit(taken)}>
+                Edit {taken.name} instead
+              </button>
+            )}
+          </p>
+        )}
         {result && !result.ok && (
           <p className="error-text" role="alert">
             Connection test failed: {result.message} <code className="code">{result.code}</code>. Nothing was saved.
@@ -150,12 +166,12 @@ export function RegistryDialog({ existing, onClose }: { readonly existing?: Regi
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          {result && !result.ok && (
+          {result && !result.ok && !taken && (
             <button type="button" disabled={busy} onClick={() => void saveAnyway()}>
               Save anyway
             </button>
           )}
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || taken !== undefined}>
             {busy ? 'Testing…' : 'Save and test connection'}
           </button>
         </div>

@@ -56,4 +56,13 @@ describe('RepositoryView', () => {
     expect(screen.getByRole('button', { name: 'Sort by Size' }).textContent).toContain('(partial)');
     expect(screen.getByText(/details loading for 70/)).toBeTruthy();
   });
+
+  it('a refresh button asks the registry for the tags again and shows what it says now', async () => {
+    fake(['1.0'], () => true);
+    render(<RepositoryView registryId="r" repository="fresh" />);
+    await screen.findByText('1.0');
+    fake(['1.0', '2.0'], () => true);
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh tags' }));
+    expect(await screen.findByText('2.0')).toBeTruthy();
+  });
 });

@@ -104,7 +104,7 @@ export function Sidebar() {
           onClose={() => setDropped(undefined)}
         />
       )}
-      {editing && <RegistryDialog {...(editing === 'new' ? {} : { existing: editing })} onClose={() => setEditing(undefined)} />}
+      {editing && <RegistryDialog key={editing === 'new' ? 'new' : editing.id} {...(editing === 'new' ? {} : { existing: editing })} onClose={() => setEditing(undefined)} onEdit={setEditing} />}
     </nav>
   );
 }

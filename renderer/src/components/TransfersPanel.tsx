@@ -5,11 +5,17 @@ import { useNav } from '../stores/nav.js';
 import { useTransfers, type Job } from '../stores/transfers.js';
 import { Bar } from './common.js';
 
+/** A blob as people tell it apart: where the image uses it (`config linux/arm64`), else its short digest. */
+function blobName(blob: BlobProgress): string {
+  if (blob.label) return blob.label;
+  return blob.kind === 'config' ? 'config' : (blob.digest ?? blob.diffId ?? blob.id).replace(/^sha256:/, '').slice(0, 12);
+}
+
 function BlobRow({ blob }: { readonly blob: BlobProgress }) {
   const fraction = blob.bytesTotal > 0 ? blob.bytesDone / blob.bytesTotal : 1;
   return (
     <div className="blob-row" data-state={blob.state}>
-      <span className="blob-name" title={blob.digest ?? blob.diffId ?? blob.id}>{blob.kind === 'config' ? 'config' : (blob.digest ?? blob.diffId ?? blob.id).replace(/^sha256:/, '').slice(0, 12)}</span>
+      <span className="blob-name" title={`${blob.label ? `${blob.label}\n` : ''}${blob.digest ?? blob.diffId ?? blob.id}`}>{blobName(blob)}</span>
       <span className={`state-tag ${blob.state}`}>{blob.state}</span>
       <Bar fraction={fraction} label={`${blob.kind} ${blob.state}`} tone={blob.state === 'failed' ? 'bad' : blob.state === 'skipped' || blob.state === 'mounted' ? 'quiet' : 'accent'} />
       <span className="muted">{formatBytes(blob.bytesDone)} / {formatBytes(blob.bytesTotal)}</span>

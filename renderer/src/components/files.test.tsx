@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import type { MergedFile, WasteReport, XrayFilesView } from '../../../shared/xray.js';
 import { setApi } from '../lib/api.js';
@@ -33,8 +33,16 @@ describe('FilesView', () => {
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
     expect(screen.getAllByText('300 B').length).toBeGreaterThanOrEqual(3);
+    // jsdom lays nothing out: what is checked is that the opened file is asked into view (the e2e test measures it).
+    const scrolled: Element[] = [];
+    const scrollIntoView = vi.fn(function (this: Element) {
+      scrolled.push(this);
+    });
+    Element.prototype.scrollIntoView = scrollIntoView;
     fireEvent.click(screen.getByText('os-release'));
     await waitFor(() => expect(screen.getByLabelText('File content').textContent).toBe('NAME=test\n'));
+    expect(scrolled).toEqual([screen.getByRole('dialog', { name: 'File' })]);
+    expect(scrollIntoView).toHaveBeenCalledWith({ block: 'nearest' });
   });
 });
 

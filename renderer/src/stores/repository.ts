@@ -8,6 +8,7 @@ import { sortTagNames } from '../../../shared/tag-order.js';
 import { api, errorInfo } from '../lib/api.js';
 import { callCancellable, isCancelled } from '../lib/requests.js';
 import { SummaryLoader } from '../lib/summary-loader.js';
+import { useCatalog } from './catalog.js';
 import { useRegistries } from './registries.js';
 
 export type TagDetails = { readonly state: 'ready'; readonly info: TagInfo } | { readonly state: 'error'; readonly error: ErrorInfo };
@@ -188,6 +189,9 @@ export const useRepository = create<RepositoryState>((set, get) => {
         }
       }
       await get().load(registryId, repository, true);
+      // The catalog on screen may have lost a repository (or its last tag) too.
+      const catalog = useCatalog.getState();
+      if (digests.size > 0 && catalog.registryId === registryId) void catalog.load(registryId, true);
       return errors;
     },
   };

@@ -3,7 +3,9 @@ import { buildApi, type RequestChannel, type Result } from '../../../shared/cont
 import type { PushEvent } from '../../../shared/push.js';
 import { setApi } from '../lib/api.js';
 import { mergeFresh, useCatalog } from './catalog.js';
-import { sortedTags, type TagDetails } from './repository.js';
+import { useImage } from './image.js';
+import { useRegistries } from './registries.js';
+import { sortedTags, useRepository, type TagDetails } from './repository.js';
 import { initTransfers, useTransfers } from './transfers.js';
 
 type Handler = (args: unknown) => Result<unknown>;
@@ -190,6 +192,36 @@ describe('transfers store', () => {
     fake.emit('push:finished', { jobId: 'j1', target: 'r/x:1', archive: '/a.tar', state: 'pushed', startedAt: '2026-01-01T00:00:00Z', digest: 'sha256:abc' });
     expect(useTransfers.getState().jobs.j1?.view.state).toBe('pushed');
     expect(useTransfers.getState().order[0]).toBe('j1');
+  });
+});
+
+describe('lists and status that follow the registry', () => {
+  it('a copy into the registry on screen refreshes its catalog and its tag list, as a push does', async () => {
+    const asked: string[] = [];
+    const fake = fakeApi({
+      'push:list': () => ({ ok: true, value: [] }),
+      'catalog:list': (args) => (asked.push(`catalog ${(args as { registryId: string }).registryId}`), { ok: true, value: { items: ['team/app'] } }),
+      'catalog:cached': () => ({ ok: true, value: { items: [], total: 0 } }),
+      'tags:list': (args) => (asked.push(`tags ${(args as { repository: string }).repository}`), { ok: true, value: { items: ['1'] } }),
+    });
+    await initTransfers();
+    useCatalog.setState({ registryId: 'dest' });
+    useRepository.setState({ key: undefined, registryId: 'dest', repository: 'team/app' });
+    useTransfers.getState().track('c1', { kind: 'copy', target: 'Dest/team/app:1', archive: 'Src/team/app:1' }, { registryId: 'dest', repository: 'team/app', reference: '1' });
+    fake.emit('push:finished', { jobId: 'c1', kind: 'copy', target: 'Dest/team/app:1', archive: 'Src/team/app:1', state: 'pushed', startedAt: '2026-01-01T00:00:00Z', digest: 'sha256:abc' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(asked).toEqual(['catalog dest', 'tags team/app']);
+  });
+
+  it('a registry that went down turns red on the next failed call, opening an image too, and green when it answers', async () => {
+    useRegistries.setState({ status: { reg: { ok: true, auth: 'none' } } });
+    fakeApi({ 'image:summary': () => ({ ok: false, error: { code: 'NETWORK', message: 'connection refused' } }), 'registries:test': () => ({ ok: true, value: { ok: true, auth: 'none' } }) });
+    await useImage.getState().load('reg', 'team/app', '1');
+    expect(useRegistries.getState().status.reg).toEqual({ ok: false, code: 'NETWORK', message: 'connection refused' });
+    fakeApi({ 'image:summary': () => ({ ok: true, value: { platforms: [] } }), 'registries:test': () => ({ ok: true, value: { ok: true, auth: 'none' } }) });
+    await useImage.getState().load('reg', 'team/app', '2');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(useRegistries.getState().status.reg).toEqual({ ok: true, auth: 'none' });
   });
 });
 

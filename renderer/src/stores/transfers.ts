@@ -138,17 +138,24 @@ function onEvent(event: PushEvent): void {
   });
 }
 
-/** A push changed the registry: lists on screen that show it are asked again. */
-function refreshAfterPush(request: RequestArgs<'push:start'> | undefined): void {
-  if (!request) return;
+/** Where a finished job wrote in a registry: a push's target, a copy's destination (an export writes a file). */
+function destination(job: Job | undefined): { readonly registryId: string; readonly repository: string } | undefined {
+  if (job?.request) return job.request;
+  return job?.view.kind === 'copy' ? job.link : undefined;
+}
+
+/** A push or a copy changed the registry: lists on screen that show it are asked again. */
+function refreshAfter(job: Job | undefined): void {
+  const target = destination(job);
+  if (!target) return;
   const catalog = useCatalog.getState();
-  if (catalog.registryId === request.registryId) void catalog.load(request.registryId, true);
+  if (catalog.registryId === target.registryId) void catalog.load(target.registryId, true);
   const repository = useRepository.getState();
-  if (repository.registryId === request.registryId && repository.repository === request.repository) void repository.load(request.registryId, request.repository, true);
+  if (repository.registryId === target.registryId && repository.repository === target.repository) void repository.load(target.registryId, target.repository, true);
 }
 
 function onFinished(view: PushJobView): void {
-  if (view.state === 'pushed') refreshAfterPush(useTransfers.getState().jobs[view.jobId]?.request);
+  if (view.state === 'pushed') refreshAfter(useTransfers.getState().jobs[view.jobId]);
   const next = followUps.get(view.jobId);
   followUps.delete(view.jobId);
   if (next && view.state === 'pushed') void useTransfers.getState().startTags(next.request, next.tags).catch(() => undefined);
