@@ -41,7 +41,16 @@ export function shortDigest(digest: string): string {
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
 }
 
+/**
+ * An integer with thousands separators, "1,234,567", as toLocaleString('en-US') writes it. Written out because the
+ * first toLocaleString of a process loads ICU's number formatting: 9 MB of RSS, for a CLI that only counts things.
+ */
+export function thousands(count: number): string {
+  if (!Number.isSafeInteger(count)) return count.toLocaleString('en-US');
+  return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 /** "1 layer", "3 layers", "1,000 tags". */
 export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : pluralNoun}`;
+  return `${thousands(count)} ${count === 1 ? noun : pluralNoun}`;
 }

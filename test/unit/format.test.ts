@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatBytes, formatRelative, shortDigest, table } from '../../electron/cli/format.js';
+import { plural, thousands } from '../../shared/format.js';
 
 describe('CLI formatting', () => {
   it('shows sizes in decimal units as Docker does', () => {
@@ -18,5 +19,13 @@ describe('CLI formatting', () => {
   it('shortens digests and aligns tables', () => {
     assert.equal(shortDigest(`sha256:${'ab'.repeat(32)}`), 'sha256:abababababab');
     assert.equal(table(['A', 'BB'], [['xxx', 'y']]), 'A    BB\nxxx  y');
+  });
+});
+
+describe('counts', () => {
+  it('groups thousands as toLocaleString(en-US) does', () => {
+    for (const n of [0, 1, 12, 999, 1000, 12_345, 999_999, 1_000_000, 1_234_567_890, -1234, Number.MAX_SAFE_INTEGER]) assert.equal(thousands(n), n.toLocaleString('en-US'));
+    assert.equal(plural(1, 'layer'), '1 layer');
+    assert.equal(plural(1000, 'tag'), '1,000 tags');
   });
 });
