@@ -8,8 +8,8 @@ import { inspectArchive } from '../../electron/core/archive/inspect-archive.js';
 import { LayerCache } from '../../electron/core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../electron/core/push/push-image.js';
 import { parseReference } from '../../electron/core/reference.js';
-import { openGzipEngine, workerGzip, type GzipEngine } from '../../electron/core/workers/gzip-engine.js';
-import { compressionPool } from '../../electron/core/workers/pool.js';
+import { openGzipEngine, type GzipEngine } from '../../electron/core/workers/gzip-engine.js';
+import { ZlibGzip } from '../../electron/core/workers/zlib-gzip.js';
 import { clientFor } from './clients.js';
 import type { TestRegistry } from './registry.js';
 
@@ -48,7 +48,7 @@ export async function pushWithEngine(
   const image = options.tamper ? options.tamper(read) : read;
   const events: PushEvent[] = [];
   const client = clientFor(target);
-  const gzip = options.gzip ?? (options.compressor === 'zlib' ? workerGzip(compressionPool(2)) : openGzipEngine(2));
+  const gzip = options.gzip ?? (options.compressor === 'zlib' ? new ZlibGzip(2) : openGzipEngine(2));
   try {
     const digest = await pushImage(
       {

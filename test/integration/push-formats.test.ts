@@ -59,7 +59,7 @@ for (const mode of ['none', 'token'] as const) {
     });
 
     for (const compressor of ['default', 'zlib'] as const) {
-      it(`layers of many blocks and chunks, text and random, compressed by ${compressor === 'zlib' ? 'zlib workers' : 'the default engine'}`, async () => {
+      it(`layers of many blocks and chunks, text and random, compressed by ${compressor === 'zlib' ? 'zlib' : 'the default engine'}`, async () => {
         const big = testImage([await layerTar(`text-${compressor}`, 5_000_000, 'text'), await layerTar(`random-${compressor}`, 3_000_000)], { label: compressor });
         const path = join(dir, `blocks-${compressor}.tar`);
         await writeTar(path, legacyDockerArchive([{ image: big, tags: ['blocks/x:1'] }]));

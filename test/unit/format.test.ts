@@ -27,3 +27,11 @@ describe('CLI formatting', () => {
     assert.equal(table(['A', 'BB'], [['xxx', 'y']]), 'A    BB\nxxx  y');
   });
 });
+
+describe('counts', () => {
+  it('groups thousands as toLocaleString(en-US) does', () => {
+    for (const n of [0, 1, 12, 999, 1000, 12_345, 999_999, 1_000_000, 1_234_567_890, -1234, Number.MAX_SAFE_INTEGER]) assert.equal(formatCount(n), n.toLocaleString('en-US'));
+    assert.equal(plural(1, 'layer'), '1 layer');
+    assert.equal(plural(1000, 'tag'), '1,000 tags');
+  });
+});

@@ -5,9 +5,9 @@ import { gunzipSync } from 'node:zlib';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { BufferPool } from '../../electron/core/push/buffer-pool.js';
 import { parallelGzip } from '../../electron/core/push/parallel-gzip.js';
-import { workerGzip, type GzipEngine } from '../../electron/core/workers/gzip-engine.js';
+import type { GzipEngine } from '../../electron/core/workers/gzip-engine.js';
 import { NativeGzip, loadNativeGzip } from '../../electron/core/workers/native-gzip.js';
-import { compressionPool } from '../../electron/core/workers/pool.js';
+import { ZlibGzip } from '../../electron/core/workers/zlib-gzip.js';
 
 const MiB = 1024 * 1024;
 const addon = loadNativeGzip();
@@ -42,7 +42,7 @@ describe('native gzip addon', () => {
 
 const engines: [string, () => GzipEngine | undefined][] = [
   ['libdeflate', () => (addon ? new NativeGzip(addon, 2) : undefined)],
-  ['zlib workers', () => workerGzip(compressionPool(2))],
+  ['zlib', () => new ZlibGzip(2)],
 ];
 
 for (const [label, open] of engines) {

@@ -40,8 +40,9 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     log.plan(plan);
     const results = new Map<string, PushedBlob>();
     const uncompressed = new Map<string, string | undefined>();
-    // Layers compressing at once: one per compressor keeps every core busy; more would only hold more buffers.
-    const compressing = new Limiter(deps.gzip.concurrency);
+    // One layer compresses at a time: its blocks keep every compressor busy (the window), and each further layer
+    // would only hold more buffers (its blocks and upload chunks, ~10 MB).
+    const compressing = new Limiter(1);
     const buffers = new BufferPool();
     const transfer = async (planned: PlannedBlob, stream?: Readable): Promise<void> => {
       const run = (): Promise<Transferred> => transferBlob(planned, stream, { ...request, signal: job.signal }, deps, settings, { sessions, reporter, buffers });

@@ -15,11 +15,11 @@ export interface PushSettings {
   /** Gzip level; by default the engine's own (libdeflate 1 and zlib 2 both beat skopeo's size). */
   readonly level?: number;
   readonly blockSize: number;
-  /** Blocks of one layer compressing at once. */
-  readonly window: number;
+  /** Blocks of one layer compressing at once; by default one per compressor the engine runs at once. */
+  readonly window?: number;
 }
 
-export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, blockSize: 1024 * 1024, window: 4 };
+export const DEFAULT_PUSH_SETTINGS: PushSettings = { jobs: 4, compression: 'gzip', chunkSize: 4 * 1024 * 1024, blockSize: 1024 * 1024 };
 
 export interface PushDeps {
   readonly client: RegistryClient;
