@@ -132,13 +132,102 @@ Examples:
 
 ${CONNECTION}
 `,
-  serve: `Usage: stevedore serve [--port N]
+  serve: `Usage: stevedore serve [--port N] [--max-upload SIZE]
 
 Serves the app to a browser on 127.0.0.1, behind a random session token; prints the address to open.
+  --port N           listen on this port (default: a free one)
+  --max-upload SIZE  largest tarball a browser may upload (default 20G; env STEVEDORE_MAX_UPLOAD)
 
 Examples:
   stevedore serve
   stevedore serve --port 8080
+`,
+  copy: `Usage: stevedore copy <source> <destination> [options]
+
+Copies an image between registries (or within one) with its manifest bytes unchanged, so digests and signatures
+stay valid: an index whole, every platform, unless --platform picks one. Blobs the destination has are skipped.
+  --platform OS/ARCH[/VARIANT]  one platform of an index
+  --all-tags                    every tag of the source repository (name repositories, without tags)
+  --referrers                   also copy signatures, SBOMs and attestations
+  --src-creds USER:PASS         credentials for the source only (default: --creds, docker config)
+  --dest-creds USER:PASS        credentials for the destination only
+  -j, --jobs N                  concurrent blobs
+  --chunk-size SIZE             upload in chunks of SIZE (default: each blob in one request)
+  --json                        progress as one JSON event per line
+
+Examples:
+  stevedore copy localhost:5000/team/app:1.0 registry.example.com/prod/app:1.0
+  stevedore copy localhost:5000/team/app:1.0 localhost:5001/app:1.0-arm64 --platform linux/arm64
+  stevedore copy localhost:5000/team/app localhost:5001/team/app --all-tags
+
+${CONNECTION}
+`,
+  pull: `Usage: stevedore pull <reference> <file> [options]
+       stevedore pull <reference>... -o <file> [options]
+
+Saves images from a registry into a tarball: a docker-archive that docker load and podman load read (one platform
+per image), or an oci-archive of the whole index. The file appears only once it is complete.
+  --format docker-archive|oci-archive  (default docker-archive)
+  --platform OS/ARCH[/VARIANT]         which platform of an index (docker-archive default: this machine's)
+  -o, --output FILE                    the tarball, when several references are given
+  --json                               progress as one JSON event per line
+
+Examples:
+  stevedore pull localhost:5000/team/app:1.0 app.tar
+  stevedore pull localhost:5000/team/app:1.0 app.oci.tar --format oci-archive
+  stevedore pull localhost:5000/a:1 localhost:5000/b:2 -o both.tar
+
+${CONNECTION}
+`,
+  files: `Usage: stevedore files <reference | archive> [--platform OS/ARCH] [--layer N] [--json]
+
+Lists every file of an image (the layers applied in order) with sizes and directory totals, read from the
+registry or a tarball without writing layers to disk.
+  --platform OS/ARCH  which platform of a multi-platform image (default: the only one, or linux/amd64)
+  --layer N           what layer N (1 = the base) added, changed and removed
+
+Examples:
+  stevedore files localhost:5000/team/app:1.2.1
+  stevedore files ./image.tar --layer 3
+  stevedore files localhost:5000/team/app:1.2.1 --json | jq '.files[] | select(.size > 1000000)'
+
+${CONNECTION}
+`,
+  diff: `Usage: stevedore diff <a> <b> [--platform OS/ARCH] [--json]
+
+The files that differ between two images (registry references or tarballs, in any mix), largest size change first,
+under a one-line answer to what made <b> bigger or smaller than <a>.
+
+Examples:
+  stevedore diff localhost:5000/team/app:1.0.0 localhost:5000/team/app:1.2.1
+  stevedore diff localhost:5000/team/app:1.2.1 ./image.tar
+
+${CONNECTION}
+`,
+  waste: `Usage: stevedore waste <reference | archive> [--max-wasted-bytes N] [--min-efficiency F] [--json]
+
+Wasted space as dive counts it: bytes of files that later layers overwrite or delete, the efficiency score and the
+top offenders. Exits with code 3 when a threshold given is crossed, so a CI pipeline can gate on it.
+  --max-wasted-bytes N  fail above N wasted bytes
+  --min-efficiency F    fail below efficiency F (0 to 1)
+  --platform OS/ARCH    which platform of a multi-platform image
+
+Examples:
+  stevedore waste localhost:5000/team/app:1.2.1
+  stevedore waste ./image.tar --max-wasted-bytes 20000000 --min-efficiency 0.95
+
+${CONNECTION}
+`,
+  cat: `Usage: stevedore cat <reference | archive> <path> [--platform OS/ARCH] [--json]
+
+Prints a text file of an image (up to 1 MB), reading its layer only up to that file; a binary or larger file is
+described instead (size, layer, sha256).
+
+Examples:
+  stevedore cat localhost:5000/team/app:1.2.1 /etc/os-release
+  stevedore cat ./image.tar etc/passwd
+
+${CONNECTION}
 `,
 };
 

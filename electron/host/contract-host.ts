@@ -2,7 +2,7 @@
 // keeps the engine's error codes. Shared by the Electron main process and the local web host.
 import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { requests, type ParsedArgs, type RequestChannel, type Result } from '../../shared/contract.js';
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
@@ -182,6 +182,9 @@ export class ContractHost {
   }
 }
 
+/** As the XDG base directory spec says, an empty or relative XDG_CONFIG_HOME is ignored (not read as the working directory). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.STEVEDORE_DATA_DIR ?? join(env.XDG_CONFIG_HOME ?? join(env.HOME ?? '.', '.config'), 'stevedore');
+  if (env.STEVEDORE_DATA_DIR) return env.STEVEDORE_DATA_DIR;
+  const xdg = env.XDG_CONFIG_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || '.', '.config'), 'stevedore');
 }

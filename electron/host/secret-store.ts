@@ -13,7 +13,7 @@ export interface SecretStore {
   delete(id: string): void;
 }
 
-const USE_DOCKER_CONFIG = 'use docker login or a credential helper, and choose "docker config" as the credential source';
+const USE_DOCKER_CONFIG = 'use docker login or a credential helper, and choose "From docker login / credential helper" for the credentials';
 export const NO_STORE_OUTSIDE_DESKTOP = 'no secure store is available outside the desktop app';
 
 /** Why this store keeps no passwords, and what to use instead (shown beside the option it disables). */

@@ -64,7 +64,7 @@ describe('CLI: tags, help and arguments', () => {
   });
 
   it('prints each command usage with examples, and unknown options in one line', async () => {
-    for (const command of ['ls', 'tags', 'inspect', 'delete', 'push', 'serve']) {
+    for (const command of ['ls', 'tags', 'inspect', 'delete', 'push', 'serve', 'copy', 'pull', 'files', 'diff', 'waste', 'cat']) {
       const help = await runCli([command, '--help'], env);
       assert.equal(help.code, 0, command);
       assert.match(help.stdout, new RegExp(`^Usage: stevedore ${command}`), command);

@@ -8,8 +8,15 @@ export function DropZone() {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
 
-  const take = (files: FileList | null): void => {
+  const take = (files: ArrayLike<File> | null): void => {
     for (const file of Array.from(files ?? [])) void addDrop(file.name, uploadFile(file));
+  };
+  // The chooser fires no change for the file it holds already: empty it, so choosing the same tarball again (after
+  // dismissing it, or to push it to a second place) is not silently ignored.
+  const chosen = (target: HTMLInputElement): void => {
+    const files = Array.from(target.files ?? []);
+    target.value = '';
+    take(files);
   };
   const open = (paths: readonly string[]): void => paths.forEach((p) => void addDrop(p.split(/[\\/]/).pop() ?? p, Promise.resolve(p)));
   const choose = (): void => {
@@ -49,7 +56,7 @@ export function DropZone() {
   return (
     <>
       <button type="button" className="push-button" onClick={choose}>Push tarball…</button>
-      <input ref={input} type="file" multiple hidden accept=".tar,.gz,.tgz,application/x-tar,application/gzip" aria-label="Choose image tarballs" data-testid="drop-input" onChange={(e) => take(e.target.files)} />
+      <input ref={input} type="file" multiple hidden accept=".tar,.gz,.tgz,application/x-tar,application/gzip" aria-label="Choose image tarballs" data-testid="drop-input" onChange={(e) => chosen(e.target)} />
       {over && <div className="drop-overlay" aria-hidden="true">Drop image tarballs to push them</div>}
     </>
   );

@@ -55,4 +55,14 @@ describe('PushDialog', () => {
     listeners.get('push:finished')?.({ jobId: 'job-1', target: 'x/y:1.0', archive: '/b.tar', state: 'pushed', startedAt: '2026-01-01T00:00:00Z' });
     await vi.waitFor(() => expect(started).toEqual(['1.0', 'latest']));
   });
+
+  it('names each platform with its variant, as the archive has it', () => {
+    useRegistries.setState({ list: [registry('local', 'Local')] });
+    const multi = inspection(['x/multi:1']);
+    const image = multi.images[0]!;
+    const arm = { ...image.platforms[0]!, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } };
+    useTransfers.setState({ drops: [{ id: 3, name: 'm.tar', state: 'ready', path: '/m.tar', inspection: { ...multi, images: [{ ...image, platforms: [image.platforms[0]!, arm] }] } }] });
+    render(<PushDialog />);
+    expect(screen.getByText(/linux\/amd64, linux\/arm64\/v8 ·/)).toBeTruthy();
+  });
 });

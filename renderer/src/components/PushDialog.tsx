@@ -48,7 +48,7 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
       <div>
         <strong>{image.names.join(', ') || `image ${image.id}`}</strong>{' '}
         <span className="muted">
-          {image.platforms.map((p) => `${p.platform.os}/${p.platform.architecture}`).join(', ')} · {plural(layers.length, 'layer')} · {formatBytes(total)} stored (
+          {image.platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')).join(', ')} · {plural(layers.length, 'layer')} · {formatBytes(total)} stored (
           {layers.filter((l) => l.compression === 'none').length} to compress)
         </span>
       </div>

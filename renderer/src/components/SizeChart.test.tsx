@@ -44,4 +44,21 @@ describe('size over time', () => {
     fireEvent.click(chart, { clientX: 188, clientY: 10, shiftKey: true });
     expect(onCompare).toHaveBeenCalledWith('a', 'b');
   });
+
+  it('takes the width it is given when its points arrive after the first render', () => {
+    const width = vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    try {
+      const two: ChartPoint[] = [
+        { tag: 'a', series: 's', time: 0, size: 100 },
+        { tag: 'b', series: 's', time: 1000, size: 200 },
+      ];
+      // As in a repository: no summaries yet (no chart), then the sizes come in.
+      const { rerender } = render(<SizeChart points={[]} onOpen={() => undefined} onCompare={() => undefined} />);
+      expect(screen.queryByRole('img')).toBeNull();
+      rerender(<SizeChart points={two} onOpen={() => undefined} onCompare={() => undefined} />);
+      expect(screen.getByRole('img').getAttribute('width')).toBe('1000');
+    } finally {
+      width.mockRestore();
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // when an image grew. Plain SVG, one path per series (10,000 points are a few DOM nodes, not 10,000); the point
 // under the pointer is found by a search over points sorted by date. Click opens a tag; Shift+click picks two to
 // compare.
-import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { TagDetails } from '../stores/repository.js';
 
@@ -41,13 +41,14 @@ export function chartPoints(tags: readonly string[], details: ReadonlyMap<string
 }
 
 export function SizeChart({ points, onOpen, onCompare }: { readonly points: readonly ChartPoint[]; readonly onOpen: (tag: string) => void; readonly onCompare: (a: string, b: string) => void }) {
-  const ref = useRef<HTMLDivElement>(null);
+  // A callback ref: the figure first appears when the second point arrives, long after the first render, and is
+  // measured then (an effect run once at mount saw no figure and left the chart at its default width).
+  const [element, setElement] = useState<HTMLElement | null>(null);
   const [width, setWidth] = useState(800);
   const [hover, setHover] = useState<ChartPoint | undefined>();
   const [picked, setPicked] = useState<string | undefined>();
 
   useEffect(() => {
-    const element = ref.current;
     if (!element) return;
     // The figure's inner width: its padding is not drawing room.
     const measure = (): void => {
@@ -59,7 +60,7 @@ export function SizeChart({ points, onOpen, onCompare }: { readonly points: read
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
-  }, []);
+  }, [element]);
 
   const layout = useMemo(() => {
     const minTime = points[0]?.time ?? 0;
@@ -109,7 +110,7 @@ export function SizeChart({ points, onOpen, onCompare }: { readonly points: read
   if (points.length < 2) return null;
   const day = (time: number): string => new Date(time).toISOString().slice(0, 10);
   return (
-    <figure className="size-chart" ref={ref}>
+    <figure className="size-chart" ref={setElement}>
       <figcaption className="muted small">
         Size over time · {points.length.toLocaleString('en-US')} points · click opens a tag, Shift+click two to compare
         {picked ? ` · ${picked} picked, Shift+click another` : ''}
