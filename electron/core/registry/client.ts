@@ -170,8 +170,8 @@ export class RegistryClient {
 
   async #send(req: RegistryRequest): Promise<HttpResponse> {
     const base = await this.baseUrl(req.signal);
-    const url = req.url ?? `${base}${req.path ?? ''}`;
-    const auth = this.#authenticatorFor(url, base);
+    let url = req.url ?? `${base}${req.path ?? ''}`;
+    let auth = this.#authenticatorFor(url, base);
     let scopes = req.scopes;
     for (let attempt = 0; attempt < 4; attempt++) {
       const authorization = await auth.authorize(scopes, req.signal);
@@ -182,7 +182,15 @@ export class RegistryClient {
       if (response.status !== 401) return response;
       await response.body.dump().catch(() => undefined);
       const challenges = parseChallenges(headerValues(response, 'www-authenticate'));
-      scopes = await auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);
+      // A redirect took the request to another origin (object storage, a CDN), and that origin refused it: the
+      // challenge is that origin's own. Learning it here would send our credentials to the realm it names; it is
+      // answered by that origin's anonymous authenticator instead, at the URL that refused (sent no credentials).
+      const redirected = new URL(response.url).origin !== new URL(url).origin;
+      if (redirected) {
+        url = response.url;
+        auth = this.#authenticatorFor(url, base);
+      }
+      scopes = await auth.onUnauthorized(challenges, scopes, !redirected && authorization !== undefined, attempt === 0, req.signal);
     }
     throw new StevedoreError('AUTH_FAILED', `${this.registry} kept refusing authorization`, { method: req.method, url });
   }
