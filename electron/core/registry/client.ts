@@ -22,6 +22,7 @@ export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const DEFAULT_MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const USER_AGENT = 'stevedore/0.1';
 const VALID_TAG = /^[\w][\w.-]{0,127}$/;
+const MAX_REPOSITORY_LENGTH = 255;
 const VALID_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export interface RegistryClientOptions {
@@ -258,7 +259,9 @@ export class RegistryClient {
   }
 
   #catalogListing(): Listing {
-    return { scopes: [CATALOG_SCOPE], field: 'repositories', what: `catalog of ${this.registry}`, isValid: (name) => VALID_REPOSITORY.test(name) };
+    // The distribution spec caps a repository name at 255 characters: a longer one is junk, skipped like any other
+    // (the contract, the catalog cache and the UI would refuse it one by one), and the length is checked first.
+    return { scopes: [CATALOG_SCOPE], field: 'repositories', what: `catalog of ${this.registry}`, isValid: (name) => name.length <= MAX_REPOSITORY_LENGTH && VALID_REPOSITORY.test(name) };
   }
 
   #tagsListing(repository: string): Listing {
