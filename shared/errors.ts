@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'ARCHIVE_INVALID',
   'INVALID_ARGUMENT',
   'NOT_A_FILE',
+  /** The disk (or a quota, or a file size limit) had no room for what was being written. */
+  'NO_SPACE',
   'INTERNAL',
 ] as const;
 

@@ -37,10 +37,14 @@ export class TarFile implements TarSink {
 
   async #write(bytes: Uint8Array): Promise<void> {
     let done = 0;
-    while (done < bytes.length) {
-      const { bytesWritten } = await this.#file.write(bytes, done, bytes.length - done, this.#position);
-      done += bytesWritten;
-      this.#position += bytesWritten;
+    try {
+      while (done < bytes.length) {
+        const { bytesWritten } = await this.#file.write(bytes, done, bytes.length - done, this.#position);
+        done += bytesWritten;
+        this.#position += bytesWritten;
+      }
+    } catch (error) {
+      throw destinationError(error, this.path);
     }
   }
 
@@ -51,7 +55,9 @@ export class TarFile implements TarSink {
   /** Writes the entry as the chunks come; returns its size. `expectedSize`, when given, must match. */
   async addStream(name: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, expectedSize?: number): Promise<number> {
     const headerAt = this.#position;
-    await this.#write(ZEROS.subarray(0, BLOCK));
+    // Its length depends on the name only (a long name adds a pax block), so the room is known before the size.
+    const headerLength = fileHeader(name, 0).length;
+    await this.#write(Buffer.alloc(headerLength));
     let size = 0;
     for await (const chunk of chunks) {
       await this.#write(chunk);
@@ -60,16 +66,21 @@ export class TarFile implements TarSink {
     if (expectedSize !== undefined && size !== expectedSize) throw new StevedoreError('DIGEST_MISMATCH', `${name}: ${size} bytes, expected ${expectedSize}`);
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
     if (padding > 0) await this.#write(ZEROS.subarray(0, padding));
-    await this.#file.write(fileHeader(name, size), 0, BLOCK, headerAt);
+    const header = fileHeader(name, size);
+    await this.#file.write(header, 0, header.length, headerAt);
     return size;
   }
 
   /** Ends the tar (two zero blocks), flushes it to disk, and moves it to its name. */
   async commit(): Promise<void> {
     await this.#write(ZEROS);
-    await this.#file.sync();
-    await this.#file.close();
-    await rename(this.temp, this.path);
+    try {
+      await this.#file.sync();
+      await this.#file.close();
+      await rename(this.temp, this.path);
+    } catch (error) {
+      throw destinationError(error, this.path);
+    }
   }
 
   /** Drops everything written: no file at `path`, no temp file left. */
@@ -85,5 +96,7 @@ function destinationError(error: unknown, path: string): unknown {
   if (code === 'ENOENT') return new StevedoreError('NOT_FOUND', `cannot write ${path}: the folder ${dirname(path)} does not exist`);
   if (code === 'ENOTDIR') return new StevedoreError('NOT_FOUND', `cannot write ${path}: a part of ${dirname(path)} is not a folder`);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StevedoreError('DENIED', `cannot write ${path}: no permission to create files in ${dirname(path)}`);
+  // A full disk, a quota, or a file size limit (ulimit -f): the export stops, its temp file is removed.
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return new StevedoreError('NO_SPACE', `cannot write ${path}: ${code === 'EFBIG' ? 'the file would be larger than this system allows' : 'no space left on the disk'} (${code})`);
   return error;
 }
