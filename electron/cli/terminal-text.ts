@@ -14,6 +14,14 @@ export function terminalText(text: string, multiline = false): string {
   return visibleText(text, !multiline);
 }
 
+/**
+ * Outside text (an archive's image name, a label, a platform) placed inside a line of a block: its line breaks are
+ * escaped too, so it cannot start a line of its own in what `out.line` prints.
+ */
+export function oneLine(text: string): string {
+  return visibleText(text, true);
+}
+
 /** A file's text for the terminal (`stevedore cat` on a TTY); piped, the bytes go out as they are. */
 export function terminalFileText(text: string): string {
   return visibleFileText(text);

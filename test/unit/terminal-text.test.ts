@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { renderArchive } from '../../electron/cli/commands/inspect-archive.js';
+import { renderImage } from '../../electron/cli/commands/inspect.js';
 import { table } from '../../electron/cli/format.js';
+import type { ImageDetails } from '../../electron/core/image/summary.js';
 import { terminalOutput } from '../../electron/cli/output.js';
 import { terminalJson, terminalText } from '../../electron/cli/terminal-text.js';
 
@@ -40,5 +43,34 @@ describe('table', () => {
     assert.equal(lines.length, 3, printed.join(''));
     assert.equal(lines[1], '5 B   2      /x\\x0a1.0 GB  1  /etc/shadow');
     assert.equal(lines[2], '7 B   1      /a\\x1b[2K\\x0db');
+  });
+});
+
+describe('outside text inside a block', () => {
+  // A registry's config (labels, entrypoint, platform) and an archive's image names are text from outside: a line
+  // break in one of them must not start a line of its own in `stevedore inspect`.
+  const lines = (text: string): string[] => text.split('\n');
+  const forged = (text: string): string[] => lines(text).filter((l) => /^(Runs|Labels|Digest|Image 1): forged/.test(l.trim()));
+
+  it('inspect of a registry image: labels, entrypoint and platform stay on their lines', () => {
+    const config = { os: 'linux', architecture: 'amd64', env: [], cmd: ['/bin/sh', '-c', 'x\nRuns: forged'], entrypoint: [], exposedPorts: [], labels: { a: 'b\nLabels: forged' }, diffIds: [], history: [] };
+    const image: ImageDetails = {
+      registry: 'r.example',
+      repository: 'app',
+      tag: '1',
+      digest: `sha256:${'a'.repeat(64)}`,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      kind: 'manifest',
+      totalSize: 0,
+      platforms: [{ platform: { os: 'linux', architecture: 'amd64\nDigest: forged' }, digest: `sha256:${'a'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: `sha256:${'b'.repeat(64)}`, layers: [], size: 0, isAttestation: false, config }],
+    };
+    const text = renderImage('r.example/app:1', image);
+    assert.deepEqual(forged(text), [], text);
+    assert.ok(text.includes('Labels: a=b\\x0aLabels: forged'), text);
+  });
+
+  it('inspect of an archive: image names stay on their line', () => {
+    const text = renderArchive({ path: '/tmp/a.tar', format: 'docker-archive', gzipped: false, images: [{ id: 0, names: ['evil/app:1\nImage 1: forged'], kind: 'manifest', platforms: [] }] } as unknown as Parameters<typeof renderArchive>[0]);
+    assert.deepEqual(forged(text), [], text);
   });
 });
