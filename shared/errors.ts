@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'INVALID_ARGUMENT',
   'NOT_A_FILE',
   'ALREADY_EXISTS',
+  /** The disk (or a quota, or a file size limit) had no room for what was being written. */
+  'NO_SPACE',
   'INTERNAL',
 ] as const;
 

@@ -18,3 +18,14 @@ function escape(char: string): string {
 export function visibleText(text: string, singleLine = false): string {
   return text.replace(singleLine ? CONTROL : CONTROL_BUT_NEWLINE, escape);
 }
+
+// A text file's content (`stevedore cat` on a terminal, the app's file viewer): line breaks and tabs are its layout,
+// CR only before LF (Windows line ends); every other control (an escape sequence, a lone CR that overwrites a line, a
+// bidi override) is escaped.
+// eslint-disable-next-line no-control-regex -- as above
+const FILE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+
+/** A text file's content with its controls escaped, its lines and tabs kept. */
+export function visibleFileText(text: string): string {
+  return text.replace(FILE_CONTROL, escape);
+}

@@ -8,6 +8,8 @@ import { APP_ENTRY, CSP, isAppUrl, isFromAppWindow, serveAppRequest } from '../.
 import { keychainUnavailableReason } from '../../electron/main/keychain.js';
 import { LaunchQueue, archivesFromArgv, filesFromAdditionalData, looksLikeArchive } from '../../electron/main/launch-files.js';
 import { noSecretStoreBecause, requireSecretStore } from '../../electron/host/secret-store.js';
+import { isStevedoreError } from '../../electron/core/errors.js';
+import { sealedSecrets, type SecretCipher } from '../../electron/main/sealed-secrets.js';
 
 describe('files the OS hands to the app', () => {
   it('takes archive paths from a packaged command line, resolved against the launching directory', () => {
@@ -127,5 +129,38 @@ describe('OS keychain and network', () => {
     assert.deepEqual(proxyFromPacResult('SOCKS5 s:1080; PROXY [::1]:8080'), { kind: 'proxy', url: 'http://[::1]:8080' });
     assert.deepEqual(proxyFromPacResult('SOCKS5 s:1080'), { kind: 'unsupported', rule: 'SOCKS5 s:1080' });
     assert.deepEqual(proxyFromPacResult('PROXY bad'), { kind: 'unsupported', rule: 'PROXY bad' });
+  });
+});
+
+describe('secrets sealed with the OS keychain', () => {
+  // A stand-in for safeStorage: sealed text carries a marker; anything else fails to decrypt, as a secret sealed by
+  // another keychain (a reset keyring, a profile copied from another machine) or an edited file does.
+  const cipher: SecretCipher = {
+    encryptString: (plain) => Buffer.from(`sealed:${plain}`),
+    decryptString: (sealed) => {
+      const text = sealed.toString('utf8');
+      if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      return text.slice('sealed:'.length);
+    },
+  };
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-sealed-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a secret across restarts, and asks again (AUTH_REQUIRED, not INTERNAL) for one that no longer decrypts', async () => {
+    const path = join(dir, 'secrets.json');
+    sealedSecrets(path, cipher).set('reg-1', 'hunter2');
+    assert.equal(sealedSecrets(path, cipher).get('reg-1'), 'hunter2');
+    assert.equal(sealedSecrets(path, cipher).get('reg-2'), undefined);
+    await writeFile(path, JSON.stringify({ 'reg-1': Buffer.from('sealed by another keychain').toString('base64') }));
+    const store = sealedSecrets(path, cipher);
+    assert.throws(() => store.get('reg-1'), (e: unknown) => isStevedoreError(e, 'AUTH_REQUIRED') && /enter it again/.test(e.message));
+    // Entering it again replaces what no longer opens.
+    store.set('reg-1', 'new-password');
+    assert.equal(sealedSecrets(path, cipher).get('reg-1'), 'new-password');
   });
 });

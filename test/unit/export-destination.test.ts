@@ -2,10 +2,13 @@
 // gave: a directory at that name, a folder that does not exist. Not a rename failing with EISDIR at the very end, nor
 // an INTERNAL error naming the hidden temp file.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { run } from '../harness/exec.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { TarFile } from '../../electron/core/export/tar-file.js';
 
@@ -36,5 +39,43 @@ describe('export destination', () => {
     await tar.addBytes('hello.txt', Buffer.from('hi'));
     await tar.commit();
     assert.ok((await readdir(dir)).includes('ok.tar'));
+  });
+
+  it('writes names longer than 100 bytes (sha384 and sha512 blob paths, a config named by sha512 hex) as GNU tar reads them', async () => {
+    const target = join(dir, 'long.tar');
+    const names = [`blobs/sha512/${'a'.repeat(128)}`, `blobs/sha384/${'b'.repeat(96)}`, `${'c'.repeat(128)}.json`, `${'d'.repeat(64)}/layer.tar`];
+    const tar = await TarFile.create(target);
+    for (const name of names) await tar.addStream(name, (async function* () {
+      yield Buffer.from(`content of ${name}`);
+    })());
+    await tar.commit();
+    assert.deepEqual((await run('tar', ['-tf', target])).stdout.trim().split('\n'), names);
+    for (const name of names) assert.equal((await run('tar', ['-xOf', target, name])).stdout, `content of ${name}`);
+  });
+
+  it('a full disk (here: a file size limit) fails with NO_SPACE naming the destination, and leaves no file and no temp file', async () => {
+    const folder = join(dir, 'full');
+    await mkdir(folder);
+    const target = join(folder, 'big.tar');
+    const module = fileURLToPath(new URL('../../electron/core/export/tar-file.js', import.meta.url));
+    const script = `
+      const { TarFile } = await import(${JSON.stringify(module)});
+      const tar = await TarFile.create(${JSON.stringify(target)});
+      try {
+        await tar.addBytes('big.bin', Buffer.alloc(4 * 1024 * 1024, 1));
+        await tar.commit();
+        console.log(JSON.stringify({ written: true }));
+      } catch (error) {
+        await tar.discard();
+        console.log(JSON.stringify({ code: error.code, message: error.message }));
+      }`;
+    // ulimit -f counts 1024-byte blocks: 1 MiB, a quarter of what the tar needs. Node ignores SIGXFSZ, so the write fails with EFBIG.
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile('bash', ['-c', 'ulimit -f 1024 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { timeout: 30_000 }, (error, out, err) => (error ? reject(new Error(err || error.message)) : resolve(out)));
+    });
+    const outcome = JSON.parse(stdout) as { code?: string; message?: string };
+    assert.equal(outcome.code, 'NO_SPACE', stdout);
+    assert.match(outcome.message ?? '', new RegExp(`^cannot write ${target}: .*\\(EFBIG\\)$`));
+    assert.deepEqual(await readdir(folder), [], 'no file and no temp file left');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MediaType } from '../../shared/media-types.js';
+import { StevedoreError } from '../../electron/core/errors.js';
 import { parseManifest } from '../../electron/core/registry/manifest.js';
 import { parseImageConfig } from '../../electron/core/registry/image-config.js';
 
@@ -8,6 +9,16 @@ const d = (c: string): string => `sha256:${c.repeat(64)}`;
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
 describe('parseManifest', () => {
+  it('refuses a mediaType that is not a media type (it becomes the Content-Type of a copy or push): INVALID_RESPONSE, not a network error later', () => {
+    for (const mediaType of [`${MediaType.ociManifest}\r\nX-Injected: 1`, 'text/html; charset=utf-8', '', 'no-slash']) {
+      const bytes = json({ schemaVersion: 2, mediaType, config: { mediaType: MediaType.ociConfig, digest: d('a'), size: 10 }, layers: [] });
+      assert.throws(() => parseManifest(bytes), (e: unknown) => e instanceof StevedoreError && e.code === 'INVALID_RESPONSE' && /is not a media type/.test(e.message), JSON.stringify(mediaType));
+    }
+    // A Content-Type that is no media type is ignored, as an absent one: the shape decides.
+    const index = parseManifest(json({ schemaVersion: 2, manifests: [] }), 'x\r\ny');
+    assert.equal(index.mediaType, MediaType.ociIndex);
+  });
+
   it('reads a Docker schema 2 manifest', () => {
     const m = parseManifest(
       json({

@@ -6,6 +6,7 @@ import { mergedView } from '../../core/xray/views.js';
 import { formatBytes, table } from '../format.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../output.js';
+import { oneLine } from '../terminal-text.js';
 import { loadImage, type XrayOptions } from '../xray-target.js';
 
 const SHOWN = 50;
@@ -24,7 +25,7 @@ export async function diffCommand(args: readonly string[], options: XrayOptions,
         return;
       }
       // In the order given, as the sizes in the summary read (old -> new) and as the app says "from A to B".
-      out.line(`${first.image.name} -> ${second.image.name}: ${diffSummary(diff)}`);
+      out.line(`${oneLine(first.image.name)} -> ${oneLine(second.image.name)}: ${diffSummary(diff)}`);
       if (diff.items.length === 0) return;
       out.line(table(['', 'DELTA', 'OLD', 'NEW', 'LAYER', 'PATH'], diff.items.slice(0, SHOWN).map((i) => [i.change === 'added' ? '+' : i.change === 'removed' ? '-' : '~', signedBytes(i.delta), formatBytes(i.oldSize), formatBytes(i.newSize), i.layer !== undefined ? String(i.layer + 1) : '', `/${i.path}`])));
       if (diff.items.length > SHOWN) out.line(`… and ${diff.items.length - SHOWN} more (--json lists them all)`);

@@ -5,6 +5,7 @@ import { platformName } from '../../core/xray/image-source.js';
 import { formatBytes, table } from '../format.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../output.js';
+import { oneLine } from '../terminal-text.js';
 import { loadImage, type XrayOptions } from '../xray-target.js';
 
 const MARK = { added: '+', changed: '~', removed: '-' } as const;
@@ -21,7 +22,7 @@ export async function filesCommand(args: readonly string[], options: XrayOptions
         out.json({ image: image.name, platform: image.source.platform, layer: { ...layers[options.layer - 1], ...changes, layer: options.layer } });
         return;
       }
-      out.line(`Layer ${options.layer} of ${image.name} (${platformName(image.source.platform)}): +${changes.added} added (${formatBytes(changes.addedBytes)}), ~${changes.changed} changed (${formatBytes(changes.changedBytes)}), -${changes.removed} removed (${formatBytes(changes.removedBytes)})`);
+      out.line(`Layer ${options.layer} of ${oneLine(image.name)} (${oneLine(platformName(image.source.platform))}): +${changes.added} added (${formatBytes(changes.addedBytes)}), ~${changes.changed} changed (${formatBytes(changes.changedBytes)}), -${changes.removed} removed (${formatBytes(changes.removedBytes)})`);
       out.line(table(['', 'SIZE', 'PATH'], changes.changes.map((c) => [MARK[c.change], formatBytes(c.size), `/${c.path}${c.kind === 'dir' ? '/' : ''}`])));
       return;
     }
@@ -30,7 +31,7 @@ export async function filesCommand(args: readonly string[], options: XrayOptions
       out.json({ image: image.name, platform: image.source.platform, layers, totalBytes: view.totals.get('') ?? 0, files: view.files.map((f) => (f.kind === 'dir' ? { ...f, bytes: view.totals.get(f.path) ?? 0 } : f)) });
       return;
     }
-    out.line(`${image.name} (${platformName(image.source.platform)}): ${view.files.length} paths, ${formatBytes(view.totals.get('') ?? 0)} in ${image.layers.length} ${image.layers.length === 1 ? 'layer' : 'layers'} (${image.cached} from cache)`);
+    out.line(`${oneLine(image.name)} (${oneLine(platformName(image.source.platform))}): ${view.files.length} paths, ${formatBytes(view.totals.get('') ?? 0)} in ${image.layers.length} ${image.layers.length === 1 ? 'layer' : 'layers'} (${image.cached} from cache)`);
     out.line(
       table(
         ['SIZE', 'LAYER', 'PATH'],

@@ -2,6 +2,7 @@
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { inspectArchive } from '../../core/archive/inspect-archive.js';
 import { formatBytes, plural, shortDigest, table } from '../format.js';
+import { oneLine } from '../terminal-text.js';
 import type { Output } from '../output.js';
 
 export async function inspectArchiveCommand(path: string, json: boolean, out: Output, signal: AbortSignal): Promise<void> {
@@ -13,11 +14,11 @@ export async function inspectArchiveCommand(path: string, json: boolean, out: Ou
 export function renderArchive(inspection: ArchiveInspection): string {
   const lines = [`${inspection.path}: ${inspection.format}${inspection.gzipped ? ', gzip-wrapped' : ''}, ${plural(inspection.images.length, 'image')}`];
   for (const image of inspection.images) {
-    lines.push('', `Image ${image.id}: ${image.names.length > 0 ? image.names.join(', ') : '(no name)'}${image.kind === 'index' ? ` (index of ${plural(image.platforms.length, 'platform')})` : ''}`);
+    lines.push('', `Image ${image.id}: ${image.names.length > 0 ? oneLine(image.names.join(', ')) : '(no name)'}${image.kind === 'index' ? ` (index of ${plural(image.platforms.length, 'platform')})` : ''}`);
     for (const platform of image.platforms) {
       const name = [platform.platform.os, platform.platform.architecture, platform.platform.variant].filter(Boolean).join('/');
       const total = platform.layers.reduce((sum, l) => sum + l.size, 0);
-      lines.push(`  ${name}: config ${shortDigest(platform.config.digest)}, ${plural(platform.layers.length, 'layer')}, ${formatBytes(total)} stored${platform.created ? `, created ${platform.created}` : ''}`);
+      lines.push(`  ${oneLine(name)}: config ${shortDigest(platform.config.digest)}, ${plural(platform.layers.length, 'layer')}, ${formatBytes(total)} stored${platform.created ? `, created ${oneLine(platform.created)}` : ''}`);
       lines.push(
         table(
           ['    #', 'DIFF ID', 'STORED', 'COMPRESSION', 'ON PUSH'],

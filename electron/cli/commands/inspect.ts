@@ -5,6 +5,7 @@ import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
 import { formatReference, parseReference } from '../../core/reference.js';
 import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatCount, formatRelative, shortDigest, table } from '../format.js';
+import { oneLine } from '../terminal-text.js';
 import type { Output } from '../output.js';
 import { explainDefaultTag, withDefaultTag } from '../default-tag.js';
 import { isArchiveFile } from '../local-path.js';
@@ -50,15 +51,15 @@ export function renderImage(reference: string, image: ImageDetails): string {
     lines.push('', table(['PLATFORM', 'DIGEST', 'LAYERS', 'SIZE', 'CREATED'], image.platforms.map((p) => [p.isAttestation ? 'attestation' : platformName(p), shortDigest(p.digest), String(p.layers.length), formatBytes(p.size), formatRelative(p.created)])));
   }
   for (const platform of images) {
-    lines.push('', `Layers of ${platformName(platform)} (${formatBytes(platform.size)}):`);
+    lines.push('', `Layers of ${oneLine(platformName(platform))} (${formatBytes(platform.size)}):`);
     const commands = layerCommands(platform.config, platform.layers.length);
     lines.push(table(['#', 'DIGEST', 'SIZE', 'CREATED BY'], platform.layers.map((l, i) => [String(i + 1), shortDigest(l.digest), formatBytes(l.size), commands[i] ?? ''])));
     const config = platform.config;
     if (config) {
       const entry = [...config.entrypoint, ...config.cmd].join(' ');
-      if (entry) lines.push(`Runs: ${entry}`);
+      if (entry) lines.push(`Runs: ${oneLine(entry)}`);
       const labels = Object.entries(config.labels);
-      if (labels.length > 0) lines.push(`Labels: ${labels.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      if (labels.length > 0) lines.push(`Labels: ${oneLine(labels.map(([k, v]) => `${k}=${v}`).join(', '))}`);
     }
   }
   return lines.join('\n');

@@ -36,6 +36,22 @@ const NON_DISTRIBUTABLE = /\.foreign\.|nondistributable/;
 /** More platforms than any real index holds: a bigger one is refused rather than walked. */
 export const MAX_INDEX_ENTRIES = 1000;
 
+/**
+ * Manifest bytes one graph may hold (the index and its children; the referrers' graphs have one budget of their
+ * own). A real index with its children takes a few hundred KB; a registry serving 1,000 children of 4 MB each would
+ * otherwise have a copy or an export hold 4 GB.
+ */
+export const MAX_GRAPH_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+export class ManifestBudget {
+  #left = MAX_GRAPH_MANIFEST_BYTES;
+
+  take(manifest: FetchedManifest, name: string): void {
+    this.#left -= manifest.bytes.length;
+    if (this.#left < 0) throw new StevedoreError('TOO_LARGE', `${name}: its manifests take more than the ${MAX_GRAPH_MANIFEST_BYTES / 1024 / 1024} MB allowed`);
+  }
+}
+
 export async function resolveGraph(client: RegistryClient, source: Reference, platform: PlatformChoice | undefined, signal?: AbortSignal): Promise<ImageGraph> {
   const name = formatReference(source);
   let top = await fetchByDigest(client, source, signal);
@@ -58,7 +74,8 @@ async function fetchByDigest(client: RegistryClient, source: Reference, signal?:
 }
 
 /** The graph under a manifest already fetched (a referrer, a platform). */
-export async function graphOf(client: RegistryClient, repository: string, top: FetchedManifest, name: string, signal?: AbortSignal): Promise<ImageGraph> {
+export async function graphOf(client: RegistryClient, repository: string, top: FetchedManifest, name: string, signal?: AbortSignal, budget = new ManifestBudget()): Promise<ImageGraph> {
+  budget.take(top, name);
   const blobs = new Map<string, GraphBlob>();
   const uses = new Map<string, BlobUse[]>();
   const manifests: GraphManifest[] = [];
@@ -75,6 +92,7 @@ export async function graphOf(client: RegistryClient, repository: string, top: F
     if (children.length > MAX_INDEX_ENTRIES) throw new StevedoreError('TOO_LARGE', `${name} lists ${children.length} manifests, more than the ${MAX_INDEX_ENTRIES} allowed`);
     for (const child of children) {
       const fetched = await client.getManifest(repository, child.digest, signal);
+      budget.take(fetched, name);
       if (fetched.manifest.kind !== 'manifest') throw new StevedoreError('UNSUPPORTED', `${name}: nested index ${child.digest} is not supported`);
       addImage(fetched.manifest, platformLabel(child));
       manifests.push(fetched);

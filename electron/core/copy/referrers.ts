@@ -7,7 +7,7 @@ import { digestOf } from '../digest.js';
 import { StevedoreError, isStevedoreError } from '../errors.js';
 import type { FetchedManifest, RegistryClient } from '../registry/client.js';
 import type { UploadSessions } from '../registry/upload-session.js';
-import { graphOf, type ImageGraph } from './image-graph.js';
+import { ManifestBudget, graphOf, type ImageGraph } from './image-graph.js';
 
 /** Referrers of one subject beyond this are refused rather than copied. */
 export const MAX_REFERRERS = 256;
@@ -28,9 +28,11 @@ export async function collectReferrers(client: RegistryClient, repository: strin
   const descriptors = await client.referrers(repository, subject, signal ? { signal } : {});
   if (descriptors.length > MAX_REFERRERS) throw new StevedoreError('TOO_LARGE', `${subject} has ${descriptors.length} referrers, more than the ${MAX_REFERRERS} copied`);
   const graphs: ImageGraph[] = [];
+  // One budget for all of them: 256 referrers may not hold 256 graphs' worth of manifest bytes.
+  const budget = new ManifestBudget();
   for (const descriptor of descriptors) {
     const fetched = await client.getManifest(repository, descriptor.digest, signal);
-    graphs.push(await graphOf(client, repository, fetched, `referrer ${descriptor.digest}`, signal));
+    graphs.push(await graphOf(client, repository, fetched, `referrer ${descriptor.digest}`, signal, budget));
   }
   const tagIndex = await optionalManifest(client, repository, referrersTag(subject), signal);
   return { subject, descriptors, graphs, ...(tagIndex ? { tagIndex } : {}) };

@@ -41,7 +41,7 @@ export class TarFile implements TarSink {
   }
 
   async #write(bytes: Uint8Array): Promise<void> {
-    await writeAt(this.#file, bytes, this.#position);
+    await writeAt(this.#file, bytes, this.#position, this.path);
     this.#position += bytes.length;
   }
 
@@ -52,7 +52,9 @@ export class TarFile implements TarSink {
   /** Writes the entry as the chunks come; returns its size. `expectedSize`, when given, must match. */
   async addStream(name: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, expectedSize?: number): Promise<number> {
     const headerAt = this.#position;
-    await this.#write(ZEROS.subarray(0, BLOCK));
+    // Its length depends on the name only (a long name adds a pax block), so the room is known before the size.
+    const headerLength = fileHeader(name, 0).length;
+    await this.#write(Buffer.alloc(headerLength));
     let size = 0;
     for await (const chunk of chunks) {
       await this.#write(chunk);
@@ -61,7 +63,7 @@ export class TarFile implements TarSink {
     if (expectedSize !== undefined && size !== expectedSize) throw new StevedoreError('DIGEST_MISMATCH', `${name}: ${size} bytes, expected ${expectedSize}`);
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
     if (padding > 0) await this.#write(ZEROS.subarray(0, padding));
-    await this.#file.write(fileHeader(name, size), 0, BLOCK, headerAt);
+    await writeAt(this.#file, fileHeader(name, size), headerAt, this.path);
     return size;
   }
 
@@ -73,19 +75,21 @@ export class TarFile implements TarSink {
     const header = fileHeader(name, size);
     const headerAt = this.#position;
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
-    this.#position += BLOCK + size + padding;
+    // A long name's pax header takes more than one block.
+    this.#position += header.length + size + padding;
     const file = this.#file;
+    const path = this.path;
     return async (chunks) => {
-      const start = headerAt + BLOCK;
+      const start = headerAt + header.length;
       let at = start;
       for await (const chunk of chunks) {
         if (at + chunk.length > start + size) throw new StevedoreError('DIGEST_MISMATCH', `${name}: more than the ${size} bytes expected`);
-        await writeAt(file, chunk, at);
+        await writeAt(file, chunk, at, path);
         at += chunk.length;
       }
       if (at !== start + size) throw new StevedoreError('DIGEST_MISMATCH', `${name}: ${at - start} bytes, expected ${size}`);
-      if (padding > 0) await writeAt(file, ZEROS.subarray(0, padding), at);
-      await writeAt(file, header, headerAt);
+      if (padding > 0) await writeAt(file, ZEROS.subarray(0, padding), at, path);
+      await writeAt(file, header, headerAt, path);
     };
   }
 
@@ -100,10 +104,14 @@ export class TarFile implements TarSink {
   /** Ends the tar (two zero blocks), flushes it to disk, and moves it to its name. */
   async commit(): Promise<void> {
     await this.#write(ZEROS);
-    await this.#file.sync();
-    await this.#file.close();
-    for (const spool of this.#spools) await spool.remove();
-    await rename(this.temp, this.path);
+    try {
+      await this.#file.sync();
+      await this.#file.close();
+      for (const spool of this.#spools) await spool.remove();
+      await rename(this.temp, this.path);
+    } catch (error) {
+      throw destinationError(error, this.path);
+    }
   }
 
   /** Drops everything written: no file at `path`, no temp file left. */
@@ -114,8 +122,13 @@ export class TarFile implements TarSink {
   }
 }
 
-async function writeAt(file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
+/** Writes all of `bytes` at `position`; a failure is named by the destination the user gave. */
+async function writeAt(file: FileHandle, bytes: Uint8Array, position: number, path: string): Promise<void> {
+  try {
+    for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
+  } catch (error) {
+    throw destinationError(error, path);
+  }
 }
 
 /** An error of the file system at the destination, named by the path the user gave (not the temp file beside it). */
@@ -124,5 +137,7 @@ function destinationError(error: unknown, path: string): unknown {
   if (code === 'ENOENT') return new StevedoreError('NOT_FOUND', `cannot write ${path}: the folder ${dirname(path)} does not exist`);
   if (code === 'ENOTDIR') return new StevedoreError('NOT_FOUND', `cannot write ${path}: a part of ${dirname(path)} is not a folder`);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StevedoreError('DENIED', `cannot write ${path}: no permission to create files in ${dirname(path)}`);
+  // A full disk, a quota, or a file size limit (ulimit -f): the export stops, its temp file is removed.
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return new StevedoreError('NO_SPACE', `cannot write ${path}: ${code === 'EFBIG' ? 'the file would be larger than this system allows' : 'no space left on the disk'} (${code})`);
   return error;
 }

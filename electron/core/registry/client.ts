@@ -23,6 +23,7 @@ export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const DEFAULT_MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const USER_AGENT = 'stevedore/0.1';
 const VALID_TAG = /^[\w][\w.-]{0,127}$/;
+const MAX_REPOSITORY_LENGTH = 255;
 const VALID_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export interface RegistryClientOptions {
@@ -199,8 +200,8 @@ export class RegistryClient {
 
   async #send(req: RegistryRequest): Promise<HttpResponse> {
     const base = await this.baseUrl(req.signal);
-    const url = req.url ?? `${base}${req.path ?? ''}`;
-    const auth = this.#authenticatorFor(url, base);
+    let url = req.url ?? `${base}${req.path ?? ''}`;
+    let auth = this.#authenticatorFor(url, base);
     let scopes = req.scopes;
     for (let attempt = 0; attempt < 4; attempt++) {
       const authorization = await auth.authorize(scopes, req.signal);
@@ -220,7 +221,15 @@ export class RegistryClient {
       }
       await response.body.dump().catch(() => undefined);
       const challenges = parseChallenges(headerValues(response, 'www-authenticate'));
-      scopes = await auth.onUnauthorized(challenges, scopes, authorization !== undefined, attempt === 0, req.signal);
+      // A redirect took the request to another origin (object storage, a CDN), and that origin refused it: the
+      // challenge is that origin's own. Learning it here would send our credentials to the realm it names; it is
+      // answered by that origin's anonymous authenticator instead, at the URL that refused (sent no credentials).
+      const redirected = new URL(response.url).origin !== new URL(url).origin;
+      if (redirected) {
+        url = response.url;
+        auth = this.#authenticatorFor(url, base);
+      }
+      scopes = await auth.onUnauthorized(challenges, scopes, !redirected && authorization !== undefined, attempt === 0, req.signal);
     }
     throw new StevedoreError('AUTH_FAILED', `${this.registry} kept refusing authorization`, { method: req.method, url });
   }
@@ -288,7 +297,9 @@ export class RegistryClient {
   }
 
   #catalogListing(): Listing {
-    return { scopes: [CATALOG_SCOPE], field: 'repositories', what: `catalog of ${this.registry}`, isValid: (name) => VALID_REPOSITORY.test(name) };
+    // The distribution spec caps a repository name at 255 characters: a longer one is junk, skipped like any other
+    // (the contract, the catalog cache and the UI would refuse it one by one), and the length is checked first.
+    return { scopes: [CATALOG_SCOPE], field: 'repositories', what: `catalog of ${this.registry}`, isValid: (name) => name.length <= MAX_REPOSITORY_LENGTH && VALID_REPOSITORY.test(name) };
   }
 
   #tagsListing(repository: string): Listing {

@@ -6,6 +6,9 @@ import { isDigest } from '../reference.js';
 
 type Json = Record<string, unknown>;
 
+/** RFC 6838 `type/subtype`, each a restricted-name: what the OCI image spec requires of a mediaType. */
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+
 function malformed(why: string): StevedoreError {
   return new StevedoreError('INVALID_RESPONSE', `malformed manifest: ${why}`);
 }
@@ -68,7 +71,11 @@ export function parseManifest(bytes: Uint8Array, contentType?: string): Manifest
   if (json.schemaVersion !== 2) throw malformed(`unsupported schemaVersion ${String(json.schemaVersion)}`);
 
   const declared = typeof json.mediaType === 'string' ? json.mediaType : undefined;
-  const header = contentType?.split(';')[0]?.trim();
+  // The media type becomes the Content-Type of the PUT that copies or pushes these bytes: it must be one (RFC 6838),
+  // not a line break or anything else a header cannot carry.
+  if (declared !== undefined && !MEDIA_TYPE.test(declared)) throw malformed(`mediaType "${declared.slice(0, 80)}" is not a media type`);
+  const given = contentType?.split(';')[0]?.trim();
+  const header = given !== undefined && MEDIA_TYPE.test(given) ? given : undefined;
   const mediaType = declared ?? (header && header !== 'application/json' ? header : undefined) ?? (Array.isArray(json.manifests) ? MediaType.ociIndex : MediaType.ociManifest);
   const subject = json.subject === undefined ? undefined : parseDescriptor(json.subject, 'subject');
   const annotations = stringMap(json.annotations);

@@ -2,6 +2,7 @@
 // largest size impact first.
 import { useState } from 'react';
 import { formatBytes } from '../../../shared/format.js';
+import { visibleText } from '../../../shared/visible-text.js';
 import { diffSummary, groupByDirectory, signedBytes } from '../../../shared/xray-summary.js';
 import type { Pick } from '../stores/compare.js';
 import { useFileDiff } from '../stores/file-diff.js';
@@ -36,12 +37,12 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
       {groups.slice(0, GROUPS_SHOWN).map((group) => (
         <details key={group.dir} open={groups.indexOf(group) < 3}>
           <summary>
-            /{group.dir} <strong>{signedBytes(group.delta)}</strong> <span className="muted">({group.items.length} changed)</span>
+            /{visibleText(group.dir, true)} <strong>{signedBytes(group.delta)}</strong> <span className="muted">({group.items.length} changed)</span>
           </summary>
           <ul>
             {group.items.slice(0, ITEMS_SHOWN).map((item) => (
               <li key={item.path} className={`change-${item.change}`}>
-                {item.change === 'added' ? '+' : item.change === 'removed' ? '−' : '~'} /{item.path} {signedBytes(item.delta)}{' '}
+                {item.change === 'added' ? '+' : item.change === 'removed' ? '−' : '~'} /{visibleText(item.path, true)} {signedBytes(item.delta)}{' '}
                 <span className="muted">
                   ({formatBytes(item.oldSize)} → {formatBytes(item.newSize)}{item.layer !== undefined ? `, layer ${item.layer + 1}` : ''})
                 </span>

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerChange } from '../../../shared/xray.js';
 import { formatBytes, shortDigest } from '../../../shared/format.js';
+import { visibleFileText, visibleText } from '../../../shared/visible-text.js';
 import { useFiles, type FilesTarget } from '../stores/files.js';
 import { Bytes, ErrorState, Loading } from './common.js';
 import { treeOrder, visibleRows, type TreeRow } from './file-tree.js';
@@ -86,9 +87,9 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
             <div className="file-row" style={{ paddingLeft: row.depth * 14 }}>
               <span className="file-name">
                 {row.hasChildren ? (collapsed.has(row.file.path) ? '▸ ' : '▾ ') : ''}
-                {row.name}
+                {visibleText(row.name, true)}
                 {row.file.kind === 'dir' ? '/' : ''}
-                {row.file.kind === 'symlink' ? ` → ${row.file.link ?? ''}` : ''}
+                {row.file.kind === 'symlink' ? ` → ${visibleText(row.file.link ?? '', true)}` : ''}
               </span>
               <span className="file-size">{formatBytes(row.file.kind === 'dir' ? row.file.bytes : row.file.size)}</span>
               <span className="muted file-layer">L{row.file.layer + 1}</span>
@@ -109,7 +110,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
             render={(c) => (
               <div className={`file-row change-${c.change}`}>
                 <span className="file-name">
-                  {MARK[c.change]} /{c.path}
+                  {MARK[c.change]} /{visibleText(c.path, true)}
                   {c.kind === 'dir' ? '/' : ''}
                 </span>
                 <span className="file-size">{formatBytes(c.size)}</span>
@@ -121,7 +122,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
       {(opened || openError) && (
         <div className="file-viewer" role="dialog" aria-label="File" ref={viewer}>
           <header>
-            <strong>/{opened?.path}</strong>{' '}
+            <strong>/{visibleText(opened?.path ?? '', true)}</strong>{' '}
             {opened && (
               <span className="muted">
                 layer {opened.layer + 1} ({shortDigest(opened.layerDigest)}), {formatBytes(opened.size)}
@@ -132,7 +133,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
             </button>
           </header>
           {openError && <ErrorState error={openError} />}
-          {opened && (opened.text !== undefined ? <pre aria-label="File content">{opened.text}</pre> : <p>{opened.binary ? 'Binary file' : 'Larger than 1 MB'}: not shown.</p>)}
+          {opened && (opened.text !== undefined ? <pre aria-label="File content">{visibleFileText(opened.text)}</pre> : <p>{opened.binary ? 'Binary file' : 'Larger than 1 MB'}: not shown.</p>)}
         </div>
       )}
       <SizeMap files={view.files} />
@@ -156,7 +157,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
                   <td>
                     <Bytes value={o.totalBytes} />
                   </td>
-                  <td>/{o.path}</td>
+                  <td>/{visibleText(o.path, true)}</td>
                 </tr>
               ))}
             </tbody>

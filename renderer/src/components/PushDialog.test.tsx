@@ -65,4 +65,14 @@ describe('PushDialog', () => {
     render(<PushDialog />);
     expect(screen.getByText(/linux\/amd64, linux\/arm64\/v8 ·/)).toBeTruthy();
   });
+
+  it('shows the archive\'s image names with their control and bidi characters escaped', () => {
+    useRegistries.setState({ list: [registry('local', 'Local')] });
+    useNav.setState({ route: { view: 'catalog', registryId: 'local' } });
+    // "x/app:1\u202egnp.exe" would read as "x/app:1exe.png"; a line break would start a line of its own.
+    useTransfers.setState({ drops: [{ id: 3, name: 'c.tar', state: 'ready', path: '/c.tar', inspection: inspection(['x/app:1\u202egnp.exe', 'x/app:2\nforged']) }] });
+    const { container } = render(<PushDialog />);
+    expect(container.querySelector('.push-image strong')?.textContent).toBe('x/app:1\\u202egnp.exe, x/app:2\\x0aforged');
+  });
 });
+

@@ -8,6 +8,7 @@ import { useRegistries } from '../stores/registries.js';
 import { useTransfers, type Drop } from '../stores/transfers.js';
 import { ErrorState, Loading } from './common.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
+import { visibleText } from '../../../shared/visible-text.js';
 
 function splitName(name: string | undefined): { repository: string; tag: string } {
   if (!name) return { repository: '', tag: 'latest' };
@@ -46,9 +47,9 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
   return (
     <div className="push-image">
       <div>
-        <strong>{image.names.join(', ') || `image ${image.id}`}</strong>{' '}
+        <strong>{visibleText(image.names.join(', '), true) || `image ${image.id}`}</strong>{' '}
         <span className="muted">
-          {image.platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')).join(', ')} · {plural(layers.length, 'layer')} · {formatBytes(total)} stored (
+          {visibleText(image.platforms.map((p) => [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/')).join(', '), true)} · {plural(layers.length, 'layer')} · {formatBytes(total)} stored (
           {layers.filter((l) => l.compression === 'none').length} to compress)
         </span>
       </div>

@@ -4,6 +4,7 @@ import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
 import { useMemo, useState } from 'react';
 import type { MergedFile } from '../../../shared/xray.js';
 import { formatBytes } from '../../../shared/format.js';
+import { visibleText } from '../../../shared/visible-text.js';
 
 const WIDTH = 640;
 const HEIGHT = 220;
@@ -37,7 +38,7 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
     const out: Cell[] = [];
     for (const f of files) {
       if (!f.path.startsWith(prefix) || f.path.slice(prefix.length).includes('/') || f.bytes <= 0) continue;
-      out.push({ path: f.path, name: f.path.slice(prefix.length), bytes: f.bytes, dir: f.kind === 'dir' });
+      out.push({ path: f.path, name: visibleText(f.path.slice(prefix.length), true), bytes: f.bytes, dir: f.kind === 'dir' });
     }
     return out;
   }, [files, root]);
@@ -48,14 +49,14 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
   return (
     <figure className="size-map" aria-label="Size map">
       <figcaption>
-        Size map of /{root}{' '}
+        Size map of /{visibleText(root, true)}{' '}
         {root !== '' && (
           <button type="button" onClick={() => setRoot(root.includes('/') ? root.slice(0, root.lastIndexOf('/')) : '')}>
             Up
           </button>
         )}
       </figcaption>
-      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={`Sizes under /${root}`}>
+      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={`Sizes under /${visibleText(root, true)}`}>
         {layout.map((node) => {
           const cell = node.data as Cell;
           const w = node.x1 - node.x0;
@@ -63,7 +64,7 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
           return (
             <g key={cell.path} transform={`translate(${node.x0},${node.y0})`} onClick={() => cell.dir && setRoot(cell.path)} className={cell.dir ? 'dir' : 'file'}>
               <rect width={w} height={h} />
-              <title>{`/${cell.path}: ${formatBytes(cell.bytes)}`}</title>
+              <title>{`/${visibleText(cell.path, true)}: ${formatBytes(cell.bytes)}`}</title>
               {h > 14 && label(cell, w) && (
                 <text x={4} y={12}>
                   {label(cell, w)}

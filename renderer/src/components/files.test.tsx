@@ -62,3 +62,43 @@ describe('FilesChanged', () => {
     expect(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/srv')).toBeLessThan(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/etc') ?? 0);
   });
 });
+
+describe('hostile file names and text', () => {
+  // A layer's file names and a text file's content come from whoever built the image: a bidi override makes
+  // "bidi\u202egnp.exe" read as "bidiexe.png", a line break or escape sequence hides what is there.
+  const hostile = [f('etc', 'dir', 40), f('etc/bidi\u202egnp.exe', 'file', 30), f('etc/x\n\u2066y', 'file', 10)];
+  // eslint-disable-next-line no-control-regex -- looking for them is the point
+  const RAW = /[\u0000-\u001f\u202e\u2066]/;
+
+  it('FilesView shows names, the opened path and the text with their controls escaped', async () => {
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 3 }], files: hostile, totalBytes: 40, cached: 1 };
+    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 60, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'etc/bidi\u202egnp.exe', count: 2, totalBytes: 60, reclaimableBytes: 30 }] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
+      'xray:files': () => ({ ok: true, value: view }),
+      'xray:waste': () => ({ ok: true, value: waste }),
+      'xray:open': () => ({ ok: true, value: { path: 'etc/bidi\u202egnp.exe', layer: 0, layerDigest: view.layers[0]?.digest, size: 30, binary: false, text: 'a\x1b[2Jb\u202ec\r\nd\te\n' } }),
+    };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    const { container } = render(<FilesView target={{ registryId: 'r', repository: 'hostile', reference: '1' }} />);
+    await waitFor(() => expect(screen.getByText(/3 paths/)).toBeTruthy());
+    fireEvent.click(screen.getByText('bidi\\u202egnp.exe'));
+    await waitFor(() => expect(screen.getByLabelText('File content').textContent).toBe('a\\x1b[2Jb\\u202ec\r\nd\te\n'));
+    expect(screen.getByText('x\\x0a\\u2066y')).toBeTruthy();
+    // Nothing shown holds a raw control or bidi character, apart from the file's own line ends and tab.
+    const shown = (container.textContent ?? '').replace(screen.getByLabelText('File content').textContent ?? '', '');
+    expect(RAW.test(shown)).toBe(false);
+    expect(RAW.test(container.querySelector('svg')?.innerHTML ?? '')).toBe(false);
+  });
+
+  it('FilesChanged shows the summary and the paths with their controls escaped', async () => {
+    const items = [{ path: 'etc/bidi\u202egnp.exe', change: 'added' as const, kind: 'file' as const, oldSize: 0, newSize: 400_000, delta: 400_000, layer: 1 }];
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
+      'xray:diff': () => ({ ok: true, value: { from: 'app:1', to: 'app:2', oldBytes: 0, newBytes: 400_000, delta: 400_000, items, top: [{ path: 'etc/bidi\u202egnp.exe', delta: 400_000 }], more: 0 } }),
+    };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesChanged from={{ registryId: 'r', repository: 'hostile', reference: '1' }} to={{ registryId: 'r', repository: 'hostile', reference: '2' }} />);
+    fireEvent.click(screen.getByRole('button', { name: /Files changed/ }));
+    await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (0 B -> 400 kB): /etc/bidi\\u202egnp.exe +400 kB'));
+    expect(RAW.test(screen.getByRole('region', { name: 'Files changed' }).textContent ?? '')).toBe(false);
+  });
+});

@@ -1,0 +1,47 @@
+// Secrets kept in one file in userData, each sealed by a cipher (Electron's safeStorage: the OS keychain). Pure apart
+// from the file, so it is unit-tested with a stand-in cipher. A secret that no longer opens (the keychain was reset,
+// the profile was copied from another machine, the file was edited) asks for the password again, like a missing one.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { StevedoreError } from '../core/errors.js';
+import type { SecretStore } from '../host/secret-store.js';
+
+export interface SecretCipher {
+  encryptString(plain: string): Buffer;
+  decryptString(sealed: Buffer): string;
+}
+
+export function sealedSecrets(path: string, cipher: SecretCipher): SecretStore {
+  let sealed: Record<string, string> = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (parsed !== null && typeof parsed === 'object') sealed = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    sealed = {};
+  }
+  const persist = (): void => {
+    writeFileSync(`${path}.tmp`, JSON.stringify(sealed), { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+  };
+  return {
+    available: true,
+    has: (id) => Object.hasOwn(sealed, id),
+    get: (id) => {
+      if (!Object.hasOwn(sealed, id)) return undefined;
+      try {
+        return cipher.decryptString(Buffer.from(sealed[id] as string, 'base64'));
+      } catch {
+        throw new StevedoreError('AUTH_REQUIRED', 'the password stored for this registry can no longer be decrypted with the OS keychain: edit the registry and enter it again');
+      }
+    },
+    set: (id, secret) => {
+      sealed = { ...sealed, [id]: cipher.encryptString(secret).toString('base64') };
+      persist();
+    },
+    delete: (id) => {
+      if (!Object.hasOwn(sealed, id)) return;
+      const { [id]: _gone, ...rest } = sealed;
+      sealed = rest;
+      persist();
+    },
+  };
+}
