@@ -71,6 +71,14 @@ describe('Authenticator before the first answer', () => {
     assert.equal(await auth.authorize(pull), basic, 'and every later request');
   });
 
+  it('does not hold requests without a credential, nor past the wait when the first request hangs', async () => {
+    const anonymous = authenticator(false);
+    assert.deepEqual(await Promise.all([anonymous.authorize(pull), anonymous.authorize(pull)]), [undefined, undefined]);
+    const auth = authenticator(true);
+    assert.equal(await auth.authorize(pull), undefined, 'the first asks, and never hears back');
+    assert.equal(await auth.authorize(pull), undefined, 'the next goes ahead on its own after the wait');
+  });
+
   it('lets a waiting request go ahead when the first failed without an answer, and stops waiting on abort', async () => {
     const auth = authenticator(true);
     assert.equal(await auth.authorize(pull), undefined);

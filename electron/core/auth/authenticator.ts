@@ -9,6 +9,9 @@ import { basicHeader, fetchToken, type Token } from './token.js';
 
 export type AuthScheme = 'none' | 'basic' | 'bearer';
 
+/** How long concurrent first requests wait for the first one's answer (its challenge) before asking on their own. */
+const FIRST_ANSWER_WAIT_MS = 2_000;
+
 export class Authenticator {
   readonly #registry: string;
   readonly #transport: Transport;
@@ -110,6 +113,9 @@ export class Authenticator {
   }
 
   async #firstAnswer(signal?: AbortSignal): Promise<void> {
+    // Without a credential there is nothing to send once the challenge is known: waiting would gain nothing.
+    if (this.#answered || this.#challenge !== undefined || !(await this.hasCredential(signal))) return;
+    const waitUntil = Date.now() + FIRST_ANSWER_WAIT_MS;
     while (!this.#answered && this.#challenge === undefined) {
       const probe = this.#probe;
       if (probe === undefined) {
@@ -119,7 +125,10 @@ export class Authenticator {
         return;
       }
       signal?.throwIfAborted();
-      await abortable(probe.done, signal);
+      const left = waitUntil - Date.now();
+      // A first request that hangs must not hold the others: past the wait they go ahead and meet their own 401.
+      if (left <= 0) return;
+      await abortable(probe.done, signal, left);
     }
   }
 
@@ -214,15 +223,23 @@ export class Authenticator {
   }
 }
 
-/** Waits for `promise`, or stops waiting (not the promise) when `signal` aborts; one listener per shared signal. */
-function abortable(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
-  if (signal === undefined) return promise;
+/**
+ * Waits for `promise` at most `ms`, or stops waiting (not the promise) when `signal` aborts; one listener per shared
+ * signal.
+ */
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined, ms: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const unlink = onAbort(signal, () => reject(signal.reason as Error));
-    void promise.then(() => {
+    const timer = setTimeout(done, ms);
+    const unlink = signal ? onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    }) : () => undefined;
+    function done(): void {
+      clearTimeout(timer);
       unlink();
       resolve();
-    });
+    }
+    void promise.then(done);
   });
 }
 

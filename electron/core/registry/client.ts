@@ -167,6 +167,7 @@ export class RegistryClient {
       if (remembered) schemes?.remember(this.registry, 'https');
       // Its challenge is the one every request would meet first: learnt here, it costs the registry no second 401.
       if (response.status === 401) this.#auth.heard(parseChallenges(headerValues(response, 'www-authenticate')));
+      else if (response.status < 400) this.#auth.answered();
       return https;
     } catch (error) {
       const mayUseHttp = this.#options.insecure === true || isLoopbackHost(this.registry);
