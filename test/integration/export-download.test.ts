@@ -11,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { PushJobView } from '../../shared/contract.js';
 import { exportImages } from '../../electron/core/export/export-images.js';
 import { parseReference } from '../../electron/core/reference.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
 import { run } from '../harness/exec.js';
+import { contractClient } from '../harness/web-client.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { clientFor } from '../harness/clients.js';
 import { blobOf, closeSeeders, randomLayer, seedImage } from '../harness/seed.js';
@@ -30,14 +33,15 @@ describe('export as a browser download', () => {
   let digest: string;
 
   /** What the page does: trade the download's parameters for a one-time ticket (with the token), then navigate to it. */
-  const ticketFor = (path: string): Promise<string> =>
+  const ticketFor = async (path: string): Promise<string> => (await ticketAndJob(path)).url;
+  const ticketAndJob = (path: string): Promise<{ url: string; jobId: string }> =>
     new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: web.port, path, method: 'POST', headers: { host: `127.0.0.1:${web.port}`, 'x-stevedore-token': web.token } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           if (res.statusCode !== 201) reject(new Error(`ticket refused: ${res.statusCode}`));
-          else resolve((JSON.parse(Buffer.concat(chunks).toString()) as { url: string }).url);
+          else resolve(JSON.parse(Buffer.concat(chunks).toString()) as { url: string; jobId: string });
         });
       });
       req.on('error', reject);
@@ -117,7 +121,7 @@ describe('export as a browser download', () => {
   });
 
   it('breaks the download of an image whose layer does not match its diff_id', async () => {
-    const ticketUrl = await ticketFor(`/export?registryId=${registryId}&repository=dl/bad&reference=1&format=docker-archive`);
+    const { url: ticketUrl, jobId } = await ticketAndJob(`/export?registryId=${registryId}&repository=dl/bad&reference=1&format=docker-archive`);
     const outcome = await new Promise<{ status: number; complete: boolean; bytes: number }>((resolve) => {
       const req = request({ host: '127.0.0.1', port: web.port, path: ticketUrl, headers: { host: `127.0.0.1:${web.port}` } }, (res) => {
         let bytes = 0;
@@ -132,6 +136,24 @@ describe('export as a browser download', () => {
     });
     assert.equal(outcome.status, 200, 'the download had started (the config was sent before the bad layer)');
     assert.equal(outcome.complete, false, `the response was cut off, not ended as complete (${outcome.bytes} bytes)`);
+    // The page follows the download as a job, with the ticket's job id: it failed with the check's one line.
+    const { api, close } = contractClient(web.port, web.token);
+    try {
+      // The connection is cut as the export fails; the job finishes as it unwinds (its spool files removed).
+      let job: PushJobView | undefined;
+      let jobs: Awaited<ReturnType<typeof api.pushList>> | undefined;
+      for (let tries = 0; tries < 100 && (job === undefined || job.state === 'running'); tries++) {
+        if (tries > 0) await delay(50);
+        jobs = await api.pushList({});
+        job = jobs.ok ? jobs.value.find((j) => j.jobId === jobId) : undefined;
+      }
+      assert.equal(job?.kind, 'export', JSON.stringify(jobs));
+      assert.equal(job?.state, 'failed');
+      assert.equal(job?.error?.code, 'DIGEST_MISMATCH');
+      assert.match(job?.error?.message ?? '', /diff_id/);
+    } finally {
+      close();
+    }
     const again = await get(`/export?registryId=${registryId}&repository=dl/app&reference=1&format=docker-archive`, join(dir, 'after-bad.tar'));
     assert.equal(again.status, 200);
   });

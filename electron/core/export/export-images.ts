@@ -104,9 +104,10 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     return images.map((i) => ({ reference: formatReference(i.reference), digest: i.graph.top.digest }));
   } catch (error) {
     reporter.stop();
+    // Decided before the discard: breaking a download's connection closes it, which aborts the caller's signal.
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${name} was not written`) : error;
     job.abort(error);
     await tar?.discard();
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${name} was not written`) : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: name, error: toErrorInfo(reason) });
     throw reason;
   } finally {
