@@ -164,11 +164,11 @@ export class ContractHost {
   }
 
   /** An image as a tar written to a stream (the web host's browser download). Never throws; `open` gives the stream. */
-  async download(raw: unknown, open: (filename: string) => Writable, signal: AbortSignal): Promise<Result<{ readonly digest: string }>> {
+  async download(raw: unknown, open: (filename: string) => Writable, signal: AbortSignal, jobId?: string): Promise<Result<{ readonly digest: string }>> {
     const parsed = downloadArgs.safeParse(raw ?? {});
     if (!parsed.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `export download: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ')}` } };
     try {
-      return { ok: true, value: { digest: await streamExport(this.#context, parsed.data, open, signal) } };
+      return { ok: true, value: { digest: await streamExport(this.#context, parsed.data, open, signal, jobId) } };
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) };
     }

@@ -41,9 +41,12 @@ export class PushJobs {
     );
   }
 
-  /** Runs any transfer (push, copy, export) as a job: events, cancel and history like a push. Resolves to its digest. */
-  run(view: Pick<PushJobView, 'target' | 'archive' | 'kind'>, transfer: (job: { readonly jobId: string; readonly emit: (event: PushEvent) => void; readonly signal: AbortSignal }) => Promise<string>): string {
-    const jobId = randomUUID();
+  /**
+   * Runs any transfer (push, copy, export) as a job: events, cancel and history like a push. Resolves to its digest.
+   * `jobId`: one the caller already handed out (a browser download's, given with its ticket).
+   */
+  run(view: Pick<PushJobView, 'target' | 'archive' | 'kind'>, transfer: (job: { readonly jobId: string; readonly emit: (event: PushEvent) => void; readonly signal: AbortSignal }) => Promise<string>, jobId: string = randomUUID()): string {
+    if (this.#running.has(jobId)) throw new StevedoreError('INVALID_ARGUMENT', `job ${jobId} is already running`);
     const controller = new AbortController();
     const job: Running = { controller, view: { jobId, ...view, state: 'running', startedAt: new Date().toISOString() } };
     this.#running.set(jobId, job);

@@ -10,6 +10,7 @@ import { copyImage } from '../core/copy/copy-image.js';
 import { parsePlatform } from '../core/copy/platform.js';
 import { StevedoreError } from '../core/errors.js';
 import { exportImages, exportToStream } from '../core/export/export-images.js';
+import { linkSignals } from '../core/linked-signal.js';
 import { formatReference, type Reference } from '../core/reference.js';
 import type { Handlers, HostContext } from './host-context.js';
 
@@ -19,14 +20,38 @@ type TransferHandlers = Pick<Handlers, 'copy:start' | 'export:start'>;
 export const downloadArgs = requests['export:start'].args.omit({ path: true });
 export type DownloadArgs = z.output<typeof downloadArgs>;
 
-/** The image as a tar written to `open()`'s stream once it resolved; the name is what the browser saves it as. */
-export async function streamExport(context: HostContext, args: DownloadArgs, open: (filename: string) => Writable, signal: AbortSignal): Promise<string> {
-  const client = await context.clients.for(await context.deps.profiles.get(args.registryId));
-  const from = sourceOf(client.registry, args.repository, args.reference);
+/**
+ * The image as a tar written to `open()`'s stream once it resolved; the name is what the browser saves it as. It runs
+ * as a job (`jobId`, handed out with the download's ticket) so the transfers panel follows it and can cancel it;
+ * resolves or rejects with the job.
+ */
+export function streamExport(context: HostContext, args: DownloadArgs, open: (filename: string) => Writable, signal: AbortSignal, jobId?: string): Promise<string> {
   const filename = `${args.repository.replace(/\//g, '_')}_${args.reference.replace(/[^\w.-]/g, '_')}${args.format === 'oci-archive' ? '.oci' : ''}.tar`;
   const chosen = args.platform ? parsePlatform(args.platform) : undefined;
-  const images = await exportToStream({ jobId: `download-${filename}`, references: [from], format: args.format, ...(chosen ? { platform: chosen } : {}), emit: () => undefined, signal }, filename, () => open(filename), () => Promise.resolve(client));
-  return images[0]?.digest ?? '';
+  return new Promise((resolve, reject) => {
+    const view = { kind: 'export' as const, target: `${filename} (browser download)`, archive: `${args.repository}:${args.reference}` };
+    context.jobs.run(
+      view,
+      async (job) => {
+        // Stopped by the browser going away or by cancel in the transfers panel.
+        const linked = linkSignals([signal, job.signal]);
+        try {
+          const client = await context.clients.for(await context.deps.profiles.get(args.registryId));
+          const from = sourceOf(client.registry, args.repository, args.reference);
+          const images = await exportToStream({ jobId: job.jobId, references: [from], format: args.format, ...(chosen ? { platform: chosen } : {}), emit: job.emit, signal: linked.signal }, view.target, () => open(filename), () => Promise.resolve(client));
+          const digest = images[0]?.digest ?? '';
+          resolve(digest);
+          return digest;
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        } finally {
+          linked.done();
+        }
+      },
+      jobId,
+    );
+  });
 }
 
 const sourceOf = (registry: string, repository: string, reference: string): Reference => ({ registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) });

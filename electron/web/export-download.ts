@@ -7,7 +7,7 @@ import type { ContractHost } from '../host/contract-host.js';
 const STATUS: Readonly<Record<string, number>> = { INVALID_ARGUMENT: 400, INVALID_REFERENCE: 400, NOT_FOUND: 404, AUTH_REQUIRED: 401, AUTH_FAILED: 401, DENIED: 403 };
 
 export async function serveExportDownload(req: IncomingMessage, res: ServerResponse, headers: Readonly<Record<string, string>>, host: ContractHost, params: URLSearchParams): Promise<void> {
-  const args = Object.fromEntries([...params].filter(([key]) => key !== 'token' && key !== 'ticket'));
+  const args = Object.fromEntries([...params].filter(([key]) => key !== 'token' && key !== 'ticket' && key !== 'jobId'));
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(new Error('the download was closed'));
@@ -19,6 +19,7 @@ export async function serveExportDownload(req: IncomingMessage, res: ServerRespo
       return res;
     },
     controller.signal,
+    params.get('jobId') ?? undefined,
   );
   if (result.ok) return;
   if (res.headersSent) res.destroy();

@@ -1,7 +1,7 @@
 // `stevedore serve`: the renderer and the whole contract for a browser, on 127.0.0.1 only. The static app is open to
 // our own Host/Origin; the socket and uploads also need the session token. One bad request never takes the host
 // (and the pushes it runs) down: every request, socket and upload ends in an answer or a closed connection.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -113,7 +113,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (req.method === 'POST') {
       const verdict = checkRequest(req, port, token);
       if (!verdict.ok) return refuse(res, verdict.status, headers, verdict.reason ?? '');
-      res.writeHead(201, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ url: `/export?ticket=${tickets.issue(url.searchParams)}` }));
+      // The download's job id, known before it starts, so the page can follow it in the transfers panel.
+      const params = new URLSearchParams(url.searchParams);
+      const jobId = randomUUID();
+      params.set('jobId', jobId);
+      res.writeHead(201, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ url: `/export?ticket=${tickets.issue(params)}`, jobId }));
       return;
     }
     if (req.method !== 'GET') {

@@ -14,7 +14,7 @@ import type { RegistryClient } from '../registry/client.js';
 import { resolveGraph, type GraphBlob, type ImageGraph } from '../copy/image-graph.js';
 import { formatPlatform, hostPlatform, type PlatformChoice } from '../copy/platform.js';
 import { readBlob } from '../copy/source-blob.js';
-import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestInLayout, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
+import { OCI_LAYOUT, blobPath, configPath, diffIdsOf, dockerManifestJson, dockerRepositories, layerPath, layoutIndex, type DockerEntry, type ExportedImage } from './layout.js';
 import { addInOrder, type OrderedEntry } from './ordered-entries.js';
 import { sideBySide } from './side-by-side.js';
 import { TarFile } from './tar-file.js';
@@ -67,8 +67,10 @@ export async function exportImages(request: ExportRequest, clientFor: (registry:
 }
 
 /**
- * The same tarball written in order to a stream (a browser download): nothing spooled, sizes known up front, so a
- * docker-archive takes Docker 25+'s layout (layers as stored, in an OCI layout, named by manifest.json).
+ * The same tarball written in order to a stream (a browser download), with the same layout and checks: an
+ * oci-archive's blobs stream through (sizes known up front); a docker-archive's layers are decompressed, spooled to a
+ * temp file to learn their size, checked against the config's diff_id, and only then sent. A failure destroys the
+ * stream, so the download breaks instead of ending as if complete.
  */
 export async function exportToStream(request: Omit<ExportRequest, 'file'>, name: string, open: () => Writable, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult['images']> {
   // Opened only once every reference resolved: an unknown image is still an error answer, not a broken download.
@@ -94,8 +96,7 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     reporter.plan(blobs.map(({ blob }) => ({ id: blob.digest, kind: blob.kind, action: 'upload', state: 'waiting', bytesDone: 0, bytesTotal: blob.size, bytesSent: 0, digest: blob.digest, ...(blob.label ? { label: blob.label } : {}) })));
     const writing = { tar, reporter, signal };
     if (request.format === 'oci-archive') await writeOciArchive(writing, images, blobs);
-    else if (tar instanceof TarFile) await writeDockerArchive(writing, images, tar, request.layersAtOnce ?? LAYERS_AT_ONCE);
-    else await writeOciArchive(writing, images, blobs, dockerManifestInLayout(images));
+    else await writeDockerArchive(writing, images, tar, request.layersAtOnce ?? LAYERS_AT_ONCE);
     signal.throwIfAborted();
     await tar.commit();
     reporter.stop();
@@ -103,9 +104,10 @@ async function runExport(request: Omit<ExportRequest, 'file'>, name: string, ope
     return images.map((i) => ({ reference: formatReference(i.reference), digest: i.graph.top.digest }));
   } catch (error) {
     reporter.stop();
+    // Decided before the discard: breaking a download's connection closes it, which aborts the caller's signal.
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${name} was not written`) : error;
     job.abort(error);
     await tar?.discard();
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', `export cancelled; ${name} was not written`) : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: name, error: toErrorInfo(reason) });
     throw reason;
   } finally {
@@ -147,7 +149,7 @@ function sourceBytes(image: ExportedImage, blob: GraphBlob, { reporter, signal }
 }
 
 /** The OCI layout of every image whole: blobs as the registry stores them, manifests byte for byte. */
-async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[], dockerManifest?: Buffer): Promise<void> {
+async function writeOciArchive(writing: Writing, images: readonly ExportedImage[], blobs: readonly { blob: GraphBlob; image: ExportedImage }[]): Promise<void> {
   const { tar } = writing;
   await tar.addBytes('oci-layout', OCI_LAYOUT);
   if (tar instanceof TarFile) {
@@ -169,11 +171,10 @@ async function writeOciArchive(writing: Writing, images: readonly ExportedImage[
     }
   }
   await tar.addBytes('index.json', layoutIndex(images));
-  if (dockerManifest) await tar.addBytes('manifest.json', dockerManifest);
 }
 
 /** docker save's layout: `<config hex>.json`, `<diff_id hex>/layer.tar` uncompressed, manifest.json, repositories. */
-async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[], tar: TarFile, layersAtOnce: number): Promise<void> {
+async function writeDockerArchive(writing: Writing, images: readonly ExportedImage[], tar: TarSink, layersAtOnce: number): Promise<void> {
   const { reporter, signal } = writing;
   const entries: OrderedEntry[] = [];
   const dockerEntries: DockerEntry[] = [];

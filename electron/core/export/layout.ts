@@ -91,17 +91,3 @@ export function diffIdsOf(config: Buffer, layers: number, what: string): string[
   }
   return diffIds as string[];
 }
-
-/** Docker 25+'s manifest.json: Config and Layers as paths into the OCI layout beside it (layers as stored). */
-export function dockerManifestInLayout(images: readonly ExportedImage[]): Buffer {
-  return Buffer.from(
-    JSON.stringify(
-      images.map(({ reference, graph }) => {
-        const manifest = graph.top.manifest;
-        if (manifest.kind !== 'manifest') throw new StevedoreError('INVALID_ARGUMENT', `${formatReference(reference)} is an index: a docker-archive holds one platform of it`);
-        const name = repoTag(reference);
-        return { Config: blobPath(manifest.config.digest), RepoTags: name ? [name] : [], Layers: manifest.layers.map((l) => blobPath(l.digest)) };
-      }),
-    ),
-  );
-}

@@ -2,11 +2,12 @@
 // the same bytes. The first entry not yet written streams straight into the tar; the ones after it, produced
 // meanwhile, go to spool files beside it. When its turn comes, an entry still being produced continues straight into
 // the tar after what it spooled; one already finished is copied in. (A docker-archive layer, decompressed on the way,
-// has no size before its last byte, so it cannot be given its place further into the file in advance.)
+// has no size before its last byte, so it cannot be given its place further into the file in advance.) A tar that
+// cannot seek (a download) needs every size before the data: there each entry is spooled whole, then sent.
 import { StevedoreError } from '../errors.js';
 import { sideBySide } from './side-by-side.js';
 import type { SpoolFile } from './spool-file.js';
-import type { TarFile } from './tar-file.js';
+import type { TarSink } from './tar-sink.js';
 
 export interface OrderedEntry {
   readonly name: string;
@@ -19,7 +20,7 @@ async function* concat(...parts: readonly AsyncIterable<Uint8Array>[]): AsyncGen
 }
 
 /** Writes `entries` into `tar` in their order, producing up to `concurrency` of them at once. */
-export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[], concurrency: number, signal: AbortSignal): Promise<void> {
+export async function addInOrder(tar: TarSink, entries: readonly OrderedEntry[], concurrency: number, signal: AbortSignal): Promise<void> {
   const finished = new Map<number, SpoolFile>();
   // Entries before `placed` are in the tar; `tailBusy` while one is being written at its end.
   let placed = 0;
@@ -27,9 +28,9 @@ export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[],
   const myTurn = (index: number): boolean => index === placed && !tailBusy;
 
   /** Writes at the tail, which the caller took (`tailBusy`); the entry counts as placed once its header is written. */
-  const writeAtTail = async (name: string, chunks: AsyncIterable<Uint8Array>): Promise<void> => {
+  const writeAtTail = async (name: string, chunks: AsyncIterable<Uint8Array>, size?: number): Promise<void> => {
     try {
-      await tar.addStream(name, chunks);
+      await tar.addStream(name, chunks, size);
       placed++;
     } finally {
       tailBusy = false;
@@ -39,7 +40,8 @@ export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[],
     for (let spool = finished.get(placed); spool && !tailBusy; spool = finished.get(placed)) {
       finished.delete(placed);
       tailBusy = true;
-      await writeAtTail((entries[placed] as OrderedEntry).name, spool.chunks());
+      // A stream may keep a chunk queued after taking the next: it gets buffers of its own.
+      await writeAtTail((entries[placed] as OrderedEntry).name, spool.chunks(!tar.seekable), spool.size);
       await spool.remove();
     }
   };
@@ -47,14 +49,14 @@ export async function addInOrder(tar: TarFile, entries: readonly OrderedEntry[],
     const entry = entries[index] as OrderedEntry;
     const iterator = entry.chunks(entrySignal)[Symbol.asyncIterator]();
     const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => iterator };
-    if (myTurn(index)) {
+    if (tar.seekable && myTurn(index)) {
       tailBusy = true;
       return writeAtTail(entry.name, rest);
     }
     const spool = await tar.openSpool();
     try {
       for (;;) {
-        if (myTurn(index)) {
+        if (tar.seekable && myTurn(index)) {
           tailBusy = true;
           await spool.close();
           await writeAtTail(entry.name, concat(spool.chunks(), rest));

@@ -38,13 +38,18 @@ export class SpoolFile {
     await file?.close();
   }
 
-  /** The bytes written, in order; each chunk is overwritten by the next, so it must be used before asking for it. */
-  async *chunks(): AsyncGenerator<Uint8Array> {
+  /**
+   * The bytes written, in order. Each chunk is overwritten by the next, so it must be used before asking for it;
+   * `fresh`: a new buffer each time, for a consumer that may keep a chunk after taking the next (a socket's queue).
+   */
+  async *chunks(fresh = false): AsyncGenerator<Uint8Array> {
     if (this.#size === 0) return;
     const file = await open(this.path, 'r');
     try {
-      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, this.#size));
+      const size = Math.min(READ_CHUNK, this.#size);
+      let buffer = Buffer.allocUnsafe(size);
       for (let at = 0; at < this.#size; ) {
+        if (fresh && at > 0) buffer = Buffer.allocUnsafe(size);
         const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, this.#size - at), at);
         if (bytesRead === 0) throw new StevedoreError('INTERNAL', `${this.path} ended at ${at} of ${this.#size} bytes`);
         at += bytesRead;

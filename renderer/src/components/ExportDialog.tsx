@@ -78,10 +78,16 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
               href={download}
               download
               onClick={(event) => {
-                // The link itself carries no credential: trade it for a one-time ticket first.
+                // The link itself carries no credential: trade it for a one-time ticket first. The host runs the
+                // download as a job, followed in the transfers panel; a refused ticket stays in this dialog.
                 event.preventDefault();
-                void startDownload(download).catch((failure: unknown) => console.error(errorInfo(failure).message));
-                onClose();
+                void startDownload(download).then(
+                  ({ jobId }) => {
+                    if (jobId) track(jobId, { kind: 'export', target: `${safeName.replace(/\.tar$/, '')}${format === 'oci-archive' ? '.oci' : ''}.tar (browser download)`, archive: `${source.repository}:${source.reference}` });
+                    onClose();
+                  },
+                  (failure: unknown) => setError(errorInfo(failure)),
+                );
               }}
             >
               Download in the browser

@@ -1,12 +1,14 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import { setApi } from '../lib/api.js';
+import { adoptSessionToken } from '../lib/session-token.js';
 import { IMAGE_DRAG_TYPE, readDraggedTags, writeDraggedTags } from '../lib/image-drag.js';
 import { useRegistries } from '../stores/registries.js';
-import { useTransfers } from '../stores/transfers.js';
+import { initTransfers, useTransfers } from '../stores/transfers.js';
 import { CopyDialog } from './CopyDialog.js';
 import { ExportDialog } from './ExportDialog.js';
+import { TransfersPanel } from './TransfersPanel.js';
 
 const calls: { channel: RequestChannel; args: unknown }[] = [];
 
@@ -70,6 +72,53 @@ describe('Export…', () => {
     expect(calls[1]?.args).toEqual({ registryId: 'staging', repository: 'team/app', reference: '1.0', path: 'team_app_1.0.tar', format: 'oci-archive' });
     // In a browser, the same export can stream straight to a download.
     expect(screen.getByRole('link', { name: 'Download in the browser' }).getAttribute('href')).toBe('/export?registryId=staging&repository=team%2Fapp&reference=1.0&format=oci-archive');
+  });
+});
+
+describe('Download in the browser', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('follows the download as an export job in the transfers panel, down to its error line', async () => {
+    const handlers = new Map<string, (payload: unknown) => void>();
+    setApi(
+      buildApi({
+        invoke: async (channel, args): Promise<Result<unknown>> => {
+          calls.push({ channel, args });
+          return { ok: true, value: [] };
+        },
+        subscribe: (channel, handler) => {
+          handlers.set(channel, handler as (payload: unknown) => void);
+          return () => undefined;
+        },
+      }),
+    );
+    await initTransfers();
+    adoptSessionToken({ location: { href: 'http://127.0.0.1:1/?token=test-token' }, history: { state: null, replaceState: () => undefined } });
+    const posted: string[] = [];
+    vi.stubGlobal('fetch', async (path: string) => {
+      posted.push(path);
+      return new Response(JSON.stringify({ url: '/export?ticket=t1', jobId: 'download-1' }), { status: 201 });
+    });
+    const navigated = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    let closed = false;
+    render(<ExportDialog source={source} current="linux/arm64" onClose={() => (closed = true)} />);
+    fireEvent.click(screen.getByRole('link', { name: 'Download in the browser' }));
+    await waitFor(() => expect(closed).toBe(true));
+    expect(posted).toEqual(['/export?registryId=staging&repository=team%2Fapp&reference=1.0&format=docker-archive&platform=linux%2Farm64']);
+    expect(navigated).toHaveBeenCalledOnce();
+    const job = useTransfers.getState().jobs['download-1'];
+    expect(job?.view).toMatchObject({ kind: 'export', state: 'running', archive: 'team/app:1.0' });
+    expect(useTransfers.getState().open).toBe(true);
+    // The host's events for that job: bytes as they go, then the failure with its one line.
+    const layer = { id: 'l', kind: 'layer' as const, action: 'upload' as const, state: 'uploading' as const, bytesDone: 5, bytesTotal: 10, bytesSent: 5, digest: `sha256:${'a'.repeat(64)}` };
+    handlers.get('push:progress')?.({ type: 'plan', jobId: 'download-1', target: 'x', blobs: [layer] });
+    const message = 'layer sha256:bb of staging/team/app:1.0: uncompressed content hashes to sha256:cc, not the config\'s diff_id sha256:dd';
+    handlers.get('push:finished')?.({ ...job?.view, state: 'failed', error: { code: 'DIGEST_MISMATCH', message } });
+    render(<TransfersPanel />);
+    expect(screen.getByText(message, { exact: false })).toBeTruthy();
+    expect(screen.getByText('DIGEST_MISMATCH')).toBeTruthy();
+    expect(useTransfers.getState().jobs['download-1']?.blobs.l?.bytesDone).toBe(5);
+    navigated.mockRestore();
   });
 });
 

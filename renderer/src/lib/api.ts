@@ -105,13 +105,15 @@ export function releaseUpload(path: string): void {
  * and a token in a URL would stay in the browser's history and downloads list: so the page trades the download's
  * address for a one-time ticket (a POST with the token), and navigates to that.
  */
-export async function startDownload(path: string): Promise<void> {
+export async function startDownload(path: string): Promise<{ readonly jobId?: string }> {
   if (!sessionToken()) throw new ContractError(NO_TOKEN);
   const response = await fetch(path, { method: 'POST', headers: tokenHeaders() });
-  const body = (await response.json().catch(() => ({}))) as { url?: string };
+  const body = (await response.json().catch(() => ({}))) as { url?: string; jobId?: string };
   if (!response.ok || !body.url) throw new ContractError({ code: 'DENIED', message: `the download was refused (HTTP ${response.status})` });
   const link = document.createElement('a');
   link.href = body.url;
   link.download = '';
   link.click();
+  // The host runs the download as this job: its progress and outcome reach the transfers panel as events.
+  return typeof body.jobId === 'string' ? { jobId: body.jobId } : {};
 }
