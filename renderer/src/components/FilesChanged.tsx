@@ -18,7 +18,7 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
   if (!open) {
     return (
       <button type="button" onClick={() => { setOpen(true); void load(from, to); }}>
-        Files changed from {label(from)} to {label(to)}
+        Files changed from {label(from)} to {label(to)} <span className="size-kind">files, uncompressed</span>
       </button>
     );
   }
@@ -29,7 +29,7 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
   return (
     <section className="files-changed" aria-label="Files changed">
       <h2>
-        Files changed from {label(from)} to {label(to)}
+        Files changed from {label(from)} to {label(to)} <span className="size-kind">files, uncompressed</span>
       </h2>
       <p className="why" data-testid="why-it-grew">
         {diffSummary(diff)}
