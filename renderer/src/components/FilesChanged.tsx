@@ -24,8 +24,8 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
   }
   if (error) return <ErrorState error={error} onRetry={() => void load(from, to)} />;
   if (loading || !diff) return <Loading what="the files of both images" />;
-  // Directories that only appeared or went, with nothing of their own, say nothing about size.
-  const groups = groupByDirectory(diff.items.filter((i) => !(i.kind === 'dir' && i.delta === 0)));
+  // The engine leaves out directories that only appeared or went; a row whose mode or owner changed says so.
+  const groups = groupByDirectory(diff.items);
   return (
     <section className="files-changed" aria-label="Files changed">
       <h2>
@@ -44,7 +44,7 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
               <li key={item.path} className={`change-${item.change}`}>
                 {item.change === 'added' ? '+' : item.change === 'removed' ? '−' : '~'} /{visibleText(item.path, true)} {signedBytes(item.delta)}{' '}
                 <span className="muted">
-                  ({formatBytes(item.oldSize)} → {formatBytes(item.newSize)}{item.layer !== undefined ? `, layer ${item.layer + 1}` : ''})
+                  ({formatBytes(item.oldSize)} → {formatBytes(item.newSize)}{item.layer !== undefined ? `, layer ${item.layer + 1}` : ''}{item.metadata ? ', mode/owner changed' : ''})
                 </span>
               </li>
             ))}
