@@ -42,4 +42,9 @@ export interface ErrorDetails {
   readonly registryMessage?: string;
   /** From a 429/503 answer's Retry-After. */
   readonly retryAfterMs?: number;
+  /**
+   * The choice that resolves the error, for an edge to word its own way: the app shows its control, the CLI names its
+   * option (electron/cli/error-hint.ts). Messages never name a command-line option themselves.
+   */
+  readonly choice?: 'platform' | 'all-tags' | 'upload-limit';
 }

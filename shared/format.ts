@@ -36,6 +36,18 @@ export function formatRelative(iso: string | undefined, now: number = Date.now()
   return iso;
 }
 
+const MONTH_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * A date for lists: relative while it is recent (under a month: "3 days ago"), the day itself after that
+ * ("2025-03-14"), since "1 year ago" would say the same of dates months apart.
+ */
+export function formatWhen(iso: string | undefined, now: number = Date.now()): string {
+  const time = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(time) || Math.abs(now - time) < MONTH_MS) return formatRelative(iso, now);
+  return new Date(time).toISOString().slice(0, 10);
+}
+
 export function shortDigest(digest: string): string {
   const [algorithm, hex] = digest.split(':');
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;

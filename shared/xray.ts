@@ -96,6 +96,8 @@ export interface FileDiffItem {
   readonly delta: number;
   /** Layer of the second image that wrote (or removed) the path, when it did. */
   readonly layer?: number;
+  /** Only its mode or owner changed: the same content, no bytes. */
+  readonly metadata?: boolean;
 }
 
 export interface PathDelta {

@@ -4,6 +4,7 @@ import '../core/workers/thread-pool-size.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
+import { cliHint } from './error-hint.js';
 import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { TagSort } from './commands/tags.js';
@@ -169,7 +170,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const info = toErrorInfo(error);
     logError(`cli ${command ?? ''}`, info);
     // The engine's messages hold for the app too; only here may a hint name a command-line option.
-    const hint = info.code === 'AUTH_REQUIRED' ? ' (or give --creds USER:PASS)' : '';
+    const hint = cliHint(info);
     out.error(`${info.message}${hint} [${info.code}]`);
     return controller.signal.aborted ? 130 : 1;
   } finally {

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type * as z from 'zod';
 import { requests } from '../../shared/contract.js';
+import { copyTitle } from '../../shared/transfer-title.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { copyImage } from '../core/copy/copy-image.js';
@@ -68,7 +69,8 @@ export function transferHandlers(context: HostContext): TransferHandlers {
       const to: Reference = { registry: target.registry, repository: targetRepository, tag: targetTag };
       const chosen = platform ? parsePlatform(platform) : undefined;
       const jobs = Math.min(sourceProfile.concurrency, targetProfile.concurrency);
-      const jobId = context.jobs.run({ kind: 'copy', target: formatReference(to), archive: formatReference(from) }, async ({ jobId, emit, signal }) => {
+      // Shown in the app's transfers panel: the registry by the name the user gave it, not its host and port.
+      const jobId = context.jobs.run({ kind: 'copy', target: copyTitle(targetProfile.name, targetRepository, targetTag), archive: formatReference(from) }, async ({ jobId, emit, signal }) => {
         const result = await copyImage({ jobId, source: from, target: to, ...(chosen ? { platform: chosen } : {}), referrers, emit, signal }, { source, target }, { jobs, chunkSize: 4 * 1024 * 1024 });
         return result.digest;
       });

@@ -59,7 +59,7 @@ export async function uploadArea(options: UploadOptions): Promise<Uploads> {
   const area = await openUploadDir(options.root);
   /** Upload path -> whether the page has let it go. */
   const kept = new Map<string, { released: boolean }>();
-  const tooLarge = (): StevedoreError => new StevedoreError('TOO_LARGE', `the file is larger than the upload limit of ${formatBytes(maxBytes)} (${maxBytes} bytes; set by --max-upload or STEVEDORE_MAX_UPLOAD)`);
+  const tooLarge = (): StevedoreError => new StevedoreError('TOO_LARGE', `the file is larger than the upload limit of ${formatBytes(maxBytes)} (${maxBytes} bytes), set when this Stevedore web host was started`, { choice: 'upload-limit' });
 
   const removeIfUnused = async (path: string): Promise<void> => {
     const entry = kept.get(path);

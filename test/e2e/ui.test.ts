@@ -141,6 +141,16 @@ describe('the UI in a browser', () => {
     await page.getByLabel('Raw manifest').waitFor();
   });
 
+  it('a reload reopens the screen the address names, and the browser back returns to the previous one', async () => {
+    await page.reload();
+    await page.getByRole('tab', { name: /linux\/amd64/ }).waitFor();
+    await page.goBack();
+    await page.getByRole('button', { name: 'latest', exact: true }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: /linux\/amd64/ }).count(), 0);
+    await page.goForward();
+    await page.getByRole('tab', { name: /linux\/amd64/ }).waitFor();
+  });
+
   it('pushes a dropped docker-archive while showing progress, verified with skopeo', async () => {
     const image = testImage([await layerTar('ui-base', 3_000_000), await layerTar('ui-app', 200_000, 'text')]);
     const archive = join(work, 'dropped.tar');

@@ -235,6 +235,13 @@ describe('merged filesystem, changes, waste and diff', () => {
     assert.deepEqual(diff.top[0], { path: 'a', delta: -147 });
   });
 
+  it('leaves directories that only came or went out of the diff, and marks a mode or owner change', () => {
+    const before = mergedView([layer([dir('etc'), file('etc/conf', 10), dir('old'), file('gone', 4)], 1)]);
+    const after = mergedView([layer([{ ...dir('etc'), mode: 0o700 }, { ...file('etc/conf', 10), uid: 1000 }, dir('srv'), file('srv/model.bin', 400), dir('empty')], 1)]);
+    const diff = fileDiff(before, after);
+    assert.deepEqual(diff.items.map((i) => `${i.change} ${i.kind} ${i.path} ${i.delta}${i.metadata ? ' metadata' : ''}`), ['added file srv/model.bin 400', 'removed file gone -4', 'changed dir etc 0 metadata', 'changed file etc/conf 0 metadata']);
+  });
+
   it('needs no recursion for deep paths', () => {
     const deep = Array.from({ length: 2000 }, () => 'd').join('/');
     const fs = new MergedFs();

@@ -15,7 +15,7 @@ export interface CopyTagsRequest extends Omit<CopyRequest, 'source' | 'target' |
 
 export async function copyAllTags(request: CopyTagsRequest, endpoints: CopyEndpoints, settings: CopySettings = DEFAULT_COPY_SETTINGS): Promise<CopyResult[]> {
   if (request.source.tag || request.source.digest || request.target.tag || request.target.digest) {
-    throw new StevedoreError('INVALID_ARGUMENT', `--all-tags copies a whole repository: name repositories without a tag or digest (${formatReference(request.source)} -> ${formatReference(request.target)})`);
+    throw new StevedoreError('INVALID_ARGUMENT', `copying every tag copies a whole repository: name repositories without a tag or digest (${formatReference(request.source)} -> ${formatReference(request.target)})`, { choice: 'all-tags' });
   }
   const tags = await endpoints.source.listTags(request.source.repository, request.signal ? { signal: request.signal } : {});
   if (tags.length > MAX_TAGS) throw new StevedoreError('TOO_LARGE', `${formatReference(request.source)} has ${tags.length} tags, more than the ${MAX_TAGS} copied at once`);

@@ -123,7 +123,7 @@ async function graphFor(client: RegistryClient, reference: Reference, request: O
     return await resolveGraph(client, reference, platform, signal);
   } catch (error) {
     if (request.platform === undefined && error instanceof StevedoreError && error.code === 'NOT_FOUND' && error.message.includes(formatPlatform(platform))) {
-      throw new StevedoreError('INVALID_ARGUMENT', `${error.message}: choose one with --platform`);
+      throw new StevedoreError('INVALID_ARGUMENT', `${error.message}: choose a platform`, { choice: 'platform' });
     }
     throw error;
   }

@@ -9,8 +9,12 @@ export interface DiffSide {
   readonly removedBy?: ReadonlyMap<string, number>;
 }
 
-function differs(a: MergedFile, b: MergedFile): boolean {
-  return a.kind !== b.kind || a.sha256 !== b.sha256 || a.size !== b.size || a.link !== b.link || a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid;
+function contentDiffers(a: MergedFile, b: MergedFile): boolean {
+  return a.kind !== b.kind || a.sha256 !== b.sha256 || a.size !== b.size || a.link !== b.link;
+}
+
+function ownershipDiffers(a: MergedFile, b: MergedFile): boolean {
+  return a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid;
 }
 
 function removingLayer(path: string, removedBy: ReadonlyMap<string, number> | undefined): number | undefined {
@@ -27,10 +31,14 @@ export function fileDiff(before: DiffSide, after: DiffSide, topCount = 5): FileD
   for (const file of after.files) {
     const was = old.get(file.path);
     old.delete(file.path);
-    if (!was) items.push({ path: file.path, change: 'added', kind: file.kind, oldSize: 0, newSize: file.bytes, delta: file.bytes, layer: file.layer });
-    else if (differs(was, file)) items.push({ path: file.path, change: 'changed', kind: file.kind, oldSize: was.bytes, newSize: file.bytes, delta: file.bytes - was.bytes, layer: file.layer });
+    // A directory that came or went is told by what it holds: its own row has no bytes to rank.
+    if (!was) {
+      if (file.kind !== 'dir') items.push({ path: file.path, change: 'added', kind: file.kind, oldSize: 0, newSize: file.bytes, delta: file.bytes, layer: file.layer });
+    } else if (contentDiffers(was, file)) items.push({ path: file.path, change: 'changed', kind: file.kind, oldSize: was.bytes, newSize: file.bytes, delta: file.bytes - was.bytes, layer: file.layer });
+    else if (ownershipDiffers(was, file)) items.push({ path: file.path, change: 'changed', kind: file.kind, oldSize: was.bytes, newSize: file.bytes, delta: file.bytes - was.bytes, layer: file.layer, metadata: true });
   }
   for (const was of old.values()) {
+    if (was.kind === 'dir') continue;
     const layer = removingLayer(was.path, after.removedBy);
     items.push({ path: was.path, change: 'removed', kind: was.kind, oldSize: was.bytes, newSize: 0, delta: -was.bytes, ...(layer !== undefined ? { layer } : {}) });
   }

@@ -42,7 +42,7 @@ export function choosePlatform<T>(candidates: readonly T[], platformOf: (c: T) =
   if (candidates.length === 1) return candidates[0] as T;
   const amd64 = names.indexOf('linux/amd64');
   if (amd64 >= 0) return candidates[amd64] as T;
-  throw new StevedoreError('INVALID_ARGUMENT', `${what} has several platforms (${names.join(', ')}): choose one with --platform`);
+  throw new StevedoreError('INVALID_ARGUMENT', `${what} has several platforms (${names.join(', ')}): choose a platform`, { choice: 'platform' });
 }
 
 export async function registryImageSource(client: RegistryClient, ref: Reference, platform?: string, signal?: AbortSignal): Promise<XrayImageSource> {

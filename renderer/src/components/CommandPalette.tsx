@@ -1,5 +1,6 @@
-// Ctrl/Cmd+K: jump to a registry, a repository or a tag by typing a few letters. What is not loaded yet is asked
-// of the registry being browsed (`team/app` or `team/app:1.2`), and the palette says when nothing matches.
+// Ctrl/Cmd+K: jump to a registry, a repository or a tag by typing a few letters. Repositories of every saved
+// registry are searched (each hit says which registry it is in); what is not loaded yet is asked of the registry being
+// browsed (`team/app` or `team/app:1.2`), and the palette says when nothing matches.
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../lib/api.js';
@@ -9,12 +10,17 @@ import { useNav, type Route } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { useRepository } from '../stores/repository.js';
 import { Dialog } from './Dialog.js';
+import { useSavedCatalogs } from './palette-catalogs.js';
 
 interface Entry {
   readonly label: string;
   readonly kind: string;
   readonly route: Route;
+  /** The registry a repository or tag is in, by its name. */
+  readonly where?: string;
 }
+
+const entryKey = (e: Entry): string => `${e.kind} ${'registryId' in e.route ? e.route.registryId : ''} ${e.label}`;
 
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const ASK_DELAY_MS = 250;
@@ -33,6 +39,7 @@ export function CommandPalette() {
   const route = useNav((s) => s.route);
   const go = useNav((s) => s.go);
   const registryId = 'registryId' in route ? route.registryId : catalogRegistry;
+  const saved = useSavedCatalogs(open, useMemo(() => registries.map((r) => r.id).filter((id) => id !== catalogRegistry), [registries, catalogRegistry]));
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -48,12 +55,21 @@ export function CommandPalette() {
   }, []);
 
   const local = useMemo(() => {
+    const nameOf = (id: string): string | undefined => registries.find((r) => r.id === id)?.name;
     const all: Entry[] = registries.map((r) => ({ label: r.name, kind: 'registry', route: { view: 'catalog', registryId: r.id } }));
-    if (catalogRegistry) for (const name of catalog) all.push({ label: name, kind: 'repository', route: { view: 'repository', registryId: catalogRegistry, repository: name } });
-    if (repo.registryId && repo.repository) for (const tag of repo.tags) all.push({ label: `${repo.repository}:${tag}`, kind: 'tag', route: { view: 'image', registryId: repo.registryId, repository: repo.repository, reference: tag } });
+    const repositories = (id: string, names: readonly string[]): void => {
+      const where = nameOf(id);
+      for (const name of names) all.push({ label: name, kind: 'repository', route: { view: 'repository', registryId: id, repository: name }, ...(where ? { where } : {}) });
+    };
+    if (catalogRegistry) repositories(catalogRegistry, catalog);
+    for (const [id, names] of saved) if (id !== catalogRegistry) repositories(id, names);
+    if (repo.registryId && repo.repository) {
+      const where = nameOf(repo.registryId);
+      for (const tag of repo.tags) all.push({ label: `${repo.repository}:${tag}`, kind: 'tag', route: { view: 'image', registryId: repo.registryId, repository: repo.repository, reference: tag }, ...(where ? { where } : {}) });
+    }
     const q = query.toLowerCase();
     return all.filter((e) => e.label.toLowerCase().includes(q)).slice(0, 50);
-  }, [registries, catalog, catalogRegistry, repo.tags, repo.registryId, repo.repository, query]);
+  }, [registries, catalog, catalogRegistry, saved, repo.tags, repo.registryId, repo.repository, query]);
 
   // Ask the registry for `repository[:tag]` typed in full: its tags come back as entries.
   const [askRepository, askTag] = query.trim().toLowerCase().split(':') as [string, string | undefined];
@@ -66,11 +82,13 @@ export function CommandPalette() {
       callCancellable(controller.signal, (options) => api().tagsList({ registryId, repository: askRepository }, options)).then(
         (page) => {
           const tags = page.items.filter((t) => askTag === undefined || t.toLowerCase().includes(askTag)).slice(0, 20);
+          const found = registries.find((r) => r.id === registryId)?.name;
+          const where = found ? { where: found } : {};
           setAsked({
             state: 'done',
             entries: [
-              { label: askRepository, kind: 'repository', route: { view: 'repository', registryId, repository: askRepository } },
-              ...tags.map((t): Entry => ({ label: `${askRepository}:${t}`, kind: 'tag', route: { view: 'image', registryId, repository: askRepository, reference: t } })),
+              { label: askRepository, kind: 'repository', route: { view: 'repository', registryId, repository: askRepository }, ...where },
+              ...tags.map((t): Entry => ({ label: `${askRepository}:${t}`, kind: 'tag', route: { view: 'image', registryId, repository: askRepository, reference: t }, ...where })),
             ],
           });
         },
@@ -83,13 +101,13 @@ export function CommandPalette() {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [askable, registryId, askRepository, askTag]);
+  }, [askable, registryId, askRepository, askTag, registries]);
 
   // What the registry said holds only for what is typed now.
   const answer: Asked = useMemo(() => (askable ? asked : { state: 'idle' }), [askable, asked]);
   const entries = useMemo(() => {
-    const seen = new Set(local.map((e) => `${e.kind} ${e.label}`));
-    const fromRegistry = answer.state === 'done' ? answer.entries.filter((e) => !seen.has(`${e.kind} ${e.label}`)) : [];
+    const seen = new Set(local.map(entryKey));
+    const fromRegistry = answer.state === 'done' ? answer.entries.filter((e) => !seen.has(entryKey(e))) : [];
     return [...local, ...fromRegistry].slice(0, 60);
   }, [local, answer]);
 
@@ -128,8 +146,9 @@ export function CommandPalette() {
         {entries.map((entry, i) => (
           // Keys are handled by the combobox above (aria-activedescendant); a click picks an entry too.
           // eslint-disable-next-line jsx-a11y/click-events-have-key-events
-          <li key={`${entry.kind}-${entry.label}`} id={`palette-${i}`} role="option" aria-selected={i === index} className={i === index ? 'active' : ''} onClick={() => choose(entry)}>
+          <li key={entryKey(entry)} id={`palette-${i}`} role="option" aria-selected={i === index} className={i === index ? 'active' : ''} onClick={() => choose(entry)}>
             <span className="muted">{entry.kind}</span> {entry.label}
+            {entry.where && <span className="muted"> in {entry.where}</span>}
           </li>
         ))}
       </ul>

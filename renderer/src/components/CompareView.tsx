@@ -37,6 +37,10 @@ export function CompareView() {
         <Loading what="the comparison" />
       ) : (
         <>
+          {/* Two kinds of size meet on this page: layers as the registry sends them, and the files inside them. */}
+          <h2>
+            Image sizes <span className="size-kind">compressed, as pulled</span>
+          </h2>
           <div className="compare-bars">
             {result.images.map((image, i) => (
               <div key={i} className="compare-bar" data-testid={`compare-image-${i}`}>
@@ -53,7 +57,9 @@ export function CompareView() {
             ))}
           </div>
           {picks[0] && picks[1] && <FilesChanged from={picks[0]} to={picks[1]} />}
-          <h2>Bytes to pull going from one to another</h2>
+          <h2>
+            Bytes to pull going from one to another <span className="size-kind">compressed</span>
+          </h2>
           <table className="pull">
             <thead>
               <tr>
@@ -77,7 +83,7 @@ export function CompareView() {
             <thead>
               <tr>
                 <th>Layer</th>
-                <th>Size</th>
+                <th>Size <span className="size-kind">compressed</span></th>
                 {result.images.map((image, i) => <th key={i}>{image.label}</th>)}
                 <th className="wide">Created by</th>
               </tr>

@@ -2,6 +2,7 @@
 // runs in the transfers panel like a push.
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
+import { copyTitle } from '../../../shared/transfer-title.js';
 import { api, call, errorInfo } from '../lib/api.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers } from '../stores/transfers.js';
@@ -41,7 +42,7 @@ export function CopyDialog({ source, target, onClose }: { readonly source: Image
       for (const [reference, targetTag] of pairs) {
         const args = { registryId: source.registryId, repository: source.repository, reference, targetRegistryId: registryId, targetRepository: repository, targetTag, referrers, ...(platform ? { platform } : {}) };
         const { jobId } = await call(api().copyStart(args));
-        track(jobId, { kind: 'copy', target: `${to}/${repository}:${targetTag}`, archive: `${from}/${source.repository}:${reference}` }, { registryId, repository, reference: targetTag }, { channel: 'copy:start', args });
+        track(jobId, { kind: 'copy', target: copyTitle(to, repository, targetTag), archive: copyTitle(from, source.repository, reference) }, { registryId, repository, reference: targetTag }, { channel: 'copy:start', args });
       }
       onClose();
     } catch (failure) {

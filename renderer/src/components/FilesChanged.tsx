@@ -18,18 +18,18 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
   if (!open) {
     return (
       <button type="button" onClick={() => { setOpen(true); void load(from, to); }}>
-        Files changed from {label(from)} to {label(to)}
+        Files changed from {label(from)} to {label(to)} <span className="size-kind">files, uncompressed</span>
       </button>
     );
   }
   if (error) return <ErrorState error={error} onRetry={() => void load(from, to)} />;
   if (loading || !diff) return <Loading what="the files of both images" />;
-  // Directories that only appeared or went, with nothing of their own, say nothing about size.
-  const groups = groupByDirectory(diff.items.filter((i) => !(i.kind === 'dir' && i.delta === 0)));
+  // The engine leaves out directories that only appeared or went; a row whose mode or owner changed says so.
+  const groups = groupByDirectory(diff.items);
   return (
     <section className="files-changed" aria-label="Files changed">
       <h2>
-        Files changed from {label(from)} to {label(to)}
+        Files changed from {label(from)} to {label(to)} <span className="size-kind">files, uncompressed</span>
       </h2>
       <p className="why" data-testid="why-it-grew">
         {diffSummary(diff)}
@@ -44,7 +44,7 @@ export function FilesChanged({ from, to }: { readonly from: Pick; readonly to: P
               <li key={item.path} className={`change-${item.change}`}>
                 {item.change === 'added' ? '+' : item.change === 'removed' ? '−' : '~'} /{visibleText(item.path, true)} {signedBytes(item.delta)}{' '}
                 <span className="muted">
-                  ({formatBytes(item.oldSize)} → {formatBytes(item.newSize)}{item.layer !== undefined ? `, layer ${item.layer + 1}` : ''})
+                  ({formatBytes(item.oldSize)} → {formatBytes(item.newSize)}{item.layer !== undefined ? `, layer ${item.layer + 1}` : ''}{item.metadata ? ', mode/owner changed' : ''})
                 </span>
               </li>
             ))}

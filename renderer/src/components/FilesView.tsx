@@ -59,8 +59,8 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
   return (
     <section className="files-view" aria-label="Files">
       <p>
-        {view.files.length.toLocaleString('en-US')} paths, <Bytes value={view.totalBytes} /> in {view.layers.length} {view.layers.length === 1 ? 'layer' : 'layers'}{' '}
-        <span className="muted">({view.cached} from cache)</span>
+        {view.files.length.toLocaleString('en-US')} paths, <Bytes value={view.totalBytes} /> in {view.layers.length} {view.layers.length === 1 ? 'layer' : 'layers'}
+        {view.cached > 0 && <span className="muted"> ({view.cached} from cache)</span>}
       </p>
       <div className="toolbar files-toolbar">
         <label>

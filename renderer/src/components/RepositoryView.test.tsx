@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApi, type Result } from '../../../shared/contract.js';
 import type { TagRow } from '../../../shared/image.js';
 import { setApi } from '../lib/api.js';
+import { useCompare } from '../stores/compare.js';
 import { useRepository } from '../stores/repository.js';
 import { RepositoryView } from './RepositoryView.js';
 
@@ -64,5 +65,25 @@ describe('RepositoryView', () => {
     fake(['1.0', '2.0'], () => true);
     fireEvent.click(screen.getByRole('button', { name: 'Refresh tags' }));
     expect(await screen.findByText('2.0')).toBeTruthy();
+  });
+
+  it('the size chart shows the tags the filter leaves', async () => {
+    fake(['1.0', '1.1', '2.0', 'latest'], () => true);
+    render(<RepositoryView registryId="r" repository="chart" />);
+    const box = await screen.findByRole('searchbox', { name: 'Filter tags' });
+    await vi.waitFor(() => expect(screen.getByRole('img').getAttribute('aria-label')).toMatch(/of 4 tags/));
+    fireEvent.change(box, { target: { value: '1.*' } });
+    expect(screen.getByRole('img').getAttribute('aria-label')).toMatch(/of 2 tags/);
+  });
+
+  it('"Compare selected" compares exactly the tags selected now, not earlier picks', async () => {
+    useCompare.setState({ picks: [{ registryId: 'r', repository: 'cmp', reference: 'old-a' }, { registryId: 'r', repository: 'cmp', reference: 'old-b' }] });
+    fake(['1.0', '1.1', '2.0'], () => true);
+    render(<RepositoryView registryId="r" repository="cmp" />);
+    await screen.findByText('1.0');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select 1.0' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select 2.0' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Compare selected' }));
+    expect(useCompare.getState().picks.map((p) => p.reference)).toEqual(['1.0', '2.0']);
   });
 });

@@ -36,8 +36,7 @@ function Header({ label, sortKey, partial }: { readonly label: string; readonly 
 export function RepositoryView({ registryId, repository }: { readonly registryId: string; readonly repository: string }) {
   const { tags, loading, error, details, summaryError, deletable, sort, filters, selected, load, want, setFilter, toggle, selectRange, clearSelection, remove } = useRepository();
   const go = useNav((s) => s.go);
-  const addPick = useCompare((s) => s.add);
-  const clearPicks = useCompare((s) => s.clear);
+  const replacePicks = useCompare((s) => s.replace);
   const [confirming, setConfirming] = useState(false);
   const [deleteErrors, setDeleteErrors] = useState<readonly ErrorInfo[]>([]);
   useEffect(() => void load(registryId, repository), [registryId, repository, load]);
@@ -53,7 +52,8 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
   }, [sorted, filter]);
   const alsoDeleted = useMemo(() => (confirming ? tagsSharingDigest(selected, tags, details) : []), [confirming, selected, tags, details]);
   const open = (tag: string): void => go({ view: 'image', registryId, repository, reference: tag });
-  const points = useMemo(() => chartPoints(tags, details), [tags, details]);
+  // The chart shows what the filter leaves, as the list does.
+  const points = useMemo(() => chartPoints(rows, details), [rows, details]);
   const onCheck = (tag: string, event: MouseEvent<HTMLInputElement>): void => {
     if (event.shiftKey) {
       event.preventDefault();
@@ -77,7 +77,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
             type="button"
             disabled={selected.size < 2}
             onClick={() => {
-              for (const tag of selected) addPick({ registryId, repository, reference: tag });
+              replacePicks([...selected].map((tag) => ({ registryId, repository, reference: tag })));
               go({ view: 'compare' });
             }}
           >
@@ -104,9 +104,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
             points={points}
             onOpen={open}
             onCompare={(a, b) => {
-              clearPicks();
-              addPick({ registryId, repository, reference: a });
-              addPick({ registryId, repository, reference: b });
+              replacePicks([a, b].map((reference) => ({ registryId, repository, reference })));
               go({ view: 'compare' });
             }}
           />

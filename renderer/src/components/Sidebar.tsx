@@ -39,7 +39,7 @@ export function Sidebar() {
           .map((registry) => (
             <li
               key={registry.id}
-              className={`${registry.id === current ? 'current' : ''}${registry.id === dropTarget ? ' drop-target' : ''}`}
+              className={`registry${registry.id === current ? ' current' : ''}${registry.id === dropTarget ? ' drop-target' : ''}`}
               onDragOver={(e) => {
                 if (!e.dataTransfer.types.includes(IMAGE_DRAG_TYPE)) return;
                 e.preventDefault();
@@ -56,7 +56,7 @@ export function Sidebar() {
               }}
             >
               {/* Not colour only: the dot's shape differs (filled, ring, dashed) and the words describe the button. */}
-              <button type="button" className="link" aria-describedby={`status-${registry.id}`} onClick={() => go({ view: 'catalog', registryId: registry.id })}>
+              <button type="button" className="link" title={registry.name} aria-describedby={`status-${registry.id}`} onClick={() => go({ view: 'catalog', registryId: registry.id })}>
                 <span className={`dot ${statusText(status[registry.id]).tone}`} title={statusText(status[registry.id]).text} aria-hidden="true" /> {registry.name}
               </button>
               <span id={`status-${registry.id}`} className="sr-only">

@@ -1,7 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { BlobProgress } from '../../../shared/push.js';
-import { useTransfers } from '../stores/transfers.js';
+import { buildApi, type PushJobView, type Result } from '../../../shared/contract.js';
+import type { BlobProgress, PushEvent } from '../../../shared/push.js';
+import { setApi } from '../lib/api.js';
+import { initTransfers, useTransfers } from '../stores/transfers.js';
 import { TransfersPanel } from './TransfersPanel.js';
 
 const blob = (id: string, kind: BlobProgress['kind'], label?: string): BlobProgress => ({ id, kind, action: 'upload', state: 'uploading', bytesDone: 1, bytesTotal: 2, bytesSent: 1, digest: `sha256:${id.repeat(64)}`, ...(label ? { label } : {}) });
@@ -18,5 +20,22 @@ describe('TransfersPanel', () => {
     const names = [...document.querySelectorAll('.blob-name')].map((n) => n.textContent);
     expect(names).toEqual(['config linux/amd64', 'config linux/arm64', 'layer 1/2 linux/arm64', 'd'.repeat(12)]);
     expect(screen.getByText('config linux/arm64').getAttribute('title')).toBe(`config linux/arm64\nsha256:${'b'.repeat(64)}`);
+  });
+
+  it('names a copy by the registry name, repository and tag, whatever the host called it, in full on hover', async () => {
+    const handlers = new Map<string, (payload: unknown) => void>();
+    setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'push:list' ? { ok: true, value: [] } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: (event, handler) => (handlers.set(event, handler), () => undefined) }));
+    useTransfers.setState({ open: true, order: [], jobs: {} });
+    await initTransfers();
+    // The host's first event can arrive before the renderer knows the job id: it names the target its own way.
+    handlers.get('push:progress')?.({ type: 'plan', jobId: 'c1', target: '127.0.0.1:3531/team/web:1', blobs: [] } satisfies PushEvent);
+    useTransfers.getState().track('c1', { kind: 'copy', target: 'Prod · team/web:1', archive: 'Staging · team/web:1' });
+    const finished: PushJobView = { jobId: 'c1', kind: 'copy', target: '127.0.0.1:3531/team/web:1', archive: '127.0.0.1:3530/team/web:1', state: 'pushed', startedAt: '2026-01-01T00:00:00Z', digest: 'sha256:d' };
+    handlers.get('push:finished')?.(finished);
+    render(<TransfersPanel />);
+    const head = screen.getByText(/^Copy to/);
+    expect(head.textContent).toBe('Copy to Prod · team/web:1');
+    expect(head.getAttribute('title')).toBe('Copy to Prod · team/web:1');
+    expect(useTransfers.getState().jobs['c1']?.view.state).toBe('pushed');
   });
 });

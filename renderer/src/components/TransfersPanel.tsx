@@ -23,6 +23,8 @@ function BlobRow({ blob }: { readonly blob: BlobProgress }) {
   );
 }
 
+const titlePrefix = (kind: Job['view']['kind']): string => (kind === 'copy' ? 'Copy to ' : kind === 'export' ? 'Export to ' : '');
+
 function JobCard({ job }: { readonly job: Job }) {
   const cancel = useTransfers((s) => s.cancel);
   const start = useTransfers((s) => s.start);
@@ -33,7 +35,10 @@ function JobCard({ job }: { readonly job: Job }) {
   return (
     <div className="job" data-testid="job" data-state={view.state}>
       <div className="job-head">
-        <strong title={view.target}>{view.kind === 'copy' ? 'Copy to ' : view.kind === 'export' ? 'Export to ' : ''}{view.target}</strong>
+        <strong title={`${titlePrefix(view.kind)}${view.target}`}>
+          {titlePrefix(view.kind)}
+          {view.target}
+        </strong>
         <span className={`state-tag ${view.state}`}>{view.state === 'pushed' && view.kind === 'copy' ? 'copied' : view.state === 'pushed' && view.kind === 'export' ? 'saved' : view.state}</span>
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}

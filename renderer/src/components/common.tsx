@@ -1,7 +1,7 @@
 // Small pieces every view uses: sizes and dates with exact values on hover, and the loading, empty and error states.
 import type { ReactNode } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
-import { formatBytes, formatRelative, shortDigest } from '../../../shared/format.js';
+import { formatBytes, formatRelative, formatWhen, shortDigest } from '../../../shared/format.js';
 import { visibleText } from '../../../shared/visible-text.js';
 
 export function Bytes({ value }: { readonly value: number }) {
@@ -9,7 +9,7 @@ export function Bytes({ value }: { readonly value: number }) {
 }
 
 export function When({ iso }: { readonly iso: string | undefined }) {
-  return <span title={iso ? new Date(iso).toString() : undefined}>{visibleText(formatRelative(iso))}</span>;
+  return <span title={iso ? `${new Date(iso).toString()} (${formatRelative(iso)})` : undefined}>{visibleText(formatWhen(iso))}</span>;
 }
 
 export function Digest({ value, full = false }: { readonly value: string; readonly full?: boolean }) {

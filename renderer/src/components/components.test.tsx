@@ -28,9 +28,16 @@ describe('common pieces', () => {
     render(<Bytes value={123456789} />);
     expect(screen.getByText('123 MB').getAttribute('title')).toBe('123,456,789 bytes');
   });
-  it('shows dates relative with the exact date on hover', () => {
-    render(<When iso="2020-01-01T00:00:00Z" />);
-    expect(screen.getByText(/years ago/).getAttribute('title')).toContain('2020');
+  it('shows recent dates relative, older ones as the day (months apart never read alike), the rest on hover', () => {
+    render(<When iso={new Date(Date.now() - 3 * 24 * 3600 * 1000).toISOString()} />);
+    expect(screen.getByText('3 days ago')).toBeTruthy();
+    // Seven months apart, both over a year old: "1 year ago" would say the same of both.
+    render(<When iso="2020-01-10T12:00:00Z" />);
+    render(<When iso="2020-08-10T12:00:00Z" />);
+    expect(screen.getByText('2020-08-10')).toBeTruthy();
+    const older = screen.getByText('2020-01-10');
+    expect(older.getAttribute('title')).toContain('2020');
+    expect(older.getAttribute('title')).toMatch(/years ago/);
   });
   it('shows the engine message and code, with a retry', () => {
     const retry = vi.fn();

@@ -31,6 +31,7 @@ describe('FilesView', () => {
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '1' }} />);
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
+    expect(screen.getByText(/6 paths/).textContent).toContain('(1 from cache)');
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
     expect(screen.getAllByText('300 B').length).toBeGreaterThanOrEqual(3);
     // jsdom lays nothing out: what is checked is that the opened file is asked into view (the e2e test measures it).
@@ -43,6 +44,18 @@ describe('FilesView', () => {
     await waitFor(() => expect(screen.getByLabelText('File content').textContent).toBe('NAME=test\n'));
     expect(scrolled).toEqual([screen.getByRole('dialog', { name: 'File' })]);
     expect(scrollIntoView).toHaveBeenCalledWith({ block: 'nearest' });
+  });
+});
+
+describe('FilesView with nothing cached', () => {
+  it('says nothing about the cache rather than "(0 from cache)"', async () => {
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '0' }} />);
+    await waitFor(() => expect(screen.getAllByText(/6 paths/).length).toBeGreaterThan(0));
+    expect(screen.getAllByText(/6 paths/).map((e) => e.textContent).join()).not.toMatch(/from cache/);
   });
 });
 
@@ -59,6 +72,8 @@ describe('FilesChanged', () => {
     render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '1' }} to={{ registryId: 'r', repository: 'app', reference: '2' }} />);
     fireEvent.click(screen.getByRole('button', { name: /Files changed/ }));
     await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (1.0 kB -> 401 kB): /srv/model.bin +400 kB'));
+    // File sizes are uncompressed, unlike the compressed layer sizes beside them: the heading says which.
+    expect(screen.getByRole('heading', { name: /Files changed/ }).textContent).toContain('files, uncompressed');
     expect(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/srv')).toBeLessThan(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/etc') ?? 0);
   });
 });

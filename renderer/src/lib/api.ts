@@ -81,7 +81,7 @@ export async function uploadFile(file: File): Promise<string> {
   // Refuse a file over the host's limit here rather than streaming gigabytes to be told so.
   const limit = (await fetch('/upload', { headers }).then((r) => (r.ok ? r.json() : undefined)).catch(() => undefined)) as { maxBytes?: number } | undefined;
   if (typeof limit?.maxBytes === 'number' && file.size > limit.maxBytes) {
-    throw new ContractError({ code: 'TOO_LARGE', message: `${file.name} is ${formatBytes(file.size)}, over the upload limit of ${formatBytes(limit.maxBytes)} (stevedore serve --max-upload)` });
+    throw new ContractError({ code: 'TOO_LARGE', message: `${file.name} is ${formatBytes(file.size)}, over this web host's upload limit of ${formatBytes(limit.maxBytes)}, set when the host was started` });
   }
   let response: Response;
   try {

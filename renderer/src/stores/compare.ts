@@ -17,6 +17,8 @@ interface CompareState {
   readonly loading: boolean;
   readonly error?: ErrorInfo;
   add(pick: Pick): void;
+  /** Compare exactly these ("Compare selected", two points of the chart): earlier picks go. */
+  replace(picks: readonly Pick[]): void;
   removeAt(index: number): void;
   clear(): void;
   run(): Promise<void>;
@@ -26,6 +28,7 @@ export const useCompare = create<CompareState>((set, get) => ({
   picks: [],
   loading: false,
   add: (pick) => set((s) => (s.picks.some((p) => JSON.stringify(p) === JSON.stringify(pick)) ? s : { picks: [...s.picks, pick].slice(-8), result: undefined })),
+  replace: (picks) => set({ picks: picks.filter((p, i) => picks.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i).slice(-8), result: undefined, error: undefined }),
   removeAt: (index) => set((s) => ({ picks: s.picks.filter((_, i) => i !== index), result: undefined })),
   clear: () => set({ picks: [], result: undefined, error: undefined }),
   async run() {

@@ -92,7 +92,8 @@ export const useTransfers = create<TransfersState>((set, get) => ({
   },
   track(jobId, view, link, again) {
     set((s) => ({
-      jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, ...view, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, ...(link ? { link } : {}), ...(again ? { again } : {}) } },
+      // The names given here win over the host's (an event may have come first): they are what the user chose.
+      jobs: { ...s.jobs, [jobId]: { view: { ...(s.jobs[jobId]?.view ?? { jobId, state: 'running', startedAt: new Date().toISOString() }), ...view }, blobs: s.jobs[jobId]?.blobs ?? {}, ...(link ? { link } : {}), ...(again ? { again } : {}) } },
       order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
       open: true,
     }));
@@ -161,7 +162,8 @@ function onFinished(view: PushJobView): void {
   if (next && view.state === 'pushed') void useTransfers.getState().startTags(next.request, next.tags).catch(() => undefined);
   useTransfers.setState((s) => {
     const job = s.jobs[view.jobId] ?? { view, blobs: {} };
-    return { jobs: { ...s.jobs, [view.jobId]: { ...job, view } }, order: s.order.includes(view.jobId) ? s.order : [view.jobId, ...s.order] };
+    // The job keeps the names the renderer gave it (registry names, not hosts); the host's view brings the outcome.
+    return { jobs: { ...s.jobs, [view.jobId]: { ...job, view: { ...view, target: job.view.target, archive: job.view.archive } } }, order: s.order.includes(view.jobId) ? s.order : [view.jobId, ...s.order] };
   });
 }
 

@@ -1,0 +1,16 @@
+// The engine words its errors for every edge (issue #10: the app never tells a user to pass a flag); the terminal adds
+// the command-line option that resolves one, from the choice the error names.
+import type { ErrorDetails, ErrorInfo } from '../../shared/errors.js';
+
+const OPTION_FOR: Readonly<Record<NonNullable<ErrorDetails['choice']>, string>> = {
+  platform: 'choose one with --platform',
+  'all-tags': 'as --all-tags asks',
+  'upload-limit': 'see --max-upload or STEVEDORE_MAX_UPLOAD',
+};
+
+/** ' (…)' naming the option that resolves the error, or '' when none does. */
+export function cliHint(info: ErrorInfo): string {
+  if (info.code === 'AUTH_REQUIRED') return ' (or give --creds USER:PASS)';
+  const choice = info.details?.choice;
+  return choice === undefined ? '' : ` (${OPTION_FOR[choice]})`;
+}

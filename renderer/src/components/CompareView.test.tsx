@@ -1,0 +1,29 @@
+// The compare view shows two kinds of size: layers as pulled (compressed) and files inside them (uncompressed).
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { buildApi, type Result } from '../../../shared/contract.js';
+import type { LayerComparison } from '../../../shared/compare.js';
+import { setApi } from '../lib/api.js';
+import { useCompare } from '../stores/compare.js';
+import { CompareView } from './CompareView.js';
+
+const comparison: LayerComparison = {
+  images: [
+    { label: 'app:1', digest: 'sha256:1', totalSize: 603_000, sharedBytes: 600_000, uniqueBytes: 3_000 },
+    { label: 'app:2', digest: 'sha256:2', totalSize: 1_000_000, sharedBytes: 600_000, uniqueBytes: 400_000 },
+  ],
+  layers: [{ digest: `sha256:${'a'.repeat(64)}`, size: 600_000, presentIn: [true, true] }],
+  pull: [[0, 400_000], [3_000, 0]],
+};
+
+describe('CompareView', () => {
+  it('labels the layer sizes as compressed and the files as uncompressed', async () => {
+    setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'compare:images' ? { ok: true, value: comparison } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
+    useCompare.setState({ picks: [{ registryId: 'r', repository: 'app', reference: '1' }, { registryId: 'r', repository: 'app', reference: '2' }], result: undefined, loading: false, error: undefined });
+    render(<CompareView />);
+    expect((await screen.findByRole('heading', { name: /Image sizes/ })).textContent).toContain('compressed, as pulled');
+    expect(screen.getByRole('heading', { name: /Bytes to pull/ }).textContent).toContain('compressed');
+    expect(screen.getByRole('columnheader', { name: /^Size/ }).textContent).toContain('compressed');
+    expect(screen.getByRole('button', { name: /Files changed/ }).textContent).toContain('files, uncompressed');
+  });
+});

@@ -1,0 +1,40 @@
+// Issue #10: errors the app shows never tell the user to pass a command-line option; the CLI names it in a hint.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { toErrorInfo } from '../../electron/core/errors.js';
+import { choosePlatform } from '../../electron/core/xray/image-source.js';
+import { copyAllTags } from '../../electron/core/copy/copy-tags.js';
+import type { CopyEndpoints } from '../../electron/core/copy/copy-image.js';
+import { cliHint } from '../../electron/cli/error-hint.js';
+
+const catchInfo = async (run: () => unknown): Promise<ReturnType<typeof toErrorInfo>> => {
+  try {
+    await run();
+  } catch (error) {
+    return toErrorInfo(error);
+  }
+  throw new Error('expected an error');
+};
+
+describe('error wording for the app and the CLI', () => {
+  it('asks for a platform without naming --platform; the CLI adds the option', async () => {
+    const info = await catchInfo(() => choosePlatform(['linux/arm64', 'linux/s390x'], (p) => ({ os: p.split('/')[0] as string, architecture: p.split('/')[1] as string }), undefined, 'team/web:1'));
+    assert.equal(info.code, 'INVALID_ARGUMENT');
+    assert.match(info.message, /choose a platform$/);
+    assert.doesNotMatch(info.message, /--[a-z]/);
+    assert.equal(cliHint(info), ' (choose one with --platform)');
+  });
+
+  it('words the every-tag copy without --all-tags; the CLI names the option', async () => {
+    const ref = { registry: 'r.example', repository: 'team/web', tag: '1' };
+    const info = await catchInfo(() => copyAllTags({ jobId: (t: string) => t, source: ref, target: { ...ref, tag: undefined } } as never, {} as CopyEndpoints));
+    assert.equal(info.code, 'INVALID_ARGUMENT');
+    assert.doesNotMatch(info.message, /--[a-z]/);
+    assert.match(cliHint(info), /--all-tags/);
+  });
+
+  it('keeps the credentials hint for AUTH_REQUIRED and adds nothing to other errors', () => {
+    assert.equal(cliHint({ code: 'AUTH_REQUIRED', message: 'x' }), ' (or give --creds USER:PASS)');
+    assert.equal(cliHint({ code: 'NOT_FOUND', message: 'x' }), '');
+  });
+});
