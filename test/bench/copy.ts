@@ -5,37 +5,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PushEvent } from '../../shared/push.js';
 import { formatBytes } from '../../electron/cli/format.js';
 import { run } from '../harness/exec.js';
 import { startRegistry } from '../harness/registry.js';
 import { buildFixture } from './fixture.js';
 import { measure, type Measured } from './process-meter.js';
+import { assertNothingTransferred, check, median } from './bench-common.js';
 
 // The bundle users run, as the push benchmark measures it.
 const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
-function check(result: Measured, what: string): Measured {
-  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
-  return result;
-}
-
-/** The repeated copy must plan every blob as already there. */
-function assertNothingTransferred(jsonLines: string): void {
-  const plan = jsonLines
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as PushEvent)
-    .find((event) => event.type === 'plan');
-  const moved = plan?.type === 'plan' ? plan.blobs.filter((b) => b.action !== 'skip') : undefined;
-  if (!moved || moved.length > 0) throw new Error(`the repeated copy transferred ${moved ? moved.map((b) => `${b.id} (${b.action})`).join(', ') : 'without a plan'}`);
-}
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -56,7 +35,7 @@ export async function copyBenchmark(log: (line: string) => void): Promise<(reado
         const target = await startRegistry('none');
         const copy = check(await measure(process.execPath, [CLI, 'copy', from, `${target.host}/bench/app:1`], env), 'stevedore copy');
         const again = check(await measure(process.execPath, [CLI, 'copy', '--json', from, `${target.host}/bench/app:1`], env), 'stevedore copy again');
-        assertNothingTransferred(again.stdout);
+        assertNothingTransferred(again.stdout, 'the repeated run');
         await target.stop();
         const file = join(work, `stevedore-${i}.tar`);
         const save = check(await measure(process.execPath, [CLI, 'pull', from, file], env), 'stevedore pull');

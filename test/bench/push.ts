@@ -5,22 +5,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PushEvent } from '../../shared/push.js';
 import { imageSummary } from '../../electron/core/image/summary.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
 import { openGzipEngine } from '../../electron/core/workers/gzip-engine.js';
 import { formatBytes } from '../../electron/cli/format.js';
 import { startRegistry } from '../harness/registry.js';
 import { buildFixture } from './fixture.js';
-import { measure, type Measured } from './process-meter.js';
+import { measure } from './process-meter.js';
+import { assertNothingTransferred, check, median } from './bench-common.js';
 
 const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 async function pushedSize(host: string, repository: string): Promise<number> {
   const client = new RegistryClient({ registry: host });
@@ -29,22 +24,6 @@ async function pushedSize(host: string, repository: string): Promise<number> {
   } finally {
     await client.close();
   }
-}
-
-/** The second push must plan every blob as already there: nothing compressed, nothing uploaded. */
-function assertNothingTransferred(jsonLines: string): void {
-  const plan = jsonLines
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as PushEvent)
-    .find((event) => event.type === 'plan');
-  const moved = plan?.type === 'plan' ? plan.blobs.filter((b) => b.action !== 'skip') : undefined;
-  if (!moved || moved.length > 0) throw new Error(`the second push transferred ${moved ? moved.map((b) => `${b.id} (${b.action})`).join(', ') : 'without a plan'}`);
-}
-
-function check(result: Measured, what: string): Measured {
-  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
-  return result;
 }
 
 interface Run {
@@ -96,7 +75,7 @@ export async function pushBenchmark(log: (line: string) => void): Promise<(reado
         const env = { ...process.env, STEVEDORE_CACHE_DIR: cache };
         const first = check(await measure(process.execPath, [CLI, 'push', fixture.archive, `${reg.host}/bench/stevedore:1`], env), 'stevedore push');
         const again = check(await measure(process.execPath, [CLI, 'push', '--json', fixture.archive, `${reg.host}/bench/stevedore:1`], env), 'stevedore push again');
-        assertNothingTransferred(again.stdout);
+        assertNothingTransferred(again.stdout, 'the repeated run');
         ours.push({ ms: first.ms, rss: first.peakRssBytes, size: await pushedSize(reg.host, 'bench/stevedore'), again: again.ms });
         log(`run ${i + 1}: stevedore ${(first.ms / 1000).toFixed(2)} s, ${formatBytes(first.peakRssBytes)} RSS; again ${(again.ms / 1000).toFixed(2)} s`);
         await reg.stop();

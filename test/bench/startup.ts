@@ -5,37 +5,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PushEvent } from '../../shared/push.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 import { startRegistry } from '../harness/registry.js';
 import { timeCommand, type Timed } from './process-meter.js';
+import { assertNothingTransferred, check, median } from './bench-common.js';
 
 // STEVEDORE_BENCH_CLI names another build's bundle, to compare two builds on the same fixtures.
 const CLI = process.env.STEVEDORE_BENCH_CLI ?? fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 7);
 
 type Row = readonly [string, string, string, string];
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
-function check(result: Timed, what: string): Timed {
-  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
-  return result;
-}
-
-/** The repeated command must find every blob already there. */
-function assertNothingTransferred(jsonLines: string, what: string): void {
-  const plan = jsonLines
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as PushEvent)
-    .find((event) => event.type === 'plan');
-  const moved = plan?.type === 'plan' ? plan.blobs.filter((b) => b.action !== 'skip') : undefined;
-  if (!moved || moved.length > 0) throw new Error(`${what} transferred ${moved ? moved.map((b) => `${b.id} (${b.action})`).join(', ') : 'without a plan'}`);
-}
 
 async function repeat(what: string, program: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ wall: number; cpu: number }> {
   const runs: Timed[] = [];

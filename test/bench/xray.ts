@@ -18,20 +18,15 @@ import { RegistryClient } from '../../electron/core/registry/client.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { buildFixture } from './fixture.js';
 import { measure, type Measured } from './process-meter.js';
+import { check, median } from './bench-common.js';
 
 const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
 const BASE = { repository: 'bench/xray', binaryMB: 550 } as const;
 const DOUBLED = { repository: 'bench/xray-doubled', binaryMB: 1100 } as const;
 
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
-
-function check(result: Measured, what: string): Measured {
-  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
-  return result;
-}
 
 function storageDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.STEVEDORE_BENCH_XRAY_STORAGE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'stevedore-bench', 'xray');

@@ -1,0 +1,24 @@
+// What every benchmark needs: medians, a command that must have succeeded, and a repeat that must move nothing.
+import type { PushEvent } from '../../shared/push.js';
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+/** The result of a measured command, which must have exited 0. */
+export function check<T extends { readonly code: number | null; readonly stderr: string }>(result: T, what: string): T {
+  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.slice(-2000)}`);
+  return result;
+}
+
+/** A repeated push or copy (`--json` output) must plan every blob as already there. */
+export function assertNothingTransferred(jsonLines: string, what: string): void {
+  const plan = jsonLines
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as PushEvent)
+    .find((event) => event.type === 'plan');
+  const moved = plan?.type === 'plan' ? plan.blobs.filter((b) => b.action !== 'skip') : undefined;
+  if (!moved || moved.length > 0) throw new Error(`${what} transferred ${moved ? moved.map((b) => `${b.id} (${b.action})`).join(', ') : 'without a plan'}`);
+}
