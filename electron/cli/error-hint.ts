@@ -2,15 +2,16 @@
 // the command-line option that resolves one, from the choice the error names.
 import type { ErrorDetails, ErrorInfo } from '../../shared/errors.js';
 
+// Appended to the engine's message: a platform error ends "choose a platform", which the option completes.
 const OPTION_FOR: Readonly<Record<NonNullable<ErrorDetails['choice']>, string>> = {
-  platform: 'choose one with --platform',
-  'all-tags': 'as --all-tags asks',
-  'upload-limit': 'see --max-upload or STEVEDORE_MAX_UPLOAD',
+  platform: ' with --platform',
+  'all-tags': ' (as --all-tags asks)',
+  'upload-limit': ' (see --max-upload or STEVEDORE_MAX_UPLOAD)',
 };
 
-/** ' (…)' naming the option that resolves the error, or '' when none does. */
+/** What the terminal adds to the message to name the option that resolves the error, or '' when none does. */
 export function cliHint(info: ErrorInfo): string {
   if (info.code === 'AUTH_REQUIRED') return ' (or give --creds USER:PASS)';
   const choice = info.details?.choice;
-  return choice === undefined ? '' : ` (${OPTION_FOR[choice]})`;
+  return choice === undefined ? '' : OPTION_FOR[choice];
 }
