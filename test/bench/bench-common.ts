@@ -1,4 +1,5 @@
-// What every benchmark needs: medians, a command that must have succeeded, and a repeat that must move nothing.
+// What every benchmark needs: medians, a command that must have succeeded, a repeat that must move nothing, and the
+// environment without NODE_EXTRA_CA_CERTS.
 import type { PushEvent } from '../../shared/push.js';
 
 export const median = (values: readonly number[]): number => {
@@ -21,4 +22,13 @@ export function assertNothingTransferred(jsonLines: string, what: string): void 
     .find((event) => event.type === 'plan');
   const moved = plan?.type === 'plan' ? plan.blobs.filter((b) => b.action !== 'skip') : undefined;
   if (!moved || moved.length > 0) throw new Error(`${what} transferred ${moved ? moved.map((b) => `${b.id} (${b.action})`).join(', ') : 'without a plan'}`);
+}
+
+/** Set, Node parses this certificate file before any script runs (about 80 ms here): short runs are also timed without it. */
+export const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
+export const extraCaSet = (): boolean => process.env[EXTRA_CA] !== undefined;
+
+export function withoutExtraCa(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [EXTRA_CA]: _dropped, ...rest } = env;
+  return rest;
 }

@@ -10,7 +10,7 @@ import { run } from '../harness/exec.js';
 import { startRegistry } from '../harness/registry.js';
 import { buildFixture } from './fixture.js';
 import { measure, type Measured } from './process-meter.js';
-import { assertNothingTransferred, check, median } from './bench-common.js';
+import { assertNothingTransferred, check, EXTRA_CA, extraCaSet, median, withoutExtraCa } from './bench-common.js';
 
 // The bundle users run, as the push benchmark measures it.
 const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
@@ -28,7 +28,7 @@ export async function copyBenchmark(log: (line: string) => void): Promise<(reado
     await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixture.archive}`, `docker://${source.host}/bench/app:1`], { timeoutMs: 900_000 });
     const from = `${source.host}/bench/app:1`;
     const env = { ...process.env, STEVEDORE_CACHE_DIR: join(work, 'cache') };
-    const ours: { copy: Measured; again: Measured; save: Measured }[] = [];
+    const ours: { copy: Measured; again: Measured; againUnset?: Measured; save: Measured }[] = [];
     const theirs: { copy: Measured; save: Measured }[] = [];
     for (let i = 0; i < RUNS; i++) {
       {
@@ -36,11 +36,12 @@ export async function copyBenchmark(log: (line: string) => void): Promise<(reado
         const copy = check(await measure(process.execPath, [CLI, 'copy', from, `${target.host}/bench/app:1`], env), 'stevedore copy');
         const again = check(await measure(process.execPath, [CLI, 'copy', '--json', from, `${target.host}/bench/app:1`], env), 'stevedore copy again');
         assertNothingTransferred(again.stdout, 'the repeated run');
+        const againUnset = extraCaSet() ? check(await measure(process.execPath, [CLI, 'copy', from, `${target.host}/bench/app:1`], withoutExtraCa(env)), 'stevedore copy again') : undefined;
         await target.stop();
         const file = join(work, `stevedore-${i}.tar`);
         const save = check(await measure(process.execPath, [CLI, 'pull', from, file], env), 'stevedore pull');
         await rm(file, { force: true });
-        ours.push({ copy, again, save });
+        ours.push({ copy, again, save, ...(againUnset ? { againUnset } : {}) });
         log(`run ${i + 1}: stevedore copy ${seconds(copy.ms)} (${formatBytes(copy.peakRssBytes)}), again ${seconds(again.ms)}, export ${seconds(save.ms)} (${formatBytes(save.peakRssBytes)})`);
       }
       {
@@ -64,6 +65,7 @@ export async function copyBenchmark(log: (line: string) => void): Promise<(reado
       ['copy, wall time (median)', seconds(copyMs), `<= 0.8 x skopeo (${seconds(0.8 * skopeoCopyMs)}): ${(copyMs / skopeoCopyMs).toFixed(2)} x`, seconds(skopeoCopyMs)],
       ['copy, peak RSS (process tree)', formatBytes(rss(ours.map((r) => r.copy))), '<= 150 MB', formatBytes(rss(theirs.map((r) => r.copy)))],
       ['same copy again', seconds(ms(ours.map((r) => r.again))), '<= 0.3 s, nothing transferred', ''],
+      ...(extraCaSet() ? [[`  the same with ${EXTRA_CA} unset`, seconds(ms(ours.flatMap((r) => (r.againUnset ? [r.againUnset] : [])))), '', ''] as const] : []),
       ['export to docker-archive, wall time (median)', seconds(saveMs), `<= 0.8 x skopeo (${seconds(0.8 * skopeoSaveMs)}): ${(saveMs / skopeoSaveMs).toFixed(2)} x`, seconds(skopeoSaveMs)],
       ['export, peak RSS (process tree)', formatBytes(rss(ours.map((r) => r.save))), '<= 150 MB', formatBytes(rss(theirs.map((r) => r.save)))],
     ];

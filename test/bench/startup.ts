@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 import { startRegistry } from '../harness/registry.js';
 import { timeCommand, type Timed } from './process-meter.js';
-import { assertNothingTransferred, check, median } from './bench-common.js';
+import { assertNothingTransferred, check, EXTRA_CA, extraCaSet, median, withoutExtraCa } from './bench-common.js';
 
 // STEVEDORE_BENCH_CLI names another build's bundle, to compare two builds on the same fixtures.
 const CLI = process.env.STEVEDORE_BENCH_CLI ?? fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
@@ -26,18 +26,11 @@ async function repeat(what: string, program: string, args: readonly string[], en
 
 const figures = (t: { wall: number; cpu: number }): string => `${(t.wall / 1000).toFixed(2)} s (${(t.cpu / 1000).toFixed(2)} s CPU)`;
 
-const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
-
-function withoutExtraCa(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { [EXTRA_CA]: _dropped, ...rest } = env;
-  return rest;
-}
-
 export async function startupBenchmark(log: (line: string) => void): Promise<Row[]> {
   const work = await mkdtemp(join(tmpdir(), 'stevedore-startbench-'));
   const source = await startRegistry('none');
   const target = await startRegistry('none');
-  const bothWays = process.env[EXTRA_CA] !== undefined;
+  const bothWays = extraCaSet();
   try {
     const env = { ...process.env, STEVEDORE_CACHE_DIR: join(work, 'cache') };
     const image = testImage([await layerTar('base', 2_000_000), await layerTar('app', 500_000, 'text'), await layerTar('conf', 4_000, 'text')]);

@@ -18,7 +18,7 @@ import { RegistryClient } from '../../electron/core/registry/client.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { buildFixture } from './fixture.js';
 import { measure, type Measured } from './process-meter.js';
-import { check, median } from './bench-common.js';
+import { check, EXTRA_CA, extraCaSet, median, withoutExtraCa } from './bench-common.js';
 
 const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
@@ -72,11 +72,12 @@ function limitScript(reg: TestRegistry, repository: string, digests: readonly st
 interface Runs {
   readonly cold: Measured[];
   readonly warm: Measured[];
+  readonly warmUnset: Measured[];
   readonly limit: Measured[];
 }
 
 async function runImage(reg: TestRegistry, repository: string, digests: readonly string[], work: string, warmToo: boolean, log: (line: string) => void): Promise<Runs> {
-  const runs: Runs = { cold: [], warm: [], limit: [] };
+  const runs: Runs = { cold: [], warm: [], warmUnset: [], limit: [] };
   const ref = `${reg.host}/${repository}:1`;
   for (let i = 0; i < RUNS; i++) {
     const cache = join(work, `cache-${repository.replace('/', '-')}-${i}`);
@@ -85,6 +86,7 @@ async function runImage(reg: TestRegistry, repository: string, digests: readonly
     runs.cold.push(cold);
     const warm = warmToo ? check(await measure(process.execPath, [CLI, 'files', ref], env, { cpu: true }), 'stevedore files (warm)') : undefined;
     if (warm) runs.warm.push(warm);
+    if (warm && extraCaSet()) runs.warmUnset.push(check(await measure(process.execPath, [CLI, 'files', ref], withoutExtraCa(env), { cpu: true }), 'stevedore files (warm)'));
     const limit = check(await measure('bash', limitScript(reg, repository, digests), process.env, { cpu: true }), 'curl | gzip -dc | sha256sum');
     runs.limit.push(limit);
     await rm(cache, { recursive: true, force: true });
@@ -123,6 +125,7 @@ export async function xrayBenchmark(log: (line: string) => void): Promise<(reado
       ['  CPU user+sys (median)', cpu(one.cold), '', cpu(one.limit)],
       ['same, warm cache (median wall)', seconds(median(one.warm.map((m) => m.ms))), '<= 0.3 s', ''],
       ['  CPU user+sys (median)', cpu(one.warm), '', ''],
+      ...(extraCaSet() ? [[`  the same with ${EXTRA_CA} unset: wall, CPU`, `${seconds(median(one.warmUnset.map((m) => m.ms)))}, ${cpu(one.warmUnset)}`, '', ''] as const] : []),
       [`peak RSS, cold (largest layer ${largest(base)} stored)`, mb(peakOne), '<= 150 MB', mb(median(one.limit.map((m) => m.peakRssBytes)))],
       [`peak RSS, cold, largest layer doubled (${largest(doubled)} stored)`, mb(peakTwo), `flat, <= 150 MB: ${peakTwo >= peakOne ? '+' : ''}${mb(peakTwo - peakOne)}`, mb(median(two.limit.map((m) => m.peakRssBytes)))],
       ['  its cold time (median wall)', seconds(median(two.cold.map((m) => m.ms))), `<= 1.3 x the limit: ${(median(two.cold.map((m) => m.ms)) / median(two.limit.map((m) => m.ms))).toFixed(2)} x`, seconds(median(two.limit.map((m) => m.ms)))],
