@@ -123,6 +123,11 @@ describe('the UI in a browser', () => {
     assert.equal(await page.getByTestId('unique-1').getAttribute('title'), `${unique[1]} bytes`);
     assert.equal(await page.getByTestId('pull-0-1').locator('span').getAttribute('title'), `${unique[1].toLocaleString('en-US')} bytes`);
     await screenshot(page, '06-compare');
+    // A reload compares the same two images: they are in the address, not only in memory.
+    await page.reload();
+    await page.getByTestId('shared-0').waitFor();
+    assert.equal(await page.getByTestId('unique-0').getAttribute('title'), `${unique[0]} bytes`);
+    assert.equal(await page.getByTestId('unique-1').getAttribute('title'), `${unique[1]} bytes`);
   });
 
   it('opens a multi-arch image with its platforms, layers and config', async () => {

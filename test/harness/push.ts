@@ -1,6 +1,5 @@
 // Pushes an archive to a test registry with the engine, collecting its events.
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArchiveImage } from '../../shared/archive.js';
 import type { PushEvent } from '../../shared/push.js';
@@ -18,8 +17,9 @@ export interface PushRun {
   readonly events: readonly PushEvent[];
 }
 
-export async function newLayerCache(): Promise<LayerCache> {
-  return new LayerCache(await mkdtemp(join(tmpdir(), 'stevedore-layercache-')));
+/** A fresh layer cache inside `parent` (the test's own work directory, which the test removes when it ends). */
+export async function newLayerCache(parent: string): Promise<LayerCache> {
+  return new LayerCache(await mkdtemp(join(parent, 'layercache-')));
 }
 
 export async function pushWithEngine(

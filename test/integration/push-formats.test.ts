@@ -49,7 +49,7 @@ for (const mode of ['none', 'token'] as const) {
         assert.equal(inspection.gzipped, gzip);
         assert.equal(inspection.images.length, 2);
         const repo = gzip ? 'legacy-gz' : 'legacy';
-        const layers = await newLayerCache();
+        const layers = await newLayerCache(dir);
         const first = await pushWithEngine(reg, path, `${repo}/app:1`, { imageId: 0, layers });
         await verifyPushed(reg, `${repo}/app:1`, first.digest, [app]);
         const second = await pushWithEngine(reg, path, `${repo}/tool:1`, { imageId: 1, layers });
@@ -115,7 +115,7 @@ for (const mode of ['none', 'token'] as const) {
     });
 
     it('pushing the same archive again compresses and uploads nothing; another repository gets mounts', async () => {
-      const layers = await newLayerCache();
+      const layers = await newLayerCache(dir);
       const path = join(dir, 'again.tar');
       await writeTar(path, docker25Archive(tool, ['again/tool:1'], false));
       const first = await pushWithEngine(reg, path, 'again/tool:1', { layers });

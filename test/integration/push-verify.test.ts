@@ -95,7 +95,7 @@ describe('push verifies every layer against the config', () => {
 
     it(`a gzip layer the registry already has is still checked against the diff_id, skipped or mounted${wrapped}`, async () => {
       const repo = `present-${gzip}`;
-      const layers = new LayerCache(await mkdtemp(join(tmpdir(), 'stevedore-lc-')));
+      const layers = new LayerCache(await mkdtemp(join(dir, 'lc-')));
       const okPath = file(gzip);
       await writeTar(okPath, ociArchive(good, true), gzip);
       const first = await pushWithEngine(reg, okPath, `${repo}/good:1`, { layers });
@@ -180,7 +180,7 @@ describe('push verifies every layer against the config', () => {
   it('the CLI says which layer in one line and exits non-zero, leaving no tag', async () => {
     const path = file();
     await writeTar(path, ociArchive(wrong, true));
-    const cacheDir = await mkdtemp(join(tmpdir(), 'stevedore-cli-cache-'));
+    const cacheDir = await mkdtemp(join(dir, 'cli-cache-'));
     const result = await runCli(['push', '--cache-dir', cacheDir, path, `${reg.host}/cli/verify:1`], process.env);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /\nstevedore: archive entry "blobs\/sha256\/[0-9a-f]{64}": layer content hashes to sha256:[0-9a-f]{64}, not the config's diff_id sha256:[0-9a-f]{64} \(rootfs\.diff_ids\[1\]\) \[DIGEST_MISMATCH\]\n$/);
@@ -220,7 +220,7 @@ describe('push verifies every layer against the config', () => {
     let entries: string;
 
     before(async () => {
-      cacheDir = await mkdtemp(join(tmpdir(), 'stevedore-lc-'));
+      cacheDir = await mkdtemp(join(dir, 'lc-'));
       layers = new LayerCache(cacheDir);
       path = file();
       // Uncompressed layers: compressed on the way, so the cache maps their DiffIDs to our gzip blobs.

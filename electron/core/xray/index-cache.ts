@@ -6,10 +6,11 @@ import { randomBytes, createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js';
 import { defaultCacheDir } from '../cache/content-cache.js';
 import { isDigest } from '../reference.js';
+import { gunzipCapped, indexJsonCap } from './gunzip-capped.js';
 
 const MAGIC = 'stevedore-xray-1';
 const KIND_CODES: readonly EntryKind[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'];
@@ -18,7 +19,6 @@ export const DEFAULT_XRAY_CACHE_BYTES = 512 * 1024 * 1024;
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 
 type EntryTuple = readonly [path: string, kind: number, size: number, mode: number, uid: number, gid: number, link: string | null, sha256: string | null];
 
@@ -150,7 +150,8 @@ async function decode(bytes: Buffer, key: string): Promise<LayerIndex | undefine
   const body = bytes.subarray(newline + 1);
   if (magic !== MAGIC || checksum !== createHash('sha256').update(body).digest('hex')) return undefined;
   try {
-    const payload = JSON.parse((await gunzipAsync(body)).toString('utf8')) as unknown;
+    // A body that expands beyond what an index of its size can be was not written by us: a miss, like any bad file.
+    const payload = JSON.parse((await gunzipCapped(body, indexJsonCap(body.length))).toString('utf8')) as unknown;
     if (typeof payload !== 'object' || payload === null) return undefined;
     const { digest, diffId, tarSize, entries: stored } = payload as Record<string, unknown>;
     if (typeof digest !== 'string' || !isDigest(digest) || typeof diffId !== 'string' || !isDigest(diffId) || !isCount(tarSize) || !Array.isArray(stored)) return undefined;

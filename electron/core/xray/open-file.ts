@@ -64,15 +64,19 @@ export async function openFile(image: IndexedImage, path: string, options: { sig
   const layer = image.layers[origin.layer];
   const described = { path: resolved, layer: origin.layer, layerDigest: layer?.digest ?? '', size: node.size, ...(node.sha256 ? { sha256: node.sha256 } : {}) };
   if (node.size > limit) return { ...described, binary: false };
-  const bytes = await readEntry(image, origin.layer, origin.ordinal, options.signal);
+  const bytes = await readEntry(image, origin.layer, origin.ordinal, node.size, options.signal, `/${resolved}`);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (node.sha256 !== undefined && actual !== node.sha256) throw new StevedoreError('DIGEST_MISMATCH', `/${resolved} in layer ${origin.layer + 1}: its bytes hash to ${actual}, not the indexed ${node.sha256}`);
   const binary = looksBinary(bytes);
   return { ...described, binary, ...(binary ? {} : { text: bytes.toString('utf8') }) };
 }
 
-/** The bytes of the entry at `ordinal` of a layer: the blob is read up to it and the rest is never downloaded. */
-async function readEntry(image: IndexedImage, layer: number, ordinal: number, signal?: AbortSignal): Promise<Buffer> {
+/**
+ * The bytes of the entry at `ordinal` of a layer: the blob is read up to it and the rest is never downloaded. At most
+ * `size` bytes (what the index recorded, already checked against the text limit) are held: a layer whose entry is
+ * bigger than its index says is refused before its bytes are read.
+ */
+async function readEntry(image: IndexedImage, layer: number, ordinal: number, size: number, signal?: AbortSignal, what = `entry ${ordinal + 1}`): Promise<Buffer> {
   let result: Buffer | undefined;
   const stop = new AbortController();
   // Linked, not AbortSignal.any: the caller's signal may outlive many reads (a web host socket).
@@ -89,6 +93,8 @@ async function readEntry(image: IndexedImage, layer: number, ordinal: number, si
         tar.on('error', fail);
         let seen = 0;
         tar.on('entry', (header, entry, next) => {
+          // A failure ends the whole pipeline, which reports it; the entry torn down with it has nothing to add.
+          entry.on('error', () => undefined);
           let at = -1;
           try {
             if (entryOf(header, 0, undefined)) at = seen++;
@@ -101,8 +107,19 @@ async function readEntry(image: IndexedImage, layer: number, ordinal: number, si
             entry.resume();
             return;
           }
+          const tooLarge = (bytes: number): StevedoreError =>
+            new StevedoreError('TOO_LARGE', `${what} in layer ${layer + 1} is bigger (${bytes} bytes) than the layer's index says (${size}): refused, the layer is not the one indexed`);
+          if (!Number.isSafeInteger(header.size) || (header.size as number) > size) {
+            fail(tooLarge(header.size ?? 0));
+            return;
+          }
           const chunks: Buffer[] = [];
-          entry.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
+          let held = 0;
+          entry.on('data', (chunk: unknown) => {
+            held += (chunk as Buffer).length;
+            if (held > size) fail(tooLarge(held));
+            else chunks.push(chunk as Buffer);
+          });
           entry.on('end', () => {
             result = Buffer.concat(chunks);
             stop.abort();

@@ -40,4 +40,68 @@ describe('CommandPalette', () => {
     fireEvent.click(screen.getByText('team/web'));
     expect(useNav.getState().route).toEqual({ view: 'repository', registryId: 'staging', repository: 'team/web' });
   });
+
+  it('walks a whole uncached catalog while showing matches and how many names so far', async () => {
+    // 5,000 names in pages of 1,000; the fourth page waits until the test lets it go.
+    const names = Array.from({ length: 5_000 }, (_, i) => `team/service-${String(i).padStart(4, '0')}`);
+    const cursors: (string | undefined)[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    setApi(
+      buildApi({
+        invoke: async (channel, args): Promise<Result<unknown>> => {
+          const { registryId, cursor, pageSize } = args as { registryId: string; cursor?: string; pageSize?: number };
+          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
+          if (channel === 'catalog:list' && registryId === 'prod') {
+            cursors.push(cursor);
+            const from = cursor ? names.indexOf(cursor) + 1 : 0;
+            if (from === 3_000) await held;
+            const items = names.slice(from, from + (pageSize ?? 100));
+            const last = items[items.length - 1];
+            return { ok: true, value: { items, ...(last && from + items.length < names.length ? { next: last } : {}) } };
+          }
+          if (channel === 'catalog:list') return { ok: true, value: { items: [] } };
+          return { ok: false, error: { code: 'INTERNAL', message: channel } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    render(<CommandPalette />);
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Go to' }), { target: { value: 'service-2999' } });
+    await waitFor(() => expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['repository team/service-2999 in Prod']));
+    await waitFor(() => expect(screen.getByTestId('palette-walk').textContent).toBe('Searching… 3,000 names so far Stop'));
+    release();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Go to' }), { target: { value: 'service-4999' } });
+    await waitFor(() => expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['repository team/service-4999 in Prod']));
+    // The whole catalog came: nothing partial to say.
+    expect(screen.queryByTestId('palette-walk')).toBeNull();
+    expect(cursors).toHaveLength(5);
+  });
+
+  it('stops a walk on request and says the search was partial', async () => {
+    let asked = 0;
+    setApi(
+      buildApi({
+        invoke: async (channel, args): Promise<Result<unknown>> => {
+          const { registryId, cursor } = args as { registryId: string; cursor?: string };
+          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
+          if (channel === 'catalog:list' && registryId === 'prod') {
+            asked += 1;
+            // The second page never comes on its own.
+            if (cursor) await new Promise(() => undefined);
+            return { ok: true, value: { items: ['team/first'], next: 'team/first' } };
+          }
+          if (channel === 'catalog:list') return { ok: true, value: { items: [] } };
+          return { ok: false, error: { code: 'INTERNAL', message: channel } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    render(<CommandPalette />);
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    fireEvent.click(await screen.findByRole('button', { name: 'Stop' }));
+    await waitFor(() => expect(screen.getByTestId('palette-walk').textContent).toBe('Stopped: searched 1 names, not whole catalogs.'));
+    expect(asked).toBe(2);
+  });
 });

@@ -1,6 +1,7 @@
 // Ctrl/Cmd+K: jump to a registry, a repository or a tag by typing a few letters. Repositories of every saved
-// registry are searched (each hit says which registry it is in); what is not loaded yet is asked of the registry being
-// browsed (`team/app` or `team/app:1.2`), and the palette says when nothing matches.
+// registry are searched (each hit says which registry it is in), whole catalogs walked while the palette is open, with
+// the count so far and a way to stop; a `team/app` or `team/app:1.2` typed in full is asked of the registry being
+// browsed, and the palette says when nothing matches.
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../lib/api.js';
@@ -10,7 +11,7 @@ import { useNav, type Route } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { useRepository } from '../stores/repository.js';
 import { Dialog } from './Dialog.js';
-import { useSavedCatalogs } from './palette-catalogs.js';
+import { NAMES_PER_REGISTRY, useSavedCatalogs, type SavedCatalog } from './palette-catalogs.js';
 
 interface Entry {
   readonly label: string;
@@ -24,6 +25,7 @@ const entryKey = (e: Entry): string => `${e.kind} ${'registryId' in e.route ? e.
 
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const ASK_DELAY_MS = 250;
+const MAX_MATCHES = 50;
 
 type Asked = { readonly state: 'idle' } | { readonly state: 'asking' } | { readonly state: 'done'; readonly entries: readonly Entry[]; readonly missing?: string };
 
@@ -39,7 +41,7 @@ export function CommandPalette() {
   const route = useNav((s) => s.route);
   const go = useNav((s) => s.go);
   const registryId = 'registryId' in route ? route.registryId : catalogRegistry;
-  const saved = useSavedCatalogs(open, useMemo(() => registries.map((r) => r.id).filter((id) => id !== catalogRegistry), [registries, catalogRegistry]));
+  const { catalogs: saved, stop } = useSavedCatalogs(open, useMemo(() => registries.map((r) => r.id).filter((id) => id !== catalogRegistry), [registries, catalogRegistry]));
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -56,19 +58,27 @@ export function CommandPalette() {
 
   const local = useMemo(() => {
     const nameOf = (id: string): string | undefined => registries.find((r) => r.id === id)?.name;
-    const all: Entry[] = registries.map((r) => ({ label: r.name, kind: 'registry', route: { view: 'catalog', registryId: r.id } }));
+    const q = query.toLowerCase();
+    const matches = (label: string): boolean => label.toLowerCase().includes(q);
+    // Matched before an entry is made, and only the first MAX_MATCHES: catalogs of hundreds of thousands of names.
+    const all: Entry[] = registries.filter((r) => matches(r.name)).map((r) => ({ label: r.name, kind: 'registry', route: { view: 'catalog', registryId: r.id } }));
     const repositories = (id: string, names: readonly string[]): void => {
       const where = nameOf(id);
-      for (const name of names) all.push({ label: name, kind: 'repository', route: { view: 'repository', registryId: id, repository: name }, ...(where ? { where } : {}) });
+      for (const name of names) {
+        if (all.length >= MAX_MATCHES) return;
+        if (matches(name)) all.push({ label: name, kind: 'repository', route: { view: 'repository', registryId: id, repository: name }, ...(where ? { where } : {}) });
+      }
     };
     if (catalogRegistry) repositories(catalogRegistry, catalog);
-    for (const [id, names] of saved) if (id !== catalogRegistry) repositories(id, names);
+    for (const [id, found] of saved) if (id !== catalogRegistry) for (const page of found.pages) repositories(id, page);
     if (repo.registryId && repo.repository) {
       const where = nameOf(repo.registryId);
-      for (const tag of repo.tags) all.push({ label: `${repo.repository}:${tag}`, kind: 'tag', route: { view: 'image', registryId: repo.registryId, repository: repo.repository, reference: tag }, ...(where ? { where } : {}) });
+      for (const tag of repo.tags) {
+        const label = `${repo.repository}:${tag}`;
+        if (all.length < MAX_MATCHES && matches(label)) all.push({ label, kind: 'tag', route: { view: 'image', registryId: repo.registryId, repository: repo.repository, reference: tag }, ...(where ? { where } : {}) });
+      }
     }
-    const q = query.toLowerCase();
-    return all.filter((e) => e.label.toLowerCase().includes(q)).slice(0, 50);
+    return all.slice(0, MAX_MATCHES);
   }, [registries, catalog, catalogRegistry, saved, repo.tags, repo.registryId, repo.repository, query]);
 
   // Ask the registry for `repository[:tag]` typed in full: its tags come back as entries.
@@ -117,6 +127,7 @@ export function CommandPalette() {
     go(entry.route);
     setOpen(false);
   };
+  const walk = walkStatus([...saved.values()]);
   const status =
     entries.length > 0 ? '' : answer.state === 'asking' ? 'Asking the registry…' : query.trim() === '' ? '' : answer.state === 'done' && answer.missing ? `Nothing matches “${query}”; the registry has no repository ${answer.missing}.` : `Nothing matches “${query}”.`;
   return (
@@ -155,6 +166,26 @@ export function CommandPalette() {
       <p className="muted small" role="status">
         {status}
       </p>
+      {walk && (
+        <p className="muted small" data-testid="palette-walk">
+          {walk.text}
+          {walk.walking && (
+            <button type="button" className="link" onClick={stop}>
+              Stop
+            </button>
+          )}
+        </p>
+      )}
     </Dialog>
   );
+}
+
+/** What the search covers while catalogs are still being walked, or when a walk ended early; nothing once all came. */
+function walkStatus(catalogs: readonly SavedCatalog[]): { readonly text: string; readonly walking: boolean } | undefined {
+  const names = catalogs.reduce((n, c) => n + c.names, 0).toLocaleString('en-US');
+  if (catalogs.some((c) => c.state === 'walking')) return { text: `Searching… ${names} names so far `, walking: true };
+  if (catalogs.some((c) => c.state === 'stopped')) return { text: `Stopped: searched ${names} names, not whole catalogs.`, walking: false };
+  if (catalogs.some((c) => c.state === 'failed')) return { text: `Searched ${names} names: a registry stopped answering before its catalog ended.`, walking: false };
+  if (catalogs.some((c) => c.state === 'capped')) return { text: `Searched ${names} names: the first ${NAMES_PER_REGISTRY.toLocaleString('en-US')} of each registry at most.`, walking: false };
+  return undefined;
 }

@@ -1,10 +1,11 @@
 // The compare view shows two kinds of size: layers as pulled (compressed) and files inside them (uncompressed).
-import { render, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
 import { buildApi, type Result } from '../../../shared/contract.js';
 import type { LayerComparison } from '../../../shared/compare.js';
 import { setApi } from '../lib/api.js';
 import { useCompare } from '../stores/compare.js';
+import { useNav } from '../stores/nav.js';
 import { CompareView } from './CompareView.js';
 
 const comparison: LayerComparison = {
@@ -17,6 +18,11 @@ const comparison: LayerComparison = {
 };
 
 describe('CompareView', () => {
+  afterEach(() => {
+    useNav.setState({ route: { view: 'home' }, history: [] });
+    useCompare.setState({ picks: [], result: undefined, loading: false, error: undefined });
+  });
+
   it('labels the layer sizes as compressed and the files as uncompressed', async () => {
     setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'compare:images' ? { ok: true, value: comparison } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
     useCompare.setState({ picks: [{ registryId: 'r', repository: 'app', reference: '1' }, { registryId: 'r', repository: 'app', reference: '2' }], result: undefined, loading: false, error: undefined });
@@ -25,5 +31,27 @@ describe('CompareView', () => {
     expect(screen.getByRole('heading', { name: /Bytes to pull/ }).textContent).toContain('compressed');
     expect(screen.getByRole('columnheader', { name: /^Size/ }).textContent).toContain('compressed');
     expect(screen.getByRole('button', { name: /Files changed/ }).textContent).toContain('files, uncompressed');
+  });
+
+  it('after a reload compares the images its route names, and a removal updates the route', async () => {
+    const asked: unknown[] = [];
+    setApi(buildApi({ invoke: async (channel, args): Promise<Result<unknown>> => (channel === 'compare:images' ? (asked.push(args), { ok: true, value: comparison }) : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
+    // A reloaded page: nothing picked in memory, the route alone names the images.
+    const picks = [{ registryId: 'r', repository: 'app', reference: '1' }, { registryId: 'r', repository: 'app', reference: '2', platform: 'linux/arm64' }];
+    useNav.setState({ route: { view: 'compare', picks }, history: [] });
+    render(<CompareView />);
+    expect(await screen.findByTestId('shared-1')).toBeTruthy();
+    expect(asked).toEqual([{ images: picks }]);
+    expect(screen.getByText(/app:2 \(linux\/arm64\)/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove app:1' }));
+    expect(useNav.getState().route).toEqual({ view: 'compare', picks: [picks[1]] });
+  });
+
+  it('takes what was picked into a route that names no images', () => {
+    const picks = [{ registryId: 'r', repository: 'app', reference: '1' }];
+    useCompare.setState({ picks });
+    useNav.setState({ route: { view: 'compare' }, history: [] });
+    render(<CompareView />);
+    expect(useNav.getState().route).toEqual({ view: 'compare', picks });
   });
 });

@@ -1,12 +1,14 @@
 // Two or more images side by side: which layers they share, which are their own, and what moving between them costs.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { formatBytes } from '../../../shared/format.js';
-import { useCompare } from '../stores/compare.js';
+import { useCompare, type Pick } from '../stores/compare.js';
+import { useNav } from '../stores/nav.js';
 import { Bytes, Digest, Empty, ErrorState, Loading } from './common.js';
 import { FilesChanged } from './FilesChanged.js';
 
 export function CompareView() {
   const { picks, result, loading, error, removeAt, clear, run } = useCompare();
+  useRouteInStep(picks);
   useEffect(() => {
     if (picks.length >= 2 && !result && !loading && !error) void run();
   }, [picks, result, loading, error, run]);
@@ -103,4 +105,24 @@ export function CompareView() {
       )}
     </section>
   );
+}
+
+const samePicks = (a: readonly Pick[], b: readonly Pick[]): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Keeps the compared images and the route in step: a route that names images (a reload, a shared link, browser back)
+ * sets what is compared; a change made here (remove, clear) or a route that names none takes the picks into the route.
+ */
+function useRouteInStep(picks: readonly Pick[]): void {
+  const route = useNav((s) => s.route);
+  const routePicks = route.view === 'compare' ? route.picks : undefined;
+  const routeKey = route.view === 'compare' ? JSON.stringify(routePicks ?? null) : undefined;
+  const seenRouteKey = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (routeKey === undefined) return;
+    const routeChanged = seenRouteKey.current !== routeKey;
+    seenRouteKey.current = routeKey;
+    if (routeChanged && routePicks && !samePicks(routePicks, picks)) useCompare.getState().replace(routePicks);
+    else if (!routePicks || !samePicks(routePicks, picks)) useNav.getState().update({ view: 'compare', picks });
+  }, [routeKey, routePicks, picks]);
 }

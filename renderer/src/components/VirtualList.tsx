@@ -50,17 +50,25 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
     if (!element || !top || !itemKey) return;
     const index = items.findIndex((item) => itemKey(item) === top.key);
     if (index < 0) return;
-    const want = index * rowHeight + top.offset;
+    const want = Math.max(0, index * rowHeight + top.offset);
     if (Math.abs(element.scrollTop - want) < 1) return;
     element.scrollTop = want;
     setScrollTop(element.scrollTop);
   }, [items, itemKey, rowHeight]);
 
+  // The row that must not move when rows come or go above it: the one under the pointer (a click aimed at it must not
+  // land on another that slid into its place), else the one at the top.
+  const pointerY = useRef<number | undefined>(undefined);
+  const holdAnchor = (element: HTMLDivElement): void => {
+    const y = pointerY.current;
+    const index = y === undefined ? Math.floor(element.scrollTop / rowHeight) : Math.floor((element.scrollTop + y - element.getBoundingClientRect().top) / rowHeight);
+    const item = items[index];
+    anchor.current = itemKey && (y !== undefined || element.scrollTop > 0) && item !== undefined ? { key: itemKey(item), offset: element.scrollTop - index * rowHeight } : undefined;
+  };
+
   const onScroll = (element: HTMLDivElement): void => {
     setScrollTop(element.scrollTop);
-    const index = Math.floor(element.scrollTop / rowHeight);
-    const item = items[index];
-    anchor.current = itemKey && element.scrollTop > 0 && item !== undefined ? { key: itemKey(item), offset: element.scrollTop - index * rowHeight } : undefined;
+    holdAnchor(element);
   };
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
@@ -105,15 +113,25 @@ export function VirtualList<T>({ items, rowHeight, render, onOpen, onVisible, la
       tabIndex={0}
       onKeyDown={onKeyDown}
       onScroll={(e) => onScroll(e.currentTarget)}
+      onPointerMove={(e) => {
+        pointerY.current = e.clientY;
+        holdAnchor(e.currentTarget);
+      }}
+      onPointerLeave={(e) => {
+        pointerY.current = undefined;
+        holdAnchor(e.currentTarget);
+      }}
     >
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>
         {visible.map((item, i) => {
           const index = first + i;
           return (
-            // Keys are handled by the listbox (aria-activedescendant); a row takes clicks too.
+            // Keys are handled by the listbox (aria-activedescendant); a row takes clicks too. A row's element is its
+            // item's (keyed by it, not by place): a press and release across an update that moved rows never opens
+            // the row that slid under the pointer.
             // eslint-disable-next-line jsx-a11y/click-events-have-key-events
             <div
-              key={index}
+              key={itemKey ? itemKey(item) : index}
               id={`${idPrefix}-${index}`}
               role="option"
               tabIndex={-1}

@@ -21,6 +21,22 @@ describe('VirtualList', () => {
     fireEvent.keyDown(list, { key: 'Enter' });
     expect(onOpen).toHaveBeenCalledWith('c');
   });
+
+  it('a row pressed before rows come in above it opens that row, not the one that took its place', () => {
+    // A catalog page arrives between press and release: a name without namespace joins the group at the top.
+    const onRowClick = vi.fn();
+    const props = { rowHeight: 30, label: 'Repositories', itemKey: (item: string) => item, onRowClick, render: (item: string) => <span>{item}</span> };
+    const { rerender } = render(<VirtualList {...props} items={['team/a', 'team/b', 'team/c']} />);
+    const pressed = screen.getByText('team/b').closest('[role="option"]') as HTMLElement;
+    fireEvent.pointerMove(pressed, { clientY: 45 });
+    fireEvent.mouseDown(pressed);
+    rerender(<VirtualList {...props} items={['alpine', 'team/a', 'team/b', 'team/c']} />);
+    fireEvent.mouseUp(pressed);
+    fireEvent.click(pressed);
+    expect(onRowClick).toHaveBeenCalledTimes(1);
+    expect(onRowClick.mock.calls[0]?.[0]).toBe('team/b');
+    expect(pressed.textContent).toBe('team/b');
+  });
 });
 
 describe('common pieces', () => {

@@ -46,6 +46,26 @@ describe('route in the URL', () => {
     expect(routeFromHash('#garbage')).toEqual({ view: 'home' });
   });
 
+  it('keeps the compared images in the route, platforms and digests included', () => {
+    const picks = [
+      { registryId: 'staging', repository: 'team/web', reference: 'sha256:abc' },
+      { registryId: 'prod & co', repository: 'team/web', reference: '2', platform: 'linux/arm64/v8' },
+    ];
+    expect(routeFromHash(routeToHash({ view: 'compare', picks }))).toEqual({ view: 'compare', picks });
+    // An image missing a part names nothing to compare.
+    expect(routeFromHash('#view=compare&registry=a&repository=b')).toEqual({ view: 'compare' });
+  });
+
+  it('a change of the compared images replaces the browser entry instead of adding one', () => {
+    const win = fakeWindow('');
+    stop = syncRouteWithUrl(win);
+    const one = { registryId: 'r', repository: 'app', reference: '1' };
+    useNav.getState().go({ view: 'compare', picks: [one, { ...one, reference: '2' }, { ...one, reference: '3' }] });
+    useNav.getState().update({ view: 'compare', picks: [one, { ...one, reference: '3' }] });
+    expect(win.entries).toHaveLength(2);
+    expect(routeFromHash(win.location.hash)).toEqual({ view: 'compare', picks: [one, { ...one, reference: '3' }] });
+  });
+
   it('opens the screen a reloaded address names, and browser back returns to the previous screen', () => {
     const win = fakeWindow(routeToHash({ view: 'repository', registryId: 'staging', repository: 'team/web' }));
     stop = syncRouteWithUrl(win);
