@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The stevedore command line's entry: parses options and answers --version and --help from this file alone (no module
-// of ours loads for them); any other command loads run-command.js, which runs it and prints one clear line on failure.
+// of ours loads for them); any other command loads the commands' code (load-commands.ts), which runs it and prints one
+// clear line on failure.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { loadCommands } from './load-commands.js';
+import { shortLivedProcess } from './short-lived.js';
 import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
 
 // As thread-pool-size.ts does for the other entry points, before anything queues work on libuv's thread pool (which
@@ -81,7 +84,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined && !values.help ? 2 : 0;
   }
-  return (await import('./run-command.js')).runCommand(command, args, values, VERSION);
+  // `serve` runs until stopped: its HTTP parser earns V8's full optimisation.
+  if (command !== 'serve') await shortLivedProcess();
+  const commands = await loadCommands(command, values['cache-dir']);
+  const code = await commands.runCommand(command, args, values, VERSION);
+  if (code === 0) commands.saveCache();
+  return code;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -10,7 +10,6 @@ import { cliHint } from './error-hint.js';
 import { startCliLog } from './logging.js';
 import type { Parsed } from './main.js';
 import { UsageError, terminalOutput } from './output.js';
-import { shortLivedProcess } from './short-lived.js';
 import type { TransferOptions } from './transfer-options.js';
 import type { XrayOptions } from './xray-target.js';
 
@@ -25,7 +24,6 @@ export async function runCommand(command: string, args: readonly string[], value
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new StevedoreError('CANCELLED', 'interrupted'));
   process.once('SIGINT', onSignal);
-  if (command !== 'serve') shortLivedProcess();
   try {
     if (values.creds !== undefined) {
       // As docker login -p does: the process list shows every argument to every local user.
