@@ -5,6 +5,7 @@
 // - the CLI, `npm start` and the Electron main process: one file each plus shared chunks (commands still load on
 //   demand), because resolving and compiling hundreds of small modules was most of a short command's time.
 // tsc's unbundled output stays in dist/ for the tests; the bundles go to dist/app/.
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
