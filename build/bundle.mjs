@@ -5,7 +5,9 @@
 // - the CLI, `npm start` and the Electron main process: one file each plus shared chunks (commands still load on
 //   demand), because resolving and compiling hundreds of small modules was most of a short command's time.
 // tsc's unbundled output stays in dist/ for the tests; the bundles go to dist/app/.
-import { readFile, rm } from 'node:fs/promises';
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
@@ -78,3 +80,34 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// undici's HTTP/2 client loads node:http2 (and with it TLS) when its module is evaluated; we never enable HTTP/2
+// (allowH2), and undici itself falls back to this object where node:http2 is missing.
+const noHttp2 = {
+  name: 'no-http2',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http2$/ }, (args) => (/undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(args.importer) ? { path: 'http2', namespace: 'no-http2' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({ contents: 'module.exports = { constants: {} };', loader: 'js' }));
+  },
+};
+
+// The commands once more, as one CommonJS file the CLI's entry runs with a V8 code cache (electron/cli/load-commands.ts):
+// Node 20 caches compiled code only for scripts, not for ES modules. Dynamic imports of our modules are inlined.
+await build({
+  entryPoints: ['electron/cli/run-command.ts'],
+  outfile: join(APP_OUT, 'commands.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron'],
+  // What import.meta.url would be for a module at this file's place.
+  define: { 'import.meta.url': '__stevedoreModuleUrl' },
+  banner: { js: "var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [keepAssetUrls, noHttp2],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+// Headed by the hash of its bytes, which names its code cache: hashing 1.5 MB at every start would cost 15 ms.
+const commands = await readFile(join(APP_OUT, 'commands.cjs'));
+await writeFile(join(APP_OUT, 'commands.cjs'), Buffer.concat([Buffer.from(`// stevedore-commands sha256:${createHash('sha256').update(commands).digest('hex')}\n`), commands]));

@@ -1,39 +1,20 @@
 #!/usr/bin/env node
-// The stevedore command line: parses options, runs one command, prints one clear line on failure.
-import '../core/workers/thread-pool-size.js';
-import { readFileSync } from 'node:fs';
+// The stevedore command line's entry: parses options and answers --version and --help from this file alone (no module
+// of ours loads for them); any other command loads the commands' code (load-commands.ts), which runs it and prints one
+// clear line on failure.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { StevedoreError, toErrorInfo } from '../core/errors.js';
-import { cliHint } from './error-hint.js';
-import { logError } from '../core/log.js';
-// Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
-import type { TagSort } from './commands/tags.js';
-import type { GlobalOptions } from './context.js';
-import type { TransferOptions } from './transfer-options.js';
-import { startCliLog } from './logging.js';
-import { UsageError, terminalOutput } from './output.js';
+import { loadCommands } from './load-commands.js';
+import { shortLivedProcess } from './short-lived.js';
 import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
-import type { XrayOptions } from './xray-target.js';
 
-type XrayCommandOptions = XrayOptions & { layer?: number; maxWastedBytes?: number; minEfficiency?: number };
+// As thread-pool-size.ts does for the other entry points, before anything queues work on libuv's thread pool (which
+// serves both file reads and native compression): a thread per core plus room for reads.
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 2));
 
-const VERSION = '0.1.0';
+export const VERSION = '0.1.0';
 
-function readStdin(): string {
-  return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
-  const out = terminalOutput();
-  let command: string | undefined;
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new StevedoreError('CANCELLED', 'interrupted'));
-  process.once('SIGINT', onSignal);
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
+const OPTIONS = {
         json: { type: 'boolean', default: false },
         long: { type: 'boolean', short: 'l', default: false },
         sort: { type: 'string' },
@@ -69,157 +50,46 @@ export async function main(argv: readonly string[]): Promise<number> {
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
-      },
-    });
-    if (values.version) {
-      out.line(`stevedore ${VERSION}`);
-      return 0;
-    }
-    if (values.creds !== undefined) {
-      // As docker login -p does: the process list shows every argument to every local user.
-      out.error('warning: --creds puts the password in the process list, where other users of this machine can read it; use --username USER --password-stdin instead');
-    }
-    const [first, ...args] = positionals;
-    command = first;
-    const helpFor = command === 'help' ? args[0] : command;
-    if ((values.help || command === 'help') && helpFor !== undefined && COMMAND_HELP[helpFor] !== undefined) {
-      process.stdout.write(COMMAND_HELP[helpFor]);
-      return 0;
-    }
-    if (values.help || command === undefined || command === 'help') {
-      process.stdout.write(HELP);
-      return command === undefined && !values.help ? 2 : 0;
-    }
-    const logTo = await startCliLog({ version: VERSION, verbose: values.verbose, ...(values['log-level'] !== undefined ? { level: values['log-level'] } : {}), command });
-    const options: GlobalOptions & TransferOptions & { long: boolean; sort?: TagSort; pageSize?: number; all: boolean; image?: number; compression?: string; chunkSize?: string; level?: number } = {
-      all: values.all,
-      ...(values.sort !== undefined ? { sort: sortOf(values.sort) } : {}),
-      allTags: values['all-tags'],
-      referrers: values.referrers,
-      ...(values.platform !== undefined ? { platform: values.platform } : {}),
-      ...(values['src-creds'] !== undefined ? { srcCreds: values['src-creds'] } : {}),
-      ...(values['dest-creds'] !== undefined ? { destCreds: values['dest-creds'] } : {}),
-      ...(values.format !== undefined ? { format: values.format } : {}),
-      ...(values.output !== undefined ? { output: values.output } : {}),
-      ...(values.image !== undefined ? { image: nonNegativeInt(values.image, '--image') } : {}),
-      ...(values.compression ? { compression: values.compression } : {}),
-      ...(values['chunk-size'] ? { chunkSize: values['chunk-size'] } : {}),
-      ...(values.level !== undefined ? { level: levelOf(values.level) } : {}),
-      json: values.json,
-      long: values.long,
-      insecure: values.insecure,
-      plainHttp: values['plain-http'],
-      noCache: values['no-cache'],
-      ...(values.jobs !== undefined ? { jobs: positiveInt(values.jobs, '--jobs') } : {}),
-      ...(values['page-size'] ? { pageSize: positiveInt(values['page-size'], '--page-size') } : {}),
-      ...(values.creds ? { creds: values.creds } : {}),
-      ...(values.username ? { username: values.username } : {}),
-      ...(values['password-stdin'] ? { password: readStdin() } : {}),
-      ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
-      ...(values['cert-dir'] ? { certDir: values['cert-dir'] } : {}),
-      ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
-    };
-    switch (command) {
-      case 'ls':
-        await (await import('./commands/ls.js')).lsCommand(args, options, out, controller.signal);
-        break;
-      case 'tags':
-        await (await import('./commands/tags.js')).tagsCommand(args, options, out, controller.signal);
-        break;
-      case 'inspect':
-        await (await import('./commands/inspect.js')).inspectCommand(args, options, out, controller.signal);
-        break;
-      case 'push':
-        await (await import('./commands/push.js')).pushCommand(args, options, out, controller.signal);
-        break;
-      case 'copy':
-        await (await import('./commands/copy.js')).copyCommand(args, options, out, controller.signal);
-        break;
-      case 'pull':
-        await (await import('./commands/pull.js')).pullCommand(args, options, out, controller.signal);
-        break;
-      case 'serve':
-        await (await import('./commands/serve.js')).serveCommand(
-          { ...(values.port !== undefined ? { port: nonNegativeInt(values.port, '--port') } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: values['max-upload'] } : {}) },
-          out,
-          controller.signal,
-          logTo,
-        );
-        break;
-      case 'delete':
-        await (await import('./commands/delete.js')).deleteCommand(args, options, out, controller.signal);
-        break;
-      case 'files':
-      case 'diff':
-      case 'waste':
-      case 'cat':
-        return await xrayCommand(command, args, { ...options, ...xrayOptions(values) }, controller.signal);
-      default:
-        throw new UsageError(`unknown command "${command}"; see stevedore --help`);
-    }
-    return 0;
+} as const;
+
+function parse(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
+}
+
+/** What parseArgs found: the options by name, and the positionals (the command first). */
+export type Parsed = ReturnType<typeof parse>;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed: Parsed;
+  try {
+    parsed = parse(argv);
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      out.error(parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-'))));
-      return 2;
-    }
-    if (error instanceof UsageError) {
-      out.error((error as Error).message);
-      return 2;
-    }
-    const info = toErrorInfo(error);
-    logError(`cli ${command ?? ''}`, info);
-    // The engine's messages hold for the app too; only here may a hint name a command-line option.
-    const hint = cliHint(info);
-    out.error(`${info.message}${hint} [${info.code}]`);
-    return controller.signal.aborted ? 130 : 1;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
+    if (!(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    const { terminalOutput } = await import('./output.js');
+    terminalOutput().error(parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-'))));
+    return 2;
   }
-}
-
-function sortOf(value: string): TagSort {
-  if (value !== 'name' && value !== 'created' && value !== 'size') throw new UsageError(`--sort takes name, created or size, not "${value}"`);
-  return value;
-}
-
-async function xrayCommand(command: 'files' | 'diff' | 'waste' | 'cat', args: readonly string[], options: XrayCommandOptions, signal: AbortSignal): Promise<number> {
-  const out = terminalOutput();
-  if (command === 'files') await (await import('./commands/files.js')).filesCommand(args, options, out, signal);
-  else if (command === 'diff') await (await import('./commands/diff.js')).diffCommand(args, options, out, signal);
-  else if (command === 'cat') await (await import('./commands/cat.js')).catCommand(args, options, out, signal);
-  else return (await import('./commands/waste.js')).wasteCommand(args, options, out, signal);
-  return 0;
-}
-
-function xrayOptions(values: { platform?: string | undefined; layer?: string | undefined; 'max-wasted-bytes'?: string | undefined; 'min-efficiency'?: string | undefined }): { platform?: string; layer?: number; maxWastedBytes?: number; minEfficiency?: number } {
-  const efficiency = values['min-efficiency'] === undefined ? undefined : Number(values['min-efficiency']);
-  if (efficiency !== undefined && !(efficiency >= 0 && efficiency <= 1)) throw new UsageError('--min-efficiency takes a number from 0 to 1');
-  return {
-    ...(values.platform ? { platform: values.platform } : {}),
-    ...(values.layer !== undefined ? { layer: positiveInt(values.layer, '--layer') as number } : {}),
-    ...(values['max-wasted-bytes'] !== undefined ? { maxWastedBytes: nonNegativeInt(values['max-wasted-bytes'], '--max-wasted-bytes') } : {}),
-    ...(efficiency !== undefined ? { minEfficiency: efficiency } : {}),
-  };
-}
-
-function nonNegativeInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number`);
-  return n;
-}
-
-function levelOf(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError('--level takes 1 to 9');
-  return n;
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a whole number of at least 1`);
-  return n;
+  const { values, positionals } = parsed;
+  if (values.version) {
+    process.stdout.write(`stevedore ${VERSION}\n`);
+    return 0;
+  }
+  const [command, ...args] = positionals;
+  const helpFor = command === 'help' ? args[0] : command;
+  if ((values.help || command === 'help') && helpFor !== undefined && COMMAND_HELP[helpFor] !== undefined) {
+    process.stdout.write(COMMAND_HELP[helpFor]);
+    return 0;
+  }
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  // `serve` runs until stopped: its HTTP parser earns V8's full optimisation.
+  if (command !== 'serve') await shortLivedProcess();
+  const commands = await loadCommands(command, values['cache-dir']);
+  const code = await commands.runCommand(command, args, values, VERSION);
+  if (code === 0) commands.saveCache();
+  return code;
 }
 
 process.exitCode = await main(process.argv.slice(2));

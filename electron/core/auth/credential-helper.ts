@@ -1,5 +1,5 @@
 // The docker-credential-<name> protocol: `get` with the server URL on stdin, JSON {Username, Secret} back.
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
 import { StevedoreError } from '../errors.js';
 import type { Credential } from './credentials.js';
 
@@ -14,7 +14,9 @@ export interface HelperOptions {
 export async function runCredentialHelper(name: string, serverUrl: string, options: HelperOptions = {}): Promise<Credential | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new StevedoreError('CONFIG', `credential helper name "${name}" is not valid`);
   const program = `docker-credential-${name}`;
-  const { code, stdout, stderr } = await run(program, ['get'], serverUrl, options);
+  // Loaded only here: most registries need no helper, and child_process costs every command's start-up.
+  const { spawn } = process.getBuiltinModule('node:child_process');
+  const { code, stdout, stderr } = await run(spawn, program, ['get'], serverUrl, options);
   if (code !== 0) {
     const said = (stdout.trim() || stderr.trim()).split('\n')[0] ?? '';
     if (NOT_FOUND.test(said)) return undefined;
@@ -32,7 +34,7 @@ export async function runCredentialHelper(name: string, serverUrl: string, optio
   return username === '<token>' ? { kind: 'identity-token', token: Secret } : { kind: 'basic', username, password: Secret };
 }
 
-function run(program: string, args: readonly string[], input: string, options: HelperOptions): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(spawn: typeof Spawn, program: string, args: readonly string[], input: string, options: HelperOptions): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, {
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,19 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
+import { defaultCacheDir } from './cache-dir.js';
 import { algorithmOf, digestOf } from '../digest.js';
 import { isDigest } from '../reference.js';
 
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.STEVEDORE_CACHE_DIR) return env.STEVEDORE_CACHE_DIR;
-  // An empty or relative XDG_CACHE_HOME is ignored, as the XDG base directory spec says.
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'stevedore');
-}
+export { defaultCacheDir } from './cache-dir.js';
 
 export class ContentCache {
   readonly #root: string;

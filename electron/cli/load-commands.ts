@@ -1,0 +1,79 @@
+// Loads the commands' code with a V8 code cache. Compiling JavaScript was the largest part of a short command's CPU
+// (about 40% of a no-op push's instructions: parsing undici and our modules, then each function on its first call).
+// Node 20 has no compile cache for ES modules (module.enableCompileCache arrived in 22.1), so the build also bundles
+// the commands as one CommonJS file, commands.cjs beside the entry, which runs here through vm.Script: the first run
+// of a command compiles it and saves V8's code for every function it used; the next runs start from that.
+//
+// The cache file is named by a hash of the bundle's bytes (computed by the build), the Node version and the command, so another build never
+// meets this one's code (V8 itself only checks the source's length, its own version and its flags, and rejects a
+// mismatch). A cache that is missing, rejected or unwritable only costs the compilation. Without commands.cjs (the
+// unbundled tsc output) the commands load as ES modules.
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { runCommand } from './run-command.js';
+
+type RunCommand = typeof runCommand;
+
+export interface LoadedCommands {
+  readonly runCommand: RunCommand;
+  /** After a command succeeded: saves the code cache if this run had none. */
+  readonly saveCache: () => void;
+}
+
+const BUNDLE = 'commands.cjs';
+/** The first line build/bundle.mjs writes: the sha256 of the bundle's bytes below it. */
+const BUILD_ID = /^\/\/ stevedore-commands sha256:([0-9a-f]{64})\n/;
+/** Larger than any cache of the bundle: a planted huge file is not read. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+export async function loadCommands(command: string, cacheDir: string | undefined): Promise<LoadedCommands> {
+  const bundle = join(dirname(fileURLToPath(import.meta.url)), BUNDLE);
+  let source: string;
+  try {
+    source = readFileSync(bundle, 'utf8');
+  } catch {
+    return { runCommand: (await import('./run-command.js')).runCommand, saveCache: () => undefined };
+  }
+  const [{ Script, constants }, { createHash }, { defaultCacheDir }] = await Promise.all([import('node:vm'), import('node:crypto'), import('../core/cache/cache-dir.js')]);
+  // The build heads the bundle with the hash of its bytes; the file's size and time also count, for a hand edit.
+  const { size, mtimeMs } = statSync(bundle);
+  const built = BUILD_ID.exec(source)?.[1] ?? createHash('sha256').update(source).digest('hex');
+  const key = createHash('sha256').update(`${built}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}\0${command}`).digest('hex').slice(0, 40);
+  const cacheFile = join(cacheDir ?? defaultCacheDir(), 'code', `${key}.v8`);
+  const cached = readCache(cacheFile);
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    ...(cached ? { cachedData: cached } : {}),
+    // import() of a module the bundle leaves out (node: modules) resolves as it would in any module.
+    ...(constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
+  });
+  const module = { exports: {} as { runCommand?: RunCommand } };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const runCommand = module.exports.runCommand;
+  if (typeof runCommand !== 'function') throw new Error(`${bundle} does not export runCommand`);
+  const fresh = cached === undefined || script.cachedDataRejected === true;
+  return { runCommand, saveCache: () => (fresh ? writeCache(cacheFile, script.createCachedData()) : undefined) };
+}
+
+function readCache(path: string): Buffer | undefined {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() && stat.size <= MAX_CACHE_BYTES ? readFileSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(path: string, data: Buffer): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch {
+    rmSync(temp, { force: true });
+  }
+}

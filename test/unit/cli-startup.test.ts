@@ -1,0 +1,118 @@
+// What a short command loads: `--version` and `--help` are answered by the CLI's entry file alone (no module of ours
+// or of a dependency is resolved for them); a command's compiled code is cached (electron/cli/load-commands.ts), and a
+// damaged cache costs nothing but the compilation.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
+import { CLI } from '../harness/cli.js';
+
+function run(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** True when a bundle file holds source modules (esbuild marks each with a `// path` comment), not only its runtime. */
+async function holdsModules(path: string): Promise<boolean> {
+  return /^\/\/ (electron|shared|node_modules)\//m.test(await readFile(path, 'utf8'));
+}
+
+describe('CLI start-up', () => {
+  let dir: string;
+  let hooks: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-startup-'));
+    // A module loader hook that writes every file URL it resolves to a log (hooks run on their own thread).
+    const log = join(dir, 'resolved.log');
+    const hook = join(dir, 'hook.mjs');
+    await writeFile(
+      hook,
+      `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (result.url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, result.url + '\\n');
+  return result;
+}`,
+    );
+    hooks = join(dir, 'register.mjs');
+    await writeFile(hooks, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const args of [['--version'], ['--help'], ['push', '--help'], ['help', 'copy']]) {
+    it(`stevedore ${args.join(' ')} loads nothing beyond the entry`, async () => {
+      const log = join(dir, 'resolved.log');
+      await writeFile(log, '');
+      const result = await run(['--import', hooks, CLI, ...args]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.notEqual(result.stdout, '');
+      const loaded = (await readFile(log, 'utf8')).split('\n').filter((url) => url !== '' && !url.endsWith('/register.mjs') && !url.endsWith('/hook.mjs'));
+      assert.ok(loaded.includes(pathToFileURL(CLI).href), `the entry itself was resolved: ${loaded.join(', ')}`);
+      for (const url of loaded.filter((u) => u !== pathToFileURL(CLI).href)) {
+        assert.equal(await holdsModules(fileURLToPath(url)), false, `${url} was loaded for ${args.join(' ')}`);
+      }
+    });
+  }
+
+  it('a parse error is still one clean line with exit code 2', async () => {
+    const result = await run([CLI, '--no-such-option']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'stevedore: unknown option --no-such-option; see stevedore --help\n');
+  });
+
+  describe('the code cache', () => {
+    let archive: string;
+    let cacheDir: string;
+    let env: NodeJS.ProcessEnv;
+    before(async () => {
+      archive = join(dir, 'app.tar');
+      await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('startup', 5_000)]), tags: ['startup/app:1'] }]));
+      cacheDir = join(dir, 'cache');
+      env = { ...process.env, STEVEDORE_CACHE_DIR: cacheDir };
+    });
+    const cacheFiles = async (): Promise<string[]> => (await readdir(join(cacheDir, 'code')).catch(() => [])).sort();
+
+    it('a failed command saves no cache', async () => {
+      const result = await run([CLI, 'inspect', join(dir, 'missing.tar')], env);
+      assert.notEqual(result.code, 0);
+      assert.deepEqual(await cacheFiles(), []);
+    });
+
+    it('the first run of a command saves one, the next runs from it with the same result', async () => {
+      const first = await run([CLI, 'inspect', archive], env);
+      assert.equal(first.code, 0, first.stderr);
+      const files = await cacheFiles();
+      assert.equal(files.length, 1);
+      const saved = await readFile(join(cacheDir, 'code', files[0] as string));
+      const second = await run([CLI, 'inspect', archive], env);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(second.stdout, first.stdout);
+      assert.deepEqual(await cacheFiles(), files);
+      assert.deepEqual(await readFile(join(cacheDir, 'code', files[0] as string)), saved, 'an accepted cache is not written again');
+    });
+
+    it('a damaged cache is rejected and replaced, and the command still works', async () => {
+      const [file] = await cacheFiles();
+      assert.ok(file);
+      const path = join(cacheDir, 'code', file);
+      const good = await readFile(path);
+      const expected = (await run([CLI, 'inspect', archive], env)).stdout;
+      for (const damaged of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1), Buffer.alloc(good.length, 0x5a)]) {
+        await writeFile(path, damaged);
+        const result = await run([CLI, 'inspect', archive], env);
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.stdout, expected);
+        assert.notDeepEqual(await readFile(path), damaged, 'the damaged cache was replaced');
+      }
+    });
+  });
+});
