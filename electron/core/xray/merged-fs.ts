@@ -37,11 +37,12 @@ export class MergedFs {
   readonly removedBy = new Map<string, number>();
   #inodes = 0;
   /**
-   * The directory the last entry went into: a tar lists a directory's entries together, so most entries skip the
-   * walk from the root. A directory taken out of the tree (removed, replaced) bumps the generation, which forgets it.
+   * Directories found by path: most entries go into a directory seen before, and skip the walk from the root. A
+   * directory taken out of the tree (removed, replaced) bumps the generation, which forgets them all.
    */
   #generation = 0;
-  #lastDir: { readonly path: string; readonly node: FsNode; readonly generation: number } | undefined;
+  #dirs = new Map<string, FsNode>();
+  #dirsGeneration = 0;
 
   get(path: string): FsNode | undefined {
     if (path === '') return this.root;
@@ -90,8 +91,12 @@ export class MergedFs {
   /** The directory at `path`, made (and anything not a directory in the way removed) as extraction would. */
   #directory(path: string, layer: number, removed: Map<string, { kind: EntryKind; size: number }>, changes: LayerChange[] | undefined): FsNode {
     if (path === '') return this.root;
-    const last = this.#lastDir;
-    if (last !== undefined && last.generation === this.#generation && last.path === path) return last.node;
+    if (this.#dirsGeneration !== this.#generation) {
+      this.#dirs.clear();
+      this.#dirsGeneration = this.#generation;
+    }
+    const known = this.#dirs.get(path);
+    if (known) return known;
     const parts = path.split('/');
     let dir = this.root;
     for (let depth = 0; depth < parts.length; depth++) {
@@ -109,7 +114,8 @@ export class MergedFs {
       }
       dir = child;
     }
-    this.#lastDir = { path, node: dir, generation: this.#generation };
+    // Made or found, the walk may have removed something in the way: remember it only if nothing moved meanwhile.
+    if (this.#dirsGeneration === this.#generation) this.#dirs.set(path, dir);
     return dir;
   }
 
@@ -209,11 +215,12 @@ export class MergedFs {
 }
 
 function mergedFile(path: string, n: FsNode, bytes: number): MergedFile {
-  const base = { path, kind: n.kind, size: n.size, bytes, mode: n.mode, uid: n.uid, gid: n.gid, layer: n.layer };
-  if (n.link === undefined && n.sha256 === undefined) return base;
-  if (n.sha256 === undefined) return { ...base, link: n.link };
-  if (n.link === undefined) return { ...base, sha256: n.sha256 };
-  return { ...base, link: n.link, sha256: n.sha256 };
+  const { kind, size, mode, uid, gid, layer, link, sha256 } = n;
+  // One literal per shape (optional fields absent, not undefined): no spread of a temporary object per path.
+  if (link === undefined && sha256 === undefined) return { path, kind, size, bytes, mode, uid, gid, layer };
+  if (sha256 === undefined) return { path, kind, size, bytes, mode, uid, gid, layer, link };
+  if (link === undefined) return { path, kind, size, bytes, mode, uid, gid, layer, sha256 };
+  return { path, kind, size, bytes, mode, uid, gid, layer, link, sha256 };
 }
 
 function newNode(name: string, parent: FsNode | undefined, kind: EntryKind, layer: number): FsNode {
