@@ -1,16 +1,16 @@
 // A layer index as bytes on disk, built to be verified and read back in a few milliseconds: columns instead of one
-// object per entry, so a read is one checksum, a few typed-array views and two string splits (no gzip, no JSON of a
-// hundred thousand tuples, no garbage to collect).
+// object per entry, so a read is one checksum, a few typed-array views and two JSON arrays of strings (no gzip, no
+// JSON of a hundred thousand tuples, no garbage to collect).
 //
 //   stevedore-xray-2 <sha256 hex of everything after this line>\n
 //   {"digest","diffId","tarSize","count","idBytes","pathBytes","linkCount","linkBytes","shaCount"} JSON, padded with spaces\n
 //   (the binary part starts at a multiple of 8 bytes)
 //   sizes Float64[count] | uids, gids (Uint32 or Float64, idBytes)[count] each | modes Uint16[count]
 //   | flags Uint8[count] (kind code, +16 when there is a link, +32 when there is a sha256)
-//   | sha256s 32 bytes each | paths UTF-8, NUL-separated | links UTF-8, NUL-separated
+//   | sha256s 32 bytes each | paths, a JSON array of strings | links, a JSON array of strings
 //
-// Numbers are little-endian. Paths and links never hold NUL (layerPath and the symlink check refuse it), so NUL
-// separates them; an index that cannot be written this way is not cached.
+// Numbers are little-endian. The texts are JSON because JSON.parse gives each one as a flat string of its own (a
+// split() of one big string gives slices of it, slower to cut and hash in the merge) and any text round-trips.
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js';
@@ -44,7 +44,7 @@ function columnBytes(h: Pick<Header, 'count' | 'idBytes' | 'shaCount'>): number 
   return h.count * (8 + 2 * h.idBytes + 2 + 1) + h.shaCount * 32;
 }
 
-/** The file's bytes, or undefined when the index cannot be stored losslessly (a path with NUL, a bad field). */
+/** The file's bytes, or undefined when the index cannot be stored as it is (a field out of bounds). */
 export function encodeIndex(index: LayerIndex): Buffer | undefined {
   if (!LITTLE_ENDIAN) return undefined;
   const { entries } = index;
@@ -63,9 +63,8 @@ export function encodeIndex(index: LayerIndex): Buffer | undefined {
     if (e.link !== undefined) links.push(e.link);
     if (e.sha256 !== undefined) shaCount++;
   }
-  const pathText = utf8Exactly(paths.join('\0'));
-  const linkText = utf8Exactly(links.join('\0'));
-  if (!pathText || !linkText) return undefined;
+  const pathText = Buffer.from(JSON.stringify(paths), 'utf8');
+  const linkText = Buffer.from(JSON.stringify(links), 'utf8');
   const idBytes = wide ? 8 : 4;
   const header: Header = { digest: index.digest, diffId: index.diffId, tarSize: index.tarSize, count, idBytes, pathBytes: pathText.length, linkCount: links.length, linkBytes: linkText.length, shaCount };
   const json = JSON.stringify(header);
@@ -99,15 +98,21 @@ export function encodeIndex(index: LayerIndex): Buffer | undefined {
   return Buffer.concat([Buffer.from(`${MAGIC} ${checksum}\n`, 'latin1'), body]);
 }
 
-/** Text that never holds the separator. */
 function storable(text: string, mayBeEmpty = false): boolean {
-  return typeof text === 'string' && (mayBeEmpty || text.length > 0) && text.length <= MAX_TEXT && !text.includes('\0');
+  return typeof text === 'string' && (mayBeEmpty || text.length > 0) && text.length <= MAX_TEXT;
 }
 
-/** The UTF-8 bytes of `text`, unless it does not survive the round trip (a lone surrogate). */
-function utf8Exactly(text: string): Buffer | undefined {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.toString('utf8') === text ? bytes : undefined;
+/** A JSON array of `count` strings none longer than a path may be, or undefined. */
+function strings(json: string, count: number): readonly string[] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== count) return undefined;
+  for (const text of value) if (typeof text !== 'string' || text.length > MAX_TEXT) return undefined;
+  return value as string[];
 }
 
 function headerOf(value: unknown): Header | undefined {
@@ -160,11 +165,10 @@ export function decodeIndex(file: Buffer, key: string): LayerIndex | undefined {
   at += count;
   const shas = body.toString('hex', at, at + shaCount * 32);
   at += shaCount * 32;
-  const paths = count === 0 ? [] : body.toString('utf8', at, at + pathBytes).split('\0');
+  const paths = strings(body.toString('utf8', at, at + pathBytes), count);
   at += pathBytes;
-  // Joined, no text and one empty text look the same: the header's counts tell them apart.
-  const links = linkCount === 0 ? [] : body.toString('utf8', at, at + linkBytes).split('\0');
-  if (paths.length !== count || links.length !== linkCount) return undefined;
+  const links = strings(body.toString('utf8', at, at + linkBytes), linkCount);
+  if (!paths || !links) return undefined;
   const entries: LayerEntry[] = new Array<LayerEntry>(count);
   let link = 0;
   let sha = 0;
@@ -172,12 +176,15 @@ export function decodeIndex(file: Buffer, key: string): LayerIndex | undefined {
     const flag = flags[i] as number;
     const code = flag & 15;
     const path = paths[i] as string;
-    const size = sizes[i] as number;
+    // A float64 read is a heap number; an int32 is a small integer, which keeps the entry (and every node and row the
+    // merge copies it to) free of boxed fields.
+    const raw = sizes[i] as number;
+    const size = raw < 2 ** 31 ? raw | 0 : raw;
     const uid = uids[i] as number;
     const gid = gids[i] as number;
     const mode = modes[i] as number;
-    if (code >= KIND_CODES.length || flag > 63 || path.length === 0 || path.length > MAX_TEXT || mode > 0o7777) return undefined;
-    if (!isCount(size) || (idBytes === 8 && (!isCount(uid) || !isCount(gid)))) return undefined;
+    if (code >= KIND_CODES.length || flag > 63 || path.length === 0 || mode > 0o7777) return undefined;
+    if (!isCount(raw) || (idBytes === 8 && (!isCount(uid) || !isCount(gid)))) return undefined;
     const kind = KIND_CODES[code] as EntryKind;
     if ((flag & (HAS_LINK | HAS_SHA)) === 0) {
       entries[i] = { path, kind, size, mode, uid, gid };
