@@ -139,11 +139,24 @@ export class MergedFs {
       // A file replacing a directory takes everything under it away.
       for (const child of [...(existing.children?.values() ?? [])]) this.#remove(child, layer, removed);
     }
-    if (existing) {
-      existing.parent = undefined;
-      if (existing.children) this.#generation++;
+    let node: FsNode;
+    if (existing && !existing.children && entry.kind !== 'dir') {
+      // A path written again (a later layer, or the same tar twice): the node takes the new entry in place, as a new
+      // node would, without one more object per entry.
+      node = existing;
+      node.kind = entry.kind;
+      node.size = 0;
+      node.sha256 = undefined;
+      node.layer = layer;
+      node.inode = 0;
+      node.origin = undefined;
+    } else {
+      if (existing) {
+        existing.parent = undefined;
+        if (existing.children) this.#generation++;
+      }
+      node = attach(dir, newNode(name, dir, entry.kind, layer));
     }
-    const node = attach(dir, newNode(name, dir, entry.kind, layer));
     node.mode = entry.mode;
     node.uid = entry.uid;
     node.gid = entry.gid;
