@@ -3,7 +3,6 @@
 import type { Readable } from 'node:stream';
 import type { Platform } from '../../../shared/image.js';
 import type { ArchivePlatformImage } from '../../../shared/archive.js';
-import { inspectArchiveHere } from '../archive/inspect-archive.js';
 import { mapLimit } from '../concurrency.js';
 import { StevedoreError, isStevedoreError } from '../errors.js';
 import { formatReference, manifestReference, type Reference } from '../reference.js';
@@ -103,6 +102,8 @@ async function digestFirst(error: unknown, blob: Readable): Promise<unknown> {
 }
 
 export async function archiveImageSource(path: string, options: { image?: number; platform?: string; signal?: AbortSignal } = {}): Promise<XrayImageSource> {
+  // The archive reader loads only for an archive: a registry image's warm path never needs it.
+  const { inspectArchiveHere } = await import('../archive/inspect-archive.js');
   const { source, inspection } = await inspectArchiveHere(path, options.signal);
   const image = inspection.images[options.image ?? 0];
   if (!image) throw new StevedoreError('NOT_FOUND', `${path} has no image ${options.image ?? 0} (it has ${inspection.images.length})`);

@@ -1,47 +1,20 @@
 // Layer indexes on disk, addressed by layer digest: an index never changes, so a hit needs no download. One file per
-// layer: a magic line with the sha256 of the gzip body, then gzip(JSON) with entries as tuples. Writes are atomic
-// (temp file + rename, so two processes never see half a file); reads check the checksum and the schema and drop a
+// layer (index-codec.ts: a magic line with the sha256 of the rest, then the entries in columns). Writes are atomic
+// (temp file + rename, so two processes never see half a file); reads check the checksum and the shape and drop a
 // bad file (a cache is a hint); the directory is kept under a size limit, least recently used first.
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js';
+import type { LayerIndex } from '../../../shared/xray.js';
 import { defaultCacheDir } from '../cache/content-cache.js';
 import { isDigest } from '../reference.js';
-import { gunzipCapped, indexJsonCap } from './gunzip-capped.js';
+import { decodeIndex, encodeIndex } from './index-codec.js';
 
-const MAGIC = 'stevedore-xray-1';
-const KIND_CODES: readonly EntryKind[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'];
-const CODE_OF = new Map(KIND_CODES.map((k, i) => [k, i]));
 export const DEFAULT_XRAY_CACHE_BYTES = 512 * 1024 * 1024;
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
-
-const gzipAsync = promisify(gzip);
-
-type EntryTuple = readonly [path: string, kind: number, size: number, mode: number, uid: number, gid: number, link: string | null, sha256: string | null];
-
-const SHA256_HEX = /^[a-f0-9]{64}$/;
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-
-/**
- * One stored entry, checked field by field (a loop, not a schema library: a large layer has a hundred thousand of
- * them, and the warm path's budget is a few milliseconds); undefined when anything is off.
- */
-function entryOfTuple(tuple: unknown): LayerEntry | undefined {
-  if (!Array.isArray(tuple) || tuple.length !== 8) return undefined;
-  const [path, code, size, mode, uid, gid, link, sha256] = tuple as unknown[];
-  if (typeof path !== 'string' || path.length === 0 || path.length > 4096) return undefined;
-  if (!Number.isInteger(code) || (code as number) < 0 || (code as number) >= KIND_CODES.length) return undefined;
-  if (!isCount(size) || !isCount(uid) || !isCount(gid) || !Number.isInteger(mode) || (mode as number) < 0 || (mode as number) > 0o7777) return undefined;
-  if (link !== null && (typeof link !== 'string' || link.length > 4096)) return undefined;
-  if (sha256 !== null && (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256))) return undefined;
-  const entry: { -readonly [K in keyof LayerEntry]: LayerEntry[K] } = { path, kind: KIND_CODES[code as number] as EntryKind, size, mode: mode as number, uid, gid };
-  if (link !== null) entry.link = link;
-  if (sha256 !== null) entry.sha256 = sha256;
-  return entry;
-}
+/** The directory of this format; older formats' directories are removed when the cache is next written. */
+const VERSION = 'v2';
+const OLD_VERSIONS = ['v1'];
 
 export interface IndexCacheOptions {
   /** Total bytes the cache may hold before the least recently used files go (the `xray cache size` setting). */
@@ -55,10 +28,13 @@ export function xrayCacheBytesFromEnv(env: NodeJS.ProcessEnv = process.env): num
 
 export class LayerIndexCache {
   readonly dir: string;
+  readonly #root: string;
   readonly #maxBytes: number;
+  #oldFormatsGone = false;
 
   constructor(cacheDir: string = defaultCacheDir(), options: IndexCacheOptions = {}) {
-    this.dir = join(cacheDir, 'xray', 'v1');
+    this.#root = join(cacheDir, 'xray');
+    this.dir = join(this.#root, VERSION);
     this.#maxBytes = options.maxBytes ?? xrayCacheBytesFromEnv() ?? DEFAULT_XRAY_CACHE_BYTES;
   }
 
@@ -76,7 +52,12 @@ export class LayerIndexCache {
     } catch {
       return undefined;
     }
-    const index = await decode(bytes, key);
+    let index: LayerIndex | undefined;
+    try {
+      index = decodeIndex(bytes, key);
+    } catch {
+      index = undefined;
+    }
     if (!index) {
       await rm(path, { force: true });
       return undefined;
@@ -90,8 +71,8 @@ export class LayerIndexCache {
   /** Stores an index under each key. Best effort: a cache that cannot be written never fails the caller. */
   async put(keys: readonly string[], index: LayerIndex): Promise<void> {
     try {
-      const bytes = await encode(index);
-      if (bytes.length > MAX_FILE_BYTES || this.#maxBytes === 0) return;
+      const bytes = encodeIndex(index);
+      if (!bytes || bytes.length > MAX_FILE_BYTES || this.#maxBytes === 0) return;
       await mkdir(this.dir, { recursive: true });
       for (const key of new Set(keys)) {
         if (!isDigest(key)) continue;
@@ -104,10 +85,17 @@ export class LayerIndexCache {
           await rm(temp, { force: true });
         }
       }
+      await this.#dropOldFormats();
       await this.evict();
     } catch {
       // A full disk or a read-only cache directory: the index is still returned to the caller.
     }
+  }
+
+  async #dropOldFormats(): Promise<void> {
+    if (this.#oldFormatsGone) return;
+    this.#oldFormatsGone = true;
+    for (const version of OLD_VERSIONS) await rm(join(this.#root, version), { recursive: true, force: true });
   }
 
   /** Removes the least recently used files until the cache is within its limit. */
@@ -137,33 +125,4 @@ export class LayerIndexCache {
   }
 }
 
-async function encode(index: LayerIndex): Promise<Buffer> {
-  const entries: EntryTuple[] = index.entries.map((e) => [e.path, CODE_OF.get(e.kind) ?? KIND_CODES.length - 1, e.size, e.mode, e.uid, e.gid, e.link ?? null, e.sha256 ?? null]);
-  const body = await gzipAsync(JSON.stringify({ digest: index.digest, diffId: index.diffId, tarSize: index.tarSize, entries }), { level: 1 });
-  return Buffer.concat([Buffer.from(`${MAGIC} ${createHash('sha256').update(body).digest('hex')}\n`), body]);
-}
 
-async function decode(bytes: Buffer, key: string): Promise<LayerIndex | undefined> {
-  const newline = bytes.indexOf(0x0a);
-  if (newline < 0 || newline > 200) return undefined;
-  const [magic, checksum] = bytes.toString('latin1', 0, newline).split(' ');
-  const body = bytes.subarray(newline + 1);
-  if (magic !== MAGIC || checksum !== createHash('sha256').update(body).digest('hex')) return undefined;
-  try {
-    // A body that expands beyond what an index of its size can be was not written by us: a miss, like any bad file.
-    const payload = JSON.parse((await gunzipCapped(body, indexJsonCap(body.length))).toString('utf8')) as unknown;
-    if (typeof payload !== 'object' || payload === null) return undefined;
-    const { digest, diffId, tarSize, entries: stored } = payload as Record<string, unknown>;
-    if (typeof digest !== 'string' || !isDigest(digest) || typeof diffId !== 'string' || !isDigest(diffId) || !isCount(tarSize) || !Array.isArray(stored)) return undefined;
-    if (key !== digest && key !== diffId) return undefined;
-    const entries: LayerEntry[] = new Array<LayerEntry>(stored.length);
-    for (let i = 0; i < stored.length; i++) {
-      const entry = entryOfTuple(stored[i]);
-      if (!entry) return undefined;
-      entries[i] = entry;
-    }
-    return { digest, diffId, tarSize, entries };
-  } catch {
-    return undefined;
-  }
-}

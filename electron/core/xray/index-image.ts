@@ -5,8 +5,6 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { LayerIndex } from '../../../shared/xray.js';
 import { StevedoreError } from '../errors.js';
 import type { LayerIndexCache } from './index-cache.js';
-import { indexLayerInWorker } from './index-in-worker.js';
-import { indexLayerStream } from './index-layer.js';
 import type { XrayImageSource } from './image-source.js';
 import type { FramerLimits } from './tar-framer.js';
 
@@ -63,9 +61,15 @@ class ByteCounter extends Transform {
 export async function indexImage(source: XrayImageSource, options: IndexImageOptions = {}): Promise<IndexedImage> {
   const found = new Map<string, LayerIndex>();
   let cached = 0;
+  // Every layer's cache file at once: reads and checks overlap instead of queueing one after another.
+  const hits = await Promise.all(
+    source.layers.map(async (layer, i) => {
+      if (!options.cache || source.layers.findIndex((l) => l.key === layer.key) !== i) return undefined;
+      return (await options.cache.get(layer.key)) ?? (layer.diffId ? await options.cache.get(layer.diffId) : undefined);
+    }),
+  );
   for (const [i, layer] of source.layers.entries()) {
-    if (found.has(layer.key)) continue;
-    const hit = (await options.cache?.get(layer.key)) ?? (layer.diffId ? await options.cache?.get(layer.diffId) : undefined);
+    const hit = hits[i];
     if (hit && (!layer.diffId || hit.diffId === layer.diffId)) {
       found.set(layer.key, hit.digest === layer.key ? hit : { ...hit, digest: layer.key });
       cached++;
@@ -80,6 +84,9 @@ export async function indexImage(source: XrayImageSource, options: IndexImageOpt
       missing.push(i);
     }
   });
+  if (missing.length === 0) return { name: source.name, source, layers: source.layers.map((l) => found.get(l.key) as LayerIndex), cached };
+  // The indexer (tar parser, decompressors, the worker) loads only when a layer is not in the cache.
+  const indexLayer = options.inWorker === false ? (await import('./index-layer.js')).indexLayerStream : (await import('./index-in-worker.js')).indexLayerInWorker;
   await source.readLayers(
     missing,
     async (i: number, blob: Readable) => {
@@ -88,7 +95,7 @@ export async function indexImage(source: XrayImageSource, options: IndexImageOpt
       const counter = new ByteCounter((bytes) => options.onProgress?.({ layer: i, bytes, total: layer.size, done: false, cached: false }));
       blob.on('error', (error: Error) => counter.destroy(error));
       const indexOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(options.limits ? { limits: options.limits } : {}) };
-      const indexed = await (options.inWorker === false ? indexLayerStream : indexLayerInWorker)(blob.pipe(counter), indexOptions);
+      const indexed = await indexLayer(blob.pipe(counter), indexOptions);
       if (layer.diffId && indexed.diffId !== layer.diffId) {
         throw new StevedoreError('DIGEST_MISMATCH', `${source.name} layer ${i + 1}: uncompressed content hashes to ${indexed.diffId}, not the DiffID ${layer.diffId} its config gives`);
       }

@@ -1,7 +1,7 @@
 // The views the CLI and the UI show, computed from an image's layer indexes: the merged tree with directory totals,
 // and what each layer added, changed and removed.
 import type { LayerChange, LayerChanges, LayerIndex, MergedFile } from '../../../shared/xray.js';
-import { MergedFs, directoryTotals } from './merged-fs.js';
+import { MergedFs } from './merged-fs.js';
 
 export interface MergedView {
   readonly files: readonly MergedFile[];
@@ -13,8 +13,8 @@ export interface MergedView {
 export function mergedView(layers: readonly LayerIndex[]): MergedView {
   const fs = new MergedFs();
   layers.forEach((layer, i) => fs.apply(i, layer.entries));
-  const files = fs.files();
-  return { files, totals: directoryTotals(files), removedBy: fs.removedBy };
+  const { files, totals } = fs.listing();
+  return { files, totals, removedBy: fs.removedBy };
 }
 
 export function layerChanges(layers: readonly LayerIndex[]): LayerChanges[] {
