@@ -69,6 +69,23 @@ describe('requests of a copy', () => {
     }
   });
 
+  it('after a cut in the middle of a streamed blob\'s download, resumes the GET and still sends the blob in one PATCH', async () => {
+    const cut = await startTcpCutProxy(Number(plain.host.split(':')[1]), 'download');
+    const proxy = await startCountingProxy(basic);
+    try {
+      cut.cutAfter(5 * MiB);
+      const run = await copyWithEngine({ reg: plain, via: cut.host }, 'big/app:1', { reg: basic, via: proxy.host }, 'prod/src-cut:1');
+      assert.equal(cut.cuts, 1, 'the download was cut once');
+      assert.equal(run.digest, image.digest);
+      const patches = proxy.uploads().filter((r) => r.startsWith('PATCH'));
+      assert.equal(patches.length, 1, 'the upload went on through the resumed download');
+      await verifyCopied(basic, 'prod/src-cut:1', image.manifest);
+    } finally {
+      await proxy.close();
+      await cut.close();
+    }
+  });
+
   it('a registry that refuses a whole blob in one request (413) gets it in chunks', async () => {
     const requests: string[] = [];
     const proxy = await startHttpFaultProxy(Number(basic.host.split(':')[1]), (req) => {

@@ -9,6 +9,7 @@ import type { RegistryClient } from '../registry/client.js';
 import type { UploadSessions } from '../registry/upload-session.js';
 import type { GraphBlob } from './image-graph.js';
 import { readBlob } from './source-blob.js';
+import { SourceBlobStream } from './source-stream.js';
 
 export interface BlobRoute {
   readonly source: RegistryClient;
@@ -66,12 +67,15 @@ export async function transferBlob(planned: PlannedBlob, context: TransferContex
   reporter.update(blob.digest, { action: 'upload', state: 'uploading', bytesDone: 0, bytesSent: 0 });
   const source = { client: route.source, repository: route.sourceRepository, digest: blob.digest, size: blob.size };
   const onRead = (bytes: number): void => reporter.add(blob.digest, bytes, 0);
-  const read = (): AsyncIterable<Uint8Array> => readBlob(source, { signal, onRead, ...(context.retry ? { retry: context.retry } : {}) });
+  const retry = context.retry ? { retry: context.retry } : {};
+  const read = (): AsyncIterable<Uint8Array> => readBlob(source, { signal, onRead, ...retry });
+  // Streamed whole, the GET's chunks go to the PATCH as they come, checked on the way (no generator per chunk).
+  const stream = (skip: number, onPassed: (bytes: number) => void): SourceBlobStream => new SourceBlobStream(source, { signal, onRead, onPassed, skip, ...retry });
   try {
     const uploaded = await uploadBlob(
       sessions,
       // readBlob checks the digest before its last chunk is taken: the upload need not hash the bytes again.
-      { label: `blob ${blob.digest}`, restartable: true, digest: blob.digest, verified: true, size: blob.size, open: read },
+      { label: `blob ${blob.digest}`, restartable: true, digest: blob.digest, verified: true, size: blob.size, open: read, stream },
       {
         ...(context.chunkSize !== undefined ? { chunkSize: context.chunkSize } : {}),
         pool: context.buffers,

@@ -1,6 +1,7 @@
 // Reads one blob from a registry as a stream, verified against its digest on the way, and resumed with a Range
 // request after a dropped connection instead of starting over (the spec lets registries answer Range with 206).
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { repositoryScope } from '../auth/authenticator.js';
 import { algorithmOf } from '../digest.js';
 import { StevedoreError, isAbortError } from '../errors.js';
@@ -31,9 +32,9 @@ export interface ReadOptions {
   readonly onRead?: (bytes: number) => void;
 }
 
-const RESUME_ATTEMPTS = 6;
+export const RESUME_ATTEMPTS = 6;
 
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   if (error instanceof StevedoreError) return error.code === 'NETWORK' || error.code === 'TIMEOUT';
   return isRetryableError(error) || isRetryableError((error as { cause?: unknown } | null)?.cause);
 }
@@ -42,7 +43,7 @@ function isTransient(error: unknown): boolean {
  * Bytes of a blob body buffered before the socket pauses: each read then takes all that arrived (up to this) at once,
  * so the chunks passed on are fewer and larger than the socket's 64 KiB reads, and the connection pauses less often.
  */
-const READ_BUFFER = 256 * 1024;
+export const READ_BUFFER = 256 * 1024;
 
 /** The blob's bytes in order; the last read throws DIGEST_MISMATCH if they do not hash to the digest. */
 export async function* readBlob(blob: SourceBlob, options: ReadOptions = {}): AsyncGenerator<Uint8Array> {
@@ -59,7 +60,7 @@ export async function* readBlob(blob: SourceBlob, options: ReadOptions = {}): As
       let skip = opened.skip;
       // One loop over the socket's chunks, no generator in between: this runs once per chunk of every blob.
       for await (const whole of opened.body) {
-        let chunk = whole;
+        let chunk = whole as Buffer;
         if (skip > 0) {
           if (skip >= chunk.length) {
             skip -= chunk.length;
@@ -91,7 +92,7 @@ export async function* readBlob(blob: SourceBlob, options: ReadOptions = {}): As
  * One GET from `offset`: its body and how many bytes of it come before `offset` (a registry that ignores Range
  * answers 200 with everything, and the bytes before are skipped).
  */
-async function openAt(blob: SourceBlob, offset: number, what: string, signal?: AbortSignal): Promise<{ body: AsyncIterable<Buffer>; skip: number }> {
+export async function openAt(blob: SourceBlob, offset: number, what: string, signal?: AbortSignal): Promise<{ body: Readable; skip: number }> {
   const response = await blob.client.send({
     method: 'GET',
     path: `/v2/${blob.repository}/blobs/${blob.digest}`,
@@ -107,7 +108,7 @@ async function openAt(blob: SourceBlob, offset: number, what: string, signal?: A
       await response.body.dump().catch(() => undefined);
       throw new StevedoreError('INVALID_RESPONSE', `${what}: asked for bytes from ${offset}, the registry sent a range from ${start ?? 'nowhere'}`);
     }
-    return { body: response.body as AsyncIterable<Buffer>, skip: 0 };
+    return { body: response.body, skip: 0 };
   }
-  return { body: response.body as AsyncIterable<Buffer>, skip: offset };
+  return { body: response.body, skip: offset };
 }

@@ -2,6 +2,7 @@
 // an upload would hold it forever. The body is handed to undici in slices (a stream, chunk by chunk); a pause longer
 // than the limit between two (once sending has begun) aborts the request with TIMEOUT. Time spent queued for a
 // connection is not counted.
+import { performance } from 'node:perf_hooks';
 import { Readable, finished } from 'node:stream';
 import { StevedoreError } from '../errors.js';
 import { redactUrl } from '../redact.js';
@@ -69,15 +70,22 @@ export function watchBody(body: RequestBody, idleMs: number, method: string, url
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  // When the last chunk was taken. Each chunk only notes the time: the timer, set once, looks at it when it fires
+  // and waits out the rest of the limit (re-arming a timer per chunk costs a timer-list insert every 64 KiB).
+  let taken = 0;
+  const check = (): void => {
+    const idle = performance.now() - taken;
+    if (idle < idleMs) {
+      timer = setTimeout(check, idleMs - idle);
+      return;
+    }
+    timer = undefined;
+    controller.abort(new StevedoreError('TIMEOUT', `sending to ${redactUrl(url)} stalled: nothing was taken for ${idleMs / 1000} s (limit: ${IDLE_TIMEOUT_ENV}, in seconds)`, { method, url }));
+  };
   const arm = (): void => {
     if (stopped) return;
-    // One timer, pushed back per chunk: cheaper than a new one each time.
-    if (timer) timer.refresh();
-    else {
-      timer = setTimeout(() => {
-        controller.abort(new StevedoreError('TIMEOUT', `sending to ${redactUrl(url)} stalled: nothing was taken for ${idleMs / 1000} s (limit: ${IDLE_TIMEOUT_ENV}, in seconds)`, { method, url }));
-      }, idleMs);
-    }
+    taken = performance.now();
+    timer ??= setTimeout(check, idleMs);
   };
   const disarm = (): void => {
     clearTimeout(timer);

@@ -4,9 +4,16 @@ import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push
 const INTERVAL_MS = 100;
 const RATE_WINDOW_MS = 3_000;
 
+/** Byte counts added per chunk, kept apart from the record so a chunk costs two additions, not a copied object. */
+interface Counted {
+  read: number;
+  sent: number;
+}
+
 export class ProgressReporter {
   readonly #blobs = new Map<string, BlobProgress>();
   readonly #changed = new Set<string>();
+  readonly #counted = new Map<string, Counted>();
   readonly #samples: { at: number; done: number }[] = [];
   #timer: NodeJS.Timeout | undefined;
 
@@ -25,23 +32,42 @@ export class ProgressReporter {
   }
 
   update(id: string, change: Partial<BlobProgress>): void {
-    const blob = this.#blobs.get(id);
+    const blob = this.#current(id);
     if (!blob) return;
     this.#blobs.set(id, { ...blob, ...change });
     this.#changed.add(id);
   }
 
+  /** Runs once per chunk of every blob: counts, and leaves the record to be brought up to date when it is read. */
   add(id: string, read: number, sent: number): void {
-    const blob = this.#blobs.get(id);
-    if (!blob) return;
-    this.#blobs.set(id, { ...blob, bytesDone: Math.min(blob.bytesTotal, blob.bytesDone + read), bytesSent: blob.bytesSent + sent });
+    let counted = this.#counted.get(id);
+    if (!counted) {
+      if (!this.#blobs.has(id)) return;
+      counted = { read: 0, sent: 0 };
+      this.#counted.set(id, counted);
+    }
+    counted.read += read;
+    counted.sent += sent;
     this.#changed.add(id);
+  }
+
+  /** The record with the counts added since it was last read folded in. */
+  #current(id: string): BlobProgress | undefined {
+    const blob = this.#blobs.get(id);
+    const counted = this.#counted.get(id);
+    if (!blob || !counted || (counted.read === 0 && counted.sent === 0)) return blob;
+    const current = { ...blob, bytesDone: Math.min(blob.bytesTotal, blob.bytesDone + counted.read), bytesSent: blob.bytesSent + counted.sent };
+    counted.read = 0;
+    counted.sent = 0;
+    this.#blobs.set(id, current);
+    return current;
   }
 
   overall(): PushProgress {
     let done = 0;
     let total = 0;
-    for (const blob of this.#blobs.values()) {
+    for (const id of this.#blobs.keys()) {
+      const blob = this.#current(id) as BlobProgress;
       done += blob.bytesDone;
       total += blob.bytesTotal;
     }
@@ -56,7 +82,7 @@ export class ProgressReporter {
 
   flush(): void {
     if (this.#changed.size === 0) return;
-    const blobs = [...this.#changed].map((id) => this.#blobs.get(id)).filter((b): b is BlobProgress => b !== undefined);
+    const blobs = [...this.#changed].map((id) => this.#current(id)).filter((b): b is BlobProgress => b !== undefined);
     this.#changed.clear();
     this.emit({ type: 'progress', jobId: this.jobId, target: this.target, blobs, overall: this.overall() });
   }
@@ -68,6 +94,6 @@ export class ProgressReporter {
   }
 
   blobs(): BlobProgress[] {
-    return [...this.#blobs.values()];
+    return [...this.#blobs.keys()].map((id) => this.#current(id) as BlobProgress);
   }
 }

@@ -81,14 +81,39 @@ class Pass {
   }
 }
 
+/** One pass as a request body, whichever way the source gives it. */
+interface Sending {
+  readonly body: Readable;
+  readonly state: { readonly total: number; readonly complete: boolean; readonly sourceError: unknown };
+  /** Closes the source however the pass ended. */
+  close(): Promise<void>;
+  digest(): Promise<string>;
+}
+
+function sending(bytes: BlobBytes, skip: number, onSent: (n: number) => void): Sending {
+  const pass = new Pass(bytes, skip);
+  if (bytes.stream && bytes.verified && bytes.digest) {
+    // The source checks its own digest and gives a stream: it is the body, chunk by chunk, with nothing in between.
+    const body = bytes.stream(skip, onSent);
+    return { body, state: body, close: () => Promise.resolve(void body.destroy()), digest: () => pass.digest() };
+  }
+  const generator = pass.body(onSent);
+  return {
+    body: Readable.from(generator, { objectMode: false, highWaterMark: READ_AHEAD }),
+    state: pass,
+    close: () => generator.return(undefined).then(() => undefined, () => undefined),
+    digest: () => pass.digest(),
+  };
+}
+
 export async function sendStreamed(sessions: UploadSessions, bytes: BlobBytes, options: UploadOptions, first: string, moved: (location: string) => void): Promise<Uploaded> {
   const policy = options.retry ?? DEFAULT_RETRY;
   const onSent = options.onSent ?? ((): void => undefined);
   let location = first;
   let held = 0;
   for (let attempt = 1; ; attempt++) {
-    const pass = new Pass(bytes, held);
-    const body = pass.body(onSent);
+    const pass = sending(bytes, held, onSent);
+    const { body, state } = pass;
     const length = bytes.size === undefined ? undefined : bytes.size - held;
     let result: { location: string } = { location };
     try {
@@ -96,13 +121,13 @@ export async function sendStreamed(sessions: UploadSessions, bytes: BlobBytes, o
         // The registry holds every byte already: the pass only reads them for the digest check.
         for await (const _ of body) void _;
       } else {
-        result = await sessions.patchStream(location, held, Readable.from(body, { objectMode: false, highWaterMark: READ_AHEAD }), length, options.signal);
+        result = await sessions.patchStream(location, held, body, length, options.signal);
       }
-      if (pass.sourceError !== undefined) throw pass.sourceError;
-      if (!pass.complete) throw new StevedoreError('INTERNAL', `${bytes.label}: the upload ended before its source`);
+      if (state.sourceError !== undefined) throw state.sourceError;
+      if (!state.complete) throw new StevedoreError('INTERNAL', `${bytes.label}: the upload ended before its source`);
     } catch (error) {
-      await body.return(undefined).catch(() => undefined);
-      if (pass.sourceError !== undefined) throw pass.sourceError;
+      await pass.close();
+      if (state.sourceError !== undefined) throw state.sourceError;
       if (error instanceof SessionGoneError || isAbortError(error) || options.signal?.aborted) throw error;
       if (attempt >= RESUME_ATTEMPTS || !isTransient(error) || !bytes.restartable) throw error;
       await sleep(retryDelay(error, policy, attempt), options.signal);
@@ -120,6 +145,6 @@ export async function sendStreamed(sessions: UploadSessions, bytes: BlobBytes, o
     moved(location);
     const digest = await pass.digest();
     await finishResuming(sessions, location, digest, options);
-    return { digest, size: pass.total };
+    return { digest, size: state.total };
   }
 }

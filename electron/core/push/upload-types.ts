@@ -1,4 +1,5 @@
 // What a blob upload takes and gives, shared by the chunked and the streamed ways of sending it.
+import type { Readable } from 'node:stream';
 import type { RetryPolicy } from '../http/retry.js';
 import type { BufferPool } from './buffer-pool.js';
 
@@ -15,6 +16,11 @@ export interface BlobBytes {
   readonly verified?: boolean;
   /** The blob's size, when known before reading it: a streamed upload declares it. */
   readonly size?: number;
+  /**
+   * With `verified`: a pass over the bytes as one byte stream, sent as the streamed request's body as it is (no
+   * generator per chunk). Its first `skip` bytes are read but not passed on; `onPassed` hears of each chunk passed on.
+   */
+  stream?(skip: number, onPassed: (bytes: number) => void): PassStream;
   /** Names the blob in errors, e.g. the archive entry. */
   readonly label: string;
   /**
@@ -22,6 +28,16 @@ export interface BlobBytes {
    * throws to stop it (a DiffID check).
    */
   readonly verify?: (digest: string) => Promise<void> | void;
+}
+
+/** A pass as a stream: it fails instead of ending when its bytes are not the blob's. */
+export interface PassStream extends Readable {
+  /** Bytes read from the source (those skipped included). */
+  readonly total: number;
+  /** Every byte was read and checked. */
+  readonly complete: boolean;
+  /** What the stream failed with itself, as opposed to the request that consumed it. */
+  readonly sourceError: unknown;
 }
 
 export interface UploadOptions {
