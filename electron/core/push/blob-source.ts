@@ -125,7 +125,7 @@ export function blobBytes(task: BlobTask, stream: Readable | undefined, request:
         // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
         const seekable = !stream && !source.gzipped;
         const input = seekable ? source.readBlocks(task.entry, settings.blockSize, (size) => buffers.take(size)) : raw();
-        return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window ?? deps.gzip.concurrency, pool: buffers, ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.hash.update(block), seekable);
+        return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window ?? deps.gzip.window ?? deps.gzip.concurrency, pool: buffers, ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.hash.update(block), seekable);
       },
       verify: () => {
         uncompressed = `${diffHash.algorithm}:${diffHash.hash.digest('hex')}`;

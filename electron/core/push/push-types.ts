@@ -15,7 +15,7 @@ export interface PushSettings {
   /** Gzip level; by default the engine's own (libdeflate 1 and zlib 2 both beat skopeo's size). */
   readonly level?: number;
   readonly blockSize: number;
-  /** Blocks of one layer compressing at once; by default one per compressor the engine runs at once. */
+  /** Blocks of one layer in flight at once; by default the engine's window (one per compressor, zlib one more). */
   readonly window?: number;
 }
 

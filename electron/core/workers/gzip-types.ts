@@ -6,6 +6,11 @@ export interface GzipEngine {
   readonly name: string;
   /** Blocks compressing at once. */
   readonly concurrency: number;
+  /**
+   * Blocks of one layer in flight (compressing or waiting for a compressor); `concurrency` unless the engine needs
+   * some queued to stay busy while the main thread reads, hashes and uploads.
+   */
+  readonly window?: number;
   /** The level that is fastest while still compressing at least as well as skopeo. */
   readonly defaultLevel: number;
   /**
