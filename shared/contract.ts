@@ -1,8 +1,10 @@
 // The one contract between the renderer and the engine: every request channel with its argument schema and result
 // type, every event channel with its payload. The preload, the web client and both hosts are derived from it, so an
-// operation is one line here and one handler.
+// operation is one line here, its name in contract-client.ts (which the renderer loads without the schemas), and one
+// handler.
 import * as z from 'zod';
 import type { ArchiveInspection } from './archive.js';
+import { EVENT_CHANNELS, REQUEST_CHANNELS, buildApi, methodName, type MethodName } from './contract-client.js';
 import { DIGEST_PATTERN, DIGEST_SOURCE } from './digests.js';
 import type { LayerComparison } from './compare.js';
 import type { ErrorInfo } from './errors.js';
@@ -91,6 +93,12 @@ export interface PushJobView {
   readonly last?: PushEvent;
 }
 
+/** What each request channel holds: its argument schema, and its result type (as a type only). */
+interface RequestSpec {
+  readonly args: z.ZodType;
+  readonly result: unknown;
+}
+
 export const requests = {
   'registries:list': { args: z.object({}), result: returns<readonly RegistryView[]>() },
   'registries:save': { args: z.object({ profile: profileInput, secret: z.string().max(10_000).optional() }), result: returns<RegistryView>() },
@@ -127,13 +135,13 @@ export const requests = {
   'xray:diff': { args: z.object({ from: xrayTarget, to: xrayTarget }), result: returns<XrayDiffView>() },
   'xray:open': { args: z.object({ target: xrayTarget, path: z.string().min(1).max(4096) }), result: returns<OpenedFile>() },
   'xray:cancel': { args: z.object({ target: xrayTarget }), result: returns<{ readonly cancelled: boolean }>() },
-} as const;
+} as const satisfies Record<(typeof REQUEST_CHANNELS)[number], RequestSpec>;
 
 export const events = {
   'push:progress': returns<PushEvent>(),
   'push:finished': returns<PushJobView>(),
   'xray:progress': returns<XrayProgress>(),
-} as const;
+} as const satisfies Record<(typeof EVENT_CHANNELS)[number], unknown>;
 
 export type RequestChannel = keyof typeof requests;
 export type EventChannel = keyof typeof events;
@@ -142,19 +150,10 @@ export type ParsedArgs<C extends RequestChannel> = z.output<(typeof requests)[C]
 export type RequestResult<C extends RequestChannel> = (typeof requests)[C]['result'];
 export type EventPayload<E extends EventChannel> = (typeof events)[E];
 
-export const REQUEST_CHANNELS = Object.keys(requests) as RequestChannel[];
-export const EVENT_CHANNELS = Object.keys(events) as EventChannel[];
+export { EVENT_CHANNELS, REQUEST_CHANNELS, buildApi, methodName };
 
 /** Results cross as a value or an error with a stable code, never as a thrown exception. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
-
-/** `catalog:list` -> `catalogList`: the method name the preload and the web client expose. */
-type MethodName<C extends string> = C extends `${infer D}:${infer V}` ? `${D}${Capitalize<V>}` : never;
-
-export function methodName<C extends RequestChannel>(channel: C): MethodName<C> {
-  const [domain, verb] = channel.split(':') as [string, string];
-  return `${domain}${verb.charAt(0).toUpperCase()}${verb.slice(1)}` as MethodName<C>;
-}
 
 /** Per call: an id the caller picks, so `requestCancel({ requestId })` can abort it while it runs. */
 export interface RequestOptions {
@@ -172,13 +171,4 @@ export type ContractApi = {
 export interface ContractTransport {
   invoke(channel: RequestChannel, args: unknown, requestId?: string): Promise<Result<unknown>>;
   subscribe(event: EventChannel, handler: (payload: unknown) => void): () => void;
-}
-
-export function buildApi(transport: ContractTransport): ContractApi {
-  const api: Record<string, unknown> = {};
-  for (const channel of REQUEST_CHANNELS) {
-    api[methodName(channel)] = (args: unknown, options?: RequestOptions) => (options?.requestId === undefined ? transport.invoke(channel, args) : transport.invoke(channel, args, options.requestId));
-  }
-  api.on = (event: EventChannel, handler: (payload: unknown) => void) => transport.subscribe(event, handler);
-  return api as ContractApi;
 }

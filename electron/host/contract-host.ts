@@ -2,7 +2,6 @@
 // keeps the engine's error codes. Shared by the Electron main process and the local web host.
 import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { requests, type ParsedArgs, type RequestChannel, type Result } from '../../shared/contract.js';
 import { inspectArchive, type OpenedArchive } from '../core/archive/inspect-archive.js';
@@ -25,6 +24,7 @@ import { pushHandlers } from './push-handlers.js';
 import { xrayHandlers } from './xray-handlers.js';
 
 export type { CallMeta, Handlers, HostContext, HostDeps } from './host-context.js';
+export { defaultDataDir } from './data-dir.js';
 
 export class ContractHost {
   readonly #handlers: Handlers;
@@ -180,11 +180,4 @@ export class ContractHost {
     await this.#gzip.close();
     await this.#context.clients.close();
   }
-}
-
-/** As the XDG base directory spec says, an empty or relative XDG_CONFIG_HOME is ignored (not read as the working directory). */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.STEVEDORE_DATA_DIR) return env.STEVEDORE_DATA_DIR;
-  const xdg = env.XDG_CONFIG_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || '.', '.config'), 'stevedore');
 }

@@ -1,7 +1,8 @@
 // The preload: one typed method per contract operation and a typed `on` for events, nothing generic, plus the two
 // desktop-only helpers (the native file dialog, and the path of a dropped file).
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { buildApi, type EventChannel, type RequestChannel, type Result } from '../../shared/contract.js';
+import { buildApi } from '../../shared/contract-client.js';
+import type { EventChannel, RequestChannel, Result } from '../../shared/contract.js';
 import type { DesktopBridge } from '../../shared/desktop.js';
 
 const api = buildApi({

@@ -11,7 +11,7 @@ import { MAX_CLIENT_MESSAGE_BYTES, WS_PROTOCOL, type ServerMessage } from '../..
 import type { ErrorCode } from '../../shared/errors.js';
 import { StevedoreError } from '../core/errors.js';
 import { logError } from '../core/log.js';
-import { ContractHost, type HostDeps } from '../host/contract-host.js';
+import type { ContractHost, HostDeps } from '../host/contract-host.js';
 import { downloadTickets } from './download-tickets.js';
 import { serveExportDownload } from './export-download.js';
 import { TOKEN_PATTERN, checkOrigin, checkPageToken, checkRequest } from './guard.js';
@@ -29,6 +29,12 @@ export interface WebHostOptions extends Omit<HostDeps, 'emit'> {
   readonly uploadRoot?: string;
   /** How long a connection may send and receive nothing before it is closed (default IDLE_TIMEOUT_MS). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Called with the page's address as soon as the host listens, before the contract's modules (the registry client,
+   * the schemas, the archive readers) have loaded: `stevedore serve` prints it then, so a browser opens the page
+   * while the rest loads. The socket, exports and downloads wait for the contract; the page itself never does.
+   */
+  readonly onListening?: (url: string) => void;
 }
 
 /**
@@ -91,8 +97,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   if (!TOKEN_PATTERN.test(token)) throw new StevedoreError('INVALID_ARGUMENT', 'the session token must be 16 to 200 characters of A-Z, a-z, 0-9, _ and -');
   const sockets = new Set<WebSocket>();
-  // The host is made below; an upload is only asked about once pushes run.
-  const area = await uploadArea({ inUse: (path) => host.pushesUsing(path), stopReading: (path) => host.stopReading(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
+  // The contract host is loaded once the server listens (see onListening); until then no push runs, so no upload is
+  // in use and none is being read.
+  let host: ContractHost | undefined;
+  const area = await uploadArea({ inUse: (path) => host?.pushesUsing(path) ?? false, stopReading: (path) => host?.stopReading(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
   const broadcast = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
     // A push that ends lets go of its upload (deleted if the page is done with it too).
     if (event === 'push:finished') void area.pushEnded((payload as PushJobView).archive).catch(() => undefined);
@@ -104,7 +112,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // nothing to do: the next progress event or push:list brings the pages up to date
     }
   };
-  const host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
+  const contract = deferred<ContractHost>();
   let port = options.port ?? 0;
 
   const tickets = downloadTickets();
@@ -128,7 +136,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!params) return refuse(res, 401, headers, 'missing, used or expired download ticket');
     // A download may wait on the browser (a save dialog) as long as the user likes; the registry side has its own timeouts.
     req.socket.setTimeout(0);
-    return serveExportDownload(req, res, headers, host, params);
+    return serveExportDownload(req, res, headers, await contract.promise, params);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, headers: Headers): Promise<void> => {
@@ -191,7 +199,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\nConnection: close\r\n\r\n`);
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, host, sockets));
+      // Until the contract host is loaded the socket waits, unread (its first requests stay in its buffer).
+      contract.promise.then(
+        (ready) => wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, ready, sockets)),
+        () => socket.destroy(),
+      ).catch((error: unknown) => {
+        logFault('upgrade', 'INVALID_ARGUMENT', error);
+        socket.destroy();
+      });
     } catch (error) {
       logFault('upgrade', 'INVALID_ARGUMENT', error);
       socket.destroy();
@@ -204,26 +219,52 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       server.listen(port, '127.0.0.1', () => resolve());
     });
   } catch (error) {
-    await host.close();
+    contract.reject(error);
     await area.close();
     throw error;
   }
   port = (server.address() as AddressInfo).port;
   // Errors after listening (a failed accept) must not be thrown either.
   server.on('error', (error) => logFault('server', 'INTERNAL', error));
+  const url = `http://127.0.0.1:${port}/?token=${token}`;
+  options.onListening?.(url);
+  try {
+    const { ContractHost } = await import('../host/contract-host.js');
+    host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
+    contract.resolve(host);
+  } catch (error) {
+    contract.reject(error);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await area.close();
+    throw error;
+  }
+  const ready = host;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url,
     port,
     token,
-    host,
+    host: ready,
     uploads: area,
     async close() {
       for (const socket of sockets) socket.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await host.close();
+      await ready.close();
       await area.close();
     },
   };
+}
+
+/** A promise with its settle functions (Promise.withResolvers, which Node 20 lacks); a rejection nobody awaits is not unhandled. */
+function deferred<T>(): { readonly promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultCacheDir } from '../core/cache/content-cache.js';
 import { StevedoreError } from '../core/errors.js';
 import { parseSize } from '../core/size.js';
-import { defaultDataDir } from '../host/contract-host.js';
+import { defaultDataDir } from '../host/data-dir.js';
 import { ProfileStore } from '../host/profile-store.js';
 import { noSecretStore } from '../host/secret-store.js';
 import { startWebHost, type WebHost } from './server.js';
@@ -17,6 +17,8 @@ export interface ServeOptions {
   readonly port?: number;
   /** `--max-upload`, else STEVEDORE_MAX_UPLOAD, as a size like 20G or 512M. */
   readonly maxUpload?: string;
+  /** Told the page's address as soon as it can be served (see WebHostOptions.onListening). */
+  readonly onListening?: (url: string) => void;
 }
 
 export function maxUploadBytes(option: string | undefined, env: NodeJS.ProcessEnv = process.env): number | undefined {
@@ -36,5 +38,6 @@ export async function startServing(options: ServeOptions = {}, dataDir: string =
     cacheDir: defaultCacheDir(),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(maxUpload !== undefined ? { maxUploadBytes: maxUpload } : {}),
+    ...(options.onListening ? { onListening: options.onListening } : {}),
   });
 }

@@ -1,18 +1,13 @@
-// Entry: take the session token out of the address bar, open the screen its fragment names, start listening for
-// transfers once, then render.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './components/App.js';
+// Entry: take the session token out of the address bar, open the screen its fragment names, and ask the host for the
+// registries and transfers at once; React and the views load meanwhile (render.tsx), so the first render has data.
 import { syncRouteWithUrl } from './lib/route-url.js';
 import { adoptSessionToken } from './lib/session-token.js';
+import { useRegistries } from './stores/registries.js';
 import { initTransfers } from './stores/transfers.js';
 import './styles.css';
 
 adoptSessionToken();
 syncRouteWithUrl(window);
+void useRegistries.getState().ensureLoaded();
 void initTransfers();
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+void import('./render.js').then(({ render }) => render(document.getElementById('root') as HTMLElement));

@@ -13,7 +13,7 @@ const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 export interface LaunchTimes {
   /** From spawning the process to the web host printing its address. */
   readonly hostReadyMs: number;
-  /** From spawning the process to the registry list on screen. */
+  /** From spawning the process to the registry list on screen, with the host's registries in it. */
   readonly contentMs: number;
   /** The page's own first contentful paint, from its navigation start. */
   readonly firstPaintMs: number;
@@ -46,7 +46,8 @@ export async function timeLaunchToContent(runs: number): Promise<readonly Launch
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         try {
           await page.goto(url);
-          await page.getByRole('navigation', { name: 'Registries' }).waitFor();
+          // Content is the list with real data (the first start offers Docker Hub), not the sidebar's empty frame.
+          await page.getByRole('navigation', { name: 'Registries' }).getByRole('listitem').first().waitFor();
           const contentMs = performance.now() - start;
           const firstPaintMs = await page.evaluate<number>("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1");
           times.push({ hostReadyMs, contentMs, firstPaintMs });

@@ -31,6 +31,8 @@ describe('the contract', () => {
 
   it('has a schema and a host handler for every request channel', () => {
     for (const channel of REQUEST_CHANNELS) assert.equal(typeof requests[channel].args.safeParse, 'function', channel);
+    // The renderer's list of channels (contract-client.ts, without the schemas) is the schemas' list.
+    assert.deepEqual([...REQUEST_CHANNELS].sort(), Object.keys(requests).sort());
     assert.deepEqual([...host.channels()].sort(), [...REQUEST_CHANNELS].sort());
   });
 

@@ -1,17 +1,33 @@
 // The window: registries on the left, the current view, transfers on the right; Esc goes back.
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { CatalogView } from './CatalogView.js';
 import { CommandPalette } from './CommandPalette.js';
-import { Empty, ErrorState } from './common.js';
-import { CompareView } from './CompareView.js';
+import { Empty, ErrorState, Loading } from './common.js';
 import { DropZone } from './DropZone.js';
-import { ImageView } from './ImageView.js';
 import { PushDialog } from './PushDialog.js';
-import { RepositoryView } from './RepositoryView.js';
 import { Sidebar } from './Sidebar.js';
 import { TransfersPanel } from './TransfersPanel.js';
+
+// The first screen is the registries and a catalog; the other views (with their chart, treemap and file browser) are
+// not needed to show it, so they load apart: fetched when the window is idle after its first render, or when opened.
+const loadRepository = () => import('./RepositoryView.js');
+const loadImage = () => import('./ImageView.js');
+const loadCompare = () => import('./CompareView.js');
+const RepositoryView = lazy(() => loadRepository().then((m) => ({ default: m.RepositoryView })));
+const ImageView = lazy(() => loadImage().then((m) => ({ default: m.ImageView })));
+const CompareView = lazy(() => loadCompare().then((m) => ({ default: m.CompareView })));
+
+function preloadViews(): () => void {
+  const load = (): void => void Promise.all([loadRepository(), loadImage(), loadCompare()]).catch(() => undefined);
+  if (typeof window.requestIdleCallback !== 'function') {
+    const timer = setTimeout(load, 200);
+    return () => clearTimeout(timer);
+  }
+  const idle = window.requestIdleCallback(load, { timeout: 2000 });
+  return () => window.cancelIdleCallback(idle);
+}
 
 function Breadcrumbs() {
   const route = useNav((s) => s.route);
@@ -33,6 +49,14 @@ function Breadcrumbs() {
 }
 
 function Current() {
+  return (
+    <Suspense fallback={<Loading what="the view" />}>
+      <View />
+    </Suspense>
+  );
+}
+
+function View() {
   const route = useNav((s) => s.route);
   const { list, loading, error, load } = useRegistries();
   switch (route.view) {
@@ -52,8 +76,9 @@ function Current() {
 
 export function App() {
   const back = useNav((s) => s.back);
-  const load = useRegistries((s) => s.load);
-  useEffect(() => void load(), [load]);
+  const ensureLoaded = useRegistries((s) => s.ensureLoaded);
+  useEffect(() => void ensureLoaded(), [ensureLoaded]);
+  useEffect(preloadViews, []);
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       const target = event.target as HTMLElement | null;

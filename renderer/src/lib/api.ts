@@ -1,6 +1,7 @@
 // The contract client: the preload's in Electron, a WebSocket to the local web host in a browser. Components never
 // talk to anything else.
-import { buildApi, type ContractApi, type ContractTransport, type Result } from '../../../shared/contract.js';
+import { buildApi } from '../../../shared/contract-client.js';
+import type { ContractApi, ContractTransport, Result } from '../../../shared/contract.js';
 import type { DesktopBridge } from '../../../shared/desktop.js';
 import { ERROR_CODES, type ErrorCode, type ErrorInfo } from '../../../shared/errors.js';
 import { formatBytes } from '../../../shared/format.js';

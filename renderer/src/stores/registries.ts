@@ -12,6 +12,8 @@ interface RegistriesState {
   readonly status: Readonly<Record<string, RegistryTestResult | 'testing'>>;
   readonly info?: HostInfo;
   load(): Promise<void>;
+  /** The first load, started once by whoever asks first: the page's entry (before React has loaded) or the App. */
+  ensureLoaded(): Promise<void>;
   save(args: RequestArgs<'registries:save'>): Promise<RegistryView>;
   /** Tests a profile without saving it. */
   check(args: RequestArgs<'registries:check'>): Promise<RegistryTestResult>;
@@ -23,6 +25,9 @@ interface RegistriesState {
 
 /** Failures that say the registry (not one image) is unreachable or refuses us. */
 const REGISTRY_DOWN = new Set(['NETWORK', 'TLS', 'TIMEOUT', 'AUTH_FAILED', 'AUTH_REQUIRED', 'UNSUPPORTED']);
+
+/** The first load's promise (see ensureLoaded). */
+let first: Promise<void> | undefined;
 
 export const useRegistries = create<RegistriesState>((set, get) => ({
   list: [],
@@ -38,6 +43,10 @@ export const useRegistries = create<RegistriesState>((set, get) => ({
     } catch (error) {
       set({ loading: false, error: errorInfo(error) });
     }
+  },
+  ensureLoaded() {
+    first ??= get().load();
+    return first;
   },
   async save(args) {
     const saved = await call(api().registriesSave(args));

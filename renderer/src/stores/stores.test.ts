@@ -242,3 +242,27 @@ describe('tag sorting', () => {
     expect(sortedTags(['a', 'b', 'c9', 'c10'], details, { key: 'size', descending: true })).toEqual(['a', 'c9', 'b', 'c10']);
   });
 });
+
+describe('registries store', () => {
+  it('loads the registries once however many ask first: the page entry (before React) and the App on mount', async () => {
+    let lists = 0;
+    fakeApi({
+      'registries:list': () => ({ ok: true, value: [{ id: 'one', name: 'One', url: 'one.example', credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [], hasSecret: false }] }),
+      'app:info': () => ({ ok: true, value: { secureStore: false } }),
+      'registries:test': () => ({ ok: true, value: { ok: true, auth: 'none' } }),
+    });
+    const counting = useRegistries.getState().load;
+    useRegistries.setState({
+      load: () => {
+        lists++;
+        return counting();
+      },
+    });
+    const fromEntry = useRegistries.getState().ensureLoaded();
+    const fromApp = useRegistries.getState().ensureLoaded();
+    await Promise.all([fromEntry, fromApp]);
+    await useRegistries.getState().ensureLoaded();
+    expect(lists).toBe(1);
+    expect(useRegistries.getState().list.map((r) => r.name)).toEqual(['One']);
+  });
+});
