@@ -3,16 +3,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { LayerEntry, LayerIndex } from '../../shared/xray.js';
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { isStevedoreError } from '../../electron/core/errors.js';
 import { LayerIndexCache } from '../../electron/core/xray/index-cache.js';
 
 const cacheModule = fileURLToPath(new URL('../../electron/core/xray/index-cache.js', import.meta.url));
