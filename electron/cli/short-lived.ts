@@ -2,13 +2,13 @@
 //
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with Liftoff, then, once a function has run
 // for its tiering budget (1.8 MB of code executed by default), recompiles it with TurboFan on background threads.
-// llhttp's parser is one huge function that uses up that budget within a handful of responses, and TurboFan on it
-// cost a no-op push more CPU than everything else it did (about 100 ms, half its instructions under callgrind). A
-// command never parses enough to earn that back: response bodies pass through the parser as spans, so its speed does
-// not limit a transfer. A larger budget defers the recompilation to processes that parse a great deal.
+// llhttp's parser is one huge function: TurboFan on it cost a no-op push more CPU than everything else it did (about
+// 100 ms, half its instructions under callgrind), and on a long transfer its compile zone (tens of MB) lands on top of
+// the buffers in flight: a larger budget only moved it there (cold `files`: 144 MB peak RSS against 113 MB). A command
+// never needs the faster parser: response bodies pass through it as spans, so its speed does not limit a transfer
+// (cold `files` of the 1 GB image: the same CPU either way). So commands keep llhttp in Liftoff.
 
-/** 55 times V8's default: a long copy of many blobs still reaches it, a short command does not. */
-const WASM_TIERING_BUDGET = 100_000_000;
+const FLAG = '--liftoff-only';
 
 let applied = false;
 
@@ -20,7 +20,7 @@ export async function shortLivedProcess(): Promise<void> {
   if (applied) return;
   applied = true;
   try {
-    (await import('node:v8')).setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
+    (await import('node:v8')).setFlagsFromString(FLAG);
   } catch {
     // A V8 that refuses flag changes at run time only costs the recompilation.
   }
