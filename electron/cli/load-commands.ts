@@ -98,6 +98,10 @@ function writeCache(path: string, data: Buffer): void {
     writeFileSync(temp, data, { mode: 0o600 });
     renameSync(temp, path);
   } catch {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // No temporary file where its directory could not be made (the cache directory is a file, say).
+    }
   }
 }

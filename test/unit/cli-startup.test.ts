@@ -118,6 +118,15 @@ export async function resolve(specifier, context, next) {
       }
     });
 
+    it('a cache directory that is a file costs only the cache', async () => {
+      const file = join(dir, 'not-a-dir');
+      await writeFile(file, 'x');
+      const result = await run([CLI, 'inspect', archive], { ...process.env, STEVEDORE_CACHE_DIR: file });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.match(result.stdout, /docker-archive/);
+    });
+
     it('a cache others may write is not used, and the one saved instead is private', { skip: process.platform === 'win32' }, async () => {
       const [file] = await cacheFiles();
       assert.ok(file);
