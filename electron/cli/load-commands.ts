@@ -38,7 +38,8 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 /** The cache file's head: the sha256 of the V8 data after it. */
 const DIGEST_BYTES = 32;
 
-export async function loadCommands(command: string, cacheDir: string | undefined): Promise<LoadedCommands> {
+/** `cacheDir` false (--no-cache): the code cache is neither read nor written. */
+export async function loadCommands(command: string, cacheDir: string | false | undefined): Promise<LoadedCommands> {
   const bundle = join(dirname(fileURLToPath(import.meta.url)), BUNDLE);
   let source: string;
   try {
@@ -51,8 +52,8 @@ export async function loadCommands(command: string, cacheDir: string | undefined
   const { size, mtimeMs } = statSync(bundle);
   const built = BUILD_ID.exec(source)?.[1] ?? createHash('sha256').update(source).digest('hex');
   const key = createHash('sha256').update(`${built}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}\0${command}`).digest('hex').slice(0, 40);
-  const cacheFile = join(cacheDir ?? defaultCacheDir(), 'code', `${key}.v8`);
-  const cached = readCache(cacheFile, (data) => createHash('sha256').update(data).digest());
+  const cacheFile = join(cacheDir || defaultCacheDir(), 'code', `${key}.v8`);
+  const cached = cacheDir === false ? undefined : readCache(cacheFile, (data) => createHash('sha256').update(data).digest());
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     ...(cached ? { cachedData: cached } : {}),
@@ -65,7 +66,7 @@ export async function loadCommands(command: string, cacheDir: string | undefined
   if (typeof runCommand !== 'function') throw new Error(`${bundle} does not export runCommand`);
   const fresh = cached === undefined || script.cachedDataRejected === true;
   const saveCache = (): void => {
-    if (!fresh) return;
+    if (!fresh || cacheDir === false) return;
     const data = script.createCachedData();
     writeCache(cacheFile, Buffer.concat([createHash('sha256').update(data).digest(), data]));
   };

@@ -118,6 +118,13 @@ export async function resolve(specifier, context, next) {
       }
     });
 
+    it('--no-cache neither reads nor writes the code cache', async () => {
+      const own = join(dir, 'no-cache');
+      const result = await run([CLI, 'inspect', '--no-cache', archive], { ...process.env, STEVEDORE_CACHE_DIR: own });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(await readdir(join(own, 'code')).catch(() => []), []);
+    });
+
     it('a cache directory that is a file costs only the cache', async () => {
       const file = join(dir, 'not-a-dir');
       await writeFile(file, 'x');
