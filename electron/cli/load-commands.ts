@@ -8,7 +8,14 @@
 // meets this one's code (V8 itself only checks the source's length, its own version and its flags, and rejects a
 // mismatch). A cache that is missing, rejected or unwritable only costs the compilation. Without commands.cjs (the
 // unbundled tsc output) the commands load as ES modules.
+//
+// V8 trusts a cache's payload once its header matches (release builds verify no checksum, and the source is matched by
+// its length alone), so the file is code we run: it is headed by the sha256 of its payload (a flipped byte is a miss,
+// not a crash or other code), and it is used only when it and its directory belong to this user and no one else may
+// write them (a cache directory shared with others, or planted by them, is never a way into this process).
+import { Buffer } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +35,11 @@ const BUNDLE = 'commands.cjs';
 const BUILD_ID = /^\/\/ stevedore-commands sha256:([0-9a-f]{64})\n/;
 /** Larger than any cache of the bundle: a planted huge file is not read. */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+/** The cache file's head: the sha256 of the V8 data after it. */
+const DIGEST_BYTES = 32;
 
-export async function loadCommands(command: string, cacheDir: string | undefined): Promise<LoadedCommands> {
+/** `cacheDir` false (--no-cache): the code cache is neither read nor written. */
+export async function loadCommands(command: string, cacheDir: string | false | undefined): Promise<LoadedCommands> {
   const bundle = join(dirname(fileURLToPath(import.meta.url)), BUNDLE);
   let source: string;
   try {
@@ -42,8 +52,8 @@ export async function loadCommands(command: string, cacheDir: string | undefined
   const { size, mtimeMs } = statSync(bundle);
   const built = BUILD_ID.exec(source)?.[1] ?? createHash('sha256').update(source).digest('hex');
   const key = createHash('sha256').update(`${built}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}\0${command}`).digest('hex').slice(0, 40);
-  const cacheFile = join(cacheDir ?? defaultCacheDir(), 'code', `${key}.v8`);
-  const cached = readCache(cacheFile);
+  const cacheFile = join(cacheDir || defaultCacheDir(), 'code', `${key}.v8`);
+  const cached = cacheDir === false ? undefined : readCache(cacheFile, (data) => createHash('sha256').update(data).digest());
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     ...(cached ? { cachedData: cached } : {}),
@@ -55,13 +65,27 @@ export async function loadCommands(command: string, cacheDir: string | undefined
   const runCommand = module.exports.runCommand;
   if (typeof runCommand !== 'function') throw new Error(`${bundle} does not export runCommand`);
   const fresh = cached === undefined || script.cachedDataRejected === true;
-  return { runCommand, saveCache: () => (fresh ? writeCache(cacheFile, script.createCachedData()) : undefined) };
+  const saveCache = (): void => {
+    if (!fresh || cacheDir === false) return;
+    const data = script.createCachedData();
+    writeCache(cacheFile, Buffer.concat([createHash('sha256').update(data).digest(), data]));
+  };
+  return { runCommand, saveCache };
 }
 
-function readCache(path: string): Buffer | undefined {
+/** True when only this user can have written the entry (no owner notion where getuid is missing: Windows). */
+function ownedPrivately(stat: Stats): boolean {
+  return (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+}
+
+function readCache(path: string, sha256: (data: Buffer) => Buffer): Buffer | undefined {
   try {
     const stat = statSync(path);
-    return stat.isFile() && stat.size <= MAX_CACHE_BYTES ? readFileSync(path) : undefined;
+    if (!stat.isFile() || stat.size <= DIGEST_BYTES || stat.size > MAX_CACHE_BYTES) return undefined;
+    if (!ownedPrivately(stat) || !ownedPrivately(statSync(dirname(path)))) return undefined;
+    const file = readFileSync(path);
+    const data = file.subarray(DIGEST_BYTES);
+    return sha256(data).equals(file.subarray(0, DIGEST_BYTES)) ? data : undefined;
   } catch {
     return undefined;
   }
@@ -70,10 +94,15 @@ function readCache(path: string): Buffer | undefined {
 function writeCache(path: string, data: Buffer): void {
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, data);
+    mkdirSync(dirname(dirname(path)), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(temp, data, { mode: 0o600 });
     renameSync(temp, path);
   } catch {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // No temporary file where its directory could not be made (the cache directory is a file, say).
+    }
   }
 }

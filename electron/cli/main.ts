@@ -86,7 +86,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   // `serve` runs until stopped: its HTTP parser earns V8's full optimisation.
   if (command !== 'serve') await shortLivedProcess();
-  const commands = await loadCommands(command, values['cache-dir']);
+  // --no-cache keeps every cache out of it, the commands' compiled code too.
+  const commands = await loadCommands(command, values['no-cache'] ? false : values['cache-dir']);
   const code = await commands.runCommand(command, args, values, VERSION);
   if (code === 0) commands.saveCache();
   return code;

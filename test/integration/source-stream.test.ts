@@ -26,7 +26,19 @@ describe('source blob stream', () => {
       const path = req.url ?? '';
       const plan = plans.get(path)?.shift() ?? 'full';
       ranges.push(req.headers.range);
-      const body = plan === 'wrong' ? Buffer.alloc(blob.length, 7) : blob;
+      const body = plan === 'wrong' ? Buffer.alloc(blob.length, 7) : plan === 'more' ? Buffer.concat([blob, Buffer.alloc(5)]) : blob;
+      if (plan === 'fewer') {
+        // No Content-Length (chunked): a clean end that stops short.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        res.end(blob.subarray(0, blob.length - 1));
+        return;
+      }
+      if (plan === 'badrange') {
+        // A 206 whose range does not start where the client asked.
+        res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-range': `bytes 0-${blob.length - 1}/${blob.length}`, 'content-length': String(blob.length) });
+        res.end(blob);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
       if (plan === 'cut') {
         res.write(body.subarray(0, 1024 * 1024), () => res.socket?.destroy());
@@ -68,5 +80,24 @@ describe('source blob stream', () => {
   it('fails with DIGEST_MISMATCH instead of ending when the bytes are not the blob', async () => {
     plans.set(`/v2/wrong/blobs/${digest}`, ['wrong']);
     await assert.rejects(read('wrong', 0), (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH') && (e as Error).message.includes(digest));
+  });
+
+  it('fails when the source sends more bytes than the size, or ends short', async () => {
+    plans.set(`/v2/more/blobs/${digest}`, ['more']);
+    await assert.rejects(read('more', 0), (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH'));
+    plans.set(`/v2/fewer/blobs/${digest}`, ['fewer']);
+    await assert.rejects(read('fewer', 0), (e: unknown) => isStevedoreError(e, 'DIGEST_MISMATCH'));
+  });
+
+  it('fails on a resume answered with a range from elsewhere', async () => {
+    plans.set(`/v2/badrange/blobs/${digest}`, ['cut', 'badrange']);
+    await assert.rejects(read('badrange', 0), (e: unknown) => isStevedoreError(e, 'INVALID_RESPONSE'));
+  });
+
+  it('gives up after a bounded number of resumes when every body is cut', async () => {
+    plans.set(`/v2/cutting/blobs/${digest}`, Array.from({ length: 50 }, () => 'cut'));
+    ranges.length = 0;
+    await assert.rejects(read('cutting', 0), (e: unknown) => e instanceof Error);
+    assert.ok(ranges.length < 20, `${ranges.length} requests`);
   });
 });

@@ -3,7 +3,7 @@
 // damaged cache costs nothing but the compilation.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -106,13 +106,52 @@ export async function resolve(specifier, context, next) {
       const path = join(cacheDir, 'code', file);
       const good = await readFile(path);
       const expected = (await run([CLI, 'inspect', archive], env)).stdout;
-      for (const damaged of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1), Buffer.alloc(good.length, 0x5a)]) {
+      // V8 checks no checksum of a cache's payload: flipped bytes past its header would run as they are.
+      const flipped = Buffer.from(good);
+      for (let at = 64; at < flipped.length; at += 97) flipped[at] = (flipped[at] as number) ^ 0x55;
+      for (const damaged of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1), Buffer.alloc(good.length, 0x5a), flipped]) {
         await writeFile(path, damaged);
         const result = await run([CLI, 'inspect', archive], env);
         assert.equal(result.code, 0, result.stderr);
         assert.equal(result.stdout, expected);
         assert.notDeepEqual(await readFile(path), damaged, 'the damaged cache was replaced');
       }
+    });
+
+    it('--no-cache neither reads nor writes the code cache', async () => {
+      const own = join(dir, 'no-cache');
+      const result = await run([CLI, 'inspect', '--no-cache', archive], { ...process.env, STEVEDORE_CACHE_DIR: own });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(await readdir(join(own, 'code')).catch(() => []), []);
+    });
+
+    it('a cache directory that is a file costs only the cache', async () => {
+      const file = join(dir, 'not-a-dir');
+      await writeFile(file, 'x');
+      const result = await run([CLI, 'inspect', archive], { ...process.env, STEVEDORE_CACHE_DIR: file });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.match(result.stdout, /docker-archive/);
+    });
+
+    it('a cache others may write is not used, and the one saved instead is private', { skip: process.platform === 'win32' }, async () => {
+      const [file] = await cacheFiles();
+      assert.ok(file);
+      const path = join(cacheDir, 'code', file);
+      const good = await readFile(path);
+      const expected = (await run([CLI, 'inspect', archive], env)).stdout;
+      // A copy of a good cache that another user could have swapped: its inode changes when it is saved again.
+      await writeFile(`${path}.shared`, good);
+      await chmod(`${path}.shared`, 0o666);
+      await rename(`${path}.shared`, path);
+      const before = (await stat(path)).ino;
+      const result = await run([CLI, 'inspect', archive], env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, expected);
+      const saved = await stat(path);
+      assert.notEqual(saved.ino, before, 'the world-writable cache was ignored and saved again');
+      assert.equal(saved.mode & 0o077, 0);
+      assert.equal((await stat(join(cacheDir, 'code'))).mode & 0o077, 0);
     });
   });
 });

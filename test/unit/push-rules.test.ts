@@ -57,6 +57,20 @@ describe('push rules', () => {
     for await (const block of blocks(input(), 4)) sizes.push(block.length);
     assert.deepEqual(sizes, [4, 4, 4, 1]);
   });
+
+  it('refuses a block size of no bytes instead of yielding empty blocks forever', async () => {
+    async function* input(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(5);
+    }
+    let yielded = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _ of blocks(input(), 0)) if (++yielded > 10) break;
+      })(),
+      (e: unknown) => isStevedoreError(e, 'INVALID_ARGUMENT'),
+    );
+    assert.equal(yielded, 0);
+  });
 });
 
 describe('packaged workers', () => {

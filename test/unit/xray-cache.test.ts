@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,28 @@ describe('LayerIndexCache', () => {
     dir = await mkdtemp(join(tmpdir(), 'stevedore-xray-cache-'));
   });
   after(() => rm(dir, { recursive: true, force: true }));
+
+  // What a hostile or broken cache directory may hold at an entry's path besides a file: reading must neither wait for
+  // a writer nor read without end. Each is a miss, and removed.
+  it('a FIFO at an entry\'s path is a miss, not a wait for a writer', { skip: process.platform === 'win32', timeout: 20_000 }, async () => {
+    const cache = new LayerIndexCache(join(dir, 'fifo'));
+    const index = layerIndex(5);
+    await mkdir(cache.dir, { recursive: true });
+    await promisify(execFile)('mkfifo', [cache.pathOf(index.digest)]);
+    assert.equal(await cache.get(index.digest), undefined);
+    assert.equal(existsSync(cache.pathOf(index.digest)), false);
+    await cache.put([index.digest], index);
+    assert.deepEqual(await cache.get(index.digest), index);
+  });
+
+  it('a link to an endless device at an entry\'s path is a miss, not read', { skip: process.platform === 'win32', timeout: 20_000 }, async () => {
+    const cache = new LayerIndexCache(join(dir, 'zero'));
+    const index = layerIndex(6);
+    await mkdir(cache.dir, { recursive: true });
+    await symlink('/dev/zero', cache.pathOf(index.digest));
+    assert.equal(await cache.get(index.digest), undefined);
+    assert.equal(existsSync(cache.pathOf(index.digest)), false);
+  });
 
   it('returns what was stored, under the digest and the DiffID', async () => {
     const cache = new LayerIndexCache(join(dir, 'a'));

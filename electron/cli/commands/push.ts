@@ -65,11 +65,13 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
   const [path, reference] = args as [string, string | undefined];
   const compression = options.compression ?? 'gzip';
   if (compression !== 'gzip' && compression !== 'keep') out.usage('--compression takes gzip or keep');
+  const chunkSize = options.chunkSize ? parseSize(options.chunkSize) : undefined;
+  if (chunkSize === 0) out.usage('--chunk-size takes a size of at least 1 byte (e.g. 4M)');
   const settings: PushSettings = {
     ...DEFAULT_PUSH_SETTINGS,
     jobs: options.jobs ?? DEFAULT_PUSH_SETTINGS.jobs,
     compression,
-    ...(options.chunkSize ? { chunkSize: parseSize(options.chunkSize) } : {}),
+    ...(chunkSize !== undefined ? { chunkSize } : {}),
     ...(options.level !== undefined ? { level: options.level } : {}),
   };
   const archive = await inspectArchive(path, signal);

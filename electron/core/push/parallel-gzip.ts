@@ -1,5 +1,6 @@
 // Compresses a stream block by block on the gzip engine, keeping output in input order, with a bounded number of
 // blocks in flight so memory stays flat however large the layer.
+import { StevedoreError } from '../errors.js';
 import type { GzipEngine } from '../workers/gzip-engine.js';
 import type { BufferPool } from './buffer-pool.js';
 
@@ -19,6 +20,8 @@ export interface ParallelGzipOptions {
  * transferred to a worker or still be uploading while the next block fills.
  */
 export async function* blocks(input: AsyncIterable<Uint8Array>, size: number, pool?: BufferPool): AsyncGenerator<Uint8Array> {
+  // A block of no bytes would be yielded again and again without taking any input.
+  if (!Number.isSafeInteger(size) || size < 1) throw new StevedoreError('INVALID_ARGUMENT', `a block or chunk size must be a whole number of bytes, at least 1 (got ${size})`);
   let block: Uint8Array | undefined;
   let filled = 0;
   for await (const chunk of input) {

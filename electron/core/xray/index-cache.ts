@@ -3,7 +3,8 @@
 // (temp file + rename, so two processes never see half a file); reads check the checksum and the shape and drop a
 // bad file (a cache is a hint); the directory is kept under a size limit, least recently used first.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayerIndex } from '../../../shared/xray.js';
 import { defaultCacheDir } from '../cache/content-cache.js';
@@ -26,6 +27,21 @@ export function xrayCacheBytesFromEnv(env: NodeJS.ProcessEnv = process.env): num
   return env.STEVEDORE_XRAY_CACHE_MB && Number.isFinite(mb) && mb >= 0 ? mb * 1024 * 1024 : undefined;
 }
 
+/**
+ * The bytes of a regular file of at most MAX_FILE_BYTES, or undefined for anything else found at the path: a FIFO
+ * (opened without waiting for a writer, so it is never read) or a link to a device such as /dev/zero, which would be
+ * read without end.
+ */
+async function readCacheFile(path: string): Promise<Buffer | undefined> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    return info.isFile() && info.size <= MAX_FILE_BYTES ? await handle.readFile() : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
 export class LayerIndexCache {
   readonly dir: string;
   readonly #root: string;
@@ -46,20 +62,20 @@ export class LayerIndexCache {
   async get(key: string): Promise<LayerIndex | undefined> {
     if (!isDigest(key)) return undefined;
     const path = this.pathOf(key);
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
-      bytes = await readFile(path);
+      bytes = await readCacheFile(path);
     } catch {
       return undefined;
     }
     let index: LayerIndex | undefined;
     try {
-      index = decodeIndex(bytes, key);
+      index = bytes && decodeIndex(bytes, key);
     } catch {
       index = undefined;
     }
     if (!index) {
-      await rm(path, { force: true });
+      await rm(path, { force: true }).catch(() => undefined);
       return undefined;
     }
     // The modification time is the recency that eviction goes by.
