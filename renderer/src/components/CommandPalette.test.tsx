@@ -7,6 +7,7 @@ import { useCatalog } from '../stores/catalog.js';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { CommandPalette } from './CommandPalette.js';
+import { walkCatalog } from './palette-catalogs.js';
 
 const registry = (id: string, name: string) => ({ id, name, url: `${id}.example`, credentialSource: 'none' as const, insecure: false, concurrency: 4, bookmarks: [], hasSecret: false });
 
@@ -103,5 +104,49 @@ describe('CommandPalette', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Stop' }));
     await waitFor(() => expect(screen.getByTestId('palette-walk').textContent).toBe('Stopped: searched 1 names, not whole catalogs.'));
     expect(asked).toBe(2);
+  });
+});
+
+describe('walkCatalog', () => {
+  it('shows a catalog of one-name pages a few times, not once per page, and ends with every name', async () => {
+    const PAGES = 3_000;
+    setApi(
+      buildApi({
+        invoke: async (channel, args): Promise<Result<unknown>> => {
+          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
+          const { cursor } = args as { cursor?: string };
+          const n = cursor ? Number(cursor) + 1 : 0;
+          return { ok: true, value: { items: [`r/${n}`], ...(n + 1 < PAGES ? { next: String(n) } : {}) } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    const steps: { names: number; done: boolean; pages: number }[] = [];
+    await walkCatalog('hostile', new AbortController().signal, (pages, names, done) => steps.push({ names, done, pages: pages.length }), 1);
+    const last = steps[steps.length - 1];
+    expect(last).toEqual({ names: PAGES, done: true, pages: PAGES });
+    // One step per SHOW_EVERY_MS at most, plus the first and the last: far fewer than the pages.
+    expect(steps.length).toBeLessThan(PAGES / 10);
+  });
+
+  it('shows what came before it stops, when stopped between steps', async () => {
+    const walk = new AbortController();
+    let asked = 0;
+    setApi(
+      buildApi({
+        invoke: async (channel, args): Promise<Result<unknown>> => {
+          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
+          const { cursor } = args as { cursor?: string };
+          const n = cursor ? Number(cursor) + 1 : 0;
+          asked += 1;
+          if (asked === 5) walk.abort();
+          return { ok: true, value: { items: [`r/${n}`], next: String(n) } };
+        },
+        subscribe: () => () => undefined,
+      }),
+    );
+    const steps: number[] = [];
+    await expect(walkCatalog('slow', walk.signal, (_pages, names) => steps.push(names), 1)).rejects.toBeDefined();
+    expect(steps[steps.length - 1]).toBeGreaterThanOrEqual(4);
   });
 });

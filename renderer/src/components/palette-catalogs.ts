@@ -22,25 +22,50 @@ export interface SavedCatalog {
   readonly state: WalkState;
 }
 
-/** Reads one registry's names, from the host's copy or by walking its catalog; `onPages` hears every step. */
+/**
+ * The palette searches every name so far on each step it hears, so steps come at most every SHOW_EVERY_MS (and when
+ * the walk ends or stops): a registry answering one name a page cannot make the search quadratic in its catalog.
+ */
+export const SHOW_EVERY_MS = 150;
+
+/** Reads one registry's names, from the host's copy or by walking its catalog; `onPages` hears its steps. */
 export async function walkCatalog(registryId: string, signal: AbortSignal, onPages: (pages: NamePages, names: number, done: boolean) => void, pageSize = WALK_PAGE_SIZE): Promise<void> {
   const cached = await callCancellable(signal, (options) => api().catalogCached({ registryId, limit: NAMES_PER_REGISTRY }, options));
   if (cached.savedAt !== undefined) {
     onPages([cached.items], cached.items.length, true);
     return;
   }
-  let pages: NamePages = [];
+  const pages: (readonly string[])[] = [];
   let names = 0;
   let cursor: string | undefined;
-  do {
-    const at = cursor;
-    const page = await callCancellable(signal, (options) => api().catalogList({ registryId, pageSize, ...(at ? { cursor: at } : {}) }, options));
-    const items = page.items.slice(0, NAMES_PER_REGISTRY - names);
-    pages = [...pages, items];
-    names += items.length;
-    cursor = names < NAMES_PER_REGISTRY ? page.next : undefined;
-    onPages(pages, names, cursor === undefined);
-  } while (cursor !== undefined);
+  let shownAt = -Infinity;
+  let shown = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const show = (done: boolean): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    shownAt = Date.now();
+    shown = pages.length;
+    // A new list each time it is shown (React compares by identity), never per page.
+    onPages(pages.slice(), names, done);
+  };
+  try {
+    do {
+      const at = cursor;
+      const page = await callCancellable(signal, (options) => api().catalogList({ registryId, pageSize, ...(at ? { cursor: at } : {}) }, options));
+      const items = page.items.slice(0, NAMES_PER_REGISTRY - names);
+      pages.push(items);
+      names += items.length;
+      cursor = names < NAMES_PER_REGISTRY ? page.next : undefined;
+      const wait = shownAt + SHOW_EVERY_MS - Date.now();
+      if (cursor === undefined || wait <= 0) show(cursor === undefined);
+      else timer ??= setTimeout(() => show(false), wait);
+    } while (cursor !== undefined);
+  } finally {
+    // Stopped or failed: what came is shown before the caller marks it partial.
+    if (shown < pages.length && cursor !== undefined) show(false);
+    clearTimeout(timer);
+  }
 }
 
 export interface SavedCatalogs {
