@@ -90,6 +90,8 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
                 {visibleText(row.name, true)}
                 {row.file.kind === 'dir' ? '/' : ''}
                 {row.file.kind === 'symlink' ? ` → ${visibleText(row.file.link ?? '', true)}` : ''}
+                {/* A hard link shares its target's bytes (counted once, at the target): say which file it is. */}
+                {row.file.kind === 'hardlink' ? ` ⇒ /${visibleText(row.file.link ?? '', true)}` : ''}
               </span>
               <span className="file-size">{formatBytes(row.file.kind === 'dir' ? row.file.bytes : row.file.size)}</span>
               <span className="muted file-layer">L{row.file.layer + 1}</span>
