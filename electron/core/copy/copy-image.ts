@@ -8,7 +8,7 @@ import { jobAbort } from '../linked-signal.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { BufferPool } from '../push/buffer-pool.js';
 import { ProgressReporter } from '../push/progress.js';
-import { formatReference, type Reference } from '../reference.js';
+import { formatReference, manifestReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
 import { initialProgress, planBlob, transferBlob, type BlobRoute, type PlannedBlob } from './blob-copy.js';
@@ -55,7 +55,9 @@ export interface CopyResult {
 }
 
 export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, settings: CopySettings = DEFAULT_COPY_SETTINGS): Promise<CopyResult> {
-  const tag = request.target.tag ?? request.target.digest ?? request.source.tag;
+  // A destination without tag or digest takes the source's tag; a source without either is `latest` (as docker,
+  // skopeo and crane read both), so `copy a/app b/app` tags b/app:latest instead of leaving the image untagged.
+  const tag = request.target.tag ?? request.target.digest ?? (request.source.digest === undefined ? manifestReference(request.source) : undefined);
   const targetName = formatReference({ ...request.target, ...(tag && !request.target.digest ? { tag } : {}) });
   const job = jobAbort(request.signal);
   const signal = job.signal;

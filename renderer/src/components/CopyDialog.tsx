@@ -20,8 +20,16 @@ export interface ImageSource {
 
 export function CopyDialog({ source, target, onClose }: { readonly source: ImageSource; readonly target?: string; readonly onClose: () => void }) {
   const registries = useRegistries((s) => s.list);
+  const status = useRegistries((s) => s.status);
   const track = useTransfers((s) => s.track);
-  const [registryId, setRegistryId] = useState(target ?? registries.find((r) => r.id !== source.registryId)?.id ?? source.registryId);
+  // Another registry, one not known to be down first (the default Docker Hub is first in the list, and unreachable
+  // on a machine without internet).
+  const others = registries.filter((r) => r.id !== source.registryId);
+  const down = (id: string): boolean => {
+    const known = status[id];
+    return known !== undefined && known !== 'testing' && !known.ok;
+  };
+  const [registryId, setRegistryId] = useState(target ?? (others.find((r) => !down(r.id)) ?? others[0])?.id ?? source.registryId);
   const several = (source.tags?.length ?? 0) > 1;
   const [repository, setRepository] = useState(source.repository);
   const [tag, setTag] = useState(source.reference.includes(':') ? 'latest' : source.reference);

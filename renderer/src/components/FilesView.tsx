@@ -2,7 +2,7 @@
 // added, changed and removed; a filter; a size map; the wasted-space panel; and a text file opened read-only.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerChange } from '../../../shared/xray.js';
-import { formatBytes, shortDigest } from '../../../shared/format.js';
+import { formatBytes, plural, shortDigest } from '../../../shared/format.js';
 import { visibleFileText, visibleText } from '../../../shared/visible-text.js';
 import { useFiles, type FilesTarget } from '../stores/files.js';
 import { Bytes, ErrorState, Loading } from './common.js';
@@ -69,7 +69,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
             <option value="merged">Merged filesystem</option>
             {view.layers.map((l, i) => (
               <option key={`${l.digest}-${i}`} value={String(i)}>
-                Layer {i + 1} changes ({shortDigest(l.digest)}, {l.entries} entries)
+                Layer {i + 1} changes ({shortDigest(l.digest)}, {plural(l.entries, 'entry', 'entries')})
               </option>
             ))}
           </select>
@@ -90,6 +90,8 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
                 {visibleText(row.name, true)}
                 {row.file.kind === 'dir' ? '/' : ''}
                 {row.file.kind === 'symlink' ? ` → ${visibleText(row.file.link ?? '', true)}` : ''}
+                {/* A hard link shares its target's bytes (counted once, at the target): say which file it is. */}
+                {row.file.kind === 'hardlink' ? ` ⇒ /${visibleText(row.file.link ?? '', true)}` : ''}
               </span>
               <span className="file-size">{formatBytes(row.file.kind === 'dir' ? row.file.bytes : row.file.size)}</span>
               <span className="muted file-layer">L{row.file.layer + 1}</span>

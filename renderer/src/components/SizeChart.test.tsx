@@ -61,4 +61,18 @@ describe('size over time', () => {
       width.mockRestore();
     }
   });
+
+  it('stands tags that share one created date in the middle of the plot, under one date', () => {
+    // Reproducible builds stamp every image with one date: jsdom's chart is 200 px wide, so the middle is 122.
+    const onOpen = vi.fn();
+    const same: ChartPoint[] = [
+      { tag: 'a', series: 's', time: 0, size: 100 },
+      { tag: 'b', series: 's', time: 0, size: 200 },
+    ];
+    const { container } = render(<SizeChart points={same} onOpen={onOpen} onCompare={() => undefined} />);
+    expect(container.querySelector('path')?.getAttribute('d')).toBe('M122.0 69.0h0M122.0 10.0h0');
+    expect([...container.querySelectorAll('text.tick')].map((t) => t.textContent)).toEqual(['200 B', '0', '1970-01-01']);
+    fireEvent.click(screen.getByRole('img'), { clientX: 122, clientY: 10 });
+    expect(onOpen).toHaveBeenCalledWith('b');
+  });
 });

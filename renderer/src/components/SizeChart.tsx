@@ -68,7 +68,9 @@ export function SizeChart({ points, onOpen, onCompare }: { readonly points: read
     let maxSize = 1;
     for (const p of points) if (p.size > maxSize) maxSize = p.size;
     const span = Math.max(1, maxTime - minTime);
-    const x = (time: number): number => PAD.left + ((time - minTime) / span) * (width - PAD.left - PAD.right);
+    // Every tag with one created date (reproducible builds stamp a fixed one): the points stand in the middle of the
+    // plot, not on its y-axis.
+    const x = (time: number): number => PAD.left + (maxTime === minTime ? 0.5 : (time - minTime) / span) * (width - PAD.left - PAD.right);
     const y = (size: number): number => PAD.top + (1 - size / maxSize) * (HEIGHT - PAD.top - PAD.bottom);
     const series = [...new Set(points.map((p) => p.series))];
     const paths = series.map((name) => {
@@ -151,12 +153,20 @@ export function SizeChart({ points, onOpen, onCompare }: { readonly points: read
         <text x={PAD.left - 6} y={HEIGHT - PAD.bottom} textAnchor="end" className="tick">
           0
         </text>
-        <text x={PAD.left} y={HEIGHT - 6} className="tick">
-          {day(layout.minTime)}
-        </text>
-        <text x={width - PAD.right} y={HEIGHT - 6} textAnchor="end" className="tick">
-          {day(layout.maxTime)}
-        </text>
+        {layout.minTime === layout.maxTime ? (
+          <text x={layout.x(layout.minTime)} y={HEIGHT - 6} textAnchor="middle" className="tick">
+            {day(layout.minTime)}
+          </text>
+        ) : (
+          <>
+            <text x={PAD.left} y={HEIGHT - 6} className="tick">
+              {day(layout.minTime)}
+            </text>
+            <text x={width - PAD.right} y={HEIGHT - 6} textAnchor="end" className="tick">
+              {day(layout.maxTime)}
+            </text>
+          </>
+        )}
         {layout.paths.map((path, i) => (
           <path key={path.name} d={path.d} stroke={COLORS[i % COLORS.length]} strokeWidth={5} strokeLinecap="round" fill="none" />
         ))}

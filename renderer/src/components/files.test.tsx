@@ -117,3 +117,30 @@ describe('hostile file names and text', () => {
     expect(RAW.test(screen.getByRole('region', { name: 'Files changed' }).textContent ?? '')).toBe(false);
   });
 });
+
+describe('FilesView layer choices', () => {
+  it('counts one entry in the singular and thousands with separators', async () => {
+    const layer = (c: string, entries: number) => ({ digest: `sha256:${c.repeat(64)}`, diffId: `sha256:${c.repeat(64)}`, size: 100, tarSize: 2048, entries });
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [layer('a', 12000), layer('c', 1)], files, totalBytes: 315, cached: 0 };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'layers' }} />);
+    await waitFor(() => expect(screen.getAllByText(/6 paths/).length).toBeGreaterThan(0));
+    const options = screen.getAllByRole('option').map((o) => o.textContent);
+    expect(options).toContain('Layer 1 changes (sha256:aaaaaaaaaaaa, 12,000 entries)');
+    expect(options).toContain('Layer 2 changes (sha256:cccccccccccc, 1 entry)');
+  });
+});
+
+describe('FilesView hard links', () => {
+  it('names the file a hard link shares its bytes with, as the CLI does', async () => {
+    const linked = [f('data', 'dir', 10), f('data/hard', 'file', 10), { ...f('data/hardlink', 'hardlink', 0), size: 10, link: 'data/hard' }];
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 3 }], files: linked, totalBytes: 10, cached: 0 };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'hardlinks' }} />);
+    await waitFor(() => expect(screen.getByText('hardlink ⇒ /data/hard')).toBeTruthy());
+  });
+});

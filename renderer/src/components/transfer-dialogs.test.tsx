@@ -24,7 +24,7 @@ beforeEach(() => {
     }),
   );
   const registry = (id: string, name: string) => ({ id, name, url: name, credentialSource: 'none' as const, insecure: false, concurrency: 4, bookmarks: [], hasSecret: false });
-  useRegistries.setState({ list: [registry('staging', 'staging:5000'), registry('prod', 'prod:5000')] });
+  useRegistries.setState({ list: [registry('staging', 'staging:5000'), registry('prod', 'prod:5000')], status: {} });
   useTransfers.setState({ jobs: {}, order: [], open: false });
 });
 
@@ -48,6 +48,16 @@ describe('Copy to…', () => {
     await useTransfers.getState().startAgain(job!);
     expect(calls[1]).toEqual({ channel: 'copy:start', args: calls[0]?.args });
     expect(useTransfers.getState().jobs['job-2']?.view.kind).toBe('copy');
+  });
+
+  it('prefills a registry that is not known to be down, ahead of one that failed (Docker Hub offline)', () => {
+    const registry = (id: string, name: string) => ({ id, name, url: name, credentialSource: 'none' as const, insecure: false, concurrency: 4, bookmarks: [], hasSecret: false });
+    useRegistries.setState({
+      list: [registry('hub', 'Docker Hub'), registry('staging', 'staging:5000'), registry('prod', 'prod:5000')],
+      status: { hub: { ok: false, code: 'NETWORK', message: 'cannot resolve registry-1.docker.io' }, staging: { ok: true }, prod: { ok: true } },
+    });
+    render(<CopyDialog source={source} onClose={() => undefined} />);
+    expect((screen.getByLabelText('Target registry') as HTMLSelectElement).value).toBe('prod');
   });
 
   it('copies one platform when chosen', async () => {
