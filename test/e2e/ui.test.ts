@@ -39,10 +39,11 @@ describe('the UI in a browser', () => {
     const base = randomLayer(80_000);
     const one = randomLayer(5_000);
     const two = randomLayer(20_000);
-    await seedImage(reg, 'web/app', '1', { layers: [base, one], created: '2026-06-01T10:00:00Z' });
-    await seedImage(reg, 'web/app', '2', { layers: [base, two], created: '2026-07-01T10:00:00Z' });
+    const first = await seedImage(reg, 'web/app', '1', { layers: [base, one], created: '2026-06-01T10:00:00Z' });
+    const second = await seedImage(reg, 'web/app', '2', { layers: [base, two], created: '2026-07-01T10:00:00Z' });
     shared = base.size;
-    unique = [one.size, two.size];
+    // What only one image has: its own layer and its config (the tag list counts configs too).
+    unique = [one.size + first.config.size, two.size + second.config.size];
     await seedIndex(reg, 'web/multi', 'latest', [{ architecture: 'amd64' }, { architecture: 'arm64', variant: 'v8' }]);
     const names = Array.from({ length: REPOSITORIES }, (_, i) => `team-${String(i % 40).padStart(2, '0')}/service-${String(i).padStart(4, '0')}`);
     await mapLimit(names, 16, (name) => mountBlob(reg, name, 'web/app', base.digest));

@@ -28,6 +28,28 @@ describe('compareLayers', () => {
     assert.equal(result.layers[0]?.createdBy, 'FROM base');
     assert.deepEqual(result.pull, [[0, 300], [50, 0]]);
   });
+
+  it("counts each image's config in its total and its pull cost, as the tag list does, but lists layers only", () => {
+    const withConfig = (digest: string, config: string, configSize: number, layers: [string, number][]): PlatformImage => ({
+      ...image(digest, layers),
+      configDigest: d(config),
+      size: configSize + layers.reduce((sum, [, size]) => sum + size, 0),
+    });
+    const a = withConfig(d('a'), 'c', 7, [['1', 100], ['2', 50]]);
+    const b = withConfig(d('b'), 'e', 9, [['1', 100], ['3', 300]]);
+    const result = compareLayers([
+      { label: 'a', image: a },
+      { label: 'b', image: b },
+    ]);
+    assert.deepEqual(result.images.map((i) => i.totalSize), [a.size, b.size]);
+    assert.deepEqual(result.images.map((i) => [i.sharedBytes, i.uniqueBytes]), [[100, 57], [100, 309]]);
+    assert.deepEqual(result.layers.map((l) => l.size), [100, 50, 300]);
+    assert.deepEqual(result.pull, [[0, 309], [57, 0]]);
+    // One config in both (the same image twice): shared, and nothing to pull.
+    const same = compareLayers([{ label: 'a', image: a }, { label: 'a again', image: a }]);
+    assert.deepEqual(same.images.map((i) => [i.sharedBytes, i.uniqueBytes, i.totalSize]), [[157, 0, 157], [157, 0, 157]]);
+    assert.deepEqual(same.pull, [[0, 0], [0, 0]]);
+  });
 });
 
 describe('fitToDisplays', () => {
