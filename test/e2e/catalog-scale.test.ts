@@ -24,6 +24,13 @@ const MANY_TAGS = 150_000;
 const name = (i: number): string => `team-${String(i % 20).padStart(2, '0')}/service-${String(i).padStart(4, '0')}`;
 
 // Runs in the page: the text of the first row whose top half is inside the list's viewport.
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const TOP_ROW = `(() => {
   const list = document.querySelector('.virtual');
   const top = list.getBoundingClientRect().top;
@@ -101,7 +108,9 @@ describe('lists at scale in the UI', () => {
     await page.locator('.virtual').evaluate((list) => {
       list.scrollTop = 6_000;
     });
-    await page.waitForFunction(`document.querySelector('.virtual').scrollTop === 6000 && ${TOP_ROW}.length > 0`);
+    // Polled through page.evaluate: waitForFunction evaluates a string with eval() in the page, which its CSP refuses
+    // whenever the first look does not already hold.
+    await until(() => page.evaluate<boolean>(`document.querySelector('.virtual').scrollTop === 6000 && ${TOP_ROW}.length > 0`), 'the list scrolled to 6000 px with rows drawn');
     const topBefore = await page.evaluate<string>(TOP_ROW);
     assert.match(topBefore, /^team-0[4-6]\/service-\d{4}$/, topBefore);
     await screenshot(page, 'scale-01-catalog-from-cache');
