@@ -2,17 +2,15 @@
 // with a few hundred tags match the order computed here from the registry's own data; the tag filter; switching
 // repositories while summaries load never leaves rows loading. Screenshots at 900x600.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { compareTagNames } from '../../shared/tag-order.js';
 import { mapLimit } from '../../electron/core/concurrency.js';
-import { RENDERER_DIR } from '../../electron/web/start.js';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
+import type { WebHost } from '../../electron/web/server.js';
+import { startTestWebHost } from '../harness/web-host.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, randomLayer, seedImage } from '../harness/seed.js';
@@ -58,9 +56,7 @@ describe('browsing a repository of hundreds of tags', () => {
       8,
       (tag) => seedImage(reg, 'big/other', tag, { layers: [base], skipUpload: false }),
     );
-    await mkdir(join(work, 'data'), { recursive: true });
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    web = await startTestWebHost(work, []);
     await web.host.handle('registries:save', { profile: { name: 'Local', url: reg.host, credentialSource: 'none' } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 900, height: 600 } });

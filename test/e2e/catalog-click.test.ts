@@ -3,16 +3,14 @@
 // was, and a click there opens it, not the row that would otherwise have slid into its place. Real UI (headless
 // Chromium, web host), a real registry behind a proxy that holds the second catalog page.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mapLimit } from '../../electron/core/concurrency.js';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/web/start.js';
+import type { WebHost } from '../../electron/web/server.js';
+import { startTestWebHost } from '../harness/web-host.js';
 import { launchBrowser } from '../harness/browser.js';
 import { startGateProxy, type GateProxy } from '../harness/fault-proxy.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
@@ -37,10 +35,8 @@ describe('a click in a catalog that is still arriving', () => {
     const base = await seedImage(reg, 'web/app', '1');
     const names = [...Array.from({ length: TEAM }, (_, i) => name(i)), 'zzz'];
     assert.ok((await mapLimit(names, 8, (repository) => mountBlob(reg, repository, 'web/app', base.config.digest))).every(Boolean));
-    await mkdir(join(work, 'data'), { recursive: true });
     const profile = { id: 'gated', name: 'Gated', url: gate.host, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] };
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [profile] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    web = await startTestWebHost(work, [profile]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     page.setDefaultTimeout(30_000);

@@ -3,16 +3,15 @@
 // keeping the user's filter and the row at the top of the view; namespace groups collapse and expand; a repository
 // of 150,000 tags (all in one page, as distribution 2.8 sends them) lists.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mapLimit } from '../../electron/core/concurrency.js';
-import { RENDERER_DIR } from '../../electron/web/start.js';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
+import type { WebHost } from '../../electron/web/server.js';
+import { startTestWebHost } from '../harness/web-host.js';
+import { waitFor } from '../harness/web-client.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { startGateProxy, type GateProxy } from '../harness/fault-proxy.js';
 import { startManyTagsServer, type ManyTagsServer } from '../harness/many-tags-server.js';
@@ -24,13 +23,6 @@ const MANY_TAGS = 150_000;
 const name = (i: number): string => `team-${String(i % 20).padStart(2, '0')}/service-${String(i).padStart(4, '0')}`;
 
 // Runs in the page: the text of the first row whose top half is inside the list's viewport.
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const TOP_ROW = `(() => {
   const list = document.querySelector('.virtual');
   const top = list.getBoundingClientRect().top;
@@ -60,10 +52,8 @@ describe('lists at scale in the UI', () => {
       8,
       (repository) => mountBlob(reg, repository, 'web/app', layer),
     );
-    await mkdir(join(work, 'data'), { recursive: true });
     const profile = (id: string, title: string, url: string) => ({ id, name: title, url, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] });
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [profile('gated', 'Gated', gate.host), profile('many', 'Many', many.host)] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    web = await startTestWebHost(work, [profile('gated', 'Gated', gate.host), profile('many', 'Many', many.host)]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(30_000);
@@ -110,7 +100,7 @@ describe('lists at scale in the UI', () => {
     });
     // Polled through page.evaluate: waitForFunction evaluates a string with eval() in the page, which its CSP refuses
     // whenever the first look does not already hold.
-    await until(() => page.evaluate<boolean>(`document.querySelector('.virtual').scrollTop === 6000 && ${TOP_ROW}.length > 0`), 'the list scrolled to 6000 px with rows drawn');
+    await waitFor(async () => (await page.evaluate<boolean>(`document.querySelector('.virtual').scrollTop === 6000 && ${TOP_ROW}.length > 0`)) || undefined, 10_000, 'the list scrolled to 6000 px with rows drawn');
     const topBefore = await page.evaluate<string>(TOP_ROW);
     assert.match(topBefore, /^team-0[4-6]\/service-\d{4}$/, topBefore);
     await screenshot(page, 'scale-01-catalog-from-cache');

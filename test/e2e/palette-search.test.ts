@@ -1,16 +1,14 @@
 // Ctrl/Cmd+K finds any repository of a registry whose catalog is not cached, not only those of its first page: the
 // real UI (headless Chromium, web host) against a real registry of more repositories than one catalog page holds.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mapLimit } from '../../electron/core/concurrency.js';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/web/start.js';
+import type { WebHost } from '../../electron/web/server.js';
+import { startTestWebHost } from '../harness/web-host.js';
 import { launchBrowser } from '../harness/browser.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, mountBlob, seedImage } from '../harness/seed.js';
@@ -32,10 +30,8 @@ describe('the command palette in a browser', () => {
     const base = await seedImage(reg, 'web/app', '1');
     const mounted = await mapLimit(Array.from({ length: REPOSITORIES }, (_, i) => name(i)), 8, (repository) => mountBlob(reg, repository, 'web/app', base.config.digest));
     assert.ok(mounted.every(Boolean));
-    await mkdir(join(work, 'data'), { recursive: true });
     const profile = { id: 'big', name: 'Big', url: reg.host, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] };
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [profile] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    web = await startTestWebHost(work, [profile]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     page.setDefaultTimeout(30_000);

@@ -3,16 +3,14 @@
 // removed like any entry, the stored-password option says why it is off, a tarball dropped while browsing a
 // registry targets it, and a registry added twice is refused with an offer to edit the one there.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { RENDERER_DIR } from '../../electron/web/start.js';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
+import type { WebHost } from '../../electron/web/server.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
+import { startTestWebHost } from '../harness/web-host.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { freePort } from '../harness/ports.js';
 import { ADMIN, startRegistry, type TestRegistry } from '../harness/registry.js';
@@ -38,10 +36,8 @@ describe('registries the user manages, in the browser', () => {
     work = await mkdtemp(join(tmpdir(), 'stevedore-e2e-registries-'));
     await writeConfig('an-old-password');
     process.env.DOCKER_CONFIG = work;
-    await mkdir(join(work, 'data'), { recursive: true });
     const hub = { id: 'hub', name: 'Docker Hub', url: 'docker.io', credentialSource: 'docker-config', insecure: false, concurrency: 4, bookmarks: [] };
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [hub] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    web = await startTestWebHost(work, [hub]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 900, height: 600 } });
     page.setDefaultTimeout(20_000);

@@ -3,17 +3,15 @@
 // it gets (a page, an image, a fetch with credentials) and must see neither the token nor any cookie. The tab keeps
 // working across reloads and navigation; a tab without the token is told how to get one.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { RENDERER_DIR } from '../../electron/web/start.js';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
+import type { WebHost } from '../../electron/web/server.js';
+import { startTestWebHost } from '../harness/web-host.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 
 interface Seen {
@@ -47,9 +45,7 @@ describe('the session token in a browser', () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'stevedore-token-'));
-    await mkdir(join(work, 'data'));
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache'), uploadRoot: work });
+    web = await startTestWebHost(work, [], { uploadRoot: work });
     recorder = await startRecorder();
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1200, height: 800 } });

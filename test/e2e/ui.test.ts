@@ -3,17 +3,15 @@
 // the error paths. Screenshots of each screen go to test-results/screenshots.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mapLimit } from '../../electron/core/concurrency.js';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/web/start.js';
+import type { WebHost } from '../../electron/web/server.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
+import { startTestWebHost } from '../harness/web-host.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { freePort } from '../harness/ports.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
@@ -50,9 +48,7 @@ describe('the UI in a browser', () => {
     // A docker config whose password for the Basic registry is wrong, for the error path.
     await writeFile(join(work, 'config.json'), JSON.stringify({ auths: { [basic.host]: { auth: Buffer.from('alice:not-the-password').toString('base64') } } }));
     process.env.DOCKER_CONFIG = work;
-    await mkdir(join(work, 'data'), { recursive: true });
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    web = await startTestWebHost(work, []);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(20_000);

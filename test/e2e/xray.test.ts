@@ -2,15 +2,13 @@
 // see the size map and the wasted space; the raw JSON view keeps its height across the Files tab and an opened file
 // is in view at 900x600; compare two tags and see the file diff with the right top entry.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ProfileStore } from '../../electron/host/profile-store.js';
-import { noSecretStore } from '../../electron/host/secret-store.js';
-import { startWebHost, type WebHost } from '../../electron/web/server.js';
-import { RENDERER_DIR } from '../../electron/web/start.js';
+import type { WebHost } from '../../electron/web/server.js';
+import { startTestWebHost } from '../harness/web-host.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { OS_RELEASE, buildXrayLayout, pushLayoutVerbatim } from '../harness/xray-images.js';
@@ -28,9 +26,7 @@ describe('layer X-ray in the browser', () => {
     const built = await buildXrayLayout(join(work, 'image'));
     await pushLayoutVerbatim(reg, built.layout, 'v1', 'xray/app', '1.0.0');
     await pushLayoutVerbatim(reg, built.layout, 'v2', 'xray/app', '1.2.1');
-    await mkdir(join(work, 'data'), { recursive: true });
-    await writeFile(join(work, 'data', 'registries.json'), JSON.stringify({ version: 1, profiles: [] }));
-    web = await startWebHost({ staticDir: RENDERER_DIR, profiles: new ProfileStore(join(work, 'data', 'registries.json')), secrets: noSecretStore, cacheDir: join(work, 'cache') });
+    web = await startTestWebHost(work, []);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(30_000);

@@ -84,10 +84,10 @@ export async function writeSlowArchive(path: string, gib: number): Promise<void>
   await once(out, 'finish');
 }
 
-export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000, what = 'a condition'): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000, what = 'a condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 20));
   }
