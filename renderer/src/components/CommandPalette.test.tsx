@@ -107,20 +107,26 @@ describe('CommandPalette', () => {
   });
 });
 
+/** A catalog of one name a page (`r/0`, `r/1`, …), `pages` long; `onPage` hears each page asked. */
+function oneNamePages(pages: number, onPage: (n: number) => void = () => undefined): void {
+  setApi(
+    buildApi({
+      invoke: async (channel, args): Promise<Result<unknown>> => {
+        if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
+        const { cursor } = args as { cursor?: string };
+        const n = cursor ? Number(cursor) + 1 : 0;
+        onPage(n);
+        return { ok: true, value: { items: [`r/${n}`], ...(n + 1 < pages ? { next: String(n) } : {}) } };
+      },
+      subscribe: () => () => undefined,
+    }),
+  );
+}
+
 describe('walkCatalog', () => {
   it('shows a catalog of one-name pages a few times, not once per page, and ends with every name', async () => {
     const PAGES = 3_000;
-    setApi(
-      buildApi({
-        invoke: async (channel, args): Promise<Result<unknown>> => {
-          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
-          const { cursor } = args as { cursor?: string };
-          const n = cursor ? Number(cursor) + 1 : 0;
-          return { ok: true, value: { items: [`r/${n}`], ...(n + 1 < PAGES ? { next: String(n) } : {}) } };
-        },
-        subscribe: () => () => undefined,
-      }),
-    );
+    oneNamePages(PAGES);
     const steps: { names: number; done: boolean; pages: number }[] = [];
     await walkCatalog('hostile', new AbortController().signal, (pages, names, done) => steps.push({ names, done, pages: pages.length }), 1);
     const last = steps[steps.length - 1];
@@ -131,20 +137,10 @@ describe('walkCatalog', () => {
 
   it('shows what came before it stops, when stopped between steps', async () => {
     const walk = new AbortController();
-    let asked = 0;
-    setApi(
-      buildApi({
-        invoke: async (channel, args): Promise<Result<unknown>> => {
-          if (channel === 'catalog:cached') return { ok: true, value: { items: [], total: 0 } };
-          const { cursor } = args as { cursor?: string };
-          const n = cursor ? Number(cursor) + 1 : 0;
-          asked += 1;
-          if (asked === 5) walk.abort();
-          return { ok: true, value: { items: [`r/${n}`], next: String(n) } };
-        },
-        subscribe: () => () => undefined,
-      }),
-    );
+    // Stopped while the fifth page is asked: the four before it were all shown.
+    oneNamePages(Infinity, (n) => {
+      if (n === 4) walk.abort();
+    });
     const steps: number[] = [];
     await expect(walkCatalog('slow', walk.signal, (_pages, names) => steps.push(names), 1)).rejects.toBeDefined();
     expect(steps[steps.length - 1]).toBeGreaterThanOrEqual(4);
