@@ -4,6 +4,7 @@
 // clear line on failure.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { takeDeferredExtraCa } from '../core/deferred-extra-ca.js';
 import { loadCommands } from './load-commands.js';
 import { shortLivedProcess } from './short-lived.js';
 import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
@@ -11,6 +12,9 @@ import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
 // As thread-pool-size.ts does for the other entry points, before anything queues work on libuv's thread pool (which
 // serves both file reads and native compression): a thread per core plus room for reads.
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 2));
+
+// bin/stevedore defers NODE_EXTRA_CA_CERTS past Node's start; put it back for children, and keep the path for TLS.
+takeDeferredExtraCa();
 
 export const VERSION = '0.1.0';
 

@@ -20,3 +20,15 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, input?: 
     child.stdin?.end(input ?? '');
   });
 }
+
+/** bin/stevedore, the launcher package.json names as the `stevedore` command. */
+export const LAUNCHER = fileURLToPath(new URL('../../../bin/stevedore', import.meta.url));
+
+/** Runs the CLI through the launcher, as `stevedore` on a user's PATH does. */
+export function runLauncher(args: readonly string[], env: NodeJS.ProcessEnv, command = LAUNCHER): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(command, args, { env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    }).stdin?.end();
+  });
+}

@@ -7,7 +7,9 @@ import { loggedExchange } from '../log-http.js';
 import { toNetworkError } from './network-errors.js';
 import type { RequestBody } from './request-body.js';
 import { watchBody } from './send-watch.js';
-import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-parts.js';
+import { deferredExtraCaFile } from '../deferred-extra-ca.js';
+import { needsOwnContext, secureContextFor, type TrustSettings } from './trust.js';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, buildConnector } from './undici-parts.js';
 import { resolveTimeouts, type HttpTimeouts } from './timeouts.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
@@ -87,9 +89,12 @@ export class Transport {
       ...(options.headersTimeoutMs ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
-    const tls = tlsConnectOptions(options.tls);
+    const verify = options.tls?.insecureSkipVerify ? { rejectUnauthorized: false } : {};
+    const trust = trustOf(options.tls);
+    const ownContext = needsOwnContext(trust);
+    const base = { ...verify, timeout: options.connectTimeoutMs ?? 15_000 };
     const common = {
-      connect: { ...tls, timeout: options.connectTimeoutMs ?? 15_000 },
+      connect: ownContext ? trustingConnector(base, trust) : base,
       // undici starts the headers timer once the request is sent, so a long upload is not cut by it.
       headersTimeout: this.#timeouts.headersTimeoutMs,
       bodyTimeout: this.#timeouts.idleTimeoutMs,
@@ -97,11 +102,17 @@ export class Transport {
       connections: options.connections ?? 16,
     };
     const proxied = options.useEnvProxy === true && hasProxyEnv();
+    if (!options.proxyUrl && !proxied) {
+      this.#dispatcher = new Agent(common);
+      return;
+    }
+    // undici's proxy agents take TLS options only as objects: the contexts are made now, for the registry through the
+    // tunnel and for a proxy spoken to in HTTPS (which a deferred extra-CA file may be there for).
+    const requestTls = ownContext ? { ...verify, secureContext: secureContextFor(trust) } : verify;
+    const proxyTls = deferredExtraCaFile() !== undefined ? { secureContext: secureContextFor({ ca: [] }) } : {};
     this.#dispatcher = options.proxyUrl
-      ? new ProxyAgent({ ...common, uri: options.proxyUrl, requestTls: tls })
-      : proxied
-        ? new EnvHttpProxyAgent({ ...common, requestTls: tls })
-        : new Agent(common);
+      ? new ProxyAgent({ ...common, uri: options.proxyUrl, requestTls, proxyTls })
+      : new EnvHttpProxyAgent({ ...common, requestTls, proxyTls });
   }
 
   /** Sends a request, following redirects and retrying what is safe to retry. */
@@ -210,16 +221,27 @@ function withoutCredentials(headers: Readonly<Record<string, string>>): Record<s
   return out;
 }
 
-function tlsConnectOptions(tls: TlsSettings | undefined): Record<string, unknown> {
-  if (tls === undefined) return {};
-  const extra = tls.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca];
-  return {
-    // A custom `ca` replaces Node's trust store, so the system roots are kept alongside it. node:tls is fetched here,
-    // not imported: loading it costs a short command milliseconds, and a registry spoken to in plain HTTP never
-    // needs it (undici loads it on its first TLS connection).
-    ...(extra.length > 0 ? { ca: [...process.getBuiltinModule('node:tls').rootCertificates, ...extra] } : {}),
-    ...(tls.clientCert ? { cert: tls.clientCert.cert, key: tls.clientCert.key } : {}),
-    ...(tls.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
+function trustOf(tls: TlsSettings | undefined): TrustSettings {
+  const ca = tls?.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca];
+  return { ca, ...(tls?.clientCert ? { clientCert: tls.clientCert } : {}) };
+}
+
+/**
+ * undici's connector with the trust settings' SecureContext, made on the first TLS connection: a registry spoken to
+ * in plain HTTP never loads node:tls nor reads a deferred extra-CA file.
+ */
+function trustingConnector(base: buildConnector.BuildOptions, trust: TrustSettings): buildConnector.connector {
+  const plain = buildConnector(base);
+  let secure: buildConnector.connector | undefined;
+  return (options, callback) => {
+    if (options.protocol !== 'https:') return plain(options, callback);
+    try {
+      secure ??= buildConnector({ ...base, secureContext: secureContextFor(trust) });
+    } catch (error) {
+      callback(error as Error, null);
+      return;
+    }
+    return secure(options, callback);
   };
 }
 

@@ -26,3 +26,8 @@ declare module 'undici/lib/api/index.js' {
   const api: Readonly<Record<string, unknown>>;
   export = api;
 }
+
+declare module 'undici/lib/core/connect.js' {
+  import { buildConnector } from 'undici';
+  export = buildConnector;
+}

@@ -9,3 +9,4 @@ export { default as ProxyAgent } from 'undici/lib/dispatcher/proxy-agent.js';
 
 // As undici's index does: request() and connect() are methods of every dispatcher (a ProxyAgent tunnels with connect()).
 Object.assign(Dispatcher.prototype, api);
+export { default as buildConnector } from 'undici/lib/core/connect.js';
