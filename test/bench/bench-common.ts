@@ -1,5 +1,6 @@
 // What every benchmark needs: medians, a command that must have succeeded, a repeat that must move nothing, and the
 // environment without NODE_EXTRA_CA_CERTS.
+import { fileURLToPath } from 'node:url';
 import type { PushEvent } from '../../shared/push.js';
 
 export const median = (values: readonly number[]): number => {
@@ -31,4 +32,16 @@ export const extraCaSet = (): boolean => process.env[EXTRA_CA] !== undefined;
 export function withoutExtraCa(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { [EXTRA_CA]: _dropped, ...rest } = env;
   return rest;
+}
+
+/**
+ * The CLI bundle (STEVEDORE_BENCH_CLI names another build's), and bin/stevedore: the `stevedore` command as a user
+ * runs it, which hands NODE_EXTRA_CA_CERTS to the CLI past Node's start (read on the first TLS connection instead).
+ */
+export const CLI_BUNDLE = process.env.STEVEDORE_BENCH_CLI ?? fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
+export const LAUNCHER = fileURLToPath(new URL('../../../bin/stevedore', import.meta.url));
+
+/** A stevedore command line as program and arguments: the command a user runs, or `node <bundle>` itself. */
+export function stevedore(args: readonly string[], how: 'command' | 'node' = 'command'): [string, string[]] {
+  return how === 'command' ? [LAUNCHER, [...args]] : [process.execPath, [CLI_BUNDLE, ...args]];
 }
