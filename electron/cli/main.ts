@@ -4,7 +4,7 @@
 // clear line on failure.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { takeDeferredExtraCa } from '../core/deferred-extra-ca.js';
+import { takeDeferredExtraCa } from './extra-ca-handover.js';
 import { loadCommands } from './load-commands.js';
 import { shortLivedProcess } from './short-lived.js';
 import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
-import { takeDeferredExtraCa } from '../../electron/core/deferred-extra-ca.js';
+import { takeDeferredExtraCa } from '../../electron/cli/extra-ca-handover.js';
+import { deferredExtraCaFile } from '../../electron/core/deferred-extra-ca.js';
 import { Transport } from '../../electron/core/http/transport.js';
 import { makePki, type Pki } from '../harness/pki.js';
 
@@ -59,6 +60,7 @@ describe('TLS trust in the Transport', () => {
     const env: NodeJS.ProcessEnv = { STEVEDORE_EXTRA_CA_CERTS: extra };
     takeDeferredExtraCa(env);
     assert.deepEqual(env, { NODE_EXTRA_CA_CERTS: extra }, 'handed back for child processes');
+    assert.equal(deferredExtraCaFile(), extra, 'left where the Transport looks');
     const transport = new Transport({ retry: ONCE });
     // Written after the Transport exists: only a connection reads it.
     await copyFile(pki.caCertFile, extra);
