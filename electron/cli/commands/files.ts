@@ -1,5 +1,6 @@
 // `stevedore files REF|ARCHIVE [--layer N]`: the merged filesystem with sizes and directory totals, or what one
 // layer added, changed and removed.
+import type { MergedFile } from '../../../shared/xray.js';
 import { layerChanges } from '../../core/xray/views.js';
 import { platformName } from '../../core/xray/image-source.js';
 import { formatBytes, table } from '../format.js';
@@ -22,12 +23,7 @@ export async function filesCommand(args: readonly string[], options: XrayOptions
       return;
     }
     out.line(`${oneLine(image.name)} (${oneLine(platformName(image.source.platform))}): ${files.length} paths, ${formatBytes(totals.get('') ?? 0)} in ${image.layers.length} ${image.layers.length === 1 ? 'layer' : 'layers'} (${image.cached} from cache)`);
-    out.line(
-      table(
-        ['SIZE', 'LAYER', 'PATH'],
-        files.map((f) => [formatBytes(f.kind === 'dir' ? (totals.get(f.path) ?? 0) : f.size), String(f.layer + 1), `/${f.path}${f.kind === 'dir' ? '/' : ''}${f.kind === 'symlink' ? ` -> ${f.link ?? ''}` : ''}${f.kind === 'hardlink' ? ` => /${f.link ?? ''}` : ''}`]),
-      ),
-    );
+    out.line(treeTable(files, totals));
   } finally {
     await close();
   }
@@ -49,4 +45,32 @@ async function layerCommand(target: string, layer: number, options: XrayOptions,
   } finally {
     await close();
   }
+}
+
+/**
+ * The merged tree as table() would lay out its SIZE, LAYER and PATH columns, in one pass over the paths with no array
+ * per row: a line per path of an image, in a process too short-lived for the optimiser to take over the loop.
+ */
+function treeTable(files: readonly MergedFile[], totals: ReadonlyMap<string, number>): string {
+  const sizes = new Array<string>(files.length);
+  let sizeWidth = 'SIZE'.length;
+  let layerWidth = 'LAYER'.length;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i] as MergedFile;
+    const size = formatBytes(f.kind === 'dir' ? (totals.get(f.path) ?? 0) : f.size);
+    sizes[i] = size;
+    if (size.length > sizeWidth) sizeWidth = size.length;
+    const digits = String(f.layer + 1).length;
+    if (digits > layerWidth) layerWidth = digits;
+  }
+  const lines = new Array<string>(files.length + 1);
+  lines[0] = `${'SIZE'.padEnd(sizeWidth)}  ${'LAYER'.padEnd(layerWidth)}  PATH`;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i] as MergedFile;
+    const { kind } = f;
+    const path = kind === 'dir' ? `/${f.path}/` : kind === 'symlink' ? `/${f.path} -> ${f.link ?? ''}` : kind === 'hardlink' ? `/${f.path} => /${f.link ?? ''}` : `/${f.path}`;
+    // The path is the last cell, never blank (it starts with '/'): trimming it is trimming the line, as table() does.
+    lines[i + 1] = `${(sizes[i] as string).padEnd(sizeWidth)}  ${String(f.layer + 1).padEnd(layerWidth)}  ${oneLine(path).trimEnd()}`;
+  }
+  return lines.join('\n');
 }
