@@ -5,8 +5,8 @@
 //   stevedore-xray-merged-1 <sha256 hex of everything after this line>\n
 //   {"key","layers":[{"digest","diffId","tarSize","entries"}],"total","count","idBytes","pathBytes","linkCount","linkBytes",
 //    "shaCount"} JSON, padded with spaces\n  (the binary part starts at a multiple of 8 bytes)
-//   sizes Float64[count] | bytes Float64[count] (a directory: the bytes under it) | layers Uint32[count]
-//   | uids, gids (Uint32 or Float64, idBytes)[count] each | modes Uint16[count]
+//   sizes Float64[count] | bytes Float64[count] (a directory: the bytes under it)
+//   | uids, gids (Uint32 or Float64, idBytes)[count] each | layers Uint32[count] | modes Uint16[count]
 //   | flags Uint8[count] (kind code, +16 when there is a link, +32 when there is a sha256)
 //   | sha256s 32 bytes each | paths, a JSON array of strings (sorted, as the listing gives them) | links, likewise
 //
@@ -118,7 +118,6 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
     const f = files[i] as MergedFile;
     body.writeDoubleLE(f.kind === 'dir' ? (totals.get(f.path) ?? 0) : f.bytes, at);
   }
-  for (let i = 0; i < count; i++, at += 4) body.writeUInt32LE((files[i] as MergedFile).layer, at);
   const id = (value: (f: MergedFile) => number): void => {
     for (let i = 0; i < count; i++, at += idBytes) {
       if (wide) body.writeDoubleLE(value(files[i] as MergedFile), at);
@@ -127,6 +126,7 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
   };
   id((f) => f.uid);
   id((f) => f.gid);
+  for (let i = 0; i < count; i++, at += 4) body.writeUInt32LE((files[i] as MergedFile).layer, at);
   for (let i = 0; i < count; i++, at += 2) body.writeUInt16LE((files[i] as MergedFile).mode, at);
   for (let i = 0; i < count; i++, at++) {
     const f = files[i] as MergedFile;
@@ -207,8 +207,6 @@ export function decodeMergedView(file: Buffer, key: string): StoredMergedView | 
   };
   const sizes = f64();
   const under = f64();
-  const layerOfFile = new Uint32Array(buffer, byteOffset + at, count);
-  at += count * 4;
   const ids = (): Float64Array | Uint32Array => {
     const view = idBytes === 8 ? new Float64Array(buffer, byteOffset + at, count) : new Uint32Array(buffer, byteOffset + at, count);
     at += count * idBytes;
@@ -216,6 +214,8 @@ export function decodeMergedView(file: Buffer, key: string): StoredMergedView | 
   };
   const uids = ids();
   const gids = ids();
+  const layerOfFile = new Uint32Array(buffer, byteOffset + at, count);
+  at += count * 4;
   const modes = new Uint16Array(buffer, byteOffset + at, count);
   at += count * 2;
   const flags = body.subarray(at, at + count);
