@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { LayerEntry, LayerIndex } from '../../shared/xray.js';
@@ -17,6 +18,7 @@ import { MERGED_MAGIC, mergedKey } from '../../electron/core/xray/merged-codec.j
 import { mergedImage, type MergedImage } from '../../electron/core/xray/merged-image.js';
 import { mergedView } from '../../electron/core/xray/views.js';
 
+const cacheModule = fileURLToPath(new URL('../../electron/core/xray/index-cache.js', import.meta.url));
 const hex = (n: number): string => n.toString(16).padStart(64, '0');
 const file = (path: string, size: number, extra: Partial<LayerEntry> = {}): LayerEntry => ({ path, kind: 'file', size, mode: 0o644, uid: 0, gid: 0, sha256: hex(size), ...extra });
 
@@ -180,6 +182,24 @@ describe('merged-view cache', () => {
       assert.deepEqual({ files: image.files, totals: image.totals }, expected(LAYERS));
       assert.ok(await cache.getMerged(mergedKey(source.layers)), `${kind}: replaced by the view`);
     }
+  });
+
+  it('two processes writing the same merged view at once leave one whole, valid file', async () => {
+    const root = join(dir, 'two');
+    const key = mergedKey(sourceOf(LAYERS).layers);
+    const view = expected(LAYERS);
+    const stored = { files: view.files, totals: [...view.totals], layers: LAYERS.map((l) => ({ digest: l.digest, diffId: l.diffId, tarSize: l.tarSize, entries: l.entries.length })) };
+    const script = `
+      import { LayerIndexCache } from ${JSON.stringify(cacheModule)};
+      const stored = ${JSON.stringify(stored)};
+      const cache = new LayerIndexCache(${JSON.stringify(root)});
+      for (let round = 0; round < 30; round++) await cache.putMerged(${JSON.stringify(key)}, { ...stored, totals: new Map(stored.totals) });`;
+    const run = (): Promise<unknown> => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
+    await Promise.all([run(), run()]);
+    const cache = new LayerIndexCache(root);
+    const read = await cache.getMerged(key);
+    assert.deepEqual(read && { files: read.files, totals: read.totals }, view);
+    assert.deepEqual(await readdir(cache.dir), [`merged-${key.replace(':', '-')}`]);
   });
 
   it('counts against the size limit and goes least recently used first', async () => {
