@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LayerIndex, MergedFile } from '../../shared/xray.js';
+import { formatBytes, table } from '../../electron/cli/format.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
 import { fileDiff } from '../../electron/core/xray/file-diff.js';
@@ -269,6 +270,41 @@ describe('layer X-ray (umoci, skopeo, GNU tar)', () => {
     const cat = await runCli(['cat', `${reg.host}/xray/app:v1`, '/etc/os-release'], env);
     assert.equal(cat.code, 0, cat.stderr);
     assert.equal(cat.stdout, OS_RELEASE);
+  });
+
+  it('CLI files: a warm run prints the merged view from one cache file, byte for byte what the merge prints', async () => {
+    const cacheDir = join(work, 'cli-merged-cache');
+    const env = { ...process.env, STEVEDORE_CACHE_DIR: cacheDir };
+    const xrayDir = join(cacheDir, 'xray', 'v2');
+    const ref = `${reg.host}/xray/app:v1`;
+    const files = async (...args: string[]): Promise<string> => {
+      const result = await runCli(['files', ...args], env);
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout;
+    };
+    const merged = async (): Promise<string[]> => (await readdir(xrayDir)).filter((n) => n.startsWith('merged-'));
+    const dropMerged = async (): Promise<void> => {
+      for (const name of await merged()) await rm(join(xrayDir, name));
+    };
+    await files(ref);
+    assert.equal((await merged()).length, 1, 'the cold run stored the merged view');
+    const hitTree = await files(ref);
+    const hitJson = await files(ref, '--json');
+    // Without the merged view: every layer index read and merged, as before there was one.
+    await dropMerged();
+    const missTree = await files(ref);
+    await dropMerged();
+    const missJson = await files(ref, '--json');
+    assert.equal(hitTree, missTree);
+    assert.equal(hitJson, missJson);
+    // The table is the one table() lays out for the merge of the indexed layers.
+    const view = mergedView((images.get('v1') as IndexedImage).layers);
+    const rows = view.files.map((f) => [formatBytes(f.kind === 'dir' ? (view.totals.get(f.path) ?? 0) : f.size), String(f.layer + 1), `/${f.path}${f.kind === 'dir' ? '/' : ''}${f.kind === 'symlink' ? ` -> ${f.link ?? ''}` : ''}${f.kind === 'hardlink' ? ` => /${f.link ?? ''}` : ''}`]);
+    assert.equal(hitTree.slice(hitTree.indexOf('\n') + 1), `${table(['SIZE', 'LAYER', 'PATH'], rows)}\n`);
+    assert.ok(view.files.some((f) => f.kind === 'hardlink') && view.files.some((f) => f.kind === 'symlink'), 'the image has hard links and symlinks to show');
+    // With the merged view and no layer index at all, a warm run still shows it all: it read none.
+    for (const name of await readdir(xrayDir)) if (!name.startsWith('merged-')) await rm(join(xrayDir, name));
+    assert.equal(await files(ref), hitTree);
   });
 });
 

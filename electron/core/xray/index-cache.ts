@@ -1,5 +1,6 @@
 // Layer indexes on disk, addressed by layer digest: an index never changes, so a hit needs no download. One file per
-// layer (index-codec.ts: a magic line with the sha256 of the rest, then the entries in columns). Writes are atomic
+// layer (index-codec.ts: a magic line with the sha256 of the rest, then the entries in columns), and beside them the
+// merged views of images (merged-codec.ts), addressed by their ordered layers, under the same rules and limit. Writes are atomic
 // (temp file + rename, so two processes never see half a file); reads check the checksum and the shape and drop a
 // bad file (a cache is a hint); the directory is kept under a size limit, least recently used first.
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import type { LayerIndex } from '../../../shared/xray.js';
 import { defaultCacheDir } from '../cache/content-cache.js';
 import { isDigest } from '../reference.js';
 import { decodeIndex, encodeIndex } from './index-codec.js';
+import { decodeMergedView, encodeMergedView, type StoredMergedView } from './merged-codec.js';
 
 export const DEFAULT_XRAY_CACHE_BYTES = 512 * 1024 * 1024;
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -60,39 +62,73 @@ export class LayerIndexCache {
 
   /** The index stored under `key` (a layer digest or DiffID), or undefined; a bad file is removed and is a miss. */
   async get(key: string): Promise<LayerIndex | undefined> {
-    if (!isDigest(key)) return undefined;
-    const path = this.pathOf(key);
+    return isDigest(key) ? this.#read(this.pathOf(key), (bytes) => decodeIndex(bytes, key)) : undefined;
+  }
+
+  /** Stores an index under each key. Best effort: a cache that cannot be written never fails the caller. */
+  async put(keys: readonly string[], index: LayerIndex): Promise<void> {
+    const bytes = (() => {
+      try {
+        return encodeIndex(index);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (bytes) await this.#write([...new Set(keys)].filter(isDigest).map((key) => this.pathOf(key)), bytes);
+  }
+
+  /** Where the merged view of the layers named by `key` (merged-codec.ts: mergedKey) is kept, beside the indexes. */
+  mergedPathOf(key: string): string {
+    return join(this.dir, `merged-${key.replace(':', '-')}`);
+  }
+
+  /** The merged view stored under `key`, or undefined; a bad file is removed and is a miss. */
+  async getMerged(key: string): Promise<StoredMergedView | undefined> {
+    return isDigest(key) ? this.#read(this.mergedPathOf(key), (bytes) => decodeMergedView(bytes, key)) : undefined;
+  }
+
+  /** Stores a merged view under `key`, counted and evicted with the indexes. Best effort, as put() is. */
+  async putMerged(key: string, view: StoredMergedView): Promise<void> {
+    if (!isDigest(key)) return;
+    const bytes = (() => {
+      try {
+        return encodeMergedView(key, view);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (bytes) await this.#write([this.mergedPathOf(key)], bytes);
+  }
+
+  async #read<T>(path: string, decode: (bytes: Buffer) => T | undefined): Promise<T | undefined> {
     let bytes: Buffer | undefined;
     try {
       bytes = await readCacheFile(path);
     } catch {
       return undefined;
     }
-    let index: LayerIndex | undefined;
+    let value: T | undefined;
     try {
-      index = bytes && decodeIndex(bytes, key);
+      value = bytes && decode(bytes);
     } catch {
-      index = undefined;
+      value = undefined;
     }
-    if (!index) {
+    if (!value) {
       await rm(path, { force: true }).catch(() => undefined);
       return undefined;
     }
     // The modification time is the recency that eviction goes by.
     const now = new Date();
     await utimes(path, now, now).catch(() => undefined);
-    return index;
+    return value;
   }
 
-  /** Stores an index under each key. Best effort: a cache that cannot be written never fails the caller. */
-  async put(keys: readonly string[], index: LayerIndex): Promise<void> {
+  /** Writes `bytes` at each path, atomically (temp file + rename), then keeps the cache within its limit. */
+  async #write(paths: readonly string[], bytes: Buffer): Promise<void> {
     try {
-      const bytes = encodeIndex(index);
-      if (!bytes || bytes.length > MAX_FILE_BYTES || this.#maxBytes === 0) return;
+      if (bytes.length > MAX_FILE_BYTES || this.#maxBytes === 0) return;
       await mkdir(this.dir, { recursive: true });
-      for (const key of new Set(keys)) {
-        if (!isDigest(key)) continue;
-        const path = this.pathOf(key);
+      for (const path of paths) {
         const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
         try {
           await writeFile(temp, bytes, { flag: 'wx' });
@@ -104,7 +140,7 @@ export class LayerIndexCache {
       await this.#dropOldFormats();
       await this.evict();
     } catch {
-      // A full disk or a read-only cache directory: the index is still returned to the caller.
+      // A full disk or a read-only cache directory: the caller still has what it computed.
     }
   }
 

@@ -2,6 +2,7 @@
 // In a layer, `.wh.<name>` deletes <name> and `.wh..wh..opq` hides everything below its directory, both from lower
 // layers only, so they are applied before the layer's own entries; a later entry for the same path wins; a hard link
 // shares the data of the file it names at the moment it is applied, as extraction would make it.
+// Listings are cached (merged-codec.ts): a change to what a listing holds must change MERGED_MAGIC there.
 import type { EntryKind, LayerChange, LayerEntry, MergedFile } from '../../../shared/xray.js';
 import { baseName, joinPath } from './entry-path.js';
 
