@@ -16,6 +16,8 @@
 import { Buffer } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
+import type * as crypto from 'node:crypto';
+import type * as vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +49,11 @@ export async function loadCommands(command: string, cacheDir: string | false | u
   } catch {
     return { runCommand: (await import('./run-command.js')).runCommand, saveCache: () => undefined };
   }
-  const [{ Script, constants }, { createHash }, { defaultCacheDir }] = await Promise.all([import('node:vm'), import('node:crypto'), import('../core/cache/cache-dir.js')]);
+  // Through require rather than import(): an ES module facade of a built-in copies every export (crypto has many).
+  const load = createRequire(import.meta.url);
+  const { Script, constants } = load('node:vm') as typeof vm;
+  const { createHash } = load('node:crypto') as typeof crypto;
+  const { defaultCacheDir } = await import('../core/cache/cache-dir.js');
   // The build heads the bundle with the hash of its bytes; the file's size and time also count, for a hand edit.
   const { size, mtimeMs } = statSync(bundle);
   const built = BUILD_ID.exec(source)?.[1] ?? createHash('sha256').update(source).digest('hex');

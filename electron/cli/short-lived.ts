@@ -19,6 +19,8 @@ let applied = false;
 export async function shortLivedProcess(): Promise<void> {
   if (applied) return;
   applied = true;
+  // Given on node's command line already (a launcher may pass it): then node:v8, three more built-ins, need not load.
+  if (process.execArgv.includes(FLAG)) return;
   try {
     (await import('node:v8')).setFlagsFromString(FLAG);
   } catch {

@@ -1,7 +1,7 @@
 // The request line of the log: method, redacted URL, status and time of one HTTP exchange.
-import { performance } from 'node:perf_hooks';
 import { logEnabled, logEvent } from './log.js';
 import { redactUrl } from './redact.js';
+import { monotonicMs } from './monotonic.js';
 
 interface Exchange {
   readonly method: string;
@@ -12,8 +12,8 @@ interface Exchange {
 export async function loggedExchange<R extends { readonly status: number; readonly url: string }>(req: Exchange, attempt: number, send: () => Promise<R>): Promise<R> {
   // Library use and tests log nothing: then this is one call and nothing else.
   if (!logEnabled('warn')) return send();
-  const started = performance.now();
-  const ms = (): number => Math.round(performance.now() - started);
+  const started = monotonicMs();
+  const ms = (): number => Math.round(monotonicMs() - started);
   try {
     const response = await send();
     logEvent('http', { method: req.method, url: redactUrl(response.url), status: response.status, ms: ms(), attempt }, response.status >= 500 ? 'warn' : 'info');

@@ -1,9 +1,9 @@
 // A push in the log: its plan (per blob: skip, mount, upload or compress, and sizes) and its outcome (the digest,
 // or the error code), timed from start to end.
-import { performance } from 'node:perf_hooks';
 import { toErrorInfo } from './errors.js';
 import { logEvent } from './log.js';
 import type { PlannedBlob } from './push/blob-plan.js';
+import { monotonicMs } from './monotonic.js';
 
 export interface PushLog {
   plan(plan: readonly PlannedBlob[]): void;
@@ -12,8 +12,8 @@ export interface PushLog {
 }
 
 export function pushLog(jobId: string, target: string): PushLog {
-  const started = performance.now();
-  const ms = (): number => Math.round(performance.now() - started);
+  const started = monotonicMs();
+  const ms = (): number => Math.round(monotonicMs() - started);
   return {
     plan(plan) {
       const blobs = plan.map(({ task, action, result, mountFrom }) => {

@@ -55,6 +55,22 @@ describe('TLS registry', () => {
     }
   });
 
+  it('requests sent at once on a remembered plain HTTP that now speaks TLS are sent again over TLS', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'stevedore-schemes-tls-many-'));
+    try {
+      const schemes = new SchemeMemory(cacheDir);
+      schemes.remember(reg.host, 'http');
+      const client = new RegistryClient({ registry: reg.host, tls: { ca: reg.pki!.caCert }, schemes, retry: FAST_RETRY });
+      const missing = (n: number): string => `sha256:${String(n).repeat(64)}`;
+      assert.deepEqual(await Promise.all([1, 2, 3].map((n) => client.headBlob('nothing/here', missing(n)))), [undefined, undefined, undefined]);
+      assert.equal(await client.baseUrl(), `https://${reg.host}`);
+      await client.close();
+      assert.equal(schemes.plainHttp(reg.host), false);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('works unverified only with the insecure opt-in', async () => {
     const client = new RegistryClient({ registry: reg.host, insecure: true, retry: FAST_RETRY });
     assert.equal((await client.ping()).url, `https://${reg.host}`);

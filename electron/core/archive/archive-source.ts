@@ -6,7 +6,6 @@ import { createReadStream } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { StevedoreError } from '../errors.js';
 import { openRegularFile } from '../regular-file.js';
 import { METADATA_LIMIT, digestFromBlobPath } from './blob-digest.js';
@@ -125,7 +124,8 @@ async function readInOrder(path: string, gzipped: boolean, signal: AbortSignal |
     await input.drain();
   };
   try {
-    if (gzipped) await pipeline(file, createGunzip(), walk, { signal });
+    // zlib loads only for a gzip-wrapped archive: a plain one (most pushes) has no use for it.
+    if (gzipped) await pipeline(file, (await import('node:zlib')).createGunzip(), walk, { signal });
     else await pipeline(file, walk, { signal });
   } catch (error) {
     if (signal?.aborted || error instanceof StevedoreError) throw error;

@@ -1,7 +1,6 @@
 // Opens an image archive of any supported kind and says what it holds. The reading happens on a worker thread: a
 // gzip-wrapped archive means decompressing and hashing every byte, which must not hold up the thread serving the UI.
 // A plain tar of a few entries (what docker save writes for most images) is a few header reads, done here.
-import { Worker } from 'node:worker_threads';
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { StevedoreError } from '../errors.js';
 import type { ArchiveWorkerReply } from '../workers/messages.js';
@@ -56,6 +55,8 @@ export async function inspectArchive(path: string, signal?: AbortSignal): Promis
     const source = sourceFromIndex(small);
     return { source, inspection: await describeArchive(source) };
   }
+  // worker_threads loads only here: a plain tar of a few entries (most pushes) needs no thread.
+  const { Worker } = await import('node:worker_threads');
   signal?.throwIfAborted();
   const worker = new Worker(WORKER, { workerData: { path } });
   liveReaders++;

@@ -2,12 +2,12 @@
 // an upload would hold it forever. The body is handed to undici in slices (a stream, chunk by chunk); a pause longer
 // than the limit between two (once sending has begun) aborts the request with TIMEOUT. Time spent queued for a
 // connection is not counted.
-import { performance } from 'node:perf_hooks';
 import { Readable, finished } from 'node:stream';
 import { StevedoreError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import { IDLE_TIMEOUT_ENV } from './timeouts.js';
 import type { RequestBody } from './request-body.js';
+import { monotonicMs } from '../monotonic.js';
 
 const SLICE = 64 * 1024;
 /** What a stream body holds while undici is not taking it, before its source is paused. */
@@ -74,7 +74,7 @@ export function watchBody(body: RequestBody, idleMs: number, method: string, url
   // and waits out the rest of the limit (re-arming a timer per chunk costs a timer-list insert every 64 KiB).
   let taken = 0;
   const check = (): void => {
-    const idle = performance.now() - taken;
+    const idle = monotonicMs() - taken;
     if (idle < idleMs) {
       timer = setTimeout(check, idleMs - idle);
       return;
@@ -84,7 +84,7 @@ export function watchBody(body: RequestBody, idleMs: number, method: string, url
   };
   const arm = (): void => {
     if (stopped) return;
-    taken = performance.now();
+    taken = monotonicMs();
     timer ??= setTimeout(check, idleMs);
   };
   const disarm = (): void => {

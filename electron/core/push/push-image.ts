@@ -1,5 +1,9 @@
 // Pushes one image of an archive: plan, every blob (concurrently), then the manifests, the tag last. A failure or a
 // cancel anywhere stops everything before the tag exists, so no half-pushed tag is ever visible.
+//
+// Pushing again what the registry holds already moves no blob; then the tag is not written either when it names this
+// very manifest already (as crane does): the tag's digest is asked for beside the blobs' HEADs, so knowing it costs
+// no round trip, where the PUT would cost one. Whenever any blob moved, the manifest is PUT as always.
 import type { Readable } from 'node:stream';
 import type { ArchiveImage, ArchivePlatformImage } from '../../../shared/archive.js';
 import type { BlobProgress } from '../../../shared/push.js';
@@ -35,6 +39,8 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     const sessions = new UploadSessions(deps.client, target.repository);
     precheckLayers(image);
     const tasks = blobTasks(image, settings.compression);
+    // Asked beside the plan's HEADs; never rejects.
+    const tagged = target.tag ? sessions.taggedDigest(target.tag, job.signal) : Promise.resolve(undefined);
     const plan = await planBlobs(tasks, deps.client, target.repository, deps.layers, settings.jobs, job.signal);
     reporter.plan(plan.map(initialProgress));
     log.plan(plan);
@@ -71,7 +77,9 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     }
     // Nothing is named in a manifest until every layer is known to be what the config says.
     await verifyLayers(image, archive, uncompressed);
-    const digest = await putManifests(image, target, results, archive, sessions, job.signal);
+    // Only a push that moved nothing may leave the tag as it found it: the answer is then a moment old.
+    const unchanged = plan.every((p) => p.action === 'skip') ? await tagged : undefined;
+    const digest = await putManifests(image, target, results, archive, sessions, job.signal, unchanged);
     reporter.stop();
     log.done(digest);
     request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest });
@@ -157,7 +165,8 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   }
 }
 
-async function putManifests(image: ArchiveImage, target: Reference, results: ReadonlyMap<string, PushedBlob>, archive: OpenedArchive, sessions: UploadSessions, signal: AbortSignal): Promise<string> {
+/** `tagNames`: the digest the tag was found naming, when nothing else was pushed; a tag naming the manifest is not PUT. */
+async function putManifests(image: ArchiveImage, target: Reference, results: ReadonlyMap<string, PushedBlob>, archive: OpenedArchive, sessions: UploadSessions, signal: AbortSignal, tagNames?: string): Promise<string> {
   const tag = target.tag ?? (target.digest as string);
   const platformManifest = async (platform: ArchivePlatformImage): Promise<BuiltManifest> => {
     const config = results.get(configTaskId(platform)) as PushedBlob;
@@ -168,6 +177,7 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     return manifestForOci(await readVerified(archive.source, entry, digest, size), mediaType, layers);
   };
   const put = async (reference: string, manifest: BuiltManifest): Promise<string> => {
+    if (reference === target.tag && tagNames === manifest.digest) return manifest.digest;
     const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
     if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, we sent ${manifest.digest}`);
     return manifest.digest;

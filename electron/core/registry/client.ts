@@ -115,6 +115,13 @@ export class RegistryClient {
   /** Anonymous authentication state for other origins the registry sent us to, oldest first. */
   readonly #foreignAuth = new Map<string, Authenticator>();
   #base: Promise<string> | undefined;
+  /** A remembered plain HTTP base no answer has confirmed yet (see #send). */
+  #unconfirmed: string | undefined;
+  /** The check that runs when the unconfirmed base meets a failure or a 400: true when plain HTTP holds. */
+  #recheck: Promise<boolean> | undefined;
+  /** The remembered base that proved wrong; the memory is not believed again by this client. */
+  #wrongBase: string | undefined;
+  #doubted = false;
   #rateLimit: RateLimit | undefined;
 
   constructor(options: RegistryClientOptions) {
@@ -159,7 +166,11 @@ export class RegistryClient {
     if (this.#options.scheme) return `${this.#options.scheme}://${host}`;
     const schemes = this.#options.schemes;
     const remembered = schemes?.plainHttp(this.registry) === true;
-    if (remembered && (await this.#answersPlainHttp(host, signal))) return `http://${host}`;
+    // Asked in plain HTTP at once, without a probe first: the first answer confirms it, and #send catches a wrong guess.
+    if (remembered && !this.#doubted) {
+      this.#unconfirmed = `http://${host}`;
+      return this.#unconfirmed;
+    }
     const https = `https://${host}`;
     try {
       const response = await this.#transport.send({ method: 'GET', url: `${https}/v2/`, signal, headers: { 'user-agent': USER_AGENT } });
@@ -199,8 +210,54 @@ export class RegistryClient {
     return this.#send(req);
   }
 
+  /**
+   * A request on a remembered plain HTTP base is sent at once. An answer other than 400 confirms the base, as the probe
+   * would have (a TLS server answers plain HTTP with 400 or a dropped connection). A failure or a 400 before that runs
+   * the probe; if plain HTTP does not hold, the base is found again (TLS) and the request sent there. A stream body,
+   * which cannot be sent twice, waits for the probe instead. Only loopback hosts are remembered (scheme-memory.ts).
+   */
   async #send(req: RegistryRequest): Promise<HttpResponse> {
     const base = await this.baseUrl(req.signal);
+    if (base === this.#wrongBase) return this.#send(rebased(req, base));
+    if (this.#unconfirmed !== base) return this.#sendOn(base, req);
+    if (req.body !== undefined && typeof req.body !== 'string' && !(req.body instanceof Uint8Array)) {
+      return (await this.#wrongScheme(base)) ? this.#send(req) : this.#sendOn(base, req);
+    }
+    try {
+      const response = await this.#sendOn(base, req);
+      if (response.status !== 400) {
+        if (this.#unconfirmed === base) this.#unconfirmed = undefined;
+        return response;
+      }
+      if (!(await this.#wrongScheme(base))) return response;
+      await response.body.dump().catch(() => undefined);
+    } catch (error) {
+      if (!(await this.#wrongScheme(base))) throw error;
+    }
+    return this.#send(rebased(req, base));
+  }
+
+  /**
+   * Whether a remembered plain HTTP base proved wrong: probed once (HEAD /v2/, as before any request when nothing was
+   * remembered); then the base is found again without the memory. A base confirmed meanwhile is not wrong.
+   */
+  #wrongScheme(base: string): Promise<boolean> {
+    if (base === this.#wrongBase) return Promise.resolve(true);
+    if (this.#unconfirmed !== base) return Promise.resolve(false);
+    // Not tied to the request that met the failure: every request in flight on the base waits for this answer.
+    this.#recheck ??= this.#answersPlainHttp(apiHost(this.registry)).then((holds) => {
+      this.#unconfirmed = undefined;
+      if (!holds) {
+        this.#wrongBase = base;
+        this.#doubted = true;
+        this.#base = undefined;
+      }
+      return holds;
+    });
+    return this.#recheck.then((holds) => !holds);
+  }
+
+  async #sendOn(base: string, req: RegistryRequest): Promise<HttpResponse> {
     let url = req.url ?? `${base}${req.path ?? ''}`;
     let auth = this.#authenticatorFor(url, base);
     let scopes = req.scopes;
@@ -554,6 +611,13 @@ function isJson(bytes: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/** A request whose URL was built on a base found wrong, on whatever base is found next. */
+function rebased(req: RegistryRequest, base: string): RegistryRequest {
+  if (!req.url?.startsWith(`${base}/`)) return req;
+  const { url, ...rest } = req;
+  return { ...rest, path: url.slice(base.length) };
 }
 
 async function collect(pages: AsyncIterable<readonly string[]>): Promise<string[]> {

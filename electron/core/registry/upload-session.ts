@@ -1,9 +1,11 @@
 // Blob upload sessions of the distribution spec: start (or mount), PATCH chunks with Content-Range, ask where a
 // session stands after a dropped connection, finish with PUT ?digest=, cancel with DELETE.
 import type { Readable } from 'node:stream';
+import { MANIFEST_ACCEPT } from '../../../shared/media-types.js';
 import { StevedoreError } from '../errors.js';
 import { header } from '../http/transport.js';
 import { repositoryScope } from '../auth/authenticator.js';
+import { isDigest } from '../reference.js';
 import type { RegistryClient } from './client.js';
 import { responseError } from './response-error.js';
 
@@ -146,6 +148,21 @@ export class UploadSessions {
       await response.body.dump().catch(() => undefined);
     } catch {
       // the session expires on its own
+    }
+  }
+
+  /**
+   * The digest a tag names now (HEAD, with the push's own scopes: no second token), or undefined where it names
+   * nothing or the registry does not say. A hint only, so any failure is undefined too: the manifest is then PUT.
+   */
+  async taggedDigest(tag: string, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      const response = await this.client.send({ method: 'HEAD', path: `/v2/${this.repository}/manifests/${tag}`, scopes: this.#scopes(), headers: { accept: MANIFEST_ACCEPT }, signal });
+      await response.body.dump().catch(() => undefined);
+      const digest = response.status === 200 ? header(response, 'docker-content-digest') : undefined;
+      return digest !== undefined && isDigest(digest) ? digest : undefined;
+    } catch {
+      return undefined;
     }
   }
 
