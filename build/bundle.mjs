@@ -92,7 +92,10 @@ const noHttp2 = {
 };
 
 // The commands once more, as one CommonJS file the CLI's entry runs with a V8 code cache (electron/cli/load-commands.ts):
-// Node 20 caches compiled code only for scripts, not for ES modules. Dynamic imports of our modules are inlined.
+// Node 20 caches compiled code only for scripts, not for ES modules. Dynamic imports of our modules are inlined, and
+// those of built-ins (node:zlib for a gzip-wrapped archive, node:worker_threads for a large one) become require(): a
+// script compiled from V8's code cache has lost its dynamic import callback, so an import() left in it failed on every
+// run after a command's first with "A dynamic import callback was not specified".
 await build({
   entryPoints: ['electron/cli/run-command.ts'],
   outfile: join(APP_OUT, 'commands.cjs'),
@@ -100,6 +103,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  supported: { 'dynamic-import': false },
   external: ['electron'],
   // What import.meta.url would be for a module at this file's place.
   define: { 'import.meta.url': '__stevedoreModuleUrl' },

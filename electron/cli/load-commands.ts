@@ -51,7 +51,7 @@ export async function loadCommands(command: string, cacheDir: string | false | u
   }
   // Through require rather than import(): an ES module facade of a built-in copies every export (crypto has many).
   const load = createRequire(import.meta.url);
-  const { Script, constants } = load('node:vm') as typeof vm;
+  const { Script } = load('node:vm') as typeof vm;
   const { createHash } = load('node:crypto') as typeof crypto;
   const { defaultCacheDir } = await import('../core/cache/cache-dir.js');
   // The build heads the bundle with the hash of its bytes; the file's size and time also count, for a hand edit.
@@ -63,8 +63,8 @@ export async function loadCommands(command: string, cacheDir: string | false | u
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     ...(cached ? { cachedData: cached } : {}),
-    // import() of a module the bundle leaves out (node: modules) resolves as it would in any module.
-    ...(constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
+    // No importModuleDynamically: a script made from a code cache loses it (Node 20), so the build leaves no import()
+    // in the bundle (built-ins are required instead).
   });
   const module = { exports: {} as { runCommand?: RunCommand } };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));

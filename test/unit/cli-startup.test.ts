@@ -118,6 +118,25 @@ export async function resolve(specifier, context, next) {
       }
     });
 
+    it('a command that loads a built-in on demand runs from its cache too (gzip-wrapped archive, a missing file)', async () => {
+      // node:zlib and node:worker_threads load only on these paths; a script made from V8's code cache has no dynamic
+      // import callback, so an import() left in the bundle failed on every run after the first.
+      const gz = join(dir, 'app.tar.gz');
+      await writeTar(gz, legacyDockerArchive([{ image: testImage([await layerTar('startup-gz', 5_000)]), tags: ['startup/gz:1'] }]), true);
+      const own = { ...process.env, STEVEDORE_CACHE_DIR: join(dir, 'cache-builtins') };
+      const first = await run([CLI, 'inspect', gz], own);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(first.stderr, '');
+      assert.equal((await readdir(join(dir, 'cache-builtins', 'code'))).length, 1);
+      const second = await run([CLI, 'inspect', gz], own);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(second.stderr, '');
+      assert.equal(second.stdout, first.stdout);
+      const missing = await run([CLI, 'inspect', join(dir, 'missing.tar')], own);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /^stevedore: archive .*missing\.tar does not exist \[NOT_FOUND\]\n$/);
+    });
+
     it('--no-cache neither reads nor writes the code cache', async () => {
       const own = join(dir, 'no-cache');
       const result = await run([CLI, 'inspect', '--no-cache', archive], { ...process.env, STEVEDORE_CACHE_DIR: own });
