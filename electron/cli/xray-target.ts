@@ -1,6 +1,5 @@
 // What the file commands (files, diff, waste, cat) look at: a registry reference or an image archive on disk, its
 // layers indexed through the layer-index cache.
-import { stat } from 'node:fs/promises';
 import { LayerIndexCache } from '../core/xray/index-cache.js';
 import { indexImage, type IndexImageOptions, type IndexedImage } from '../core/xray/index-image.js';
 import { archiveImageSource, registryImageSource, type XrayImageSource } from '../core/xray/image-source.js';
@@ -8,6 +7,7 @@ import { mergedImage, type MergedImage } from '../core/xray/merged-image.js';
 import { parseReference } from '../core/reference.js';
 import { openClient, type GlobalOptions } from './context.js';
 import { explainDefaultTag } from './default-tag.js';
+import { isArchiveFile } from './local-path.js';
 
 export interface XrayOptions extends GlobalOptions {
   readonly platform?: string;
@@ -17,14 +17,6 @@ export interface XrayOptions extends GlobalOptions {
 export interface LoadedImage {
   readonly image: IndexedImage;
   close(): Promise<void>;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
 }
 
 interface OpenedTarget {
@@ -38,7 +30,8 @@ async function openTarget(target: string, options: XrayOptions, signal: AbortSig
   // On this thread: a command has no UI to keep responsive, and a worker's JavaScript heap and the copies of every
   // chunk into it cost memory and CPU (decompression still runs on libuv's pool, one layer per core).
   const common: IndexImageOptions = { signal, inWorker: false, ...(cache ? { cache } : {}), ...(options.jobs ? { concurrency: options.jobs } : {}) };
-  if (await isFile(target)) {
+  // A path-like argument that names nothing (image.tar mistyped) is a missing archive, never a Docker Hub lookup.
+  if (await isArchiveFile(target)) {
     const source = await archiveImageSource(target, { signal, ...(options.platform ? { platform: options.platform } : {}), ...(options.image !== undefined ? { image: options.image } : {}) });
     return { source, options: common, close: () => Promise.resolve() };
   }

@@ -87,6 +87,14 @@ describe('CLI: tags, help and arguments', () => {
     assert.match(pathLike.stderr, /^stevedore: archive \.\/images\/app does not exist \[NOT_FOUND\]/);
     const directory = await runCli(['inspect', home], env);
     assert.match(directory.stderr, /is a directory, not a regular file \[NOT_A_FILE\]/);
+    // The file commands too: image.tar mistyped was looked up as docker.io/library/image.tar.
+    for (const args of [['files', 'missing.tar'], ['files', 'missing.tar', '--layer', '1'], ['waste', 'missing.tar'], ['cat', 'missing.tar', '/etc/os-release'], ['diff', 'missing.tar', 'other.tar']]) {
+      const result = await runCli(args, env);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.stderr, 'stevedore: archive missing.tar does not exist [NOT_FOUND]\n', args.join(' '));
+    }
+    const filesOfDirectory = await runCli(['files', home], env);
+    assert.match(filesOfDirectory.stderr, /is a directory, not a regular file \[NOT_A_FILE\]/);
   });
 
   it('says "1 layer", not "1 layers"', async () => {

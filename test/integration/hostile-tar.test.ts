@@ -264,8 +264,8 @@ describe('hostile tar', () => {
       await assert.rejects(inspectArchiveHere(fifo), notAFile);
     });
 
-    it('the CLI refuses it for inspect and push, at once and with the code', BOUNDED, async () => {
-      for (const args of [['inspect', fifo], ['push', fifo, '127.0.0.1:1/x/y:1']]) {
+    it('the CLI refuses it for inspect, push and files, at once and with the code', BOUNDED, async () => {
+      for (const args of [['inspect', fifo], ['push', fifo, '127.0.0.1:1/x/y:1'], ['files', fifo]]) {
         const result = await cli(args);
         assert.equal(result.code, 1, `${args[0]} exits 1`);
         assert.match(result.stderr, /^stevedore: archive .*image\.tar is a FIFO, not a regular file \[NOT_A_FILE\]\n$/);
