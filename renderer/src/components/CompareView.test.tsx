@@ -1,4 +1,6 @@
 // The compare view shows two kinds of size: layers as pulled (compressed) and files inside them (uncompressed).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApi, type Result } from '../../../shared/contract.js';
@@ -31,6 +33,23 @@ describe('CompareView', () => {
     expect(screen.getByRole('heading', { name: /Bytes to pull/ }).textContent).toContain('compressed');
     expect(screen.getByRole('columnheader', { name: /^Size/ }).textContent).toContain('compressed');
     expect(screen.getByRole('button', { name: /Files changed/ }).textContent).toContain('files, uncompressed');
+  });
+
+  it('lays the bytes-to-pull matrix out as a table (no other view\'s class turns it into a flex column)', async () => {
+    // Vitest runs from the repository's root (renderer/vite.config.ts: test.root).
+    const style = document.createElement('style');
+    style.textContent = readFileSync(join(process.cwd(), 'renderer', 'src', 'styles.css'), 'utf8');
+    document.head.append(style);
+    try {
+      setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'compare:images' ? { ok: true, value: comparison } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
+      useCompare.setState({ picks: [{ registryId: 'r', repository: 'app', reference: '1' }, { registryId: 'r', repository: 'app', reference: '2' }], result: undefined, loading: false, error: undefined });
+      render(<CompareView />);
+      const matrix = (await screen.findByTestId('pull-0-1')).closest('table');
+      expect(matrix).toBeTruthy();
+      expect(getComputedStyle(matrix as HTMLTableElement).display).toBe('table');
+    } finally {
+      style.remove();
+    }
   });
 
   it('after a reload compares the images its route names, and a removal updates the route', async () => {

@@ -87,7 +87,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
           <Bytes value={image.totalSize} /> <span className="muted">compressed{platforms.length > 1 ? '; layers shared between platforms counted once' : ''}</span>
         </dd>
         <dt>Pull</dt>
-        <dd className="pull">
+        <dd className="pull-lines">
           <CopyLine text={`docker pull${platformFlag} ${pullRef}`} />
           <CopyLine text={`podman pull${platformFlag} ${pullRef}`} />
         </dd>
