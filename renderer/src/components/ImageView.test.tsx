@@ -62,6 +62,11 @@ describe('ImageView', () => {
     expect(commands()).toEqual(['ADD small', 'ADD big']);
   });
 
+  it('marks an empty env or label list with a dash, as it marks an empty entrypoint (not a blank row)', () => {
+    show(image([platform('amd64', d('a'), [100])]));
+    for (const term of ['Entrypoint', 'Env', 'Labels']) expect(screen.getByText(term, { selector: 'dt' }).nextElementSibling?.textContent, term).toBe('-');
+  });
+
   it('shows the raw manifest and the config side by side, each with a copy button, one view at a time', () => {
     show(image([platform('amd64', d('a'), [100])]));
     const raw = screen.getByRole('button', { name: 'Raw JSON' });

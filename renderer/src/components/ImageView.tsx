@@ -160,11 +160,13 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
                 <dd><code>{shown(current.config.cmd.join(' ')) || '-'}</code></dd>
                 <dt>Env</dt>
                 <dd>
+                  {current.config.env.length === 0 && '-'}
                   {current.config.env.slice(0, SHOWN).map((e, i) => <div key={i}><code>{shown(e)}</code></div>)}
                   <NotShown total={current.config.env.length} />
                 </dd>
                 <dt>Labels</dt>
                 <dd>
+                  {Object.keys(current.config.labels).length === 0 && '-'}
                   {Object.entries(current.config.labels).slice(0, SHOWN).map(([k, v]) => <div key={k}><code>{shown(`${k}=${v}`)}</code></div>)}
                   <NotShown total={Object.keys(current.config.labels).length} />
                 </dd>
