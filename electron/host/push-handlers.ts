@@ -1,5 +1,6 @@
 // Archives and pushes over the contract: what a dropped tarball holds, and pushes run as host jobs (events, cancel,
 // a history that survives a reload of the window).
+import { copyTitle } from '../../shared/transfer-title.js';
 import { parseRegistry } from '../core/reference.js';
 import type { Handlers, HostContext } from './host-context.js';
 
@@ -15,7 +16,7 @@ export function pushHandlers(context: HostContext): PushHandlers {
       const profile = await deps.profiles.get(registryId);
       const client = await context.clients.for(profile);
       const { registry } = parseRegistry(profile.url);
-      return { jobId: context.jobs.start(archive, imageId, { registry, repository, tag }, client, { compression, jobs: profile.concurrency }) };
+      return { jobId: context.jobs.start(archive, imageId, { registry, repository, tag }, client, { compression, jobs: profile.concurrency }, copyTitle(profile.name, repository, tag)) };
     },
     'push:cancel': async ({ jobId }) => ({ cancelled: context.jobs.cancel(jobId) }),
     'push:list': async () => context.jobs.list(),

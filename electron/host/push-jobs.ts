@@ -33,10 +33,11 @@ export class PushJobs {
     private readonly events: JobEvents,
   ) {}
 
-  start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>): string {
+  /** `title`: the target as people read it (the registry's name rather than its host); the reference by default. */
+  start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>, title = formatReference(target)): string {
     const image = archive.inspection.images[imageId];
     if (!image) throw new StevedoreError('INVALID_ARGUMENT', `the archive has no image ${imageId} (it holds ${archive.inspection.images.length}, numbered from 0)`);
-    return this.run({ target: formatReference(target), archive: archive.source.path }, ({ jobId, emit, signal }) =>
+    return this.run({ target: title, archive: archive.source.path }, ({ jobId, emit, signal }) =>
       pushImage({ jobId, archive, image, target, emit, signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }),
     );
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApi, type PushJobView, type Result } from '../../../shared/contract.js';
 import type { BlobProgress, PushEvent } from '../../../shared/push.js';
 import { setApi } from '../lib/api.js';
+import { useRegistries } from '../stores/registries.js';
 import { initTransfers, useTransfers } from '../stores/transfers.js';
 import { TransfersPanel } from './TransfersPanel.js';
 
@@ -37,5 +38,16 @@ describe('TransfersPanel', () => {
     expect(head.textContent).toBe('Copy to Prod · team/web:1');
     expect(head.getAttribute('title')).toBe('Copy to Prod · team/web:1');
     expect(useTransfers.getState().jobs['c1']?.view.state).toBe('pushed');
+  });
+
+  it('names a push as it names a copy: "Push to" the registry name, repository and tag', async () => {
+    setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'push:start' ? { ok: true, value: { jobId: 'p1' } } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
+    useRegistries.setState({ list: [{ id: 'b', name: 'local B', url: '127.0.0.1:5001', credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [], hasSecret: false }] });
+    useTransfers.setState({ open: true, order: [], jobs: {} });
+    await useTransfers.getState().start({ path: '/tmp/app.tar', imageId: 0, registryId: 'b', repository: 'demo/pushed', tag: 'v2' });
+    render(<TransfersPanel />);
+    const head = screen.getByText(/^Push to/);
+    expect(head.textContent).toBe('Push to local B · demo/pushed:v2');
+    expect(head.getAttribute('title')).toBe('Push to local B · demo/pushed:v2');
   });
 });

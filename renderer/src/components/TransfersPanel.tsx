@@ -23,7 +23,7 @@ function BlobRow({ blob }: { readonly blob: BlobProgress }) {
   );
 }
 
-const titlePrefix = (kind: Job['view']['kind']): string => (kind === 'copy' ? 'Copy to ' : kind === 'export' ? 'Export to ' : '');
+const titlePrefix = (kind: Job['view']['kind']): string => (kind === 'copy' ? 'Copy to ' : kind === 'export' ? 'Export to ' : 'Push to ');
 
 function JobCard({ job }: { readonly job: Job }) {
   const cancel = useTransfers((s) => s.cancel);

@@ -5,8 +5,10 @@ import type { ArchiveInspection } from '../../../shared/archive.js';
 import type { PushJobView, RequestArgs } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
+import { copyTitle } from '../../../shared/transfer-title.js';
 import { api, call, errorInfo, releaseUpload } from '../lib/api.js';
 import { useCatalog } from './catalog.js';
+import { useRegistries } from './registries.js';
 import { useRepository } from './repository.js';
 
 export interface Job {
@@ -74,7 +76,7 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     set((s) => ({
       // The transfers panel takes over from a drop that is done.
       drops: s.drops.flatMap((d) => (d.id !== fromDrop ? [d] : allQueued(d, request.imageId) ? [] : [{ ...d, queued: [...(d.queued ?? []), request.imageId ?? 0] }])),
-      jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, target: `${request.repository}:${request.tag}`, archive: request.path, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, request } },
+      jobs: { ...s.jobs, [jobId]: { view: s.jobs[jobId]?.view ?? { jobId, target: copyTitle(useRegistries.getState().list.find((r) => r.id === request.registryId)?.name ?? request.registryId, request.repository, request.tag), archive: request.path, state: 'running', startedAt: new Date().toISOString() }, blobs: s.jobs[jobId]?.blobs ?? {}, request } },
       order: s.order.includes(jobId) ? s.order : [jobId, ...s.order],
       open: true,
     }));
