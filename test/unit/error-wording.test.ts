@@ -6,6 +6,7 @@ import { choosePlatform } from '../../electron/core/xray/image-source.js';
 import { copyAllTags } from '../../electron/core/copy/copy-tags.js';
 import type { CopyEndpoints } from '../../electron/core/copy/copy-image.js';
 import { cliHint } from '../../electron/cli/error-hint.js';
+import { toNetworkError } from '../../electron/core/http/network-errors.js';
 
 const catchInfo = async (run: () => unknown): Promise<ReturnType<typeof toErrorInfo>> => {
   try {
@@ -31,6 +32,13 @@ describe('error wording for the app and the CLI', () => {
     assert.equal(info.code, 'INVALID_ARGUMENT');
     assert.doesNotMatch(info.message, /--[a-z]/);
     assert.match(cliHint(info), /--all-tags/);
+  });
+
+  it('words an untrusted certificate without options; the CLI names --ca-file and --insecure', () => {
+    const info = toErrorInfo(toNetworkError(Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }), 'GET', 'https://127.0.0.1:5443/v2/'));
+    assert.equal(info.code, 'TLS');
+    assert.doesNotMatch(info.message, /--[a-z]/);
+    assert.match(`${info.message}${cliHint(info)}`, /Add the registry's CA certificate, or opt in to insecure access if you trust this network\. \(--ca-file FILE, or --insecure\)$/);
   });
 
   it('keeps the credentials hint for AUTH_REQUIRED and adds nothing to other errors', () => {
