@@ -94,7 +94,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
                 {row.file.kind === 'hardlink' ? ` ⇒ /${visibleText(row.file.link ?? '', true)}` : ''}
               </span>
               <span className="file-size">{formatBytes(row.file.kind === 'dir' ? row.file.bytes : row.file.size)}</span>
-              <span className="muted file-layer">L{row.file.layer + 1}</span>
+              <span className="muted file-layer" title={`last written by layer ${row.file.layer + 1}`}>L{row.file.layer + 1}</span>
             </div>
           )}
         />
@@ -149,6 +149,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
               <tr>
                 <th>Copies</th>
                 <th>Total</th>
+                <th title="what removing the copies the image does not show would save">Reclaimable</th>
                 <th className="wide">Path</th>
               </tr>
             </thead>
@@ -158,6 +159,9 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
                   <td>{o.count}</td>
                   <td>
                     <Bytes value={o.totalBytes} />
+                  </td>
+                  <td>
+                    <Bytes value={o.reclaimableBytes} />
                   </td>
                   <td>/{visibleText(o.path, true)}</td>
                 </tr>

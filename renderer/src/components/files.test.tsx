@@ -33,6 +33,11 @@ describe('FilesView', () => {
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
     expect(screen.getByText(/6 paths/).textContent).toContain('(1 from cache)');
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
+    // As the CLI's RECLAIMABLE column: what dropping the hidden copies saves, beside dive's total of every copy.
+    const offender = screen.getByRole('row', { name: /big\.bin/ });
+    expect([...offender.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['2', '600 B', '300 B', '/usr/lib/big.bin']);
+    // "L1" says what it is on hover.
+    expect(screen.getAllByText('L1')[0]?.getAttribute('title')).toBe('last written by layer 1');
     expect(screen.getAllByText('300 B').length).toBeGreaterThanOrEqual(3);
     // jsdom lays nothing out: what is checked is that the opened file is asked into view (the e2e test measures it).
     const scrolled: Element[] = [];
