@@ -149,7 +149,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
               <tr>
                 <th>Copies</th>
                 <th>Total</th>
-                <th title="what removing the copies the image does not show would save">Reclaimable</th>
+                <th title="every copy but the smallest (the CLI's RECLAIMABLE)">Reclaimable</th>
                 <th className="wide">Path</th>
               </tr>
             </thead>
