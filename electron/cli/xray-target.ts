@@ -4,10 +4,10 @@ import { LayerIndexCache } from '../core/xray/index-cache.js';
 import { indexImage, type IndexImageOptions, type IndexedImage } from '../core/xray/index-image.js';
 import { archiveImageSource, registryImageSource, type XrayImageSource } from '../core/xray/image-source.js';
 import { mergedImage, type MergedImage } from '../core/xray/merged-image.js';
-import { parseReference } from '../core/reference.js';
 import { openClient, type GlobalOptions } from './context.js';
 import { explainDefaultTag } from './default-tag.js';
 import { isArchiveFile } from './local-path.js';
+import { parseUserReference } from './user-reference.js';
 
 export interface XrayOptions extends GlobalOptions {
   readonly platform?: string;
@@ -35,7 +35,7 @@ async function openTarget(target: string, options: XrayOptions, signal: AbortSig
     const source = await archiveImageSource(target, { signal, ...(options.platform ? { platform: options.platform } : {}), ...(options.image !== undefined ? { image: options.image } : {}) });
     return { source, options: common, close: () => Promise.resolve() };
   }
-  const ref = parseReference(target);
+  const ref = parseUserReference(target);
   const client = await openClient(ref.registry, options);
   try {
     const source = await explainDefaultTag(ref, () => registryImageSource(client, ref, options.platform, signal));

@@ -97,6 +97,19 @@ describe('CLI: tags, help and arguments', () => {
     assert.match(filesOfDirectory.stderr, /is a directory, not a regular file \[NOT_A_FILE\]/);
   });
 
+  it('a registry alone where a repository belongs says how to list it, never asks Docker Hub', async () => {
+    // 127.0.0.1:5000 is, by the grammar, docker.io/library/127.0.0.1:5000 (tags suggested that; inspect asked Docker Hub).
+    const archive = join(home, 'registry-alone.tar');
+    await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('alone', 1000)]), tags: ['alone:1'] }]));
+    for (const registry of ['127.0.0.1:5000', 'localhost:5000', 'registry.example:443']) {
+      for (const args of [['tags', registry], ['inspect', registry], ['files', registry], ['delete', registry], ['pull', registry, join(home, 'x.tar')], ['copy', registry, `${registry}/app:1`], ['push', archive, registry]]) {
+        const result = await runCli(args, env);
+        assert.equal(result.code, 1, args.join(' '));
+        assert.equal(result.stderr, `stevedore: ${registry} names a registry, not a repository or image: list its repositories with stevedore ls ${registry} [INVALID_REFERENCE]\n`, args.join(' '));
+      }
+    }
+  });
+
   it('says "1 layer", not "1 layers"', async () => {
     const archive = join(home, 'one.tar');
     await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('one', 1000)]), tags: ['one:1'] }]));

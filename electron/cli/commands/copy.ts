@@ -4,12 +4,12 @@ import type { PushEvent } from '../../../shared/push.js';
 import { copyAllTags } from '../../core/copy/copy-tags.js';
 import { DEFAULT_COPY_SETTINGS, copyImage, type CopyEndpoints, type CopyResult, type CopySettings } from '../../core/copy/copy-image.js';
 import { parsePlatform } from '../../core/copy/platform.js';
-import { parseReference } from '../../core/reference.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { TransferOptions } from '../transfer-options.js';
 import { pushDisplay } from '../push-display.js';
 import { parseSize } from '../../core/size.js';
+import { parseUserReference } from '../user-reference.js';
 
 export interface CopyOptions extends GlobalOptions, TransferOptions {
   readonly chunkSize?: string;
@@ -26,8 +26,8 @@ export async function openEndpoints(source: string, target: string, options: Cop
 export async function copyCommand(args: readonly string[], options: CopyOptions, out: Output, signal: AbortSignal): Promise<void> {
   if (args.length !== 2) out.usage('usage: stevedore copy <source> <destination> [--platform os/arch[/variant]] [--all-tags] [--referrers]');
   const [from, to] = args as [string, string];
-  const source = parseReference(from);
-  const target = parseReference(to);
+  const source = parseUserReference(from);
+  const target = parseUserReference(to);
   const platform = options.platform ? parsePlatform(options.platform) : undefined;
   const settings: CopySettings = {
     ...DEFAULT_COPY_SETTINGS,

@@ -1,11 +1,12 @@
 // `stevedore delete <reference>`: deletes the manifest a tag or digest names (every tag on it goes too).
-import { formatReference, manifestReference, parseReference } from '../../core/reference.js';
+import { formatReference, manifestReference } from '../../core/reference.js';
 import { isStevedoreError } from '../../core/errors.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
+import { parseUserReference } from '../user-reference.js';
 
 export async function deleteCommand(args: readonly string[], options: GlobalOptions, out: Output, signal: AbortSignal): Promise<void> {
-  const ref = parseReference(out.requireOne(args, 'delete <reference>'));
+  const ref = parseUserReference(out.requireOne(args, 'delete <reference>'));
   if (ref.tag === undefined && ref.digest === undefined) out.usage('delete needs a tag or digest: stevedore delete <repository>:<tag> or <repository>@<digest>');
   const client = await openClient(ref.registry, options);
   try {

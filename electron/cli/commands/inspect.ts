@@ -2,7 +2,7 @@
 import type { PlatformImage } from '../../../shared/image.js';
 import { layerCommands } from '../../core/image/layer-commands.js';
 import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
-import { formatReference, parseReference } from '../../core/reference.js';
+import { formatReference } from '../../core/reference.js';
 import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatCount, formatRelative, shortDigest, table } from '../format.js';
 import { oneLine } from '../terminal-text.js';
@@ -10,6 +10,7 @@ import type { Output } from '../output.js';
 import { explainDefaultTag, withDefaultTag } from '../default-tag.js';
 import { isArchiveFile } from '../local-path.js';
 import { inspectArchiveCommand } from './inspect-archive.js';
+import { parseUserReference } from '../user-reference.js';
 
 export async function inspectCommand(args: readonly string[], options: GlobalOptions, out: Output, signal: AbortSignal): Promise<void> {
   const target = out.requireOne(args, 'inspect <reference|archive>');
@@ -17,7 +18,7 @@ export async function inspectCommand(args: readonly string[], options: GlobalOpt
     await inspectArchiveCommand(target, options.json, out, signal);
     return;
   }
-  const ref = parseReference(target);
+  const ref = parseUserReference(target);
   const client = await openClient(ref.registry, options);
   try {
     const details = await explainDefaultTag(ref, () => imageSummary(client, ref, { signal, concurrency: options.jobs ?? SIZE_JOBS }));

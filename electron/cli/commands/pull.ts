@@ -4,12 +4,12 @@ import { resolve } from 'node:path';
 import type { PushEvent } from '../../../shared/push.js';
 import { parsePlatform } from '../../core/copy/platform.js';
 import { EXPORT_FORMATS, exportImages, type ExportFormat } from '../../core/export/export-images.js';
-import { parseReference } from '../../core/reference.js';
 import type { RegistryClient } from '../../core/registry/client.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
 import type { TransferOptions } from '../transfer-options.js';
+import { parseUserReference } from '../user-reference.js';
 
 const USAGE = 'usage: stevedore pull <reference> <file> | stevedore pull <reference>... -o <file> [--format docker-archive|oci-archive] [--platform os/arch[/variant]]';
 
@@ -25,7 +25,7 @@ export async function pullCommand(args: readonly string[], options: GlobalOption
   } else if (args.length === 0) {
     out.usage(USAGE);
   }
-  const references = names.map((n) => parseReference(n));
+  const references = names.map((n) => parseUserReference(n));
   const clients = new Map<string, RegistryClient>();
   const clientFor = async (registry: string): Promise<RegistryClient> => {
     let client = clients.get(registry);

@@ -13,6 +13,7 @@ import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
 import { parseSize } from '../../core/size.js';
+import { parseUserReference } from '../user-reference.js';
 
 export interface PushOptions extends GlobalOptions {
   readonly image?: number;
@@ -36,7 +37,7 @@ export function pushTargets(images: readonly ArchiveImage[], reference: string |
   const targets: { image: ArchiveImage; target: Reference }[] = [];
   for (const image of chosen) {
     if (reference !== undefined) {
-      const ref = parseReference(reference);
+      const ref = parseUserReference(reference);
       const storedTags = image.names.map(tagOf).filter((t): t is string => t !== undefined);
       const tags = ref.tag ? [ref.tag] : storedTags.length > 0 ? [...new Set(storedTags)] : ['latest'];
       for (const tag of tags) targets.push({ image, target: { registry: ref.registry, repository: ref.repository, tag } });

@@ -2,16 +2,17 @@
 // and platforms; --sort created|size orders by what the summaries say (newest, largest first).
 import { sortTagNames } from '../../../shared/tag-order.js';
 import { tagSummaries, type TagSummary } from '../../core/image/summary.js';
-import { formatReference, parseReference } from '../../core/reference.js';
+import { formatReference } from '../../core/reference.js';
 import { SIZE_JOBS, openClient, type GlobalOptions } from '../context.js';
 import { formatBytes, formatRelative, shortDigest, table } from '../format.js';
 import type { Output } from '../output.js';
+import { parseUserReference } from '../user-reference.js';
 
 export type TagSort = 'name' | 'created' | 'size';
 
 export async function tagsCommand(args: readonly string[], options: GlobalOptions & { long: boolean; sort?: TagSort; pageSize?: number }, out: Output, signal: AbortSignal): Promise<void> {
   const target = out.requireOne(args, 'tags <repository>');
-  const ref = parseReference(target);
+  const ref = parseUserReference(target);
   if (ref.tag !== undefined || ref.digest !== undefined) {
     out.usage(`tags takes a repository, not an image: try stevedore tags ${formatReference({ registry: ref.registry, repository: ref.repository })}`);
   }
