@@ -110,6 +110,14 @@ describe('CLI: tags, help and arguments', () => {
     }
   });
 
+  it('ls given a repository says that tags lists it', async () => {
+    const result = await runCli(['ls', `${reg.host}/team/app`], env);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, `stevedore: ${reg.host}/team/app names a repository; ls takes a registry (stevedore ls ${reg.host}), and stevedore tags ${reg.host}/team/app lists the repository's tags [INVALID_REFERENCE]\n`);
+    // The API root still names the registry.
+    assert.equal((await runCli(['ls', `http://${reg.host}/v2/`], env)).code, 0);
+  });
+
   it('says "1 layer", not "1 layers"', async () => {
     const archive = join(home, 'one.tar');
     await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('one', 1000)]), tags: ['one:1'] }]));

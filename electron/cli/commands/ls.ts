@@ -1,10 +1,16 @@
 // `stevedore ls <registry>`: every repository in the catalog, page by page as they arrive.
+import { StevedoreError } from '../../core/errors.js';
 import { parseRegistry } from '../../core/reference.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 
 export async function lsCommand(args: readonly string[], options: GlobalOptions & { pageSize?: number }, out: Output, signal: AbortSignal): Promise<void> {
   const target = out.requireOne(args, 'ls <registry>');
+  // `ls localhost:5000/team/app`: a repository where the registry belongs (parseRegistry would call it a bad host).
+  const repository = /^([^/]+)\/(?!v2\/?$)(.+)$/.exec(target.trim().replace(/^https?:\/\//i, ''));
+  if (repository) {
+    throw new StevedoreError('INVALID_REFERENCE', `${target.trim()} names a repository; ls takes a registry (stevedore ls ${repository[1]}), and stevedore tags ${target.trim()} lists the repository's tags`);
+  }
   const { registry, scheme } = parseRegistry(target);
   const client = await openClient(registry, options, scheme);
   try {
