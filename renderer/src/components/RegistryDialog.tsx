@@ -67,16 +67,17 @@ export function RegistryDialog({ existing, onClose, onEdit }: { readonly existin
       const outcome = await check(args());
       setResult(outcome);
       if (!outcome.ok) return;
-      await save(args());
-      onClose();
+      saved(await save(args()));
     });
   };
 
-  const saveAnyway = (): Promise<void> =>
-    run(async () => {
-      await save(args());
-      onClose();
-    });
+  const saveAnyway = (): Promise<void> => run(async () => saved(await save(args())));
+
+  // A registry just added opens, as a click on it in the sidebar would (an edited one leaves the view where it is).
+  const saved = (registry: RegistryView): void => {
+    onClose();
+    if (!existing) go({ view: 'catalog', registryId: registry.id });
+  };
 
   const remove = (): Promise<void> =>
     run(async () => {
