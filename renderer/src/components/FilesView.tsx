@@ -14,6 +14,7 @@ const MARK: Readonly<Record<LayerChange['change'], string>> = { added: '+', chan
 
 export function FilesView({ target }: { readonly target: FilesTarget }) {
   const { view, waste, loading, error, mode, changes, opened, openError, progress, load, showLayer, open, closeFile, cancel } = useFiles();
+  const offenders = (waste?.offenders ?? []).filter((o) => o.totalBytes > 0).slice(0, 10);
   const [filter, setFilter] = useState('');
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const key = JSON.stringify(target);
@@ -144,30 +145,34 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
           <h2>
             Wasted space: <Bytes value={waste.wastedBytes} /> <span className="muted">efficiency {(waste.efficiency * 100).toFixed(1)} %</span>
           </h2>
-          <table>
-            <thead>
-              <tr>
-                <th>Copies</th>
-                <th>Total</th>
-                <th title="every copy but the smallest (the CLI's RECLAIMABLE)">Reclaimable</th>
-                <th className="wide">Path</th>
-              </tr>
-            </thead>
-            <tbody>
-              {waste.offenders.filter((o) => o.totalBytes > 0).slice(0, 10).map((o) => (
-                <tr key={o.path}>
-                  <td>{o.count}</td>
-                  <td>
-                    <Bytes value={o.totalBytes} />
-                  </td>
-                  <td>
-                    <Bytes value={o.reclaimableBytes} />
-                  </td>
-                  <td>/{visibleText(o.path, true)}</td>
+          {offenders.length === 0 ? (
+            <p className="muted">Nothing wasted: no layer overwrites or deletes bytes that another layer added.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th>Copies</th>
+                  <th>Total</th>
+                  <th title="every copy but the smallest (the CLI's RECLAIMABLE)">Reclaimable</th>
+                  <th className="wide">Path</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {offenders.map((o) => (
+                  <tr key={o.path}>
+                    <td>{o.count}</td>
+                    <td>
+                      <Bytes value={o.totalBytes} />
+                    </td>
+                    <td>
+                      <Bytes value={o.reclaimableBytes} />
+                    </td>
+                    <td>/{visibleText(o.path, true)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
       )}
     </section>

@@ -148,4 +148,15 @@ describe('FilesView hard links', () => {
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'hardlinks' }} />);
     await waitFor(() => expect(screen.getByText('hardlink ⇒ /data/hard')).toBeTruthy());
   });
+
+  it('says nothing is wasted rather than drawing an empty table', async () => {
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '2' }} />);
+    const region = await screen.findByRole('region', { name: 'Wasted space' });
+    expect(region.querySelector('table')).toBeNull();
+    expect(region.textContent).toContain('Nothing wasted');
+  });
 });
