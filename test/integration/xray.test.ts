@@ -286,7 +286,9 @@ describe('layer X-ray (umoci, skopeo, GNU tar)', () => {
     const dropMerged = async (): Promise<void> => {
       for (const name of await merged()) await rm(join(xrayDir, name));
     };
-    await files(ref);
+    const cold = await files(ref);
+    // As the Files tab words it: nothing said of a cache that gave nothing.
+    assert.match(cold.slice(0, cold.indexOf('\n')), /: [\d,]+ paths, \S+ \S+ in \d+ layers$/);
     assert.equal((await merged()).length, 1, 'the cold run stored the merged view');
     const hitTree = await files(ref);
     const hitJson = await files(ref, '--json');
