@@ -79,7 +79,7 @@ export async function runCommand(command: string, args: readonly string[], value
         break;
       case 'serve':
         await (await import('./commands/serve.js')).serveCommand(
-          { ...(values.port !== undefined ? { port: nonNegativeInt(values.port, '--port') } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: values['max-upload'] } : {}) },
+          { ...(values.port !== undefined ? { port: portOf(values.port) } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: values['max-upload'] } : {}) },
           out,
           controller.signal,
           logTo,
@@ -141,6 +141,12 @@ function xrayOptions(values: { platform?: string | undefined; layer?: string | u
 function nonNegativeInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number`);
+  return n;
+}
+
+function portOf(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError('--port takes 0 to 65535 (0: a free one)');
   return n;
 }
 

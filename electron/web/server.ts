@@ -218,7 +218,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     });
-  } catch (error) {
+  } catch (failure) {
+    const error = listenError(failure, port);
     contract.reject(error);
     await area.close();
     throw error;
@@ -267,4 +268,13 @@ function deferred<T>(): { readonly promise: Promise<T>; resolve(value: T): void;
   });
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+/** A port that cannot be had, in words (it was an INTERNAL "listen EADDRINUSE"); any other failure as it came. */
+function listenError(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const where = `cannot listen on 127.0.0.1:${port}`;
+  if (code === 'EADDRINUSE') return new StevedoreError('CONFIG', `${where}: another program is using that port; choose another, or none for a free one`, {}, { cause: error });
+  if (code === 'EACCES') return new StevedoreError('DENIED', `${where}: no permission to use that port; choose one above 1023, or none for a free one`, {}, { cause: error });
+  return error;
 }

@@ -3,6 +3,7 @@
 // told from references, "1 layer", and a missing tag's delete saying "manifest unknown" as inspect does.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -116,6 +117,25 @@ describe('CLI: tags, help and arguments', () => {
     assert.equal(result.stderr, `stevedore: ${reg.host}/team/app names a repository; ls takes a registry (stevedore ls ${reg.host}), and stevedore tags ${reg.host}/team/app lists the repository's tags [INVALID_REFERENCE]\n`);
     // The API root still names the registry.
     assert.equal((await runCli(['ls', `http://${reg.host}/v2/`], env)).code, 0);
+  });
+
+  it('serve on a port taken or out of range says so in one line (it was an INTERNAL "listen EADDRINUSE")', async () => {
+    const serveEnv = { ...env, XDG_STATE_HOME: join(home, 'state'), STEVEDORE_DATA_DIR: join(home, 'data') };
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const busy = await runCli(['serve', '--port', String(port)], serveEnv);
+      assert.equal(busy.code, 1);
+      assert.equal(busy.stderr, `stevedore: cannot listen on 127.0.0.1:${port}: another program is using that port; choose another, or none for a free one [CONFIG]\n`);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+    for (const port of ['65536', '99999', '1.5', 'x']) {
+      const result = await runCli(['serve', '--port', port], serveEnv);
+      assert.equal(result.code, 2, port);
+      assert.equal(result.stderr, 'stevedore: --port takes 0 to 65535 (0: a free one)\n', port);
+    }
   });
 
   it('says "1 layer", not "1 layers"', async () => {
