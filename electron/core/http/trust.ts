@@ -21,7 +21,8 @@ export function needsOwnContext(trust: TrustSettings): boolean {
 
 export function secureContextFor(trust: TrustSettings): SecureContext {
   // The extra file is the same for the whole process: the registry's own material tells the sets apart.
-  const key = [...trust.ca, trust.clientCert?.cert ?? '', trust.clientCert?.key ?? ''].join('\0');
+  // JSON, not a join: no CA text can make two different sets one key (a NUL in a PEM moved a join's boundaries).
+  const key = JSON.stringify([trust.ca, trust.clientCert?.cert ?? null, trust.clientCert?.key ?? null]);
   let context = contexts.get(key);
   if (context === undefined) {
     context = buildContext([...extraCerts(trust), ...trust.ca], trust.clientCert);
