@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
+import { isIndexedEntry } from './indexed-entry.js';
 
 export const MAGIC = 'stevedore-xray-2';
 const KIND_CODES: readonly EntryKind[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'];
@@ -22,7 +23,6 @@ const CODE_OF: ReadonlyMap<EntryKind, number> = new Map(KIND_CODES.map((k, i) =>
 const HAS_LINK = 16;
 const HAS_SHA = 32;
 const MAX_TEXT = 4096;
-const SHA256_HEX = /^[a-f0-9]{64}$/;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 interface Header {
@@ -55,9 +55,7 @@ export function encodeIndex(index: LayerIndex): Buffer | undefined {
   let wide = false;
   for (let i = 0; i < count; i++) {
     const e = entries[i] as LayerEntry;
-    if (!storable(e.path) || (e.link !== undefined && !storable(e.link, true))) return undefined;
-    if (e.sha256 !== undefined && !SHA256_HEX.test(e.sha256)) return undefined;
-    if (!isCount(e.size) || !isCount(e.uid) || !isCount(e.gid) || !Number.isInteger(e.mode) || e.mode < 0 || e.mode > 0o7777) return undefined;
+    if (!isIndexedEntry(e)) return undefined;
     if (e.uid > 0xffffffff || e.gid > 0xffffffff) wide = true;
     paths[i] = e.path;
     if (e.link !== undefined) links.push(e.link);
@@ -96,10 +94,6 @@ export function encodeIndex(index: LayerIndex): Buffer | undefined {
   linkText.copy(body, at);
   const checksum = createHash('sha256').update(body).digest('hex');
   return Buffer.concat([Buffer.from(`${MAGIC} ${checksum}\n`, 'latin1'), body]);
-}
-
-function storable(text: string, mayBeEmpty = false): boolean {
-  return typeof text === 'string' && (mayBeEmpty || text.length > 0) && text.length <= MAX_TEXT;
 }
 
 /** A JSON array of `count` strings none longer than a path may be, or undefined. */
@@ -183,18 +177,21 @@ export function decodeIndex(file: Buffer, key: string): LayerIndex | undefined {
     const uid = uids[i] as number;
     const gid = gids[i] as number;
     const mode = modes[i] as number;
-    if (code >= KIND_CODES.length || flag > 63 || path.length === 0 || mode > 0o7777) return undefined;
-    if (!isCount(raw) || (idBytes === 8 && (!isCount(uid) || !isCount(gid)))) return undefined;
+    if (code >= KIND_CODES.length || flag > 63 || !isCount(raw)) return undefined;
     const kind = KIND_CODES[code] as EntryKind;
+    let entry: LayerEntry;
     if ((flag & (HAS_LINK | HAS_SHA)) === 0) {
-      entries[i] = { path, kind, size, mode, uid, gid };
+      entry = { path, kind, size, mode, uid, gid };
     } else if ((flag & HAS_SHA) === 0) {
-      entries[i] = { path, kind, size, mode, uid, gid, link: links[link++] as string };
+      entry = { path, kind, size, mode, uid, gid, link: links[link++] as string };
     } else if ((flag & HAS_LINK) === 0) {
-      entries[i] = { path, kind, size, mode, uid, gid, sha256: shas.slice(sha * 64, ++sha * 64) };
+      entry = { path, kind, size, mode, uid, gid, sha256: shas.slice(sha * 64, ++sha * 64) };
     } else {
-      entries[i] = { path, kind, size, mode, uid, gid, link: links[link++] as string, sha256: shas.slice(sha * 64, ++sha * 64) };
+      entry = { path, kind, size, mode, uid, gid, link: links[link++] as string, sha256: shas.slice(sha * 64, ++sha * 64) };
     }
+    // The file is ours but anyone with the user's rights can edit and reseal it: the indexer's rules hold here too.
+    if (!isIndexedEntry(entry)) return undefined;
+    entries[i] = entry;
   }
   // Every link and every checksum belongs to exactly one entry.
   if (sha !== shaCount || link !== linkCount) return undefined;
