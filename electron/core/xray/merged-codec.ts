@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { EntryKind, MergedFile } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
+import { isLayerPath, isSymlinkTarget } from './entry-path.js';
 
 export const MERGED_MAGIC = 'stevedore-xray-merged-1';
 const KIND_CODES: readonly EntryKind[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'];
@@ -141,6 +142,12 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
   return Buffer.concat([Buffer.from(`${MERGED_MAGIC} ${checksum}\n`, 'latin1'), body]);
 }
 
+function linkFits(kind: EntryKind, link: string | undefined): boolean {
+  if (kind === 'hardlink') return link !== undefined && isLayerPath(link, true);
+  if (kind === 'symlink') return link !== undefined && isSymlinkTarget(link);
+  return link === undefined;
+}
+
 function storable(text: string, mayBeEmpty = false): boolean {
   return typeof text === 'string' && (mayBeEmpty || text.length > 0) && text.length <= MAX_TEXT;
 }
@@ -249,6 +256,8 @@ export function decodeMergedView(file: Buffer, key: string): StoredMergedView | 
     if (!isCount(rawSize) || !isCount(rawBytes) || (idBytes === 8 && (!isCount(uid) || !isCount(gid)))) return undefined;
     previous = path;
     const kind = KIND_CODES[code] as EntryKind;
+    // Only what a merge of indexed layers can hold: a resealed file cannot bring in `..`, NUL or a leading `/`.
+    if (!isLayerPath(path) || !linkFits(kind, (flag & HAS_LINK) === 0 ? undefined : links[link])) return undefined;
     let bytes = bytesHere;
     if (kind === 'dir') {
       totals.set(path, bytesHere);
