@@ -152,6 +152,10 @@ describe('merged-view cache', () => {
     ['a fractional directory total', (b) => reseal(b, (body, at, count) => (body.writeDoubleLE(0.5, at + 8 * count), body))],
     ['unsorted paths', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"etc"', '"zzz"'), 'latin1'))],
     ['a count that does not match the columns', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace(/"count":(\d+)/, (_m, n: string) => `"count":${Number(n) + 1}`), 'latin1'))],
+    // Same lengths and still sorted: only the rules for paths can tell.
+    ['a path with ..', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"etc/os-release"', '"etc/../release"'), 'latin1'))],
+    ['a path with NUL', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"etc/os-release"', '"etc/\\u0000ease"'), 'latin1'))],
+    ['a symlink target with NUL', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"busybox"', '"b\\u0000"'), 'latin1'))],
     ['a header of the wrong shape', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"entries":', '"entriez":'), 'latin1'))],
   ];
   for (const [what, corrupt] of corruptions) {
