@@ -1,4 +1,4 @@
-// Cache files planted by someone else: a FIFO where a small cache file belongs must be a miss, not a command that
+// Cache files (and the docker config) planted by someone else: a FIFO where a small cache file belongs must be a miss, not a command that
 // waits forever for a writer (the engine reads only regular files). Each case runs in a child process with a deadline,
 // since a blocked synchronous read cannot be interrupted from inside.
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 const SCHEME_MEMORY = new URL('../../electron/core/registry/scheme-memory.js', import.meta.url).href;
 const CONTENT_CACHE = new URL('../../electron/core/cache/content-cache.js', import.meta.url).href;
+const DOCKER_CONFIG = new URL('../../electron/core/auth/docker-config.js', import.meta.url).href;
 
 function runChild(script: string): Promise<{ code: number | string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -64,5 +65,20 @@ describe('hostile cache files', () => {
     const result = await runChild(script);
     assert.equal(result.code, 0, `the child ended: ${String(result.code)} ${result.stderr}`);
     assert.deepEqual(JSON.parse(result.stdout), [null, null, '{}']);
+  });
+
+  it('a docker config.json that is a FIFO is refused with NOT_A_FILE naming it, not waited for', async () => {
+    await mkdir(join(dir, 'docker'));
+    execFileSync('mkfifo', [join(dir, 'docker/config.json')]);
+    const script = `
+      import { readDockerConfig } from ${JSON.stringify(DOCKER_CONFIG)};
+      try { await readDockerConfig(${JSON.stringify(join(dir, 'docker/config.json'))}); process.stdout.write('read'); }
+      catch (error) { process.stdout.write(JSON.stringify({ code: error.code, message: error.message })); }
+    `;
+    const result = await runChild(script);
+    assert.equal(result.code, 0, `the child ended: ${String(result.code)} ${result.stderr}`);
+    const { code, message } = JSON.parse(result.stdout) as { code: string; message: string };
+    assert.equal(code, 'NOT_A_FILE');
+    assert.match(message, /docker\/config\.json is a FIFO/);
   });
 });
