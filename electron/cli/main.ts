@@ -89,7 +89,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   // `serve` runs until stopped: its HTTP parser earns V8's full optimisation.
-  if (command !== 'serve') await shortLivedProcess();
+  if (command !== 'serve') shortLivedProcess();
   // --no-cache keeps every cache out of it, the commands' compiled code too.
   const commands = await loadCommands(command, values['no-cache'] ? false : values['cache-dir']);
   const code = await commands.runCommand(command, args, values, VERSION);
