@@ -116,6 +116,16 @@ const noHttp2 = {
   },
 };
 
+// import() of a built-in, in a script vm.Script runs, goes through Node's ES module loader (which then loads, about 14 M
+// instructions) and warns that USE_MAIN_CONTEXT_DEFAULT_LOADER is experimental: a require() does the same job.
+const builtinImportsAsRequires = {
+  name: 'builtin-imports-as-requires',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin-require' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 // The commands once more, as one CommonJS file the CLI's entry runs with a V8 code cache (electron/cli/load-commands.ts):
 // Node 20 caches compiled code only for scripts, not for ES modules. Dynamic imports of our modules are inlined.
 await build({
@@ -129,7 +139,7 @@ await build({
   // What import.meta.url would be for a module at this file's place.
   define: { 'import.meta.url': '__stevedoreModuleUrl' },
   banner: { js: "var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [keepAssetUrls, noHttp2],
+  plugins: [keepAssetUrls, noHttp2, builtinImportsAsRequires],
   legalComments: 'none',
   logLevel: 'warning',
 });
