@@ -12,10 +12,9 @@
 // and Node's own built-in modules load from a code cache made under the default flags: with --liftoff-only set for the
 // whole process, each built-in a command loaded afterwards (http, net, stream, ...) was compiled from source: about 15%
 // of a no-op push's instructions (and on node's command line, 45% more for `--version`, whose built-ins all load after
-// it). So the
-// module compiles eagerly (every function at once, in Liftoff, none left to compile lazily under other flags later)
-// with tier-up off, and the flags go back to their defaults before anything else runs. Liftoff code compiled without
-// dynamic tiering has no tier-up checks: it stays as it is.
+// it). So the module compiles eagerly (every function at once, in Liftoff, none left to compile lazily under other
+// flags later) with tier-up off, and the flags go back to their defaults before anything else runs. Liftoff code
+// compiled without dynamic tiering has no tier-up checks: it stays as it is.
 
 /** Node's command line gave it: the whole process is in Liftoff already (and its built-ins compile from source). */
 const PROCESS_FLAG = '--liftoff-only';
