@@ -81,6 +81,31 @@ await build({
   logLevel: 'warning',
 });
 
+// The CLI's entry once more, as CommonJS, for bin/stevedore: a CommonJS main never loads Node's ES module loader (about
+// 19 built-in modules). Its dynamic imports of our modules are inlined (esbuild makes them requires), but for the
+// commands' ES module fallback (load-commands.ts, used only without commands.cjs): that stays tsc's output.
+const esmFallback = {
+  name: 'esm-fallback',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run-command\.js$/ }, () => ({ path: '../electron/cli/run-command.js', external: true }));
+  },
+};
+await build({
+  entryPoints: ['electron/cli/main.ts'],
+  outfile: join(APP_OUT, 'stevedore.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron'],
+  define: { 'import.meta.url': '__stevedoreModuleUrl' },
+  // Strict as the ES module is: the directive esbuild writes comes after the banner, where it means nothing.
+  banner: { js: "'use strict'; var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [keepAssetUrls, esmFallback],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 // undici's HTTP/2 client loads node:http2 (and with it TLS) when its module is evaluated; we never enable HTTP/2
 // (allowH2), and undici itself falls back to this object where node:http2 is missing.
 const noHttp2 = {
@@ -88,6 +113,16 @@ const noHttp2 = {
   setup(b) {
     b.onResolve({ filter: /^(node:)?http2$/ }, (args) => (/undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(args.importer) ? { path: 'http2', namespace: 'no-http2' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({ contents: 'module.exports = { constants: {} };', loader: 'js' }));
+  },
+};
+
+// import() of a built-in, in a script vm.Script runs, goes through Node's ES module loader (which then loads, about 14 M
+// instructions) and warns that USE_MAIN_CONTEXT_DEFAULT_LOADER is experimental: a require() does the same job.
+const builtinImportsAsRequires = {
+  name: 'builtin-imports-as-requires',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin-require' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
 
@@ -104,7 +139,7 @@ await build({
   // What import.meta.url would be for a module at this file's place.
   define: { 'import.meta.url': '__stevedoreModuleUrl' },
   banner: { js: "var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [keepAssetUrls, noHttp2],
+  plugins: [keepAssetUrls, noHttp2, builtinImportsAsRequires],
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -6,7 +6,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, realpath, rm, symlink, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI, LAUNCHER, runCli, runLauncher } from '../harness/cli.js';
+import { CLI_CJS, LAUNCHER, runCli, runLauncher } from '../harness/cli.js';
 import { makePki } from '../harness/pki.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, seedImage } from '../harness/seed.js';
@@ -38,15 +38,15 @@ describe('the stevedore launcher', () => {
     return JSON.parse(result.stdout) as { argv: string[]; extra: string | null; deferred: string | null };
   };
 
-  it('runs the CLI bundle beside it with exactly the arguments given, through symlinks', async () => {
+  it('runs the CommonJS CLI bundle beside it with exactly the arguments given, through symlinks', async () => {
     const args = ['ls', 'a b', '"quoted"', "it's", '', '*', '$HOME', '-x', ' ', 'back\\slash'];
     const { argv } = await started(args, {});
-    assert.deepEqual(argv, [await realpath(CLI), ...args]);
+    assert.deepEqual(argv, [await realpath(CLI_CJS), ...args]);
   });
 
   it('hands NODE_EXTRA_CA_CERTS over as STEVEDORE_EXTRA_CA_CERTS, so Node does not parse it at start', async () => {
     assert.deepEqual(await started(['--version'], { NODE_EXTRA_CA_CERTS: '/some/dir with space/ca.pem' }), {
-      argv: [await realpath(CLI), '--version'],
+      argv: [await realpath(CLI_CJS), '--version'],
       extra: null,
       deferred: '/some/dir with space/ca.pem',
     });
@@ -81,8 +81,8 @@ describe('the stevedore launcher', () => {
   });
 
   it('adds nothing when the variable is unset or empty', async () => {
-    assert.deepEqual(await started(['--version'], {}), { argv: [await realpath(CLI), '--version'], extra: null, deferred: null });
-    assert.deepEqual(await started(['--version'], { NODE_EXTRA_CA_CERTS: '' }), { argv: [await realpath(CLI), '--version'], extra: '', deferred: null });
+    assert.deepEqual(await started(['--version'], {}), { argv: [await realpath(CLI_CJS), '--version'], extra: null, deferred: null });
+    assert.deepEqual(await started(['--version'], { NODE_EXTRA_CA_CERTS: '' }), { argv: [await realpath(CLI_CJS), '--version'], extra: '', deferred: null });
   });
 });
 
