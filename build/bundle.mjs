@@ -81,6 +81,31 @@ await build({
   logLevel: 'warning',
 });
 
+// The CLI's entry once more, as CommonJS, for bin/stevedore: a CommonJS main never loads Node's ES module loader (about
+// 19 built-in modules). Its dynamic imports of our modules are inlined (esbuild makes them requires), but for the
+// commands' ES module fallback (load-commands.ts, used only without commands.cjs): that stays tsc's output.
+const esmFallback = {
+  name: 'esm-fallback',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run-command\.js$/ }, () => ({ path: '../electron/cli/run-command.js', external: true }));
+  },
+};
+await build({
+  entryPoints: ['electron/cli/main.ts'],
+  outfile: join(APP_OUT, 'stevedore.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron'],
+  define: { 'import.meta.url': '__stevedoreModuleUrl' },
+  // Strict as the ES module is: the directive esbuild writes comes after the banner, where it means nothing.
+  banner: { js: "'use strict'; var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [keepAssetUrls, esmFallback],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 // undici's HTTP/2 client loads node:http2 (and with it TLS) when its module is evaluated; we never enable HTTP/2
 // (allowH2), and undici itself falls back to this object where node:http2 is missing.
 const noHttp2 = {
@@ -91,11 +116,21 @@ const noHttp2 = {
   },
 };
 
+// import() of a built-in, in a script vm.Script runs, goes through Node's ES module loader (which then loads, about 14 M
+// instructions) and warns that USE_MAIN_CONTEXT_DEFAULT_LOADER is experimental: a require() does the same job. And a
+// script compiled from V8's code cache has lost its dynamic import callback: an import() left in it failed on every run
+// after a command's first with "A dynamic import callback was not specified" (node:zlib for a gzip-wrapped archive,
+// node:worker_threads for a large or missing one).
+const builtinImportsAsRequires = {
+  name: 'builtin-imports-as-requires',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin-require' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 // The commands once more, as one CommonJS file the CLI's entry runs with a V8 code cache (electron/cli/load-commands.ts):
-// Node 20 caches compiled code only for scripts, not for ES modules. Dynamic imports of our modules are inlined, and
-// those of built-ins (node:zlib for a gzip-wrapped archive, node:worker_threads for a large one) become require(): a
-// script compiled from V8's code cache has lost its dynamic import callback, so an import() left in it failed on every
-// run after a command's first with "A dynamic import callback was not specified".
+// Node 20 caches compiled code only for scripts, not for ES modules. Dynamic imports of our modules are inlined.
 await build({
   entryPoints: ['electron/cli/run-command.ts'],
   outfile: join(APP_OUT, 'commands.cjs'),
@@ -103,12 +138,11 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  supported: { 'dynamic-import': false },
   external: ['electron'],
   // What import.meta.url would be for a module at this file's place.
   define: { 'import.meta.url': '__stevedoreModuleUrl' },
   banner: { js: "var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [keepAssetUrls, noHttp2],
+  plugins: [keepAssetUrls, noHttp2, builtinImportsAsRequires],
   legalComments: 'none',
   logLevel: 'warning',
 });

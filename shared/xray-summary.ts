@@ -1,4 +1,4 @@
-// The one-line answer to "what made this image bigger (or smaller)", for the CLI and the UI alike.
+// The one-line answer to "what made this image bigger (or smaller)", for the CLI and the UI alike (one arrow, →, in both).
 import { formatBytes } from './format.js';
 import { visibleText } from './visible-text.js';
 import type { FileDiff, FileDiffItem } from './xray.js';
@@ -8,7 +8,7 @@ export function signedBytes(delta: number): string {
 }
 
 export function diffSummary(diff: Pick<FileDiff, 'delta' | 'oldBytes' | 'newBytes' | 'top'>): string {
-  const direction = diff.delta === 0 ? 'the same size' : `${signedBytes(diff.delta)} (${formatBytes(diff.oldBytes)} -> ${formatBytes(diff.newBytes)})`;
+  const direction = diff.delta === 0 ? 'the same size' : `${signedBytes(diff.delta)} (${formatBytes(diff.oldBytes)} → ${formatBytes(diff.newBytes)})`;
   // A path is a layer's file name: on one line, its controls escaped, whether the CLI prints it or the UI shows it.
   const top = diff.top.map((t) => `/${visibleText(t.path, true)} ${signedBytes(t.delta)}`).join(', ');
   return `${direction}${top ? `: ${top}` : ''}`;

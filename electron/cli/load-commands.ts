@@ -16,9 +16,6 @@
 import { Buffer } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import type * as crypto from 'node:crypto';
-import type * as vm from 'node:vm';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,10 +46,12 @@ export async function loadCommands(command: string, cacheDir: string | false | u
   } catch {
     return { runCommand: (await import('./run-command.js')).runCommand, saveCache: () => undefined };
   }
-  // Through require rather than import(): an ES module facade of a built-in copies every export (crypto has many).
-  const load = createRequire(import.meta.url);
-  const { Script } = load('node:vm') as typeof vm;
-  const { createHash } = load('node:crypto') as typeof crypto;
+  // Loaded here rather than imported: an ES module facade of a built-in copies every export (crypto has many), and
+  // node:module loads Node's ES module loader, which the CommonJS entry (stevedore.cjs) otherwise never does: not for
+  // --version.
+  const { Script } = process.getBuiltinModule('node:vm');
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  const { createRequire } = process.getBuiltinModule('node:module');
   const { defaultCacheDir } = await import('../core/cache/cache-dir.js');
   // The build heads the bundle with the hash of its bytes; the file's size and time also count, for a hand edit.
   const { size, mtimeMs } = statSync(bundle);

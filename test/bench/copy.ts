@@ -33,13 +33,13 @@ export async function copyBenchmark(log: (line: string) => void): Promise<(reado
     for (let i = 0; i < RUNS; i++) {
       {
         const target = await startRegistry('none');
-        const copy = check(await measure(process.execPath, [CLI, 'copy', from, `${target.host}/bench/app:1`], env), 'stevedore copy');
+        const copy = check(await measure(...stevedore(['copy', from, `${target.host}/bench/app:1`]), env), 'stevedore copy');
         const again = check(await measure(...stevedore(['copy', '--json', from, `${target.host}/bench/app:1`]), env), 'stevedore copy again');
         assertNothingTransferred(again.stdout, 'the repeated run');
         const againUnset = extraCaSet() ? check(await measure(process.execPath, [CLI, 'copy', from, `${target.host}/bench/app:1`], withoutExtraCa(env)), 'stevedore copy again') : undefined;
         await target.stop();
         const file = join(work, `stevedore-${i}.tar`);
-        const save = check(await measure(process.execPath, [CLI, 'pull', from, file], env), 'stevedore pull');
+        const save = check(await measure(...stevedore(['pull', from, file]), env), 'stevedore pull');
         await rm(file, { force: true });
         ours.push({ copy, again, save, ...(againUnset ? { againUnset } : {}) });
         log(`run ${i + 1}: stevedore copy ${seconds(copy.ms)} (${formatBytes(copy.peakRssBytes)}), again ${seconds(again.ms)}, export ${seconds(save.ms)} (${formatBytes(save.peakRssBytes)})`);

@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { imageSummary } from '../../electron/core/image/summary.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
 import { openGzipEngine } from '../../electron/core/workers/gzip-engine.js';
@@ -14,7 +13,6 @@ import { buildFixture } from './fixture.js';
 import { measure } from './process-meter.js';
 import { assertNothingTransferred, check, median, stevedore } from './bench-common.js';
 
-const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 const RUNS = Number(process.env.STEVEDORE_BENCH_RUNS ?? 3);
 
 async function pushedSize(host: string, repository: string): Promise<number> {
@@ -38,7 +36,7 @@ async function zlibFallbackRuns(archive: string, work: string, log: (line: strin
   for (let i = 0; i < RUNS; i++) {
     const reg = await startRegistry('none');
     const env = { ...process.env, STEVEDORE_GZIP: 'zlib', STEVEDORE_CACHE_DIR: join(work, `cache-zlib-${i}`) };
-    const result = check(await measure(process.execPath, [CLI, 'push', archive, `${reg.host}/bench/zlib:1`], env), 'stevedore push (zlib)');
+    const result = check(await measure(...stevedore(['push', archive, `${reg.host}/bench/zlib:1`]), env), 'stevedore push (zlib)');
     runs.push({ ms: result.ms, rss: result.peakRssBytes, size: await pushedSize(reg.host, 'bench/zlib') });
     log(`run ${i + 1}: stevedore on zlib ${(result.ms / 1000).toFixed(2)} s, ${formatBytes(result.peakRssBytes)} RSS`);
     await reg.stop();
@@ -73,7 +71,7 @@ export async function pushBenchmark(log: (line: string) => void): Promise<(reado
         const reg = await startRegistry('none');
         const cache = join(work, `cache-${i}`);
         const env = { ...process.env, STEVEDORE_CACHE_DIR: cache };
-        const first = check(await measure(process.execPath, [CLI, 'push', fixture.archive, `${reg.host}/bench/stevedore:1`], env), 'stevedore push');
+        const first = check(await measure(...stevedore(['push', fixture.archive, `${reg.host}/bench/stevedore:1`]), env), 'stevedore push');
         const again = check(await measure(...stevedore(['push', '--json', fixture.archive, `${reg.host}/bench/stevedore:1`]), env), 'stevedore push again');
         assertNothingTransferred(again.stdout, 'the repeated run');
         ours.push({ ms: first.ms, rss: first.peakRssBytes, size: await pushedSize(reg.host, 'bench/stevedore'), again: again.ms });
@@ -92,7 +90,7 @@ export async function pushBenchmark(log: (line: string) => void): Promise<(reado
     log('building the archive with the largest layer doubled...');
     const doubled = await buildFixture(join(work, 'doubled'), 1100);
     const reg = await startRegistry('none');
-    const big = check(await measure(process.execPath, [CLI, 'push', doubled.archive, `${reg.host}/bench/doubled:1`], { ...process.env, STEVEDORE_CACHE_DIR: join(work, 'cache-doubled') }), 'stevedore push (doubled)');
+    const big = check(await measure(...stevedore(['push', doubled.archive, `${reg.host}/bench/doubled:1`]), { ...process.env, STEVEDORE_CACHE_DIR: join(work, 'cache-doubled') }), 'stevedore push (doubled)');
     await reg.stop();
 
     const ms = median(ours.map((r) => r.ms));

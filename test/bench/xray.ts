@@ -82,7 +82,7 @@ async function runImage(reg: TestRegistry, repository: string, digests: readonly
   for (let i = 0; i < RUNS; i++) {
     const cache = join(work, `cache-${repository.replace('/', '-')}-${i}`);
     const env = { ...process.env, STEVEDORE_CACHE_DIR: cache };
-    const cold = check(await measure(process.execPath, [CLI, 'files', ref], env, { cpu: true }), 'stevedore files (cold)');
+    const cold = check(await measure(...stevedore(['files', ref]), env, { cpu: true }), 'stevedore files (cold)');
     runs.cold.push(cold);
     const warm = warmToo ? check(await measure(...stevedore(['files', ref]), env, { cpu: true }), 'stevedore files (warm)') : undefined;
     if (warm) runs.warm.push(warm);

@@ -87,6 +87,24 @@ describe('copy and export in the browser', () => {
     assert.equal(inspected.Digest, image.digest);
   });
 
+  it('exports to a file and names the file and its whole folder in the transfers panel', async () => {
+    const folder = join(work, 'exports', 'nightly builds for the team in the other building');
+    await mkdir(folder, { recursive: true });
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export image' });
+    await dialog.getByLabel('Export file').fill(join(folder, 'team-app-1.tar'));
+    // oci-archive: the seeded image's diff_ids are not its layers' (a docker-archive checks them).
+    await dialog.getByLabel('Export format').selectOption('oci-archive');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const job = page.getByTestId('job').filter({ hasText: 'Export to team-app-1.tar' });
+    await job.and(page.locator('[data-state="pushed"]')).waitFor();
+    assert.equal(await job.getByTestId('export-destination').textContent(), `team/app:1 into the folder ${folder}/`);
+    await job.scrollIntoViewIfNeeded();
+    await screenshot(page, '23-export-to-file');
+    const inspected = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${join(folder, 'team-app-1.tar')}`])).stdout) as { Digest: string };
+    assert.equal(inspected.Digest, image.digest);
+  });
+
   it('names the blobs of a multi-arch copy by platform and layer, inside a 900x600 window', async () => {
     await page.setViewportSize({ width: 900, height: 600 });
     // At this size the panel floats over the view: closed while browsing, it opens again with the new job.

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { WebHost } from '../../electron/web/server.js';
 import { startTestWebHost } from '../harness/web-host.js';
+import { waitFor } from '../harness/web-client.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { OS_RELEASE, buildXrayLayout, pushLayoutVerbatim } from '../harness/xray-images.js';
@@ -61,6 +62,33 @@ describe('layer X-ray in the browser', () => {
     await content.waitFor();
     assert.equal(await content.textContent(), `${OS_RELEASE}VARIANT=two\n`);
     await screenshot(page, 'xray-02-open-file');
+  });
+
+  it('the size map fills the Files pane, and follows the window as it resizes', async () => {
+    const files = page.getByRole('region', { name: 'Files' });
+    const map = page.getByRole('figure', { name: 'Size map' }).locator('svg');
+    const fits = async (): Promise<{ map: { width: number; height: number }; pane: { width: number } }> => {
+      await map.scrollIntoViewIfNeeded();
+      const [mapBox, paneBox] = await Promise.all([map.boundingBox(), files.boundingBox()]);
+      assert.ok(mapBox && paneBox);
+      return { map: mapBox, pane: paneBox };
+    };
+    const wide = await fits();
+    await screenshot(page, 'xray-07-size-map-1400');
+    assert.ok(wide.map.width >= wide.pane.width - 2, `the map is ${wide.map.width} px wide in a pane of ${wide.pane.width} px`);
+    assert.ok(wide.map.height >= 220, `the map is ${wide.map.height} px high`);
+    await page.setViewportSize({ width: 1000, height: 700 });
+    try {
+      // The map is laid out again once its box has been measured: a frame or two after the window changed.
+      const narrow = await waitFor(async () => {
+        const now = await fits();
+        return now.pane.width < wide.pane.width && Math.abs(now.map.width - now.pane.width) <= 2 ? now : undefined;
+      }, 10_000, 'the map to fill the narrower pane');
+      await screenshot(page, 'xray-08-size-map-1000');
+      assert.ok(narrow.map.height >= 220, `the map is ${narrow.map.height} px high`);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
   });
 
   it('Raw, Files, Raw again: the raw JSON keeps the height there is, and an opened file is in view (1400x900, 900x600)', async () => {

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
 
+/** The same entry bundled as CommonJS: what bin/stevedore runs. */
+export const CLI_CJS = fileURLToPath(new URL('../../app/stevedore.cjs', import.meta.url));
+
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;

@@ -5,8 +5,11 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 
 export interface TcpCutProxy {
   readonly host: string;
-  /** Cuts every open connection once `bytes` more bytes have gone the proxy's direction (client to registry by default). */
-  cutAfter(bytes: number): void;
+  /**
+   * Cuts every open connection once `bytes` more bytes have gone the proxy's direction (client to registry by
+   * default); with `again`, then again after each further `bytes` (a source that never stays up).
+   */
+  cutAfter(bytes: number, again?: boolean): void;
   readonly cuts: number;
   close(): Promise<void>;
 }
@@ -15,6 +18,7 @@ export interface TcpCutProxy {
 export async function startTcpCutProxy(targetPort: number, direction: 'upload' | 'download' = 'upload'): Promise<TcpCutProxy> {
   const sockets = new Set<Socket>();
   let budget = Number.POSITIVE_INFINITY;
+  let every = Number.POSITIVE_INFINITY;
   let cuts = 0;
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
@@ -23,7 +27,7 @@ export async function startTcpCutProxy(targetPort: number, direction: 'upload' |
       from.on('data', (chunk: Buffer) => {
         if (counted) budget -= chunk.length;
         if (counted && budget <= 0) {
-          budget = Number.POSITIVE_INFINITY;
+          budget = every;
           cuts++;
           client.destroy();
           upstream.destroy();
@@ -48,8 +52,9 @@ export async function startTcpCutProxy(targetPort: number, direction: 'upload' |
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    cutAfter(bytes) {
+    cutAfter(bytes, again = false) {
       budget = bytes;
+      every = again ? bytes : Number.POSITIVE_INFINITY;
     },
     get cuts() {
       return cuts;

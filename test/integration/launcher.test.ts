@@ -1,11 +1,12 @@
 // bin/stevedore, the `stevedore` command: it runs the CLI with NODE_EXTRA_CA_CERTS deferred past Node's start, and the
 // CLI still trusts that file's certificates (read on its first TLS connection), beside a registry's own CA file.
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI, LAUNCHER, runCli, runLauncher } from '../harness/cli.js';
+import { CLI_CJS, LAUNCHER, runCli, runLauncher } from '../harness/cli.js';
 import { makePki } from '../harness/pki.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, seedImage } from '../harness/seed.js';
@@ -37,23 +38,51 @@ describe('the stevedore launcher', () => {
     return JSON.parse(result.stdout) as { argv: string[]; extra: string | null; deferred: string | null };
   };
 
-  it('runs the CLI bundle beside it with exactly the arguments given, through symlinks', async () => {
+  it('runs the CommonJS CLI bundle beside it with exactly the arguments given, through symlinks', async () => {
     const args = ['ls', 'a b', '"quoted"', "it's", '', '*', '$HOME', '-x', ' ', 'back\\slash'];
     const { argv } = await started(args, {});
-    assert.deepEqual(argv, [await realpath(CLI), ...args]);
+    assert.deepEqual(argv, [await realpath(CLI_CJS), ...args]);
   });
 
   it('hands NODE_EXTRA_CA_CERTS over as STEVEDORE_EXTRA_CA_CERTS, so Node does not parse it at start', async () => {
     assert.deepEqual(await started(['--version'], { NODE_EXTRA_CA_CERTS: '/some/dir with space/ca.pem' }), {
-      argv: [await realpath(CLI), '--version'],
+      argv: [await realpath(CLI_CJS), '--version'],
       extra: null,
       deferred: '/some/dir with space/ca.pem',
     });
   });
 
+  it('finds its install through names ending in a newline (a directory, a link target), not a sibling without it', async () => {
+    const install = join(dir, 'install\n');
+    await mkdir(join(install, 'bin'), { recursive: true });
+    await copyFile(LAUNCHER, join(install, 'bin/stevedore'));
+    await chmod(join(install, 'bin/stevedore'), 0o755);
+    await symlink(join(install, 'bin/stevedore'), join(dir, 'target\n'));
+    await symlink('target\n', join(dir, 'via-newline'));
+    for (const command of [join(install, 'bin/stevedore'), join(dir, 'via-newline')]) {
+      const result = await runLauncher(['--version'], env, command);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual((JSON.parse(result.stdout) as { argv: string[] }).argv, [join(await realpath(install), 'dist/app/stevedore.mjs'), '--version'], JSON.stringify(command));
+    }
+  });
+
+  it('a symlink loop in its own name ends with one line, not a shell looping forever', async () => {
+    await symlink('loop-b', join(dir, 'loop-a'));
+    await symlink('loop-a', join(dir, 'loop-b'));
+    // As `sh -c SCRIPT NAME` gives it: $0 names the loop (a kernel would refuse to run it, a shell may not be asked).
+    const script = await readFile(LAUNCHER, 'utf8');
+    const result = await new Promise<{ code: number | string | null; stderr: string }>((resolve) => {
+      execFile('sh', ['-c', script, join(dir, 'loop-a'), '--version'], { env, timeout: 20_000 }, (error, _stdout, stderr) => {
+        resolve({ code: error ? (error.code ?? error.signal ?? 'killed') : 0, stderr });
+      });
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^stevedore: too many levels of symbolic links: [^\n]*loop-a\n$/);
+  });
+
   it('adds nothing when the variable is unset or empty', async () => {
-    assert.deepEqual(await started(['--version'], {}), { argv: [await realpath(CLI), '--version'], extra: null, deferred: null });
-    assert.deepEqual(await started(['--version'], { NODE_EXTRA_CA_CERTS: '' }), { argv: [await realpath(CLI), '--version'], extra: '', deferred: null });
+    assert.deepEqual(await started(['--version'], {}), { argv: [await realpath(CLI_CJS), '--version'], extra: null, deferred: null });
+    assert.deepEqual(await started(['--version'], { NODE_EXTRA_CA_CERTS: '' }), { argv: [await realpath(CLI_CJS), '--version'], extra: '', deferred: null });
   });
 });
 

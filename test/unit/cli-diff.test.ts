@@ -1,4 +1,4 @@
-// `stevedore diff A B` names the images in the order given, the way its sizes read (A's size -> B's size).
+// `stevedore diff A B` names the images in the order given, the way its sizes read (A's size → B's size).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,12 +20,12 @@ describe('stevedore diff', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('heads its answer "A -> B", in the order the images were given', async () => {
+  it('heads its answer "A → B", in the order the images were given', async () => {
     let text = '';
     const out = terminalOutput({ write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream);
     // noCache: nothing written to the user's layer-index cache.
     await diffCommand([join(dir, 'small.tar'), join(dir, 'big.tar')], { json: false, noCache: true, insecure: false, plainHttp: false }, out, new AbortController().signal);
     const head = text.split('\n')[0] ?? '';
-    assert.match(head, /^\S*diff\/app:small -> \S*diff\/app:big: \+/);
+    assert.match(head, /^\S*diff\/app:small → \S*diff\/app:big: \+/);
   });
 });

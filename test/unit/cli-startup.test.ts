@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
-import { CLI } from '../harness/cli.js';
+import { CLI, CLI_CJS } from '../harness/cli.js';
 
 function run(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -63,6 +63,31 @@ export async function resolve(specifier, context, next) {
     });
   }
 
+  // The CommonJS entry bin/stevedore runs: nothing but itself, and never Node's ES module loader (a dynamic import()
+  // would load it).
+  for (const args of [['--version'], ['--help'], ['push', '--help'], ['help', 'copy']]) {
+    it(`stevedore.cjs ${args.join(' ')} loads nothing beyond the entry, and no ES module loader`, async () => {
+      const probe = join(dir, 'cjs-probe.cjs');
+      await writeFile(
+        probe,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'cjs.json'))}, JSON.stringify({ files: Object.keys(require.cache), esm: process.moduleLoadList.includes('NativeModule internal/modules/esm/loader') })));\n`,
+      );
+      const result = await run(['--require', probe, CLI_CJS, ...args]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.notEqual(result.stdout, '');
+      assert.equal(result.stdout, (await run([CLI, ...args])).stdout, 'the same answer as the ES module entry');
+      const { files, esm } = JSON.parse(await readFile(join(dir, 'cjs.json'), 'utf8')) as { files: string[]; esm: boolean };
+      assert.deepEqual(files.filter((file) => file !== probe), [CLI_CJS]);
+      assert.equal(esm, false);
+    });
+  }
+
+  it('stevedore.cjs: a parse error is one clean line with exit code 2', async () => {
+    const result = await run([CLI_CJS, '--no-such-option']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'stevedore: unknown option --no-such-option; see stevedore --help\n');
+  });
+
   it('a parse error is still one clean line with exit code 2', async () => {
     const result = await run([CLI, '--no-such-option']);
     assert.equal(result.code, 2);
@@ -80,6 +105,21 @@ export async function resolve(specifier, context, next) {
       env = { ...process.env, STEVEDORE_CACHE_DIR: cacheDir };
     });
     const cacheFiles = async (): Promise<string[]> => (await readdir(join(cacheDir, 'code')).catch(() => [])).sort();
+
+    it('stevedore.cjs runs a command as stevedore.mjs does, from the same code cache', async () => {
+      const own = { ...process.env, STEVEDORE_CACHE_DIR: join(dir, 'cjs-cache') };
+      const viaModule = await run([CLI, 'inspect', archive], own);
+      assert.equal(viaModule.code, 0, viaModule.stderr);
+      const files = await readdir(join(dir, 'cjs-cache', 'code'));
+      const viaScript = await run([CLI_CJS, 'inspect', archive], own);
+      assert.equal(viaScript.code, 0, viaScript.stderr);
+      assert.equal(viaScript.stdout, viaModule.stdout);
+      assert.match(viaScript.stdout, /docker-archive/);
+      assert.deepEqual(await readdir(join(dir, 'cjs-cache', 'code')), files);
+      const failed = await run([CLI_CJS, 'inspect', join(dir, 'missing.tar')], own);
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /^stevedore: .*missing\.tar/);
+    });
 
     it('a failed command saves no cache', async () => {
       const result = await run([CLI, 'inspect', join(dir, 'missing.tar')], env);

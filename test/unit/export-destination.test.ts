@@ -78,4 +78,30 @@ describe('export destination', () => {
     assert.match(outcome.message ?? '', new RegExp(`^cannot write ${target}: .*\\(EFBIG\\)$`));
     assert.deepEqual(await readdir(folder), [], 'no file and no temp file left');
   });
+
+  it('a spool file beside the tar that hits the limit fails with NO_SPACE naming the destination too, not a raw EFBIG', async () => {
+    const folder = join(dir, 'full-spool');
+    await mkdir(folder);
+    const target = join(folder, 'big.tar');
+    const module = fileURLToPath(new URL('../../electron/core/export/tar-file.js', import.meta.url));
+    const script = `
+      const { TarFile } = await import(${JSON.stringify(module)});
+      const tar = await TarFile.create(${JSON.stringify(target)});
+      try {
+        const spool = await tar.openSpool();
+        await spool.write(Buffer.alloc(4 * 1024 * 1024, 1));
+        console.log(JSON.stringify({ written: true }));
+      } catch (error) {
+        console.log(JSON.stringify({ code: error.code, name: error.name, message: error.message }));
+      } finally {
+        await tar.discard();
+      }`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile('bash', ['-c', 'ulimit -f 1024 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { timeout: 30_000 }, (error, out, err) => (error ? reject(new Error(err || error.message)) : resolve(out)));
+    });
+    const outcome = JSON.parse(stdout) as { code?: string; name?: string; message?: string };
+    assert.deepEqual([outcome.name, outcome.code], ['StevedoreError', 'NO_SPACE'], stdout);
+    assert.match(outcome.message ?? '', new RegExp(`^cannot write ${target}: .*\\(EFBIG\\)$`));
+    assert.deepEqual(await readdir(folder), [], 'no file, no temp file and no spool file left');
+  });
 });

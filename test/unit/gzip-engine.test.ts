@@ -92,6 +92,22 @@ for (const [label, open] of engines) {
   });
 }
 
+describe('zlib gzip engine', () => {
+  it('compresses a block whose middle alone is already compressed, whole and exactly', async () => {
+    const engine = new ZlibGzip(2);
+    try {
+      // Text around 256 KiB of random bytes in the middle, as a tar holding a small jpeg among source files.
+      const data = text(MiB);
+      data.set(randomBytes(256 * 1024), 384 * 1024);
+      const member = await engine.gzip(data.slice(), engine.defaultLevel);
+      assert.ok(member.length < data.length / 2, `stored whole: ${member.length} bytes`);
+      assert.deepEqual(new Uint8Array(gunzipSync(member)), data);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe('native gzip engine', () => {
   it('refuses work once closed', async (t) => {
     if (!addon) return t.skip('the addon was not built here');

@@ -11,6 +11,7 @@ import { after, before, describe, it, mock } from 'node:test';
 import { takeDeferredExtraCa } from '../../electron/cli/extra-ca-handover.js';
 import { deferredExtraCaFile } from '../../electron/core/deferred-extra-ca.js';
 import { Transport } from '../../electron/core/http/transport.js';
+import { secureContextFor } from '../../electron/core/http/trust.js';
 import { makePki, type Pki } from '../harness/pki.js';
 
 const tls = process.getBuiltinModule('node:tls');
@@ -65,5 +66,12 @@ describe('TLS trust in the Transport', () => {
     // Written after the Transport exists: only a connection reads it.
     await copyFile(pki.caCertFile, extra);
     assert.equal(await threeRequests(transport), 1);
+  });
+
+  it('different trust settings never share a SecureContext, whatever their text holds', async () => {
+    const [a, b] = [pki.caCert, await readFile(pki.serverCertFile, 'utf8')];
+    const sets = [{ ca: [`${a}\0${b}`] }, { ca: [a, b] }, { ca: [a], clientCert: { cert: b, key: '' } }, { ca: [`${a}\0${b}\0`] }];
+    const contexts = new Set(sets.map((set) => (() => { try { return secureContextFor(set); } catch (error) { return error; } })()));
+    assert.equal(contexts.size, sets.length);
   });
 });

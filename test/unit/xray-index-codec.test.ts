@@ -1,5 +1,6 @@
 // The layer-index file format: every field round-trips (links that are empty, ids beyond 32 bits, no entries at
-// all, texts with NUL or a lone surrogate), and a file that is cut, padded, or whose checksum was recomputed over altered columns reads as a miss.
+// all, texts with a lone surrogate), and a file that is cut, padded, or whose checksum was recomputed over altered
+// columns or over a path the indexer refuses (`..`, NUL, a leading `/`) reads as a miss.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -58,8 +59,12 @@ describe('layer index codec', () => {
 
   it('round-trips any text, and stores nothing out of bounds', () => {
     const bad = (entry: Partial<LayerEntry>): LayerEntry => ({ ...(MIXED[1] as LayerEntry), ...entry });
-    const odd = [bad({ path: 'a\0b' }), bad({ path: 'lone-\ud800', link: '"quoted"\n' })];
+    const odd = [bad({ path: 'lone-\ud800' }), { ...(MIXED[2] as LayerEntry), link: '"quoted"\n\ud800' }];
     assert.deepEqual(decodeIndex(encodeIndex(index(odd)) as Buffer, DIGEST), index(odd));
+    // What the indexer refuses in a layer is not stored either.
+    assert.equal(encodeIndex(index([bad({ path: 'a\0b' })])), undefined);
+    assert.equal(encodeIndex(index([bad({ path: 'a/../b' })])), undefined);
+    assert.equal(encodeIndex(index([{ ...(MIXED[2] as LayerEntry), link: 'a\0b' }])), undefined);
     assert.equal(encodeIndex(index([bad({ path: 'x'.repeat(4097) })])), undefined);
     assert.equal(encodeIndex(index([bad({ sha256: 'xyz' })])), undefined);
     assert.equal(encodeIndex(index([bad({ size: -1 })])), undefined);
@@ -99,5 +104,35 @@ describe('layer index codec', () => {
       return body;
     });
     assert.equal(decodeIndex(badKind, DIGEST), undefined, 'kind');
+  });
+
+  it('a resealed file whose paths or links the indexer would refuse is a miss', () => {
+    const entry = (path: string, extra: Partial<LayerEntry> = {}): LayerEntry => ({ path, kind: 'file', size: 1, mode: 0o644, uid: 0, gid: 0, ...extra });
+    // Each placeholder is swapped for a text of the same JSON length, so only the path rules can tell.
+    const cases: readonly (readonly [LayerEntry, string, string])[] = [
+      [entry('x/yy/z'), 'x/yy/z', 'x/../z'],
+      [entry('zz'), 'zz', '..'],
+      [entry('abcdefgh'), 'abcdefgh', 'a\0b'],
+      [entry('xetc'), 'xetc', '/etc'],
+      [entry('a/xb'), 'a/xb', 'a//b'],
+      [entry('abc'), 'abc', 'ab/'],
+      [entry('x/a'), 'x/a', './a'],
+      [entry('x/a', { kind: 'hardlink', size: 0, link: 'zz/busybox' }), 'zz/busybox', '../busybox'],
+      [entry('x/a', { kind: 'symlink', size: 0, link: 'tuvwxyzq' }), 'tuvwxyzq', 't\0u'],
+    ];
+    for (const [bad, from, to] of cases) {
+      const entries = [MIXED[0] as LayerEntry, bad];
+      const file = encodeIndex(index(entries)) as Buffer;
+      assert.deepEqual(decodeIndex(file, DIGEST), index(entries), `${from} as stored`);
+      const [quotedFrom, quotedTo] = [JSON.stringify(from), JSON.stringify(to)];
+      assert.equal(quotedFrom.length, quotedTo.length);
+      const edited = resealed(file, (body) => {
+        const at = body.indexOf(quotedFrom, body.indexOf(0x0a));
+        assert.ok(at > 0);
+        body.write(quotedTo, at, 'utf8');
+        return body;
+      });
+      assert.equal(decodeIndex(edited, DIGEST), undefined, `${JSON.stringify(to)} read back`);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LayerEntry, LayerIndex } from '../../shared/xray.js';
 import { LayerIndexCache } from '../../electron/core/xray/index-cache.js';
 import type { XrayImageSource } from '../../electron/core/xray/image-source.js';
-import { MERGED_MAGIC, mergedKey } from '../../electron/core/xray/merged-codec.js';
+import { MERGED_MAGIC, encodeMergedView, mergedKey } from '../../electron/core/xray/merged-codec.js';
 import { mergedImage, type MergedImage } from '../../electron/core/xray/merged-image.js';
 import { mergedView } from '../../electron/core/xray/views.js';
 
@@ -152,6 +152,10 @@ describe('merged-view cache', () => {
     ['a fractional directory total', (b) => reseal(b, (body, at, count) => (body.writeDoubleLE(0.5, at + 8 * count), body))],
     ['unsorted paths', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"etc"', '"zzz"'), 'latin1'))],
     ['a count that does not match the columns', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace(/"count":(\d+)/, (_m, n: string) => `"count":${Number(n) + 1}`), 'latin1'))],
+    // Same lengths and still sorted: only the rules for paths can tell.
+    ['a path with ..', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"etc/os-release"', '"etc/../release"'), 'latin1'))],
+    ['a path with NUL', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"etc/os-release"', '"etc/\\u0000ease"'), 'latin1'))],
+    ['a symlink target with NUL', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"busybox"', '"b\\u0000"'), 'latin1'))],
     ['a header of the wrong shape', (b) => reseal(b, (body) => Buffer.from(body.toString('latin1').replace('"entries":', '"entriez":'), 'latin1'))],
   ];
   for (const [what, corrupt] of corruptions) {
@@ -228,5 +232,20 @@ describe('merged-view cache', () => {
     assert.deepEqual(paths.map((p) => existsSync(p)), [true, false, true]);
     const names = await readdir(cache.dir);
     assert.equal(names.length, LAYERS.length * 2 + 2, `every layer index (by digest and DiffID) and two views: ${names.join(', ')}`);
+  });
+
+  it('a view larger than the whole limit is not written: it would push out every other file, then itself', async () => {
+    const key = mergedKey(sourceOf(LAYERS).layers);
+    const { files, totals } = mergedView(LAYERS);
+    const view = { files, totals, layers: LAYERS.map((l) => ({ digest: l.digest, diffId: l.diffId, tarSize: l.tarSize, entries: l.entries.length })) };
+    const viewBytes = encodeMergedView(key, view)?.length ?? 0;
+    const cache = new LayerIndexCache(join(dir, 'oversized'), { maxBytes: viewBytes - 1 });
+    const layer = LAYERS[0] as LayerIndex;
+    await cache.put([layer.digest], layer);
+    const old = Date.now() / 1000 - 1000;
+    await utimes(cache.pathOf(layer.digest), old, old);
+    await cache.putMerged(key, view);
+    assert.deepEqual(await readdir(cache.dir), [layer.digest.replace(':', '-')], 'the layer index stays, no view');
+    assert.equal(await cache.getMerged(key), undefined);
   });
 });

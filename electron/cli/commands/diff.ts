@@ -24,8 +24,8 @@ export async function diffCommand(args: readonly string[], options: XrayOptions,
         out.json({ from: first.image.name, to: second.image.name, ...diff });
         return;
       }
-      // In the order given, as the sizes in the summary read (old -> new) and as the app says "from A to B".
-      out.line(`${oneLine(first.image.name)} -> ${oneLine(second.image.name)}: ${diffSummary(diff)}`);
+      // In the order given, as the sizes in the summary read (old → new) and as the app says "from A to B".
+      out.line(`${oneLine(first.image.name)} → ${oneLine(second.image.name)}: ${diffSummary(diff)}`);
       if (diff.items.length === 0) return;
       out.line(table(['', 'DELTA', 'OLD', 'NEW', 'LAYER', 'PATH'], diff.items.slice(0, SHOWN).map((i) => [i.change === 'added' ? '+' : i.change === 'removed' ? '-' : '~', signedBytes(i.delta), formatBytes(i.oldSize), formatBytes(i.newSize), i.layer !== undefined ? String(i.layer + 1) : '', `/${i.path}${i.metadata ? ' (mode/owner changed)' : ''}`])));
       if (diff.items.length > SHOWN) out.line(`… and ${diff.items.length - SHOWN} more (--json lists them all)`);

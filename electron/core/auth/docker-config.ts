@@ -1,9 +1,9 @@
 // Credentials from ~/.docker/config.json ($DOCKER_CONFIG): credHelpers, then credsStore, then inline auths.
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StevedoreError } from '../errors.js';
+import { readRegularFile } from '../regular-file.js';
 import { DOCKER_HUB } from '../reference.js';
 import { runCredentialHelper } from './credential-helper.js';
 import type { Credential, CredentialProvider } from './credentials.js';
@@ -34,9 +34,11 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 export async function readDockerConfig(path: string = dockerConfigPath()): Promise<DockerConfig> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Only a regular file: a FIFO put in its place would hold the command forever.
+    text = await readRegularFile(path, 'docker config');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, auths: {}, credHelpers: {} };
+    if (error instanceof StevedoreError) throw error;
     throw new StevedoreError('CONFIG', `cannot read ${path}: ${(error as Error).message}`);
   }
   let raw: unknown;

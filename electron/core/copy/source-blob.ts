@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { repositoryScope } from '../auth/authenticator.js';
 import { algorithmOf } from '../digest.js';
-import { StevedoreError, isAbortError } from '../errors.js';
+import { StevedoreError, isAbortError, toErrorInfo } from '../errors.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableError, sleep, type RetryPolicy } from '../http/retry.js';
 import { header } from '../http/transport.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -37,6 +37,19 @@ export const RESUME_ATTEMPTS = 6;
 export function isTransient(error: unknown): boolean {
   if (error instanceof StevedoreError) return error.code === 'NETWORK' || error.code === 'TIMEOUT';
   return isRetryableError(error) || isRetryableError((error as { cause?: unknown } | null)?.cause);
+}
+
+/**
+ * What a read of the blob `what` fails with once it stops trying: a StevedoreError as it is, a cancel as it is, and
+ * anything else (undici's "other side closed", a socket reset) as one line naming the blob, its registry and how many
+ * times it was tried, with the stable code toErrorInfo gives it (NETWORK, TIMEOUT, else INTERNAL).
+ */
+export function sourceFailure(error: unknown, what: string, attempts: number): unknown {
+  if (isAbortError(error)) return error;
+  if (error instanceof StevedoreError && !isTransient(error)) return error;
+  const info = toErrorInfo(error);
+  const tries = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
+  return new StevedoreError(info.code, `${what}: reading from the source failed${tries}: ${info.message}`.replace(/\s*\n\s*/g, ' '), info.details ?? {}, { cause: error });
 }
 
 /**
@@ -77,7 +90,8 @@ export async function* readBlob(blob: SourceBlob, options: ReadOptions = {}): As
       }
       break;
     } catch (error) {
-      if (isAbortError(error) || options.signal?.aborted || !isTransient(error) || attempt >= RESUME_ATTEMPTS) throw error;
+      if (isAbortError(error) || options.signal?.aborted) throw error;
+      if (!isTransient(error) || attempt >= RESUME_ATTEMPTS) throw sourceFailure(error, what, attempt);
       await sleep(backoffDelay(policy, attempt), options.signal);
       options.onResume?.(offset);
     }

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { algorithmOf } from '../digest.js';
 import { StevedoreError, isAbortError } from '../errors.js';
 import { DEFAULT_RETRY, backoffDelay, sleep } from '../http/retry.js';
-import { RESUME_ATTEMPTS, isTransient, openAt, type ReadOptions, type SourceBlob } from './source-blob.js';
+import { RESUME_ATTEMPTS, isTransient, openAt, sourceFailure, type ReadOptions, type SourceBlob } from './source-blob.js';
 
 /** Bytes held ahead of the upload's socket: the GET pauses beyond this, so memory stays flat per blob. */
 const READ_AHEAD = 256 * 1024;
@@ -88,8 +88,12 @@ export class SourceBlobStream extends Readable {
   async #mayResume(error: unknown): Promise<boolean> {
     const { signal } = this.#options;
     if (this.destroyed) return false;
-    if (isAbortError(error) || signal?.aborted || !isTransient(error) || this.#opens >= RESUME_ATTEMPTS) {
+    if (isAbortError(error) || signal?.aborted) {
       this.#fail(error);
+      return false;
+    }
+    if (!isTransient(error) || this.#opens >= RESUME_ATTEMPTS) {
+      this.#fail(sourceFailure(error, this.#what, this.#opens));
       return false;
     }
     try {

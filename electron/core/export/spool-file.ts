@@ -2,23 +2,31 @@
 // (TarFile) removes it on discard, so an export that fails or is cancelled leaves no spool file behind.
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { StevedoreError } from '../errors.js';
+import { destinationError } from './destination-error.js';
 
 /** Spooled bytes are read back in reads this big, into one buffer. */
 const READ_CHUNK = 1024 * 1024;
 
 export class SpoolFile {
   readonly path: string;
+  /** The path its write errors are named by: the export's destination when the spool sits beside it. */
+  readonly #shownAs: string;
   #file: FileHandle | undefined;
   #size = 0;
 
-  private constructor(path: string, file: FileHandle) {
+  private constructor(path: string, file: FileHandle, shownAs: string) {
     this.path = path;
     this.#file = file;
+    this.#shownAs = shownAs;
   }
 
   /** `wx`: never writes through a file (or symlink) that appeared at the name. */
-  static async create(path: string): Promise<SpoolFile> {
-    return new SpoolFile(path, await open(path, 'wx', 0o600));
+  static async create(path: string, shownAs: string = path): Promise<SpoolFile> {
+    try {
+      return new SpoolFile(path, await open(path, 'wx', 0o600), shownAs);
+    } catch (error) {
+      throw destinationError(error, shownAs);
+    }
   }
 
   get size(): number {
@@ -28,7 +36,11 @@ export class SpoolFile {
   async write(bytes: Uint8Array): Promise<void> {
     const file = this.#file;
     if (!file) throw new StevedoreError('INTERNAL', `${this.path} is closed for writing`);
-    for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done, this.#size + done)).bytesWritten;
+    try {
+      for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done, this.#size + done)).bytesWritten;
+    } catch (error) {
+      throw destinationError(error, this.#shownAs);
+    }
     this.#size += bytes.length;
   }
 

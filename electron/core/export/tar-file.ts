@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { StevedoreError } from '../errors.js';
 import { notAFile } from '../regular-file.js';
 import { BLOCK, ZEROS, fileHeader } from './tar-header.js';
+import { destinationError } from './destination-error.js';
 import { SpoolFile } from './spool-file.js';
 import type { TarSink } from './tar-sink.js';
 
@@ -96,7 +97,7 @@ export class TarFile implements TarSink {
   /** A spool file beside the tar, for an entry produced ahead of its turn; removed by discard if still there. */
   async openSpool(): Promise<SpoolFile> {
     // Numbered before the await: spools opened at once get different names.
-    const spool = await SpoolFile.create(`${this.temp}.${++this.#spoolCount}`);
+    const spool = await SpoolFile.create(`${this.temp}.${++this.#spoolCount}`, this.path);
     this.#spools.add(spool);
     return spool;
   }
@@ -129,15 +130,4 @@ async function writeAt(file: FileHandle, bytes: Uint8Array, position: number, pa
   } catch (error) {
     throw destinationError(error, path);
   }
-}
-
-/** An error of the file system at the destination, named by the path the user gave (not the temp file beside it). */
-function destinationError(error: unknown, path: string): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new StevedoreError('NOT_FOUND', `cannot write ${path}: the folder ${dirname(path)} does not exist`);
-  if (code === 'ENOTDIR') return new StevedoreError('NOT_FOUND', `cannot write ${path}: a part of ${dirname(path)} is not a folder`);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StevedoreError('DENIED', `cannot write ${path}: no permission to create files in ${dirname(path)}`);
-  // A full disk, a quota, or a file size limit (ulimit -f): the export stops, its temp file is removed.
-  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return new StevedoreError('NO_SPACE', `cannot write ${path}: ${code === 'EFBIG' ? 'the file would be larger than this system allows' : 'no space left on the disk'} (${code})`);
-  return error;
 }

@@ -42,12 +42,26 @@ export async function* uncompressedLayer(stored: AsyncIterable<Uint8Array>, diff
     const gunzip = createGunzip({ chunkSize: OUTPUT_CHUNK });
     const feeding = pipeline(Readable.from(rest()), gunzip, signal ? { signal } : {});
     feeding.catch(() => undefined);
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      yield chunk;
+    try {
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        yield chunk;
+      }
+      await feeding;
+    } catch (error) {
+      throw gzipError(error, what);
     }
-    await feeding;
   }
   const actual = `sha256:${hash.digest('hex')}`;
   if (actual !== diffId) throw new StevedoreError('DIGEST_MISMATCH', `${what}: uncompressed content hashes to ${actual}, not the config's diff_id ${diffId}`);
+}
+
+/**
+ * zlib's own errors (Z_DATA_ERROR "incorrect header check", Z_BUF_ERROR "unexpected end of file") name the layer and
+ * get a stable code; the source's errors (a StevedoreError already, or a cancel) pass as they are.
+ */
+function gzipError(error: unknown, what: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof StevedoreError || typeof code !== 'string' || !code.startsWith('Z_')) return error;
+  return new StevedoreError('ARCHIVE_INVALID', `${what}: not valid gzip data (${(error as Error).message})`, {}, { cause: error });
 }

@@ -3,9 +3,9 @@
 // SecureContext per distinct set, on the first connection that needs it: handing tls.connect a `ca` list instead makes
 // OpenSSL parse every certificate again at every connection (~0.5 ms each, 150 roots and more).
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import type { SecureContext } from 'node:tls';
 import { deferredExtraCaFile } from '../deferred-extra-ca.js';
+import { readRegularFileSync } from '../regular-file.js';
 
 export interface TrustSettings {
   readonly ca: readonly string[];
@@ -21,7 +21,8 @@ export function needsOwnContext(trust: TrustSettings): boolean {
 
 export function secureContextFor(trust: TrustSettings): SecureContext {
   // The extra file is the same for the whole process: the registry's own material tells the sets apart.
-  const key = [...trust.ca, trust.clientCert?.cert ?? '', trust.clientCert?.key ?? ''].join('\0');
+  // JSON, not a join: no CA text can make two different sets one key (a NUL in a PEM moved a join's boundaries).
+  const key = JSON.stringify([trust.ca, trust.clientCert?.cert ?? null, trust.clientCert?.key ?? null]);
   let context = contexts.get(key);
   if (context === undefined) {
     context = buildContext([...extraCerts(trust), ...trust.ca], trust.clientCert);
@@ -31,16 +32,18 @@ export function secureContextFor(trust: TrustSettings): SecureContext {
 }
 
 /**
- * What Node's default store lacks of NODE_EXTRA_CA_CERTS: all of a deferred file; and where Node did load the file,
- * its certificates again once a registry CA is added (Node keeps them in its shared store only, which a context
- * adding CAs of its own copies without them).
+ * What Node's default store lacks of the extra-CA files: all of a deferred file; and a NODE_EXTRA_CA_CERTS file Node
+ * loaded itself (no launcher) again wherever the context adds CAs of its own: Node keeps those certificates in its
+ * shared store only, which a context adding CAs copies without them.
  */
 function extraCerts(trust: TrustSettings): readonly string[] {
   const deferred = deferredExtraCaFile();
-  if (deferred !== undefined) return certsOf(deferred, true);
-  const loaded = process.env.NODE_EXTRA_CA_CERTS;
+  const env = process.env.NODE_EXTRA_CA_CERTS;
+  // After the handover the variable names the deferred file (which Node never loaded), unless the user set both.
+  const loaded = env && env !== deferred ? env : undefined;
   // Node warned about that file at its start already.
-  return loaded && trust.ca.length > 0 ? certsOf(loaded, false) : [];
+  const again = loaded !== undefined && (trust.ca.length > 0 || deferred !== undefined) ? certsOf(loaded, false) : [];
+  return deferred !== undefined ? [...certsOf(deferred, true), ...again] : again;
 }
 
 function buildContext(ca: readonly string[], clientCert: TrustSettings['clientCert']): SecureContext {
@@ -49,6 +52,7 @@ function buildContext(ca: readonly string[], clientCert: TrustSettings['clientCe
   // Node's default store plus these: adding to a context that starts from it copies the parsed store once, where
   // `ca: [...tls.rootCertificates, ...]` would parse every root again.
   const context = tls.createSecureContext(identity);
+  if (ca.length === 0) return context;
   const native = (context as { context?: { addCACert?: unknown } }).context;
   if (typeof native?.addCACert !== 'function') return tls.createSecureContext({ ...identity, ca: [...tls.rootCertificates, ...ca] });
   for (const pem of ca) (native.addCACert as (pem: string) => void).call(native, pem);
@@ -58,15 +62,18 @@ function buildContext(ca: readonly string[], clientCert: TrustSettings['clientCe
 const PEM_CERT = /-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/g;
 
 const extraFiles = new Map<string, readonly string[]>();
+/** Far above any CA bundle (the system's holds ~150 certificates in ~200 KB): a bigger file is not read into memory. */
+const MAX_EXTRA_CA_BYTES = 64 * 1024 * 1024;
 
 /** A file's certificates, read once. As Node does, a file that cannot be read or holds a damaged certificate is
- * ignored with one warning line; one without certificates adds none. */
+ * ignored with one warning line; one without certificates adds none. Only a regular file of sane size is read (a FIFO
+ * would block the thread forever, a device never end). */
 function certsOf(path: string, warn: boolean): readonly string[] {
   let certs = extraFiles.get(path);
   if (certs !== undefined) return certs;
   certs = [];
   try {
-    const blocks = [...readFileSync(path, 'latin1').matchAll(PEM_CERT)];
+    const blocks = [...readRegularFileSync(path, 'extra CA file', MAX_EXTRA_CA_BYTES).matchAll(PEM_CERT)];
     if (blocks.some((m) => !isDer(m[1] as string))) throw new Error('bad base64 decode');
     certs = blocks.map((m) => m[0]);
   } catch (error) {

@@ -184,6 +184,9 @@ export class RegistryClient {
       const mayUseHttp = this.#options.insecure === true || isLoopbackHost(this.registry);
       if (mayUseHttp && isPlainHttpServerError((error as Error).cause ?? error)) {
         if (!remembered) schemes?.remember(this.registry, 'http');
+        // Found again without the memory: a plain HTTP base the memory's check doubted holds after all (else every
+        // request would be sent back to be rebased on it, forever).
+        this.#wrongBase = undefined;
         return `http://${host}`;
       }
       throw error;

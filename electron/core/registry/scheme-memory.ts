@@ -2,9 +2,10 @@
 // instead of first trying TLS (loading TLS and its trust store, then a failed handshake: most of a short command's
 // network time on loopback). Only loopback hosts, which may use plain HTTP without any opt-in, are remembered: no
 // other host is ever moved to plain HTTP by what a file says. What is remembered is a hint the client checks.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLoopbackHost } from '../reference.js';
+import { readRegularFileSync } from '../regular-file.js';
 
 const PLAIN_HTTP = 'http\n';
 
@@ -24,7 +25,8 @@ export class SchemeMemory {
     const path = this.#path(registry);
     if (path === undefined) return false;
     try {
-      return readFileSync(path, 'utf8') === PLAIN_HTTP;
+      // Only a small regular file: a FIFO planted in the cache would block this thread forever.
+      return readRegularFileSync(path, 'remembered scheme', PLAIN_HTTP.length) === PLAIN_HTTP;
     } catch {
       return false;
     }

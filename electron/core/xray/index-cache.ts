@@ -126,7 +126,8 @@ export class LayerIndexCache {
   /** Writes `bytes` at each path, atomically (temp file + rename), then keeps the cache within its limit. */
   async #write(paths: readonly string[], bytes: Buffer): Promise<void> {
     try {
-      if (bytes.length > MAX_FILE_BYTES || this.#maxBytes === 0) return;
+      // A file larger than the whole limit would push every other file out, then itself: it is not written.
+      if (bytes.length > MAX_FILE_BYTES || bytes.length > this.#maxBytes) return;
       await mkdir(this.dir, { recursive: true });
       for (const path of paths) {
         const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;

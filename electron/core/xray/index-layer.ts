@@ -7,7 +7,7 @@ import { extract, type Header } from 'tar-stream';
 import type { EntryKind, LayerEntry } from '../../../shared/xray.js';
 import { StevedoreError, isAbortError } from '../errors.js';
 import { decompressorFor, sniffCompression } from './decompress.js';
-import { layerPath } from './entry-path.js';
+import { isSymlinkTarget, layerPath } from './entry-path.js';
 import { DEFAULT_FRAMER_LIMITS, TarFramer, layerInvalid, type FramerLimits } from './tar-framer.js';
 
 export interface IndexedTar {
@@ -46,7 +46,7 @@ export function entryOf(header: Header, size: number, sha256: string | undefined
   if (kind === 'hardlink') link = layerPath(header.linkname ?? '');
   else if (kind === 'symlink') {
     link = header.linkname ?? '';
-    if (link.includes('\0') || Buffer.byteLength(link) > 4096) throw layerInvalid(`symlink "${path}": bad target`);
+    if (!isSymlinkTarget(link)) throw layerInvalid(`symlink "${path}": bad target`);
   }
   return { path, kind, size: kind === 'file' ? size : 0, mode: (header.mode ?? 0) & 0o7777, uid, gid, ...(link !== undefined ? { link } : {}), ...(sha256 ? { sha256 } : {}) };
 }

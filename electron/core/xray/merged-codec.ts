@@ -1,6 +1,6 @@
 // An image's merged filesystem as bytes on disk: what `stevedore files` shows (every path with its layer, sizes and
 // directory totals) and the layers it came from, so a warm run reads one file instead of every layer's index and
-// merging them again. Laid out like a layer index (index-codec.ts): a checksummed first line, a JSON header, columns.
+// merging them again. The layout is sealed-columns.ts's, as a layer index's (index-codec.ts):
 //
 //   stevedore-xray-merged-1 <sha256 hex of everything after this line>\n
 //   {"key","layers":[{"digest","diffId","tarSize","entries"}],"total","count","idBytes","pathBytes","linkCount","linkBytes",
@@ -13,19 +13,13 @@
 // The key names the ordered layers (mergedKey): the same layers in another order are another file system. The magic
 // carries the merge's version: a change to how layers merge or what a listing holds must change it.
 import { createHash } from 'node:crypto';
-import { endianness } from 'node:os';
 import type { EntryKind, MergedFile } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
+import { isLayerPath, isSymlinkTarget } from './entry-path.js';
+import { flagsOf, HAS_LINK, HAS_SHA, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, storableText, textColumns } from './sealed-columns.js';
 
 export const MERGED_MAGIC = 'stevedore-xray-merged-1';
-const KIND_CODES: readonly EntryKind[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'];
-const CODE_OF: ReadonlyMap<EntryKind, number> = new Map(KIND_CODES.map((k, i) => [k, i]));
-const HAS_LINK = 16;
-const HAS_SHA = 32;
-const MAX_TEXT = 4096;
 const SHA256_HEX = /^[a-f0-9]{64}$/;
-const LITTLE_ENDIAN = endianness() === 'LE';
-const FIRST_LINE = MERGED_MAGIC.length + 1 + 64 + 1;
 
 /** A layer as the merged view's consumers show it (the stored size comes from the manifest, not from here). */
 export interface MergedLayer {
@@ -57,8 +51,6 @@ interface Header {
   readonly shaCount: number;
 }
 
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 function columnBytes(h: Pick<Header, 'count' | 'idBytes' | 'shaCount'>): number {
   return h.count * (8 + 8 + 4 + 2 * h.idBytes + 2 + 1) + h.shaCount * 32;
@@ -82,7 +74,7 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
   let wide = false;
   for (let i = 0; i < count; i++) {
     const f = files[i] as MergedFile;
-    if (!storable(f.path) || (f.link !== undefined && !storable(f.link, true))) return undefined;
+    if (!storableText(f.path) || (f.link !== undefined && !storableText(f.link, true))) return undefined;
     if (f.sha256 !== undefined && !SHA256_HEX.test(f.sha256)) return undefined;
     if (!isCount(f.size) || !isCount(f.bytes) || !isCount(f.uid) || !isCount(f.gid) || !Number.isInteger(f.mode) || f.mode < 0 || f.mode > 0o7777) return undefined;
     if (!isCount(f.layer) || f.layer >= layers.length || (f.kind === 'dir' && !isCount(totals.get(f.path) ?? 0))) return undefined;
@@ -93,8 +85,7 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
   }
   const total = totals.get('') ?? 0;
   if (!isCount(total) || !layers.every((l) => layerOf(l))) return undefined;
-  const pathText = Buffer.from(JSON.stringify(paths), 'utf8');
-  const linkText = Buffer.from(JSON.stringify(links), 'utf8');
+  const texts = textColumns(paths, links);
   const idBytes = wide ? 8 : 4;
   const header: Header = {
     key,
@@ -102,59 +93,42 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
     total,
     count,
     idBytes,
-    pathBytes: pathText.length,
+    pathBytes: texts.pathText.length,
     linkCount: links.length,
-    linkBytes: linkText.length,
+    linkBytes: texts.linkText.length,
     shaCount,
   };
-  const json = JSON.stringify(header);
-  // All ASCII (digests and numbers), so its length in characters is its length in bytes.
-  const headerLine = Buffer.from(`${json.padEnd(align8(FIRST_LINE + json.length + 1) - FIRST_LINE - 1)}\n`, 'latin1');
-  const body = Buffer.alloc(headerLine.length + columnBytes(header) + pathText.length + linkText.length);
-  headerLine.copy(body, 0);
-  let at = headerLine.length;
-  for (let i = 0; i < count; i++, at += 8) body.writeDoubleLE((files[i] as MergedFile).size, at);
-  for (let i = 0; i < count; i++, at += 8) {
-    const f = files[i] as MergedFile;
-    body.writeDoubleLE(f.kind === 'dir' ? (totals.get(f.path) ?? 0) : f.bytes, at);
-  }
-  const id = (value: (f: MergedFile) => number): void => {
-    for (let i = 0; i < count; i++, at += idBytes) {
-      if (wide) body.writeDoubleLE(value(files[i] as MergedFile), at);
-      else body.writeUInt32LE(value(files[i] as MergedFile), at);
+  return seal(MERGED_MAGIC, header, columnBytes(header), texts, (body, start) => {
+    let at = start;
+    for (let i = 0; i < count; i++, at += 8) body.writeDoubleLE((files[i] as MergedFile).size, at);
+    for (let i = 0; i < count; i++, at += 8) {
+      const f = files[i] as MergedFile;
+      body.writeDoubleLE(f.kind === 'dir' ? (totals.get(f.path) ?? 0) : f.bytes, at);
     }
-  };
-  id((f) => f.uid);
-  id((f) => f.gid);
-  for (let i = 0; i < count; i++, at += 4) body.writeUInt32LE((files[i] as MergedFile).layer, at);
-  for (let i = 0; i < count; i++, at += 2) body.writeUInt16LE((files[i] as MergedFile).mode, at);
-  for (let i = 0; i < count; i++, at++) {
-    const f = files[i] as MergedFile;
-    body[at] = (CODE_OF.get(f.kind) ?? KIND_CODES.length - 1) | (f.link !== undefined ? HAS_LINK : 0) | (f.sha256 !== undefined ? HAS_SHA : 0);
-  }
-  for (const f of files) {
-    if (f.sha256 !== undefined) at += body.write(f.sha256, at, 'hex');
-  }
-  at += pathText.copy(body, at);
-  linkText.copy(body, at);
-  const checksum = createHash('sha256').update(body).digest('hex');
-  return Buffer.concat([Buffer.from(`${MERGED_MAGIC} ${checksum}\n`, 'latin1'), body]);
+    const id = (value: (f: MergedFile) => number): void => {
+      for (let i = 0; i < count; i++, at += idBytes) {
+        if (wide) body.writeDoubleLE(value(files[i] as MergedFile), at);
+        else body.writeUInt32LE(value(files[i] as MergedFile), at);
+      }
+    };
+    id((f) => f.uid);
+    id((f) => f.gid);
+    for (let i = 0; i < count; i++, at += 4) body.writeUInt32LE((files[i] as MergedFile).layer, at);
+    for (let i = 0; i < count; i++, at += 2) body.writeUInt16LE((files[i] as MergedFile).mode, at);
+    for (let i = 0; i < count; i++, at++) {
+      const f = files[i] as MergedFile;
+      body[at] = flagsOf(f.kind, f.link, f.sha256);
+    }
+    for (const f of files) {
+      if (f.sha256 !== undefined) at += body.write(f.sha256, at, 'hex');
+    }
+  });
 }
 
-function storable(text: string, mayBeEmpty = false): boolean {
-  return typeof text === 'string' && (mayBeEmpty || text.length > 0) && text.length <= MAX_TEXT;
-}
-
-function strings(json: string, count: number): readonly string[] | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(value) || value.length !== count) return undefined;
-  for (const text of value) if (typeof text !== 'string' || text.length > MAX_TEXT) return undefined;
-  return value as string[];
+function linkFits(kind: EntryKind, link: string | undefined): boolean {
+  if (kind === 'hardlink') return link !== undefined && isLayerPath(link, true);
+  if (kind === 'symlink') return link !== undefined && isSymlinkTarget(link);
+  return link === undefined;
 }
 
 function layerOf(value: unknown): MergedLayer | undefined {
@@ -181,50 +155,22 @@ function headerOf(value: unknown): Header | undefined {
 
 /** The view in `file` when it is whole (its checksum matches), well formed and the view of `key`; else undefined. */
 export function decodeMergedView(file: Buffer, key: string): StoredMergedView | undefined {
-  if (!LITTLE_ENDIAN) return undefined;
-  if (file.length < FIRST_LINE || file.toString('latin1', 0, MERGED_MAGIC.length + 1) !== `${MERGED_MAGIC} ` || file[FIRST_LINE - 1] !== 0x0a) return undefined;
-  // Typed arrays need aligned offsets: a buffer from a pool may start anywhere.
-  const bytes = file.byteOffset % 8 === 0 ? file : Buffer.from(file);
-  const body = bytes.subarray(FIRST_LINE);
-  if (bytes.toString('latin1', MERGED_MAGIC.length + 1, FIRST_LINE - 1) !== createHash('sha256').update(body).digest('hex')) return undefined;
-  const newline = body.indexOf(0x0a);
-  if (newline < 0) return undefined;
-  let header: Header | undefined;
-  try {
-    header = headerOf(JSON.parse(body.toString('utf8', 0, newline)));
-  } catch {
-    return undefined;
-  }
-  if (!header || header.key !== key) return undefined;
+  const opened = openSealed(file, MERGED_MAGIC);
+  const header = opened && headerOf(opened.header);
+  if (!opened || !header || header.key !== key) return undefined;
   const { count, idBytes, shaCount, pathBytes, linkCount, linkBytes, layers } = header;
-  let at = newline + 1;
-  if ((body.byteOffset + at) % 8 !== 0 || body.length - at !== columnBytes(header) + pathBytes + linkBytes) return undefined;
-  const { buffer, byteOffset } = body;
-  const f64 = (): Float64Array => {
-    const view = new Float64Array(buffer, byteOffset + at, count);
-    at += count * 8;
-    return view;
-  };
-  const sizes = f64();
-  const under = f64();
-  const ids = (): Float64Array | Uint32Array => {
-    const view = idBytes === 8 ? new Float64Array(buffer, byteOffset + at, count) : new Uint32Array(buffer, byteOffset + at, count);
-    at += count * idBytes;
-    return view;
-  };
-  const uids = ids();
-  const gids = ids();
-  const layerOfFile = new Uint32Array(buffer, byteOffset + at, count);
-  at += count * 4;
-  const modes = new Uint16Array(buffer, byteOffset + at, count);
-  at += count * 2;
-  const flags = body.subarray(at, at + count);
-  at += count;
-  const shas = body.toString('hex', at, at + shaCount * 32);
-  at += shaCount * 32;
-  const paths = strings(body.toString('utf8', at, at + pathBytes), count);
-  at += pathBytes;
-  const links = strings(body.toString('utf8', at, at + linkBytes), linkCount);
+  const { columns } = opened;
+  if (!columns.remains(columnBytes(header) + pathBytes + linkBytes)) return undefined;
+  const sizes = columns.f64(count);
+  const under = columns.f64(count);
+  const uids = columns.ids(count, idBytes);
+  const gids = columns.ids(count, idBytes);
+  const layerOfFile = columns.u32(count);
+  const modes = columns.u16(count);
+  const flags = columns.bytes(count);
+  const shas = columns.sha256s(shaCount);
+  const paths = columns.strings(pathBytes, count);
+  const links = columns.strings(linkBytes, linkCount);
   if (!paths || !links) return undefined;
   const files: MergedFile[] = new Array<MergedFile>(count);
   const totals = new Map<string, number>([['', header.total]]);
@@ -249,6 +195,8 @@ export function decodeMergedView(file: Buffer, key: string): StoredMergedView | 
     if (!isCount(rawSize) || !isCount(rawBytes) || (idBytes === 8 && (!isCount(uid) || !isCount(gid)))) return undefined;
     previous = path;
     const kind = KIND_CODES[code] as EntryKind;
+    // Only what a merge of indexed layers can hold: a resealed file cannot bring in `..`, NUL or a leading `/`.
+    if (!isLayerPath(path) || !linkFits(kind, (flag & HAS_LINK) === 0 ? undefined : links[link])) return undefined;
     let bytes = bytesHere;
     if (kind === 'dir') {
       totals.set(path, bytesHere);

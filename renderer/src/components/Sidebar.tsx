@@ -79,7 +79,7 @@ export function Sidebar() {
                       void save({ profile: { ...registry, bookmarks: [...new Set([...registry.bookmarks, bookmark])] } }).then(() => setBookmark(''));
                     }}
                   >
-                    <input value={bookmark} onChange={(e) => setBookmark(e.target.value.trim())} placeholder="Add repository by name" aria-label="Bookmark a repository" />
+                    <input value={bookmark} onChange={(e) => setBookmark(e.target.value.trim())} placeholder="Add a repository" aria-label="Bookmark a repository" />
                   </form>
                 </div>
               )}

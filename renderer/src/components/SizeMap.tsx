@@ -1,13 +1,13 @@
 // A treemap of one directory of the merged filesystem, each rectangle sized by the bytes under it; clicking a
 // directory zooms into it.
 import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
-import { useMemo, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { MergedFile } from '../../../shared/xray.js';
 import { formatBytes } from '../../../shared/format.js';
 import { visibleText } from '../../../shared/visible-text.js';
 
-const WIDTH = 640;
-const HEIGHT = 220;
+/** The drawing's size until its box is measured (and where nothing is laid out, as in a test's DOM). */
+const FALLBACK = { width: 640, height: 220 } as const;
 
 /** About the widest a character of the 10 px label font gets, and the room left around a label. */
 const CHAR_PX = 6;
@@ -24,6 +24,27 @@ export function label(cell: { readonly name: string; readonly bytes: number }, w
   return undefined;
 }
 
+/** The size of the element, followed as the window (or the pane) resizes; the map is laid out to fill it. */
+function useBoxSize(): [RefObject<HTMLDivElement | null>, { readonly width: number; readonly height: number }] {
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ readonly width: number; readonly height: number }>(FALLBACK);
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element || typeof ResizeObserver === 'undefined') return undefined;
+    const measure = (): void => {
+      const rect = element.getBoundingClientRect();
+      const width = Math.floor(rect.width);
+      const height = Math.floor(rect.height);
+      if (width > 0 && height > 0) setSize((old) => (old.width === width && old.height === height ? old : { width, height }));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [box, size];
+}
+
 interface Cell {
   readonly path: string;
   readonly name: string;
@@ -33,6 +54,7 @@ interface Cell {
 
 export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
   const [root, setRoot] = useState('');
+  const [box, { width, height }] = useBoxSize();
   const cells = useMemo(() => {
     const prefix = root === '' ? '' : `${root}/`;
     const out: Cell[] = [];
@@ -44,8 +66,8 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
   }, [files, root]);
   const layout = useMemo(() => {
     const tree = hierarchy<{ children?: Cell[] } | Cell>({ children: cells }, (d) => ('children' in d ? d.children : undefined)).sum((d) => ('bytes' in d ? d.bytes : 0));
-    return treemap<{ children?: Cell[] } | Cell>().tile(treemapSquarify).size([WIDTH, HEIGHT]).padding(1)(tree).leaves();
-  }, [cells]);
+    return treemap<{ children?: Cell[] } | Cell>().tile(treemapSquarify).size([width, height]).padding(1)(tree).leaves();
+  }, [cells, width, height]);
   return (
     <figure className="size-map" aria-label="Size map">
       <figcaption>
@@ -56,7 +78,8 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
           </button>
         )}
       </figcaption>
-      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={`Sizes under /${visibleText(root, true)}`}>
+      <div className="size-map-box" ref={box}>
+      <svg width={width} height={height} role="img" aria-label={`Sizes under /${visibleText(root, true)}`}>
         {layout.map((node) => {
           const cell = node.data as Cell;
           const w = node.x1 - node.x0;
@@ -74,6 +97,7 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
           );
         })}
       </svg>
+      </div>
     </figure>
   );
 }

@@ -5,7 +5,7 @@ import type { BlobProgress, PushEvent } from '../../../shared/push.js';
 import { setApi } from '../lib/api.js';
 import { useRegistries } from '../stores/registries.js';
 import { initTransfers, useTransfers } from '../stores/transfers.js';
-import { TransfersPanel } from './TransfersPanel.js';
+import { TransfersPanel, exportDestination } from './TransfersPanel.js';
 
 const blob = (id: string, kind: BlobProgress['kind'], label?: string): BlobProgress => ({ id, kind, action: 'upload', state: 'uploading', bytesDone: 1, bytesTotal: 2, bytesSent: 1, digest: `sha256:${id.repeat(64)}`, ...(label ? { label } : {}) });
 
@@ -49,5 +49,24 @@ describe('TransfersPanel', () => {
     const head = screen.getByText(/^Push to/);
     expect(head.textContent).toBe('Push to local B · demo/pushed:v2');
     expect(head.getAttribute('title')).toBe('Push to local B · demo/pushed:v2');
+  });
+
+  it("names an export's file in its title and its folder in full below, as a push names its target", () => {
+    const target = '/home/me/exports/for the team in another building/2026-11/team_app_1.tar';
+    useTransfers.setState({
+      open: true,
+      order: ['e1', 'e2'],
+      jobs: {
+        e1: { view: { jobId: 'e1', kind: 'export', target, archive: 'Staging · team/app:1', state: 'running', startedAt: '2026-01-01T00:00:00Z' }, blobs: {} },
+        e2: { view: { jobId: 'e2', kind: 'export', target: 'team_app_1.oci.tar (browser download)', archive: 'Staging · team/app:1', state: 'pushed', startedAt: '2026-01-01T00:00:00Z' }, blobs: {} },
+      },
+    });
+    render(<TransfersPanel />);
+    const head = screen.getByText('Export to team_app_1.tar');
+    expect(head.getAttribute('title')).toBe(`Export to ${target}`);
+    const where = screen.getAllByTestId('export-destination').map((n) => n.textContent);
+    expect(where).toEqual(['Staging · team/app:1 into the folder /home/me/exports/for the team in another building/2026-11/', 'Staging · team/app:1']);
+    expect(screen.getByText('Export to team_app_1.oci.tar (browser download)')).toBeTruthy();
+    expect(exportDestination('C:\\Users\\me\\image.tar')).toEqual({ file: 'image.tar', folder: 'C:\\Users\\me\\' });
   });
 });

@@ -1,4 +1,4 @@
-// Every push: per-layer bars (compressing, uploading, skipped, mounted), bytes, rate, ETA, cancel and retry.
+// Every push, copy and export: where it goes (an export's file and folder), per-layer bars (compressing, uploading, skipped, mounted), bytes, rate, ETA, cancel and retry.
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
 import { useNav } from '../stores/nav.js';
@@ -25,6 +25,16 @@ function BlobRow({ blob }: { readonly blob: BlobProgress }) {
 
 const titlePrefix = (kind: Job['view']['kind']): string => (kind === 'copy' ? 'Copy to ' : kind === 'export' ? 'Export to ' : 'Push to ');
 
+/**
+ * An export's destination as the card shows it: the file's name in the title (a whole path would be cut at the
+ * panel's width), its folder in full on a line of its own; a browser download has no folder here.
+ */
+export function exportDestination(target: string): { readonly file: string; readonly folder?: string } {
+  const cut = Math.max(target.lastIndexOf('/'), target.lastIndexOf('\\'));
+  if (cut < 0 || cut === target.length - 1) return { file: target };
+  return { file: target.slice(cut + 1), folder: target.slice(0, cut + 1) };
+}
+
 function JobCard({ job }: { readonly job: Job }) {
   const cancel = useTransfers((s) => s.cancel);
   const start = useTransfers((s) => s.start);
@@ -32,12 +42,13 @@ function JobCard({ job }: { readonly job: Job }) {
   const go = useNav((s) => s.go);
   const { view, overall } = job;
   const blobs = Object.values(job.blobs);
+  const exported = view.kind === 'export' ? exportDestination(view.target) : undefined;
   return (
     <div className="job" data-testid="job" data-state={view.state}>
       <div className="job-head">
         <strong title={`${titlePrefix(view.kind)}${view.target}`}>
           {titlePrefix(view.kind)}
-          {view.target}
+          {exported ? exported.file : view.target}
         </strong>
         <span className={`state-tag ${view.state}`}>{view.state === 'pushed' && view.kind === 'copy' ? 'copied' : view.state === 'pushed' && view.kind === 'export' ? 'saved' : view.state}</span>
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
@@ -49,6 +60,12 @@ function JobCard({ job }: { readonly job: Job }) {
           </button>
         )}
       </div>
+      {exported && (
+        <div className="muted job-where" data-testid="export-destination">
+          {view.archive}
+          {exported.folder ? ` into the folder ${exported.folder}` : ''}
+        </div>
+      )}
       {overall && view.state === 'running' && (
         <div className="muted">
           {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)} · {formatBytes(Math.round(overall.rate))}/s{overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}

@@ -76,7 +76,7 @@ describe('FilesChanged', () => {
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '1' }} to={{ registryId: 'r', repository: 'app', reference: '2' }} />);
     fireEvent.click(screen.getByRole('button', { name: /Files changed/ }));
-    await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (1.0 kB -> 401 kB): /srv/model.bin +400 kB'));
+    await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (1.0 kB → 401 kB): /srv/model.bin +400 kB'));
     // File sizes are uncompressed, unlike the compressed layer sizes beside them: the heading says which.
     expect(screen.getByRole('heading', { name: /Files changed/ }).textContent).toContain('files, uncompressed');
     expect(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/srv')).toBeLessThan(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/etc') ?? 0);
@@ -118,7 +118,7 @@ describe('hostile file names and text', () => {
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesChanged from={{ registryId: 'r', repository: 'hostile', reference: '1' }} to={{ registryId: 'r', repository: 'hostile', reference: '2' }} />);
     fireEvent.click(screen.getByRole('button', { name: /Files changed/ }));
-    await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (0 B -> 400 kB): /etc/bidi\\u202egnp.exe +400 kB'));
+    await waitFor(() => expect(screen.getByTestId('why-it-grew').textContent).toBe('+400 kB (0 B → 400 kB): /etc/bidi\\u202egnp.exe +400 kB'));
     expect(RAW.test(screen.getByRole('region', { name: 'Files changed' }).textContent ?? '')).toBe(false);
   });
 });
