@@ -1,8 +1,9 @@
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { buildApi, type PushJobView, type Result } from '../../../shared/contract.js';
 import type { BlobProgress, PushEvent } from '../../../shared/push.js';
 import { setApi } from '../lib/api.js';
+import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { initTransfers, useTransfers } from '../stores/transfers.js';
 import { TransfersPanel, exportDestination } from './TransfersPanel.js';
@@ -68,5 +69,24 @@ describe('TransfersPanel', () => {
     expect(where).toEqual(['Staging · team/app:1 into the folder /home/me/exports/for the team in another building/2026-11/', 'Staging · team/app:1']);
     expect(screen.getByText('Export to team_app_1.oci.tar (browser download)')).toBeTruthy();
     expect(exportDestination('C:\\Users\\me\\image.tar')).toEqual({ file: 'image.tar', folder: 'C:\\Users\\me\\' });
+  });
+
+  it('Open image closes the panel where it floats over the view (it covered the image it opened), not where it sits beside', () => {
+    const finished = { view: { jobId: 'p2', target: 'local B · demo/app:1', archive: '/tmp/app.tar', state: 'pushed' as const, startedAt: '2026-01-01T00:00:00Z' }, blobs: {}, link: { registryId: 'b', repository: 'demo/app', reference: '1' } };
+    const original = window.matchMedia;
+    try {
+      for (const floats of [true, false]) {
+        window.matchMedia = ((query: string) => ({ matches: floats && query === '(max-width: 1100px)', media: query })) as unknown as typeof window.matchMedia;
+        useNav.setState({ route: { view: 'home' }, history: [] });
+        useTransfers.setState({ open: true, order: ['p2'], jobs: { p2: finished } });
+        const { unmount } = render(<TransfersPanel />);
+        fireEvent.click(screen.getByRole('button', { name: 'Open image' }));
+        expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'b', repository: 'demo/app', reference: '1' });
+        expect(useTransfers.getState().open).toBe(!floats);
+        unmount();
+      }
+    } finally {
+      window.matchMedia = original;
+    }
   });
 });

@@ -35,7 +35,11 @@ export function exportDestination(target: string): { readonly file: string; read
   return { file: target.slice(cut + 1), folder: target.slice(0, cut + 1) };
 }
 
+/** Where styles.css floats the panel over the content (@media (max-width: 1100px)) rather than beside it. */
+const PANEL_FLOATS = '(max-width: 1100px)';
+
 function JobCard({ job }: { readonly job: Job }) {
+  const setOpen = useTransfers((s) => s.setOpen);
   const cancel = useTransfers((s) => s.cancel);
   const start = useTransfers((s) => s.start);
   const startAgain = useTransfers((s) => s.startAgain);
@@ -55,7 +59,15 @@ function JobCard({ job }: { readonly job: Job }) {
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.again && <button type="button" onClick={() => void startAgain(job)}>Retry</button>}
         {view.state === 'pushed' && (job.request || job.link) && (
-          <button type="button" className="link" onClick={() => go({ view: 'image', ...(job.link ?? { registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag }) })}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              go({ view: 'image', ...(job.link ?? { registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag }) });
+              // A floating panel would cover the image it opened (its Copy to… and Export… buttons among it).
+              if (window.matchMedia?.(PANEL_FLOATS).matches) setOpen(false);
+            }}
+          >
             Open image
           </button>
         )}
