@@ -62,7 +62,7 @@ describe('the stevedore launcher', () => {
     for (const command of [join(install, 'bin/stevedore'), join(dir, 'via-newline')]) {
       const result = await runLauncher(['--version'], env, command);
       assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual((JSON.parse(result.stdout) as { argv: string[] }).argv, [join(await realpath(install), 'dist/app/stevedore.mjs'), '--version'], JSON.stringify(command));
+      assert.deepEqual((JSON.parse(result.stdout) as { argv: string[] }).argv, [join(await realpath(install), 'dist/app/stevedore.cjs'), '--version'], JSON.stringify(command));
     }
   });
 
