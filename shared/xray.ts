@@ -71,7 +71,7 @@ export interface WasteItem {
   readonly count: number;
   /** dive's CumulativeSize: the bytes of every copy. */
   readonly totalBytes: number;
-  /** What removing the repetition would save: every copy but the smallest. */
+  /** What squashing the repetition away would save: every copy but the one the image shows (all of them when it is deleted). */
   readonly reclaimableBytes: number;
 }
 

@@ -227,6 +227,12 @@ describe('merged filesystem, changes, waste and diff', () => {
     assert.equal(report.efficiency, (all - 300) / all);
   });
 
+  it('reclaimable: every copy but the one the image shows, whether the file grew or shrank', () => {
+    const grewAndShrank = [layer([file('grew', 100), file('shrank', 300)], 1), layer([file('grew', 300), file('shrank', 100)], 2)];
+    const report = wasteReport(grewAndShrank);
+    assert.deepEqual(report.offenders.map((o) => [o.path, o.totalBytes, o.reclaimableBytes]), [['grew', 400, 100], ['shrank', 400, 300]]);
+  });
+
   it('diffs two merged trees by size impact and names the path that explains it', () => {
     const before = mergedView(layers.slice(0, 1));
     const after = mergedView(layers);

@@ -14,6 +14,8 @@ interface Copies {
   count: number;
   total: number;
   min: number;
+  /** The latest layer's copy: what the image shows (0 when that layer deletes it). */
+  last: number;
 }
 
 export function wasteReport(layers: readonly LayerIndex[], top = 50): WasteReport {
@@ -25,7 +27,8 @@ export function wasteReport(layers: readonly LayerIndex[], top = 50): WasteRepor
       seen.count++;
       seen.total += size;
       seen.min = Math.min(seen.min, size);
-    } else copies.set(path, { count: 1, total: size, min: size });
+      seen.last = size;
+    } else copies.set(path, { count: 1, total: size, min: size, last: size });
   };
   let userBytes = 0;
   layers.forEach((index, layer) => {
@@ -59,7 +62,7 @@ export function wasteReport(layers: readonly LayerIndex[], top = 50): WasteRepor
     discovered += c.total;
     if (c.count < 2) continue;
     wastedBytes += c.total;
-    offenders.push({ path, count: c.count, totalBytes: c.total, reclaimableBytes: c.total - c.min });
+    offenders.push({ path, count: c.count, totalBytes: c.total, reclaimableBytes: c.total - c.last });
   }
   offenders.sort((a, b) => b.totalBytes - a.totalBytes || (a.path < b.path ? -1 : 1));
   return {

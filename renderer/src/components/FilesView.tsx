@@ -153,7 +153,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
                 <tr>
                   <th>Copies</th>
                   <th>Total</th>
-                  <th title="every copy but the smallest (the CLI's RECLAIMABLE)">Reclaimable</th>
+                  <th title="every copy but the one the image shows: what squashing would save (the CLI's RECLAIMABLE)">Reclaimable</th>
                   <th className="wide">Path</th>
                 </tr>
               </thead>

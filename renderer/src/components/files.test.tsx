@@ -33,7 +33,7 @@ describe('FilesView', () => {
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
     expect(screen.getByText(/6 paths/).textContent).toContain('(1 from cache)');
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
-    // As the CLI's RECLAIMABLE column (every copy but the smallest), beside dive's total of every copy.
+    // As the CLI's RECLAIMABLE column (every copy but the one the image shows), beside dive's total of every copy.
     const offender = screen.getByRole('row', { name: /big\.bin/ });
     expect([...offender.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['2', '600 B', '300 B', '/usr/lib/big.bin']);
     // "L1" says what it is on hover.
