@@ -1,14 +1,13 @@
 // Launch to content, as far as it can be measured without Electron: the bundled app's web host is started as a
 // process and the renderer is loaded in a running headless Chromium, timed from the spawn to the registry list on
-// screen. The desktop window's own start (Electron, ready-to-show) cannot run on this machine.
+// screen. The desktop window's own start (Electron, ready-to-show) cannot run on this machine. The host starts as a user
+// starts it, `stevedore serve` (the launcher, bin/stevedore).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../harness/browser.js';
-
-const CLI = fileURLToPath(new URL('../../app/stevedore.mjs', import.meta.url));
+import { stevedore } from './bench-common.js';
 
 export interface LaunchTimes {
   /** From spawning the process to the web host printing its address. */
@@ -27,7 +26,7 @@ export async function timeLaunchToContent(runs: number): Promise<readonly Launch
   try {
     for (let i = 0; i < runs; i++) {
       const start = performance.now();
-      const host = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const host = spawn(...stevedore(['serve', '--port', '0']), { env, stdio: ['ignore', 'pipe', 'pipe'] });
       try {
         const url = await new Promise<string>((resolve, reject) => {
           let out = '';
