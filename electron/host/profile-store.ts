@@ -24,13 +24,22 @@ interface StoredFile {
 export class ProfileStore {
   readonly #path: string;
   #profiles: RegistryProfile[] | undefined;
+  #loading: Promise<readonly RegistryProfile[]> | undefined;
 
   constructor(path: string) {
     this.#path = path;
   }
 
-  async list(): Promise<readonly RegistryProfile[]> {
-    if (this.#profiles) return this.#profiles;
+  /** One load for every caller: two loads at once would each suggest entries with ids of their own. */
+  list(): Promise<readonly RegistryProfile[]> {
+    if (this.#profiles) return Promise.resolve(this.#profiles);
+    this.#loading ??= this.#load().finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #load(): Promise<readonly RegistryProfile[]> {
     let raw: string | undefined;
     try {
       raw = readFileSync(this.#path, 'utf8');

@@ -1,0 +1,32 @@
+// The registries the user keeps, loaded once however many callers ask at the same moment.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ProfileStore } from '../../electron/host/profile-store.js';
+
+describe('ProfileStore', () => {
+  let dir: string;
+  const saved = process.env.DOCKER_CONFIG;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-profiles-'));
+    process.env.DOCKER_CONFIG = join(dir, 'no-docker-config');
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env.DOCKER_CONFIG;
+    else process.env.DOCKER_CONFIG = saved;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('two first lists at once see the same suggested entries, so an id from either can be removed', async () => {
+    const store = new ProfileStore(join(dir, 'a', 'registries.json'));
+    // The host warms its catalog cache with a list of its own while the page asks for one.
+    const [first, second] = await Promise.all([store.list(), store.list()]);
+    assert.deepEqual(first.map((p) => p.id), second.map((p) => p.id));
+    const hub = first.find((p) => p.name === 'Docker Hub');
+    assert.ok(hub);
+    assert.equal(await store.remove(hub.id), true);
+    assert.deepEqual(await new ProfileStore(join(dir, 'a', 'registries.json')).list(), []);
+  });
+});
