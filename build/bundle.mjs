@@ -84,6 +84,18 @@ await build({
 // The CLI's entry once more, as CommonJS, for bin/stevedore: a CommonJS main never loads Node's ES module loader (about
 // 19 built-in modules). Its dynamic imports of our modules are inlined (esbuild makes them requires), but for the
 // commands' ES module fallback (load-commands.ts, used only without commands.cjs): that stays tsc's output.
+// What the CommonJS bundles share: import.meta.url becomes what it would be for a module at the bundle's place.
+const MODULE_URL = "var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;";
+const commonJsFile = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron'],
+  define: { 'import.meta.url': '__stevedoreModuleUrl' },
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 const esmFallback = {
   name: 'esm-fallback',
   setup(b) {
@@ -91,19 +103,12 @@ const esmFallback = {
   },
 };
 await build({
+  ...commonJsFile,
   entryPoints: ['electron/cli/main.ts'],
   outfile: join(APP_OUT, 'stevedore.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['electron'],
-  define: { 'import.meta.url': '__stevedoreModuleUrl' },
   // Strict as the ES module is: the directive esbuild writes comes after the banner, where it means nothing.
-  banner: { js: "'use strict'; var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: `'use strict'; ${MODULE_URL}` },
   plugins: [keepAssetUrls, esmFallback],
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 
 // undici's HTTP/2 client loads node:http2 (and with it TLS) when its module is evaluated; we never enable HTTP/2
@@ -132,19 +137,11 @@ const builtinImportsAsRequires = {
 // The commands once more, as one CommonJS file the CLI's entry runs with a V8 code cache (electron/cli/load-commands.ts):
 // Node 20 caches compiled code only for scripts, not for ES modules. Dynamic imports of our modules are inlined.
 await build({
+  ...commonJsFile,
   entryPoints: ['electron/cli/run-command.ts'],
   outfile: join(APP_OUT, 'commands.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['electron'],
-  // What import.meta.url would be for a module at this file's place.
-  define: { 'import.meta.url': '__stevedoreModuleUrl' },
-  banner: { js: "var __stevedoreModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: MODULE_URL },
   plugins: [keepAssetUrls, noHttp2, builtinImportsAsRequires],
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 // ASCII only: one other character anywhere (esbuild escapes them in code but keeps comments as written, and zod's have
 // an em dash) makes V8 hold the whole 1.6 MB source as two-byte text, which doubled the CPU of reading it at each start.
