@@ -10,20 +10,14 @@
 import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
 import { isIndexedEntry } from './indexed-entry.js';
-import { flagsOf, HAS_LINK, HAS_SHA, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, textColumns } from './sealed-columns.js';
+import { type ColumnCounts, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, textColumns } from './sealed-columns.js';
 
 export const MAGIC = 'stevedore-xray-2';
 
-interface Header {
+interface Header extends ColumnCounts {
   readonly digest: string;
   readonly diffId: string;
   readonly tarSize: number;
-  readonly count: number;
-  readonly idBytes: 4 | 8;
-  readonly pathBytes: number;
-  readonly linkCount: number;
-  readonly linkBytes: number;
-  readonly shaCount: number;
 }
 
 function columnBytes(h: Pick<Header, 'count' | 'idBytes' | 'shaCount'>): number {
@@ -78,8 +72,7 @@ function headerOf(value: unknown): Header | undefined {
   const h = value as Record<string, unknown>;
   const { digest, diffId } = h;
   if (typeof digest !== 'string' || !isDigest(digest) || typeof diffId !== 'string' || !isDigest(diffId)) return undefined;
-  if (!isCount(h.tarSize) || !isCount(h.count) || !isCount(h.pathBytes) || !isCount(h.linkCount) || !isCount(h.linkBytes) || !isCount(h.shaCount)) return undefined;
-  if (h.idBytes !== 4 && h.idBytes !== 8) return undefined;
+  if (!isCount(h.tarSize) || !hasColumnCounts(h)) return undefined;
   return h as unknown as Header;
 }
 

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { EntryKind, MergedFile } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
 import { isLayerPath, isSymlinkTarget } from './entry-path.js';
-import { flagsOf, HAS_LINK, HAS_SHA, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, storableText, textColumns } from './sealed-columns.js';
+import { type ColumnCounts, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, storableText, textColumns } from './sealed-columns.js';
 
 export const MERGED_MAGIC = 'stevedore-xray-merged-1';
 const SHA256_HEX = /^[a-f0-9]{64}$/;
@@ -39,16 +39,10 @@ export interface StoredMergedView extends MergedListing {
   readonly layers: readonly MergedLayer[];
 }
 
-interface Header {
+interface Header extends ColumnCounts {
   readonly key: string;
   readonly layers: readonly MergedLayer[];
   readonly total: number;
-  readonly count: number;
-  readonly idBytes: 4 | 8;
-  readonly pathBytes: number;
-  readonly linkCount: number;
-  readonly linkBytes: number;
-  readonly shaCount: number;
 }
 
 
@@ -142,8 +136,7 @@ function headerOf(value: unknown): Header | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const h = value as Record<string, unknown>;
   if (typeof h.key !== 'string' || !isDigest(h.key) || !Array.isArray(h.layers)) return undefined;
-  if (!isCount(h.total) || !isCount(h.count) || !isCount(h.pathBytes) || !isCount(h.linkCount) || !isCount(h.linkBytes) || !isCount(h.shaCount)) return undefined;
-  if (h.idBytes !== 4 && h.idBytes !== 8) return undefined;
+  if (!isCount(h.total) || !hasColumnCounts(h)) return undefined;
   const layers: MergedLayer[] = [];
   for (const l of h.layers as unknown[]) {
     const layer = layerOf(l);

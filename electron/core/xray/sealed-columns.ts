@@ -22,6 +22,21 @@ export const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 const firstLineOf = (magic: string): number => magic.length + 1 + 64 + 1;
 
+/** What every header tells of the columns after it. */
+export interface ColumnCounts {
+  readonly count: number;
+  readonly idBytes: 4 | 8;
+  readonly pathBytes: number;
+  readonly linkCount: number;
+  readonly linkBytes: number;
+  readonly shaCount: number;
+}
+
+/** Whether a parsed header's column counts are well formed. */
+export function hasColumnCounts(h: Readonly<Record<string, unknown>>): boolean {
+  return isCount(h.count) && isCount(h.pathBytes) && isCount(h.linkCount) && isCount(h.linkBytes) && isCount(h.shaCount) && (h.idBytes === 4 || h.idBytes === 8);
+}
+
 /** The flags byte of a row: its kind's code, and whether it has a link and a sha256. */
 export function flagsOf(kind: EntryKind, link: string | undefined, sha256: string | undefined): number {
   return (CODE_OF.get(kind) ?? KIND_CODES.length - 1) | (link !== undefined ? HAS_LINK : 0) | (sha256 !== undefined ? HAS_SHA : 0);
