@@ -48,6 +48,8 @@ export class CatalogCache {
   readonly #walks = new Map<string, Walk>();
   /** What this process wrote or read, by profile: a second look needs no disk. */
   readonly #kept = new Map<string, Kept>();
+  /** Each profile's writes, one after another: an older walk never lands over a newer one, and `forget` waits. */
+  readonly #writing = new Map<string, Promise<void>>();
 
   constructor(cacheDir: string) {
     this.#dir = join(cacheDir, 'catalogs');
@@ -129,13 +131,21 @@ export class CatalogCache {
       if (this.#walks.size > MAX_WALKS) this.#walks.delete(this.#walks.keys().next().value as string);
       return;
     }
-    await this.#write(walk).catch(() => undefined);
+    const previous = this.#writing.get(walk.profileId) ?? Promise.resolve();
+    const writing = previous.then(() => this.#write(walk)).catch(() => undefined);
+    this.#writing.set(walk.profileId, writing);
+    await writing;
+    if (this.#writing.get(walk.profileId) === writing) this.#writing.delete(walk.profileId);
   }
 
-  /** Drops a registry's copy and its walks under way (the registry was removed). */
+  /**
+   * Drops a registry's copy and its walks under way (the registry was removed). A write already begun is waited for,
+   * or its rename would bring the file back after the removal.
+   */
   async forget(profileId: string): Promise<void> {
-    this.#kept.delete(profileId);
     for (const [key, walk] of this.#walks) if (walk.profileId === profileId) this.#walks.delete(key);
+    await this.#writing.get(profileId);
+    this.#kept.delete(profileId);
     await rm(this.#file(profileId), { force: true });
   }
 

@@ -24,7 +24,8 @@ export function catalogHandlers(context: HostContext): CatalogHandlers {
       const next = page.next;
       if (next) readAhead.start(walk + next, (pageSignal) => fetchPage(next, pageSignal));
       // Recorded before answering; the last page's write to disk does not hold the answer back (errors stay inside).
-      void cache.note(profile, cursor, page);
+      // A registry removed while its page was on the way is not recorded.
+      void profiles.get(registryId).then(() => cache.note(profile, cursor, page), () => undefined);
       return { items: page.items, ...(next ? { next } : {}) };
     },
     'catalog:cached': async ({ registryId, limit }) => cache.read(await profiles.get(registryId), limit),

@@ -67,9 +67,11 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
     },
     'registries:remove': async ({ id }) => {
       secrets.delete(id);
+      // Gone from the list first: a catalog page that arrives from now on is not recorded (see catalog:list).
+      const removed = await profiles.remove(id);
       await context.catalogs.forget(id);
       await context.clients.forget(id);
-      return { removed: await profiles.remove(id) };
+      return { removed };
     },
     'registries:test': async ({ id }, signal) => {
       try {
