@@ -78,6 +78,13 @@ export interface TagSummaries {
   readonly deletable: boolean;
 }
 
+/** An image as the app opens it: a registry profile's id, a repository and a tag or digest. */
+export interface ImageLocation {
+  readonly registryId: string;
+  readonly repository: string;
+  readonly reference: string;
+}
+
 export interface PushJobView {
   readonly jobId: string;
   /** Copies and exports are jobs too, with the same events and cancel; absent means push. */
@@ -89,6 +96,11 @@ export interface PushJobView {
   readonly startedAt: string;
   readonly digest?: string;
   readonly error?: ErrorInfo;
+  /**
+   * The image the job writes in a registry (a push's or a copy's destination; an export writes a file): the host
+   * keeps it, so a reloaded renderer can still open what a finished job made.
+   */
+  readonly opens?: ImageLocation;
   /** The last progress, so a reloaded renderer can draw the job at once. */
   readonly last?: PushEvent;
 }

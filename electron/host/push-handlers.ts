@@ -16,7 +16,7 @@ export function pushHandlers(context: HostContext): PushHandlers {
       const profile = await deps.profiles.get(registryId);
       const client = await context.clients.for(profile);
       const { registry } = parseRegistry(profile.url);
-      return { jobId: context.jobs.start(archive, imageId, { registry, repository, tag }, client, { compression, jobs: profile.concurrency }, copyTitle(profile.name, repository, tag)) };
+      return { jobId: context.jobs.start(archive, imageId, { registry, repository, tag }, client, { compression, jobs: profile.concurrency }, copyTitle(profile.name, repository, tag), { registryId, repository, reference: tag }) };
     },
     'push:cancel': async ({ jobId }) => ({ cancelled: context.jobs.cancel(jobId) }),
     'push:list': async () => context.jobs.list(),

@@ -1,7 +1,7 @@
 // Push jobs owned by the host: they outlive a renderer reload, report through events, and can be cancelled.
 // Finished jobs are kept in a short bounded history for the transfers panel.
 import { randomUUID } from 'node:crypto';
-import type { PushJobView } from '../../shared/contract.js';
+import type { ImageLocation, PushJobView } from '../../shared/contract.js';
 import type { PushEvent } from '../../shared/push.js';
 import type { OpenedArchive } from '../core/archive/inspect-archive.js';
 import { StevedoreError, toErrorInfo, isStevedoreError } from '../core/errors.js';
@@ -33,11 +33,14 @@ export class PushJobs {
     private readonly events: JobEvents,
   ) {}
 
-  /** `title`: the target as people read it (the registry's name rather than its host); the reference by default. */
-  start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>, title = formatReference(target)): string {
+  /**
+   * `title`: the target as people read it (the registry's name rather than its host); the reference by default.
+   * `opens`: where the app opens the pushed image (its registry profile), kept in the job's view.
+   */
+  start(archive: OpenedArchive, imageId: number, target: Reference, client: RegistryClient, settings: Partial<PushSettings>, title = formatReference(target), opens?: ImageLocation): string {
     const image = archive.inspection.images[imageId];
     if (!image) throw new StevedoreError('INVALID_ARGUMENT', `the archive has no image ${imageId} (it holds ${archive.inspection.images.length}, numbered from 0)`);
-    return this.run({ target: title, archive: archive.source.path }, ({ jobId, emit, signal }) =>
+    return this.run({ target: title, archive: archive.source.path, ...(opens ? { opens } : {}) }, ({ jobId, emit, signal }) =>
       pushImage({ jobId, archive, image, target, emit, signal }, { client, gzip: this.gzip, layers: this.layers }, { ...DEFAULT_PUSH_SETTINGS, ...settings }),
     );
   }
@@ -46,7 +49,7 @@ export class PushJobs {
    * Runs any transfer (push, copy, export) as a job: events, cancel and history like a push. Resolves to its digest.
    * `jobId`: one the caller already handed out (a browser download's, given with its ticket).
    */
-  run(view: Pick<PushJobView, 'target' | 'archive' | 'kind'>, transfer: (job: { readonly jobId: string; readonly emit: (event: PushEvent) => void; readonly signal: AbortSignal }) => Promise<string>, jobId: string = randomUUID()): string {
+  run(view: Pick<PushJobView, 'target' | 'archive' | 'kind' | 'opens'>, transfer: (job: { readonly jobId: string; readonly emit: (event: PushEvent) => void; readonly signal: AbortSignal }) => Promise<string>, jobId: string = randomUUID()): string {
     if (this.#running.has(jobId)) throw new StevedoreError('INVALID_ARGUMENT', `job ${jobId} is already running`);
     const controller = new AbortController();
     const job: Running = { controller, view: { jobId, ...view, state: 'running', startedAt: new Date().toISOString() } };

@@ -70,7 +70,7 @@ export function transferHandlers(context: HostContext): TransferHandlers {
       const chosen = platform ? parsePlatform(platform) : undefined;
       const jobs = Math.min(sourceProfile.concurrency, targetProfile.concurrency);
       // Shown in the app's transfers panel: the registry by the name the user gave it, not its host and port.
-      const jobId = context.jobs.run({ kind: 'copy', target: copyTitle(targetProfile.name, targetRepository, targetTag), archive: formatReference(from) }, async ({ jobId, emit, signal }) => {
+      const jobId = context.jobs.run({ kind: 'copy', target: copyTitle(targetProfile.name, targetRepository, targetTag), archive: formatReference(from), opens: { registryId: targetRegistryId, repository: targetRepository, reference: targetTag } }, async ({ jobId, emit, signal }) => {
         const result = await copyImage({ jobId, source: from, target: to, ...(chosen ? { platform: chosen } : {}), referrers, emit, signal }, { source, target }, { jobs, chunkSize: 4 * 1024 * 1024 });
         return result.digest;
       });

@@ -74,6 +74,18 @@ describe('copy and export in the browser', () => {
     assert.match((await page.locator('.crumbs').textContent()) ?? '', /Production/);
   });
 
+  it('after a reload, the finished copy listed again by the host still opens its image', async () => {
+    await page.goto(web.url);
+    await page.getByRole('button', { name: /^Transfers/ }).click();
+    const job = page.getByTestId('job').filter({ hasText: 'Copy to' });
+    await job.and(page.locator('[data-state="pushed"]')).waitFor();
+    await job.getByRole('button', { name: 'Open image' }).waitFor();
+    await screenshot(page, '21-copy-after-reload');
+    await job.getByRole('button', { name: 'Open image' }).click();
+    await page.getByRole('heading', { name: 'team/app:1' }).waitFor();
+    assert.match((await page.locator('.crumbs').textContent()) ?? '', /Production/);
+  });
+
   it('exports the image as a browser download that skopeo reads', async () => {
     await page.getByRole('button', { name: 'Export…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Export image' });

@@ -89,4 +89,25 @@ describe('TransfersPanel', () => {
       window.matchMedia = original;
     }
   });
+
+  it('after a reload, a finished push and copy listed again by the host still open their image (an export opens none)', async () => {
+    const at = '2026-01-01T00:00:00Z';
+    const listed: PushJobView[] = [
+      { jobId: 'p9', target: 'local B · demo/app:2', archive: '/tmp/app.tar', state: 'pushed', startedAt: at, digest: 'sha256:p', opens: { registryId: 'b', repository: 'demo/app', reference: '2' } },
+      { jobId: 'c9', kind: 'copy', target: 'Prod · team/web:1', archive: 'Staging · team/web:1', state: 'pushed', startedAt: at, digest: 'sha256:c', opens: { registryId: 'prod', repository: 'team/web', reference: '1' } },
+      { jobId: 'e9', kind: 'export', target: '/tmp/web.tar', archive: 'team/web:1', state: 'pushed', startedAt: at, digest: 'sha256:e' },
+    ];
+    // A reloaded page: nothing in memory but what push:list gives back.
+    setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'push:list' ? { ok: true, value: listed } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
+    useTransfers.setState({ open: true, order: [], jobs: {} });
+    useNav.setState({ route: { view: 'home' }, history: [] });
+    await initTransfers();
+    render(<TransfersPanel />);
+    const open = screen.getAllByRole('button', { name: 'Open image' });
+    expect(open).toHaveLength(2);
+    fireEvent.click(open[0]!);
+    expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'b', repository: 'demo/app', reference: '2' });
+    fireEvent.click(open[1]!);
+    expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'prod', repository: 'team/web', reference: '1' });
+  });
 });

@@ -2,7 +2,7 @@
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
 import { useNav } from '../stores/nav.js';
-import { useTransfers, type Job } from '../stores/transfers.js';
+import { jobImage, useTransfers, type Job } from '../stores/transfers.js';
 import { Bar } from './common.js';
 
 /** A blob as people tell it apart: where the image uses it (`config linux/arm64`), else its short digest. */
@@ -47,6 +47,7 @@ function JobCard({ job }: { readonly job: Job }) {
   const { view, overall } = job;
   const blobs = Object.values(job.blobs);
   const exported = view.kind === 'export' ? exportDestination(view.target) : undefined;
+  const image = jobImage(job);
   return (
     <div className="job" data-testid="job" data-state={view.state}>
       <div className="job-head">
@@ -58,12 +59,12 @@ function JobCard({ job }: { readonly job: Job }) {
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.again && <button type="button" onClick={() => void startAgain(job)}>Retry</button>}
-        {view.state === 'pushed' && (job.request || job.link) && (
+        {view.state === 'pushed' && image && (
           <button
             type="button"
             className="link"
             onClick={() => {
-              go({ view: 'image', ...(job.link ?? { registryId: job.request!.registryId, repository: job.request!.repository, reference: job.request!.tag }) });
+              go({ view: 'image', ...image });
               // A floating panel would cover the image it opened (its Copy to… and Export… buttons among it).
               if (window.matchMedia?.(PANEL_FLOATS).matches) setOpen(false);
             }}

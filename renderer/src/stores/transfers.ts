@@ -2,7 +2,7 @@
 // subscription lives here, once, not in a component.
 import { create } from 'zustand';
 import type { ArchiveInspection } from '../../../shared/archive.js';
-import type { PushJobView, RequestArgs } from '../../../shared/contract.js';
+import type { ImageLocation, PushJobView, RequestArgs } from '../../../shared/contract.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
 import { copyTitle } from '../../../shared/transfer-title.js';
@@ -16,8 +16,8 @@ export interface Job {
   readonly blobs: Readonly<Record<string, BlobProgress>>;
   readonly overall?: PushProgress;
   readonly request?: RequestArgs<'push:start'>;
-  /** Where the result can be opened (a copy's destination image). */
-  readonly link?: { readonly registryId: string; readonly repository: string; readonly reference: string };
+  /** Where the result can be opened (a copy's destination image), as the dialog that started it knew it. */
+  readonly link?: ImageLocation;
   /** How a copy or export was started, to start it again. */
   readonly again?: Again;
 }
@@ -141,15 +141,20 @@ function onEvent(event: PushEvent): void {
   });
 }
 
-/** Where a finished job wrote in a registry: a push's target, a copy's destination (an export writes a file). */
-function destination(job: Job | undefined): { readonly registryId: string; readonly repository: string } | undefined {
-  if (job?.request) return job.request;
-  return job?.view.kind === 'copy' ? job.link : undefined;
+/**
+ * The image a job writes in a registry: a push's target, a copy's destination (an export writes a file). The host's
+ * view names it too, so a job listed again after a reload (no request, no link in this page) still opens it.
+ */
+export function jobImage(job: Job | undefined): ImageLocation | undefined {
+  if (!job) return undefined;
+  if (job.link) return job.link;
+  if (job.request) return { registryId: job.request.registryId, repository: job.request.repository, reference: job.request.tag };
+  return job.view.opens;
 }
 
 /** A push or a copy changed the registry: lists on screen that show it are asked again. */
 function refreshAfter(job: Job | undefined): void {
-  const target = destination(job);
+  const target = jobImage(job);
   if (!target) return;
   const catalog = useCatalog.getState();
   if (catalog.registryId === target.registryId) void catalog.load(target.registryId, true);
