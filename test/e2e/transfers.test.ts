@@ -10,6 +10,7 @@ import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { startWebHost, type WebHost } from '../../electron/web/server.js';
 import { RENDERER_DIR } from '../../electron/web/start.js';
+import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 import { launchBrowser, screenshot } from '../harness/browser.js';
 import { run } from '../harness/exec.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
@@ -75,7 +76,9 @@ describe('copy and export in the browser', () => {
   });
 
   it('after a reload, the finished copy listed again by the host still opens its image', async () => {
-    await page.goto(web.url);
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Registries' }).waitFor();
+    await sidebar().getByRole('button', { name: 'Staging', exact: true }).click();
     await page.getByRole('button', { name: /^Transfers/ }).click();
     const job = page.getByTestId('job').filter({ hasText: 'Copy to' });
     await job.and(page.locator('[data-state="pushed"]')).waitFor();
@@ -141,5 +144,36 @@ describe('copy and export in the browser', () => {
     assert.deepEqual(cut, []);
     await screenshot(page, '23-multi-arch-copy-900x600');
     await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
+  it('closes the push drawer with its close button or Esc, and gives focus back to the button that opened it', async () => {
+    const archive = join(work, 'drawer.tar');
+    await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('drawer', 2000, 'text')]), tags: ['team/drawer:1'] }]));
+    const drawer = page.getByRole('complementary', { name: 'Push tarballs' });
+    const focused = (): Promise<string> => page.evaluate('document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? ""');
+    const route = (): string => new URL(page.url()).href;
+
+    await page.getByRole('button', { name: 'Push tarball…' }).focus();
+    await page.getByTestId('drop-input').setInputFiles(archive);
+    await drawer.getByText('docker-archive').waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.closest(".push-dialog") !== null'), true, 'focus moves into the drawer');
+    await screenshot(page, '24-push-drawer-close-button');
+    const before = route();
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    assert.equal(route(), before, 'Esc closed the drawer rather than going back a view');
+    assert.equal(await focused(), 'Push tarball…');
+
+    await page.getByTestId('drop-input').setInputFiles(archive);
+    await drawer.getByLabel('Target repository').waitFor();
+    await drawer.getByLabel('Target repository').focus();
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    assert.equal(await focused(), 'Push tarball…');
+
+    await page.getByTestId('drop-input').setInputFiles(archive);
+    await drawer.getByRole('button', { name: 'Close push tarballs' }).click();
+    await drawer.waitFor({ state: 'detached' });
+    assert.equal(await focused(), 'Push tarball…');
   });
 });

@@ -74,5 +74,29 @@ describe('PushDialog', () => {
     const { container } = render(<PushDialog />);
     expect(container.querySelector('.push-image strong')?.textContent).toBe('x/app:1\\u202egnp.exe, x/app:2\\x0aforged');
   });
-});
 
+  it('closes with its close button or Esc (every drop dismissed), focus back on the button that opened it', () => {
+    useRegistries.setState({ list: [registry('local', 'Local')] });
+    useNav.setState({ route: { view: 'catalog', registryId: 'local' } });
+    const opener = document.createElement('button');
+    opener.textContent = 'Push tarball…';
+    document.body.append(opener);
+    try {
+      for (const how of ['button', 'Escape'] as const) {
+        opener.focus();
+        useTransfers.setState({ drops: [{ id: 4, name: 'd.tar', state: 'ready', path: '/d.tar', inspection: inspection(['x/d:1']) }, { id: 5, name: 'e.tar', state: 'uploading' }] });
+        const { unmount } = render(<PushDialog />);
+        const drawer = screen.getByRole('complementary', { name: 'Push tarballs' });
+        expect(drawer.contains(document.activeElement)).toBe(true);
+        if (how === 'button') fireEvent.click(screen.getByRole('button', { name: 'Close push tarballs' }));
+        else fireEvent.keyDown(screen.getByLabelText('Target repository'), { key: 'Escape' });
+        expect(useTransfers.getState().drops).toEqual([]);
+        expect(screen.queryByRole('complementary', { name: 'Push tarballs' })).toBeNull();
+        expect(document.activeElement).toBe(opener);
+        unmount();
+      }
+    } finally {
+      opener.remove();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 // Dropped or chosen tarballs: what is inside each, and where to push it (prefilled from the archive's own names).
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ArchiveImage } from '../../../shared/archive.js';
 import { formatBytes, plural } from '../../../shared/format.js';
 import { errorInfo } from '../lib/api.js';
@@ -83,11 +83,54 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
 
 export function PushDialog() {
   const drops = useTransfers((s) => s.drops);
-  const dismiss = useTransfers((s) => s.dismissDrop);
   if (drops.length === 0) return null;
+  return <PushDrawer drops={drops} />;
+}
+
+/** Closing the drawer: every drop in it is dismissed (its upload released). */
+function dismissAll(): void {
+  const { drops, dismissDrop } = useTransfers.getState();
+  for (const drop of drops) dismissDrop(drop.id);
+}
+
+/**
+ * The drawer, mounted while it holds a drop: focus moves into it, Esc (from inside it, or from nowhere in particular)
+ * and its close button dismiss every drop in it, and focus goes back to where it was when the drawer opened (else to
+ * the Push tarball… button). Queued pushes go on in the transfers panel.
+ */
+function PushDrawer({ drops }: { readonly drops: readonly Drop[] }) {
+  const dismiss = useTransfers((s) => s.dismissDrop);
+  const ref = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    const previous = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : undefined;
+    ref.current?.focus();
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || document.querySelector('.modal')) return;
+      const focused = document.activeElement;
+      if (focused && focused !== document.body && !ref.current?.contains(focused)) return;
+      // Caught before the window's own Esc (which goes back a view): the drawer is what is on top.
+      event.stopPropagation();
+      event.preventDefault();
+      dismissAll();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      // Only when focus was in the drawer (it went with it) or nowhere: a click elsewhere meanwhile keeps its focus.
+      const lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+      if (!lost) return;
+      const back = previous?.isConnected ? previous : document.querySelector<HTMLElement>('.push-button');
+      back?.focus();
+    };
+  }, []);
+
   return (
-    <aside className="push-dialog" aria-label="Push tarballs">
-      <h2>Push tarballs</h2>
+    <aside ref={ref} className="push-dialog" aria-labelledby="push-drawer-title" tabIndex={-1}>
+      <div className="drawer-head">
+        <h2 id="push-drawer-title">Push tarballs</h2>
+        <button type="button" className="icon" aria-label="Close push tarballs" title="Close (Esc)" onClick={dismissAll}>✕</button>
+      </div>
       {drops.map((drop) => (
         <div key={drop.id} className="drop">
           <div className="drop-head">
