@@ -1,4 +1,6 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
 import type { MergedFile, WasteReport, XrayFilesView } from '../../../shared/xray.js';
@@ -80,6 +82,32 @@ describe('FilesChanged', () => {
     // File sizes are uncompressed, unlike the compressed layer sizes beside them: the heading says which.
     expect(screen.getByRole('heading', { name: /Files changed/ }).textContent).toContain('files, uncompressed');
     expect(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/srv')).toBeLessThan(screen.getByRole('region', { name: 'Files changed' }).textContent?.indexOf('/etc') ?? 0);
+  });
+
+  it('marks each row once, as added, removed or changed, with the word for screen readers (no list bullet beside it)', async () => {
+    const items = [
+      { path: 'srv/model.bin', change: 'added' as const, kind: 'file' as const, oldSize: 0, newSize: 400, delta: 400, layer: 3 },
+      { path: 'srv/old.bin', change: 'removed' as const, kind: 'file' as const, oldSize: 30, newSize: 0, delta: -30, layer: 3 },
+      { path: 'srv/conf', change: 'changed' as const, kind: 'file' as const, oldSize: 30, newSize: 42, delta: 12, layer: 4 },
+    ];
+    setApi(buildApi({ invoke: async (channel) => (channel === 'xray:diff' ? { ok: true, value: { from: 'app:1', to: 'app:2', oldBytes: 60, newBytes: 442, delta: 382, items, top: [], more: 1 } } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
+    const style = document.createElement('style');
+    style.textContent = readFileSync(join(process.cwd(), 'renderer', 'src', 'styles.css'), 'utf8');
+    document.head.append(style);
+    try {
+      const view = within(render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '1' }} to={{ registryId: 'r', repository: 'app', reference: '2' }} />).container);
+      fireEvent.click(view.getByRole('button', { name: /Files changed/ }));
+      await view.findByTestId('why-it-grew');
+      const list = await view.findByRole('list');
+      expect(getComputedStyle(list).listStyleType).toBe('none');
+      const rows = view.getAllByRole('listitem');
+      expect(rows.map((row) => [...row.querySelectorAll('[role=img]')].map((mark) => `${mark.textContent} ${mark.getAttribute('aria-label')}`))).toEqual([['+ added'], ['− removed'], ['~ changed']]);
+      expect(rows.map((row) => row.textContent?.split(' /')[0])).toEqual(['+', '−', '~']);
+      expect(view.getByText(/\(3 changes\)/)).toBeTruthy();
+      expect(view.getByText('… and 1 more change')).toBeTruthy();
+    } finally {
+      style.remove();
+    }
   });
 });
 
