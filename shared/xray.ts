@@ -132,6 +132,7 @@ export interface XrayLayerSummary {
   /** Stored (compressed) bytes. */
   readonly size: number;
   readonly tarSize: number;
+  /** Entries in the layer's tar, directories, links and whiteouts included: not the number of changes it makes. */
   readonly entries: number;
 }
 

@@ -24,4 +24,14 @@ describe('CatalogView', () => {
     expect(screen.queryByText(/No repository matches/)).toBeNull();
     expect(screen.getByText(/1 of 2 repositories/)).toBeTruthy();
   });
+
+  it('counts one repository in the singular, filtered or not', () => {
+    useCatalog.setState({ repositories: ['team/app'] });
+    const { unmount } = render(<CatalogView registryId="local" />);
+    expect(screen.getByText(/^1 of 1 repository$/)).toBeTruthy();
+    unmount();
+    useCatalog.setState({ filter: 'zzz' });
+    render(<CatalogView registryId="local" />);
+    expect(screen.getByText(/^0 of 1 repository$/)).toBeTruthy();
+  });
 });

@@ -1,7 +1,7 @@
 // All repositories of a registry, streamed in, filtered as you type (substring or glob), grouped by namespace in
 // groups that collapse. A catalog seen before shows at once from the cache, marked with its age, while it refreshes.
 import { useEffect, useMemo, useRef } from 'react';
-import { formatRelative } from '../../../shared/format.js';
+import { formatRelative, plural } from '../../../shared/format.js';
 import { groupByNamespace, matcher, type Row } from '../lib/filter.js';
 import { useCatalog } from '../stores/catalog.js';
 import { useNav } from '../stores/nav.js';
@@ -13,10 +13,10 @@ const rowKey = (row: Row): string => `${row.kind === 'group' ? 'g' : 'r'}:${row.
 
 function Status({ shown }: { readonly shown: number }) {
   const { repositories, loading, cachedAt, cachedTotal, fetched } = useCatalog();
-  const total = (cachedTotal ?? repositories.length).toLocaleString('en-US');
+  const total = cachedTotal ?? repositories.length;
   return (
     <span className="count" aria-live="polite">
-      {shown.toLocaleString('en-US')} of {total} repositories
+      {shown.toLocaleString('en-US')} of {plural(total, 'repository', 'repositories')}
       {cachedAt ? (
         <>
           {' · '}

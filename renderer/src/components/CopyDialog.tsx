@@ -2,6 +2,7 @@
 // runs in the transfers panel like a push.
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
+import { plural } from '../../../shared/format.js';
 import { copyTitle } from '../../../shared/transfer-title.js';
 import { api, call, errorInfo } from '../lib/api.js';
 import { useRegistries } from '../stores/registries.js';
@@ -82,7 +83,7 @@ export function CopyDialog({ source, target, onClose }: { readonly source: Image
           <label>
             Platforms
             <select value={platform} onChange={(e) => setPlatform(e.target.value)} aria-label="Platforms to copy">
-              <option value="">All {source.platforms.length} platforms (the index digest stays the same)</option>
+              <option value="">All {plural(source.platforms.length, 'platform')} (the index digest stays the same)</option>
               {source.platforms.map((p) => (
                 <option key={p} value={p}>Only {p}</option>
               ))}

@@ -2,6 +2,7 @@
 // whole index). The job runs in the transfers panel like a push; the file appears only once it is complete.
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/errors.js';
+import { plural } from '../../../shared/format.js';
 import { api, call, desktop, errorInfo, startDownload } from '../lib/api.js';
 import { useTransfers } from '../stores/transfers.js';
 import type { ImageSource } from './CopyDialog.js';
@@ -58,7 +59,7 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
           <label>
             Platform
             <select value={platform} onChange={(e) => setPlatform(e.target.value)} aria-label="Platform to export">
-              {format === 'oci-archive' && <option value="">All {source.platforms.length} platforms</option>}
+              {format === 'oci-archive' && <option value="">All {plural(source.platforms.length, 'platform')}</option>}
               {source.platforms.map((p) => (
                 <option key={p} value={p}>{p}</option>
               ))}

@@ -60,7 +60,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
   return (
     <section className="files-view" aria-label="Files">
       <p>
-        {view.files.length.toLocaleString('en-US')} paths, <Bytes value={view.totalBytes} /> in {view.layers.length} {view.layers.length === 1 ? 'layer' : 'layers'}
+        {plural(view.files.length, 'path')}, <Bytes value={view.totalBytes} /> in {plural(view.layers.length, 'layer')}
         {view.cached > 0 && <span className="muted"> ({view.cached} from cache)</span>}
       </p>
       <div className="toolbar files-toolbar">
@@ -70,7 +70,8 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
             <option value="merged">Merged filesystem</option>
             {view.layers.map((l, i) => (
               <option key={`${l.digest}-${i}`} value={String(i)}>
-                Layer {i + 1} changes ({shortDigest(l.digest)}, {plural(l.entries, 'entry', 'entries')})
+                {/* What the data gives is the tar's entry count (directories, links, whiteouts): not its number of changes. */}
+                Layer {i + 1} changes ({shortDigest(l.digest)}, {plural(l.entries, 'tar entry', 'tar entries')})
               </option>
             ))}
           </select>
@@ -105,6 +106,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
         <>
           <p>
             +{changes.added} added (<Bytes value={changes.addedBytes} />), ~{changes.changed} changed (<Bytes value={changes.changedBytes} />), −{changes.removed} removed (<Bytes value={changes.removedBytes} />)
+            {view.layers[mode] && <span className="muted" data-testid="layer-tar-entries"> · its tar holds {plural(view.layers[mode].entries, 'entry', 'entries')} (directories and whiteouts among them)</span>}
           </p>
           <VirtualList
             items={changeRows}

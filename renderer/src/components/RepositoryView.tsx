@@ -125,7 +125,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
             />
             <span className="count" role="status">
               {filter ? `${rows.length.toLocaleString('en-US')} of ${tags.length.toLocaleString('en-US')} match · ` : ''}
-              {partial ? `sorted by ${SORT_LABELS[sort.key]} over ${(tags.length - pending).toLocaleString('en-US')} of ${tags.length.toLocaleString('en-US')} tags so far (partial)` : `sorted by ${SORT_LABELS[sort.key]}`}
+              {partial ? `sorted by ${SORT_LABELS[sort.key]} over ${(tags.length - pending).toLocaleString('en-US')} of ${plural(tags.length, 'tag')} so far (partial)` : `sorted by ${SORT_LABELS[sort.key]}`}
             </span>
           </div>
           <div className="table-head tags-grid" role="row">
@@ -190,7 +190,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
                 {alsoDeleted.length > 50 ? `, and ${alsoDeleted.length - 50} more` : ''}
               </p>
             )}
-            {pending > 0 && <p className="muted">Details of {pending.toLocaleString('en-US')} tags are still loading: more tags may share these digests.</p>}
+            {pending > 0 && <p className="muted">Details of {plural(pending, 'tag')} are still loading: more tags may share these digests.</p>}
             <div className="actions">
               <button type="button" onClick={() => setConfirming(false)} data-initial-focus>
                 Cancel

@@ -3,7 +3,7 @@
 // under the pointer is found by a search over points sorted by date. Click opens a tag; Shift+click picks two to
 // compare.
 import { useEffect, useMemo, useState, type MouseEvent } from 'react';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes, plural } from '../../../shared/format.js';
 import type { TagDetails } from '../stores/repository.js';
 
 export interface ChartPoint {
@@ -114,7 +114,7 @@ export function SizeChart({ points, onOpen, onCompare }: { readonly points: read
   return (
     <figure className="size-chart" ref={setElement}>
       <figcaption className="muted small">
-        Size over time · {points.length.toLocaleString('en-US')} points · click opens a tag, Shift+click two to compare
+        Size over time · {plural(points.length, 'point')} · click opens a tag, Shift+click two to compare
         {picked ? ` · ${picked} picked, Shift+click another` : ''}
         {layout.series.length > 1 &&
           layout.series.map((name, i) => (
@@ -127,7 +127,7 @@ export function SizeChart({ points, onOpen, onCompare }: { readonly points: read
         width={width}
         height={HEIGHT}
         role="img"
-        aria-label={`Compressed size of ${points.length} tags from ${day(layout.minTime)} to ${day(layout.maxTime)}, up to ${formatBytes(layout.maxSize)}`}
+        aria-label={`Compressed size of ${plural(points.length, 'tag')} from ${day(layout.minTime)} to ${day(layout.maxTime)}, up to ${formatBytes(layout.maxSize)}`}
         onMouseMove={(e) => setHover(nearest(e))}
         onMouseLeave={() => setHover(undefined)}
         onClick={(e) => {

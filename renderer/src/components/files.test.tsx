@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { buildApi, type RequestChannel, type Result } from '../../../shared/contract.js';
-import type { MergedFile, WasteReport, XrayFilesView } from '../../../shared/xray.js';
+import type { LayerChanges, MergedFile, WasteReport, XrayFilesView } from '../../../shared/xray.js';
 import { setApi } from '../lib/api.js';
 import { treeOrder, visibleRows } from './file-tree.js';
 import { FilesChanged } from './FilesChanged.js';
@@ -95,10 +95,10 @@ describe('FilesChanged', () => {
     style.textContent = readFileSync(join(process.cwd(), 'renderer', 'src', 'styles.css'), 'utf8');
     document.head.append(style);
     try {
-      const view = within(render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '1' }} to={{ registryId: 'r', repository: 'app', reference: '2' }} />).container);
+      const view = within(render(<FilesChanged from={{ registryId: 'r', repository: 'app', reference: '3' }} to={{ registryId: 'r', repository: 'app', reference: '4' }} />).container);
       fireEvent.click(view.getByRole('button', { name: /Files changed/ }));
-      await view.findByTestId('why-it-grew');
-      const list = await view.findByRole('list');
+      await waitFor(() => expect(view.getAllByRole('listitem')).toHaveLength(3));
+      const list = view.getByRole('list');
       expect(getComputedStyle(list).listStyleType).toBe('none');
       const rows = view.getAllByRole('listitem');
       expect(rows.map((row) => [...row.querySelectorAll('[role=img]')].map((mark) => `${mark.textContent} ${mark.getAttribute('aria-label')}`))).toEqual([['+ added'], ['− removed'], ['~ changed']]);
@@ -152,17 +152,22 @@ describe('hostile file names and text', () => {
 });
 
 describe('FilesView layer choices', () => {
-  it('counts one entry in the singular and thousands with separators', async () => {
+  it('names the count it has for what it is, tar entries (not changes), one in the singular, thousands with separators', async () => {
     const layer = (c: string, entries: number) => ({ digest: `sha256:${c.repeat(64)}`, diffId: `sha256:${c.repeat(64)}`, size: 100, tarSize: 2048, entries });
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [layer('a', 12000), layer('c', 1)], files, totalBytes: 315, cached: 0 };
     const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
-    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    const changes: LayerChanges = { layer: 1, digest: view.layers[1]!.digest, added: 2, changed: 1, removed: 0, addedBytes: 10, changedBytes: 5, removedBytes: 0, changes: [] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }), 'xray:layer': () => ({ ok: true, value: changes }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'layers' }} />);
     await waitFor(() => expect(screen.getAllByText(/6 paths/).length).toBeGreaterThan(0));
     const options = screen.getAllByRole('option').map((o) => o.textContent);
-    expect(options).toContain('Layer 1 changes (sha256:aaaaaaaaaaaa, 12,000 entries)');
-    expect(options).toContain('Layer 2 changes (sha256:cccccccccccc, 1 entry)');
+    expect(options).toContain('Layer 1 changes (sha256:aaaaaaaaaaaa, 12,000 tar entries)');
+    expect(options).toContain('Layer 2 changes (sha256:cccccccccccc, 1 tar entry)');
+    // Chosen, the layer's changes are counted as changes, beside what the tar holds.
+    fireEvent.change(screen.getAllByRole('combobox').at(-1)!, { target: { value: '1' } });
+    await waitFor(() => expect(screen.getByTestId('layer-tar-entries').textContent).toBe(' · its tar holds 1 entry (directories and whiteouts among them)'));
+    expect(screen.getByText(/\+2 added/)).toBeTruthy();
   });
 });
 
