@@ -80,8 +80,16 @@ export interface WasteReport {
   readonly efficiency: number;
   /** dive's wasted bytes: the cumulative size of every path found in more than one layer. */
   readonly wastedBytes: number;
-  /** Bytes of all layers after the first (dive's "user" layers), and the share of it that is wasted. */
+  /** File bytes of every layer, each copy of a path counted: what the wasted bytes are a part of. */
+  readonly layerBytes: number;
+  /** wastedBytes over layerBytes, in percent: from 0 to 100. What the CLI and the Files tab print. */
+  readonly wastedPercent: number;
+  /** Bytes of all layers after the first (dive's "user" layers). */
   readonly userBytes: number;
+  /**
+   * dive's "% of user layers": wastedBytes over userBytes. The wasted bytes count the first layer's copies too, so
+   * this passes 100 when a later layer rewrites much of the first: kept for --json (dive's users), printed nowhere.
+   */
   readonly userWastedPercent: number;
   /** Paths found in more than one layer, largest cumulative size first. */
   readonly offenders: readonly WasteItem[];

@@ -206,10 +206,13 @@ ${CONNECTION}
 `,
   waste: `Usage: stevedore waste <reference | archive> [--max-wasted-bytes N] [--min-efficiency F] [--json]
 
-Wasted space as dive counts it: bytes of files that later layers overwrite or delete, the efficiency score and the
-top offenders. Exits with code 3 when a threshold given is crossed, so a CI pipeline can gate on it.
-  --max-wasted-bytes N  fail above N wasted bytes
-  --min-efficiency F    fail below efficiency F (0 to 1)
+Wasted space as dive counts it: every copy of a path that two or more layers hold (written, then overwritten or
+deleted), dive's efficiency score and the top offenders. The percentage is the wasted bytes over the file bytes of
+all layers (each copy counted), never above 100 %. --json adds dive's userWastedPercent (wasted bytes over the layers
+above the first), which passes 100 % when a later layer rewrites much of the first.
+Exits with code 3 when a threshold given is crossed, so a CI pipeline can gate on it.
+  --max-wasted-bytes N  fail when the wasted bytes (every copy counted, as dive) are more than N
+  --min-efficiency F    fail when dive's efficiency (each path's smallest copy over all its copies, 0 to 1) is below F
   --platform OS/ARCH    which platform of a multi-platform image
 
 Examples:

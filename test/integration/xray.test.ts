@@ -269,6 +269,10 @@ describe('layer X-ray (umoci, skopeo, GNU tar)', () => {
     const pass = await runCli(['waste', `${reg.host}/xray/app:v1`, '--json', '--min-efficiency', '0.1'], env);
     assert.equal(pass.code, 0, pass.stderr);
     assert.equal((JSON.parse(pass.stdout) as { passed: boolean }).passed, true);
+    // The printed percentage is the JSON's wastedPercent, labelled as what it is: a share of every layer's file bytes.
+    const report = JSON.parse(pass.stdout) as { wastedBytes: number; layerBytes: number; wastedPercent: number };
+    assert.equal(report.wastedPercent, (report.wastedBytes / report.layerBytes) * 100);
+    assert.ok(gate.stdout.includes(`(${report.wastedBytes} bytes, ${report.wastedPercent.toFixed(2)} % of the file bytes in all layers)`), gate.stdout);
     const cat = await runCli(['cat', `${reg.host}/xray/app:v1`, '/etc/os-release'], env);
     assert.equal(cat.code, 0, cat.stderr);
     assert.equal(cat.stdout, OS_RELEASE);

@@ -19,4 +19,12 @@ describe('command help', () => {
       for (const line of help.split('\n')) assert.ok(line.length <= 120, `${command}: a line of ${line.length} characters`);
     });
   }
+
+  it('says what waste\'s thresholds and percentages measure, dive\'s figure above 100 % among them', () => {
+    const help = COMMAND_HELP['waste'] ?? '';
+    assert.match(help, /--max-wasted-bytes N {2}fail when the wasted bytes \(every copy counted, as dive\) are more than N/);
+    assert.match(help, /--min-efficiency F {4}fail when dive's efficiency \(each path's smallest copy over all its copies, 0 to 1\) is below F/);
+    assert.match(help, /wasted bytes over the file bytes of\nall layers \(each copy counted\), never above 100 %/);
+    assert.match(help, /userWastedPercent \(wasted bytes over the layers\nabove the first\), which passes 100 %/);
+  });
 });

@@ -227,6 +227,21 @@ describe('merged filesystem, changes, waste and diff', () => {
     assert.equal(report.efficiency, (all - 300) / all);
   });
 
+  it("wasted percent: a share of every layer's file bytes, never above 100 % where dive's user-layer figure is", () => {
+    // A later layer rewrites the first layer's big file: dive's wasted bytes (both copies) pass the later layers' bytes.
+    const rewritten = [layer([file('big', 1000), file('small', 10)], 1), layer([file('big', 400)], 2)];
+    const report = wasteReport(rewritten);
+    assert.equal(report.wastedBytes, 1400);
+    assert.equal(report.userBytes, 400);
+    assert.equal(report.userWastedPercent, 350);
+    assert.equal(report.layerBytes, 1410);
+    assert.equal(report.wastedPercent, (1400 / 1410) * 100);
+    assert.ok(report.wastedPercent <= 100);
+    const none = wasteReport([]);
+    assert.equal(none.layerBytes, 0);
+    assert.equal(none.wastedPercent, 0);
+  });
+
   it('reclaimable: every copy but the one the image shows, whether the file grew or shrank', () => {
     const grewAndShrank = [layer([file('grew', 100), file('shrank', 300)], 1), layer([file('grew', 300), file('shrank', 100)], 2)];
     const report = wasteReport(grewAndShrank);

@@ -23,7 +23,7 @@ export async function wasteCommand(args: readonly string[], options: XrayOptions
     if (options.minEfficiency !== undefined && report.efficiency < options.minEfficiency) failures.push(`efficiency ${report.efficiency.toFixed(4)}, below the ${options.minEfficiency} required`);
     if (options.json) out.json({ image: image.name, ...report, passed: failures.length === 0, failures });
     else {
-      out.line(`${oneLine(image.name)}: efficiency ${(report.efficiency * 100).toFixed(2)} %, wasted ${formatBytes(report.wastedBytes)} (${report.wastedBytes} bytes, ${report.userWastedPercent.toFixed(2)} % of the layers above the first)`);
+      out.line(`${oneLine(image.name)}: efficiency ${(report.efficiency * 100).toFixed(2)} %, wasted ${formatBytes(report.wastedBytes)} (${report.wastedBytes} bytes, ${report.wastedPercent.toFixed(2)} % of the file bytes in all layers)`);
       if (report.offenders.length > 0) out.line(table(['COUNT', 'TOTAL', 'RECLAIMABLE', 'PATH'], report.offenders.map((o) => [String(o.count), formatBytes(o.totalBytes), formatBytes(o.reclaimableBytes), `/${o.path}`])));
       for (const failure of failures) out.line(`FAIL: ${failure}`);
     }

@@ -68,6 +68,9 @@ export function wasteReport(layers: readonly LayerIndex[], top = 50): WasteRepor
   return {
     efficiency: discovered === 0 ? 1 : minimum / discovered,
     wastedBytes,
+    layerBytes: discovered,
+    // The wasted copies are some of the copies discovered: never above 100.
+    wastedPercent: discovered === 0 ? 0 : (wastedBytes / discovered) * 100,
     userBytes,
     userWastedPercent: userBytes === 0 ? 0 : (wastedBytes / userBytes) * 100,
     offenders: offenders.slice(0, top),

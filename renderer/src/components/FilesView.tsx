@@ -145,7 +145,10 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
       {waste && (
         <section className="waste" aria-label="Wasted space">
           <h2>
-            Wasted space: <Bytes value={waste.wastedBytes} /> <span className="muted">efficiency {(waste.efficiency * 100).toFixed(1)} %</span>
+            Wasted space: <Bytes value={waste.wastedBytes} />{' '}
+            <span className="muted" data-testid="wasted-share">
+              {waste.wastedPercent.toFixed(1)} % of the file bytes in all layers · efficiency {(waste.efficiency * 100).toFixed(1)} %
+            </span>
           </h2>
           {offenders.length === 0 ? (
             <p className="muted">Nothing wasted: no layer overwrites or deletes bytes that another layer added.</p>

@@ -24,7 +24,7 @@ describe('file tree rows', () => {
 describe('FilesView', () => {
   it('shows the tree with directory totals, the wasted space, and opens a text file', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 1 };
-    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 600, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'usr/lib/big.bin', count: 2, totalBytes: 600, reclaimableBytes: 300 }] };
+    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 600, layerBytes: 1200, wastedPercent: 50, userBytes: 300, userWastedPercent: 200, offenders: [{ path: 'usr/lib/big.bin', count: 2, totalBytes: 600, reclaimableBytes: 300 }] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
       'xray:files': () => ({ ok: true, value: view }),
       'xray:waste': () => ({ ok: true, value: waste }),
@@ -35,6 +35,8 @@ describe('FilesView', () => {
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
     expect(screen.getByText(/6 paths/).textContent).toContain('(1 from cache)');
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
+    // A share of every layer's file bytes (never above 100 %), not dive's "% of the layers above the first" (200 % here).
+    expect(screen.getByTestId('wasted-share').textContent).toBe('50.0 % of the file bytes in all layers · efficiency 50.0 %');
     // As the CLI's RECLAIMABLE column (every copy but the one the image shows), beside dive's total of every copy.
     const offender = screen.getByRole('row', { name: /big\.bin/ });
     expect([...offender.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['2', '600 B', '300 B', '/usr/lib/big.bin']);
@@ -57,7 +59,7 @@ describe('FilesView', () => {
 describe('FilesView with nothing cached', () => {
   it('says nothing about the cache rather than "(0 from cache)"', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '0' }} />);
@@ -120,7 +122,7 @@ describe('hostile file names and text', () => {
 
   it('FilesView shows names, the opened path and the text with their controls escaped', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 3 }], files: hostile, totalBytes: 40, cached: 1 };
-    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 60, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'etc/bidi\u202egnp.exe', count: 2, totalBytes: 60, reclaimableBytes: 30 }] };
+    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 60, layerBytes: 120, wastedPercent: 50, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'etc/bidi\u202egnp.exe', count: 2, totalBytes: 60, reclaimableBytes: 30 }] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
       'xray:files': () => ({ ok: true, value: view }),
       'xray:waste': () => ({ ok: true, value: waste }),
@@ -155,7 +157,7 @@ describe('FilesView layer choices', () => {
   it('names the count it has for what it is, tar entries (not changes), one in the singular, thousands with separators', async () => {
     const layer = (c: string, entries: number) => ({ digest: `sha256:${c.repeat(64)}`, diffId: `sha256:${c.repeat(64)}`, size: 100, tarSize: 2048, entries });
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [layer('a', 12000), layer('c', 1)], files, totalBytes: 315, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const changes: LayerChanges = { layer: 1, digest: view.layers[1]!.digest, added: 2, changed: 1, removed: 0, addedBytes: 10, changedBytes: 5, removedBytes: 0, changes: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }), 'xray:layer': () => ({ ok: true, value: changes }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
@@ -175,7 +177,7 @@ describe('FilesView hard links', () => {
   it('names the file a hard link shares its bytes with, as the CLI does', async () => {
     const linked = [f('data', 'dir', 10), f('data/hard', 'file', 10), { ...f('data/hardlink', 'hardlink', 0), size: 10, link: 'data/hard' }];
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 3 }], files: linked, totalBytes: 10, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'hardlinks' }} />);
@@ -184,7 +186,7 @@ describe('FilesView hard links', () => {
 
   it('says nothing is wasted rather than drawing an empty table', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '2' }} />);
