@@ -48,6 +48,9 @@ describe('layer X-ray in the browser', () => {
     await page.getByRole('button', { name: 'Save and test connection' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByRole('navigation', { name: 'Registries' }).getByRole('button', { name: 'Local', exact: true }).click();
+    // One repository, counted in the singular.
+    await page.getByText('1 of 1 repository', { exact: true }).waitFor();
+    await screenshot(page, 'xray-00-catalog-one-repository');
     await page.getByRole('button', { name: 'xray/app', exact: true }).click();
     await page.getByRole('button', { name: '1.2.1', exact: true }).click();
     await page.getByRole('button', { name: 'Files', exact: true }).click();
@@ -55,13 +58,34 @@ describe('layer X-ray in the browser', () => {
     await files.getByText(/paths, .* in 5 layers/).waitFor();
     await page.getByRole('region', { name: 'Wasted space' }).getByText('/usr/lib/big.bin').waitFor();
     await page.getByRole('figure', { name: 'Size map' }).waitFor();
+    // The wasted share is of every layer's file bytes, so it cannot pass 100 %, and says so.
+    const share = (await page.getByTestId('wasted-share').textContent()) ?? '';
+    const percent = /^(\d+\.\d) % of the file bytes in all layers · efficiency /.exec(share);
+    assert.ok(percent && Number(percent[1]) <= 100, share);
     await screenshot(page, 'xray-01-files');
+    await page.getByRole('region', { name: 'Wasted space' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'xray-01-wasted-space');
     await page.getByLabel('Filter paths').fill('os-rel');
     await page.getByRole('listbox', { name: 'Merged filesystem' }).getByText('os-release').click();
     const content = page.getByLabel('File content');
     await content.waitFor();
     assert.equal(await content.textContent(), `${OS_RELEASE}VARIANT=two\n`);
     await screenshot(page, 'xray-02-open-file');
+  });
+
+  it('the layer picker names its count as tar entries, and a chosen layer counts its changes', async () => {
+    await page.getByLabel('Filter paths').fill('');
+    const picker = page.getByRole('region', { name: 'Files' }).getByRole('combobox');
+    const options = await picker.locator('option').allTextContents();
+    assert.equal(options.length, 6, options.join(' | '));
+    for (const option of options.slice(1)) assert.match(option, /^Layer \d changes \(sha256:[0-9a-f]{12}, [\d,]+ tar entr(y|ies)\)$/);
+    await picker.selectOption({ index: 2 });
+    await page.getByTestId('layer-tar-entries').waitFor();
+    const summary = (await page.getByTestId('layer-tar-entries').locator('..').textContent()) ?? '';
+    assert.match(summary, /^\+\d+ added .*~\d+ changed .*−\d+ removed .* · its tar holds [\d,]+ entr(y|ies) \(directories and whiteouts among them\)$/);
+    await screenshot(page, 'xray-09-layer-changes');
+    await picker.selectOption('merged');
+    await page.getByRole('listbox', { name: 'Merged filesystem' }).waitFor();
   });
 
   it('the size map fills the Files pane, and follows the window as it resizes', async () => {
@@ -146,6 +170,11 @@ describe('layer X-ray in the browser', () => {
     const why = page.getByTestId('why-it-grew');
     await why.waitFor();
     assert.match((await why.textContent()) ?? '', /^\+400 kB .*: \/srv\/model\.bin \+400 kB/);
+    // One mark per row, named for screen readers, and no list bullet beside it.
+    const changed = page.getByRole('region', { name: 'Files changed' });
+    assert.ok((await changed.getByRole('img', { name: 'added' }).count()) >= 1);
+    const bullets = await page.evaluate<string[]>(`[...document.querySelectorAll('.files-changed ul')].map((ul) => getComputedStyle(ul).listStyleType)`);
+    assert.ok(bullets.length > 0 && bullets.every((b) => b === 'none'), bullets.join(', '));
     await screenshot(page, 'xray-03-files-changed');
   });
 });
