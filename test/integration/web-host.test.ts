@@ -267,6 +267,8 @@ describe('local web host', () => {
       assert.ok(jobs.ok && jobs.value.some((j) => j.jobId === jobId && j.state === 'pushed'));
       // Named as a copy is (after a reload the renderer shows the host's name): the registry by its name, not its host.
       assert.equal(jobs.ok ? jobs.value.find((j) => j.jobId === jobId)?.target : undefined, 'local · web/pushed:1');
+      // ... and with the image it made, so a reloaded page can still open it.
+      assert.deepEqual(jobs.ok ? jobs.value.find((j) => j.jobId === jobId)?.opens : undefined, { registryId, repository: 'web/pushed', reference: '1' });
       const deleted = await api.imageDelete({ registryId, repository: 'web/pushed', digest: done.digest ?? '' });
       assert.ok(deleted.ok, JSON.stringify(deleted));
       const gone = await api.imageSummary({ registryId, repository: 'web/pushed', reference: '1' });
