@@ -1,7 +1,7 @@
 // Starts the reference distribution registry (Debian's docker-registry 2.8) on a free loopback port, in one of the
 // modes the tests need, and stops it afterwards (also when the test process dies).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,8 @@ export interface TestRegistry {
   stop(): Promise<void>;
   restart(): Promise<void>;
   logs(): Promise<string>;
+  /** CPU seconds (user + sys, every thread) the running registry process has used so far; undefined without /proc. */
+  cpuSeconds(): number | undefined;
 }
 
 export interface RegistryOptions {
@@ -137,7 +139,20 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
       await start();
     },
     logs: () => readFile(logFile, 'utf8').catch(() => ''),
+    cpuSeconds: () => (child?.pid === undefined ? undefined : processCpuSeconds(child.pid)),
   };
+}
+
+/** utime + stime of /proc/PID/stat (fields 14 and 15, counted after the command's closing parenthesis), in seconds. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Clock ticks: USER_HZ, 100 on every Linux architecture Node runs on.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitForPort(port: number, proc: ChildProcess, logFile: string): Promise<void> {

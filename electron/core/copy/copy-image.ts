@@ -82,7 +82,9 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     reporter.plan(plan.map(initialProgress));
     const buffers = new BufferPool();
     const context = { route, sessions, reporter, buffers, signal, ...(settings.chunkSize !== undefined ? { chunkSize: settings.chunkSize } : {}), ...(settings.retry ? { retry: settings.retry } : {}) };
-    // Largest first: the longest transfer starts at once instead of last.
+    // Largest first: the longest transfer starts at once instead of last. Fewer bodies at once, the next started as the
+    // previous one's last byte is sent (so a blob's fsync at the destination overlaps the next one's transfer), was
+    // measured (session 7: 2 or 3 of 4 streams, 10 paired runs): the idle tail shrank, the transfer grew as much.
     const order = [...plan].sort((a, b) => b.blob.size - a.blob.size);
     const sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);
     const put = (reference: string, manifest: GraphManifest, heldThere = held(reference)): Promise<void> => putManifest(sessions, reference, manifest, heldThere, signal);
