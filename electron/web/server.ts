@@ -16,7 +16,7 @@ import { downloadTickets } from './download-tickets.js';
 import { serveExportDownload } from './export-download.js';
 import { TOKEN_PATTERN, checkOrigin, checkPageToken, checkRequest } from './guard.js';
 import { serveSocket } from './socket-session.js';
-import { serveStatic } from './static-files.js';
+import { staticSite } from './static-files.js';
 import { uploadArea, type Uploads } from './uploads.js';
 
 export interface WebHostOptions extends Omit<HostDeps, 'emit'> {
@@ -114,6 +114,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
   const contract = deferred<ContractHost>();
   let port = options.port ?? 0;
+  // Read while the server starts to listen: the browser asks for the page and its scripts at once.
+  const site = staticSite(options.staticDir);
 
   const tickets = downloadTickets();
   /** /export: POST (with the token) trades the download's parameters for a one-time ticket; GET ?ticket= streams it. */
@@ -155,7 +157,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const page = checkPageToken(url.searchParams, token);
     if (!page.ok) return refuse(res, page.status, headers, page.reason ?? '');
-    return serveStatic(options.staticDir, url.pathname, res, headers);
+    return site.serve(req, url.pathname, res, headers);
   };
 
   const server = createServer((req, res) => {
