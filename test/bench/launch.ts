@@ -69,7 +69,8 @@ export async function timeLaunchToContent(runs: number): Promise<readonly Launch
         try {
           await page.goto(url, { waitUntil: 'commit' });
           // Content is the list with real data (the first start offers Docker Hub), not the sidebar's empty frame.
-          await page.evaluate<unknown>('window.__stevedoreContent');
+          // The watch's promise settles with true; anything else is the tab's previous document (about:blank) answering.
+          if ((await page.evaluate<unknown>('window.__stevedoreContent')) !== true) throw new Error('the content watch did not run in the page');
           const contentMs = performance.now() - start;
           // What the watch saw is what a user sees: the list by its role and name.
           await page.getByRole('navigation', { name: 'Registries' }).getByRole('listitem').first().waitFor({ timeout: 1000 });
