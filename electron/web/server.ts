@@ -16,7 +16,7 @@ import { downloadTickets } from './download-tickets.js';
 import { serveExportDownload } from './export-download.js';
 import { TOKEN_PATTERN, checkOrigin, checkPageToken, checkRequest } from './guard.js';
 import { serveSocket } from './socket-session.js';
-import { serveStatic } from './static-files.js';
+import { staticSite } from './static-files.js';
 import { uploadArea, type Uploads } from './uploads.js';
 
 export interface WebHostOptions extends Omit<HostDeps, 'emit'> {
@@ -100,10 +100,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // The contract host is loaded once the server listens (see onListening); until then no push runs, so no upload is
   // in use and none is being read.
   let host: ContractHost | undefined;
-  const area = await uploadArea({ inUse: (path) => host?.pushesUsing(path) ?? false, stopReading: (path) => host?.stopReading(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
+  // Opened while the server starts to listen: it first removes what crashed hosts left behind, which can be large, and
+  // the address waits for none of it. An upload waits for it; startWebHost resolves once it is there.
+  const opening = uploadArea({ inUse: (path) => host?.pushesUsing(path) ?? false, stopReading: (path) => host?.stopReading(path), ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}), ...(options.uploadRoot ? { root: options.uploadRoot } : {}) });
+  opening.catch(() => undefined);
+  const closeArea = (): Promise<void> => opening.then((area) => area.close(), () => undefined);
   const broadcast = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
     // A push that ends lets go of its upload (deleted if the page is done with it too).
-    if (event === 'push:finished') void area.pushEnded((payload as PushJobView).archive).catch(() => undefined);
+    if (event === 'push:finished') void opening.then((area) => area.pushEnded((payload as PushJobView).archive)).catch(() => undefined);
     // An event that cannot be sent is lost for the pages, never thrown into the push that emitted it.
     try {
       const message = JSON.stringify({ type: 'event', event, payload } satisfies ServerMessage);
@@ -114,6 +118,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
   const contract = deferred<ContractHost>();
   let port = options.port ?? 0;
+  // Read while the server starts to listen: the browser asks for the page and its scripts at once.
+  const site = staticSite(options.staticDir);
 
   const tickets = downloadTickets();
   /** /export: POST (with the token) trades the download's parameters for a one-time ticket; GET ?ticket= streams it. */
@@ -146,7 +152,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (url.pathname === '/upload') {
       const verdict = checkRequest(req, port, token);
       if (!verdict.ok) return refuse(res, verdict.status, headers, verdict.reason ?? '');
-      return uploadRoute(req, res, url, area, headers);
+      return uploadRoute(req, res, url, await opening, headers);
     }
     if (url.pathname === '/export') return exportRoute(req, res, url, headers);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -155,7 +161,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const page = checkPageToken(url.searchParams, token);
     if (!page.ok) return refuse(res, page.status, headers, page.reason ?? '');
-    return serveStatic(options.staticDir, url.pathname, res, headers);
+    return site.serve(req, url.pathname, res, headers);
   };
 
   const server = createServer((req, res) => {
@@ -221,7 +227,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   } catch (failure) {
     const error = listenError(failure, port);
     contract.reject(error);
-    await area.close();
+    await closeArea();
     throw error;
   }
   port = (server.address() as AddressInfo).port;
@@ -229,15 +235,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('error', (error) => logFault('server', 'INTERNAL', error));
   const url = `http://127.0.0.1:${port}/?token=${token}`;
   options.onListening?.(url);
+  let area: Uploads;
   try {
     const { ContractHost } = await import('../host/contract-host.js');
     host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
     contract.resolve(host);
+    area = await opening;
   } catch (error) {
     contract.reject(error);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await area.close();
+    await host?.close().catch(() => undefined);
+    await closeArea();
     throw error;
   }
   const ready = host;

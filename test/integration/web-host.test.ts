@@ -154,6 +154,28 @@ describe('local web host', () => {
       }
     });
 
+    it('caches the assets named after their content for good, and asks for the page again each time (304 when the same)', async () => {
+      const page = await get(web.port, '/');
+      assert.equal(page.headers['cache-control'], 'no-cache');
+      const etag = String(page.headers.etag ?? '');
+      assert.match(etag, /^".+"$/);
+      const again = await get(web.port, '/', { 'if-none-match': etag });
+      assert.equal(again.status, 304);
+      assert.equal(again.body, '');
+      assert.match(String(again.headers['content-security-policy']), /default-src 'self'/);
+      const scripts = [...page.body.matchAll(/(?:src|href)="\.(\/assets\/[^"]+)"/g)].map((m) => m[1] as string);
+      assert.ok(scripts.length >= 2, `the page names its assets: ${page.body}`);
+      for (const path of scripts) {
+        const asset = await get(web.port, path);
+        assert.equal(asset.status, 200, path);
+        assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable', path);
+        assert.equal(asset.headers['x-content-type-options'], 'nosniff', path);
+        assert.match(String(asset.headers['content-type']), /^(text\/javascript|text\/css)/, path);
+      }
+      // Anything else is asked again: a name not made from its content may change under it.
+      assert.equal((await get(web.port, '/assets/not-there.js')).status, 404);
+    });
+
     it('refuses a foreign Host (DNS rebinding) and a foreign Origin, even with the token', async () => {
       assert.equal((await get(web.port, `/?token=${web.token}`, { host: `evil.example:${web.port}` })).status, 421);
       assert.equal((await get(web.port, `/?token=${web.token}`, { origin: 'http://evil.example' })).status, 403);
