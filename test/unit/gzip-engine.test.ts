@@ -123,9 +123,9 @@ describe('both gzip engines decide alike (compressibility.ts)', () => {
           assert.deepEqual(new Uint8Array(gunzipSync(member)), data, `${what}: ${engine.name}`);
           // A stored block is its bytes plus a few bytes of framing per 64 KiB; a compressed one is far smaller.
           stored.push(member.length >= data.length);
+          if (what.startsWith('text')) assert.ok(member.length < data.length / 2, `${what}: ${engine.name} stored it whole: ${member.length} bytes`);
         }
         assert.equal(stored[0], stored[1], `${what}: ${engines.map((e, i) => `${e.name} ${stored[i] ? 'stored' : 'compressed'}`).join(', ')}`);
-        if (what.startsWith('text')) assert.equal(stored[0], false, `${what} is compressed`);
       }
     } finally {
       await Promise.all(engines.map((e) => e.close()));
