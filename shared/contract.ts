@@ -137,7 +137,7 @@ export const requests = {
   'push:cancel': { args: z.object({ jobId: id }), result: returns<{ readonly cancelled: boolean }>() },
   'push:list': { args: z.object({}), result: returns<readonly PushJobView[]>() },
   'copy:start': { args: z.object({ registryId: id, repository, reference, targetRegistryId: id, targetRepository: repository, targetTag: tag, platform: z.string().max(100).optional(), referrers: z.boolean().default(false) }), result: returns<{ readonly jobId: string }>() },
-  'export:start': { args: z.object({ registryId: id, repository, reference, path: filePath, format: z.enum(['docker-archive', 'oci-archive']).default('docker-archive'), platform: z.string().max(100).optional() }), result: returns<{ readonly jobId: string }>() },
+  'export:start': { args: z.object({ registryId: id, repository, reference, path: filePath, format: z.enum(['docker-archive', 'oci-archive']).default('docker-archive'), platform: z.string().max(100).optional() }), result: returns<{ readonly jobId: string; /** The file it writes (the web host puts a name in its export folder). */ readonly file: string }>() },
   'compare:images': { args: z.object({ images: z.array(imageRef).min(2).max(8) }), result: returns<LayerComparison>() },
   /** Aborts a request of the same client still in flight: it answers CANCELLED and the engine stops its work. */
   'request:cancel': { args: z.object({ requestId }), result: returns<{ readonly cancelled: boolean }>() },

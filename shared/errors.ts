@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'INVALID_ARGUMENT',
   'NOT_A_FILE',
   'ALREADY_EXISTS',
+  /** A path this host does not let its caller write to (the web host writes exports only into its export folder). */
+  'PATH_NOT_ALLOWED',
   /** The disk (or a quota, or a file size limit) had no room for what was being written. */
   'NO_SPACE',
   'INTERNAL',

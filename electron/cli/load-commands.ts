@@ -19,6 +19,7 @@ import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { readCacheEntrySync } from '../core/regular-file.js';
 import type { runCommand } from './run-command.js';
 
 type RunCommand = typeof runCommand;
@@ -53,12 +54,13 @@ export async function loadCommands(command: string, cacheDir: string | false | u
   const { createHash } = process.getBuiltinModule('node:crypto');
   const { createRequire } = process.getBuiltinModule('node:module');
   const { defaultCacheDir } = await import('../core/cache/cache-dir.js');
+  const regularFile = await import('../core/regular-file.js');
   // The build heads the bundle with the hash of its bytes; the file's size and time also count, for a hand edit.
   const { size, mtimeMs } = statSync(bundle);
   const built = BUILD_ID.exec(source)?.[1] ?? createHash('sha256').update(source).digest('hex');
   const key = createHash('sha256').update(`${built}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}\0${command}`).digest('hex').slice(0, 40);
   const cacheFile = join(cacheDir || defaultCacheDir(), 'code', `${key}.v8`);
-  const cached = cacheDir === false ? undefined : readCache(cacheFile, (data) => createHash('sha256').update(data).digest());
+  const cached = cacheDir === false ? undefined : readCache(cacheFile, (data) => createHash('sha256').update(data).digest(), regularFile.readCacheEntrySync);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     ...(cached ? { cachedData: cached } : {}),
@@ -83,12 +85,14 @@ function ownedPrivately(stat: Stats): boolean {
   return (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
 }
 
-function readCache(path: string, sha256: (data: Buffer) => Buffer): Buffer | undefined {
+function readCache(path: string, sha256: (data: Buffer) => Buffer, read: typeof readCacheEntrySync): Buffer | undefined {
   try {
-    const stat = statSync(path);
-    if (!stat.isFile() || stat.size <= DIGEST_BYTES || stat.size > MAX_CACHE_BYTES) return undefined;
-    if (!ownedPrivately(stat) || !ownedPrivately(statSync(dirname(path)))) return undefined;
-    const file = readFileSync(path);
+    // Opened first, then checked on the descriptor (a regular file, not a symlink, within the bound, private), then
+    // read from it: a check by path would leave a moment to swap in a FIFO (a start-up that waits forever) or a link.
+    const file = read(path, MAX_CACHE_BYTES, (stat) => {
+      if (!ownedPrivately(stat)) throw new Error('not private');
+    });
+    if (!file || file.length <= DIGEST_BYTES || !ownedPrivately(statSync(dirname(path)))) return undefined;
     const data = file.subarray(DIGEST_BYTES);
     return sha256(data).equals(file.subarray(0, DIGEST_BYTES)) ? data : undefined;
   } catch {

@@ -1,11 +1,21 @@
-// Opens a file only if it is a regular file. A FIFO opened for reading blocks until a writer appears (and holds a
-// libuv thread while it waits); a device never ends. So the open does not wait (O_NONBLOCK), and the type is checked
-// on the opened descriptor (fstat), not on the path, so nothing can be swapped in between.
+// The one way the engine reads a file it did not just write (a cache entry, a config, a certificate): opened first,
+// then checked on the opened descriptor, then read from it. A check by path (stat, then readFile) leaves a moment in
+// which the file can be swapped for a FIFO (a read that waits forever for a writer, holding a libuv thread), a device
+// (a read without end) or a symlink (a read of another file). So the open does not wait (O_NONBLOCK), does not follow
+// a symlink where none belongs (O_NOFOLLOW, for the caches: they only hold files they renamed into place), the type
+// and the size are checked with fstat, and the read stops at the size seen there, however the file grows meanwhile.
 import { Buffer } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { StevedoreError } from './errors.js';
+
+export interface RegularFileOptions {
+  /** Larger files are refused (TOO_LARGE) before a byte is read. */
+  readonly maxBytes: number;
+  /** Refuse a symlink at the path itself (ELOOP): for files only this program writes, such as cache entries. */
+  readonly noFollow?: boolean;
+}
 
 function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a FIFO';
@@ -21,10 +31,16 @@ export function notAFile(what: string, path: string, stats: Stats): StevedoreErr
   return new StevedoreError('NOT_A_FILE', `${what} ${path} is ${kind === 'not a regular file' ? kind : `${kind}, not a regular file`}`);
 }
 
+function tooLarge(what: string, path: string, maxBytes: number): StevedoreError {
+  return new StevedoreError('TOO_LARGE', `${what} ${path} is larger than ${maxBytes} bytes`);
+}
+
+// O_NONBLOCK and O_NOFOLLOW do not exist on Windows, where opening a named pipe this way does not block either.
+const flagsFor = (noFollow = false): number => constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
+
 /** Opens `path` for reading if it is a regular file; otherwise NOT_A_FILE. Errors of the open itself pass through. */
-export async function openRegularFile(path: string, what: string): Promise<FileHandle> {
-  // O_NONBLOCK does not exist on Windows, where opening a named pipe this way does not block either.
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+export async function openRegularFile(path: string, what: string, noFollow = false): Promise<FileHandle> {
+  const handle = await open(path, flagsFor(noFollow));
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw notAFile(what, path, stats);
@@ -35,32 +51,68 @@ export async function openRegularFile(path: string, what: string): Promise<FileH
   }
 }
 
-/** Reads a whole regular file as text (for small files: PEM, JSON). */
-export async function readRegularFile(path: string, what: string): Promise<string> {
-  const handle = await openRegularFile(path, what);
+/**
+ * The bytes of a regular file of at most `maxBytes`: NOT_A_FILE for anything else at the path, TOO_LARGE past the
+ * bound (checked before anything is allocated); errors of the open (ENOENT, ELOOP for a refused symlink) pass through.
+ */
+export async function readRegularBytes(path: string, what: string, options: RegularFileOptions): Promise<Buffer> {
+  const handle = await openRegularFile(path, what, options.noFollow);
   try {
-    return await handle.readFile('utf8');
+    const { size } = await handle.stat();
+    if (size > options.maxBytes) throw tooLarge(what, path, options.maxBytes);
+    // At most the size seen: a file growing meanwhile is not followed (handle.readFile would read to its end).
+    const buffer = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let n = 1; n > 0 && at < size; at += n) n = (await handle.read(buffer, at, size - at, at)).bytesRead;
+    return at === size ? buffer : buffer.subarray(0, at);
   } finally {
     await handle.close();
   }
 }
 
+/** Reads a whole regular file of at most `maxBytes` as UTF-8 text (PEM, JSON). */
+export async function readRegularFile(path: string, what: string, maxBytes: number): Promise<string> {
+  return (await readRegularBytes(path, what, { maxBytes })).toString('utf8');
+}
+
 /**
- * Reads a whole regular file of at most `maxBytes` as latin1 text, synchronously (for a file read where no await is
- * possible, e.g. inside a TLS connector). NOT_A_FILE for anything else, TOO_LARGE past the bound; open errors pass.
+ * readRegularBytes, synchronously (for a read where no await is possible: a TLS connector, the CLI's start-up).
+ * `check`, given the opened file's stats, may refuse it (by throwing) before anything is read.
  */
-export function readRegularFileSync(path: string, what: string, maxBytes: number): string {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+export function readRegularBytesSync(path: string, what: string, options: RegularFileOptions, check?: (stats: Stats) => void): Buffer {
+  const fd = openSync(path, flagsFor(options.noFollow));
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw notAFile(what, path, stats);
-    if (stats.size > maxBytes) throw new StevedoreError('TOO_LARGE', `${what} ${path} is larger than ${maxBytes} bytes`);
-    // At most the size seen: a file growing meanwhile is not followed.
+    if (stats.size > options.maxBytes) throw tooLarge(what, path, options.maxBytes);
+    check?.(stats);
     const buffer = Buffer.allocUnsafe(stats.size);
     let at = 0;
     for (let n = 1; n > 0 && at < buffer.length; at += n) n = readSync(fd, buffer, at, buffer.length - at, at);
-    return buffer.toString('latin1', 0, at);
+    return at === buffer.length ? buffer : buffer.subarray(0, at);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A regular file of at most `maxBytes` as latin1 text, synchronously. */
+export function readRegularFileSync(path: string, what: string, maxBytes: number): string {
+  return readRegularBytesSync(path, what, { maxBytes }).toString('latin1');
+}
+
+/**
+ * A cache entry's bytes, or undefined for anything but a regular file of at most `maxBytes` at the path itself (no
+ * symlink followed): a cache is a hint, whatever is found there is at worst a miss.
+ */
+export async function readCacheEntry(path: string, maxBytes: number): Promise<Buffer | undefined> {
+  return readRegularBytes(path, 'cache entry', { maxBytes, noFollow: true }).catch(() => undefined);
+}
+
+/** readCacheEntry, synchronously. */
+export function readCacheEntrySync(path: string, maxBytes: number, check?: (stats: Stats) => void): Buffer | undefined {
+  try {
+    return readRegularBytesSync(path, 'cache entry', { maxBytes, noFollow: true }, check);
+  } catch {
+    return undefined;
   }
 }

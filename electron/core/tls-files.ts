@@ -34,11 +34,14 @@ export async function loadTlsSettings(registry: string, options: TlsFileOptions 
   return { ...(ca.length > 0 ? { ca } : {}), ...(clientCert ? { clientCert } : {}) };
 }
 
+/** Far larger than any CA bundle (the system's is about 200 KiB). */
+const MAX_PEM_BYTES = 16 * 1024 * 1024;
+
 async function readPem(path: string, what: string): Promise<string> {
   let text: string;
   try {
     // Only a regular file: a FIFO here would hold a libuv thread until someone writes to it.
-    text = await readRegularFile(path, what);
+    text = await readRegularFile(path, what, MAX_PEM_BYTES);
   } catch (error) {
     if (error instanceof StevedoreError) throw error;
     throw new StevedoreError('CONFIG', `cannot read ${what} ${path}: ${(error as Error).message}`);

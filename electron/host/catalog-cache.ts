@@ -1,12 +1,13 @@
 // Each registry's last complete catalog, kept on disk so a catalog seen before shows at once while it is asked again.
 // Recorded from the pages the renderer walks (no extra requests); written atomically, validated on read, bounded.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { CachedCatalog } from '../../shared/contract.js';
 import type { RegistryProfile } from '../../shared/registry-profile.js';
 import type { ListPage } from '../core/registry/client.js';
+import { readRegularBytes } from '../core/regular-file.js';
 
 /** Far above the 50,000 the benchmark lists; a bigger catalog is simply not cached. */
 export const MAX_CACHED_NAMES = 500_000;
@@ -71,9 +72,9 @@ export class CatalogCache {
   async #readFile(profileId: string): Promise<Kept | undefined> {
     const file = this.#file(profileId);
     try {
-      const info = await stat(file);
-      if (!info.isFile() || info.size > MAX_FILE_BYTES) throw new Error('not a catalog file');
-      const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+      // Checked on the opened file, not by path first: a FIFO or a symlink swapped in between is never read.
+      const bytes = await readRegularBytes(file, 'catalog file', { maxBytes: MAX_FILE_BYTES, noFollow: true });
+      const parsed = fileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
       if (!parsed.success || !parsed.data.repositories.every(isRepositoryName)) throw new Error('invalid catalog file');
       const kept: Kept = { source: parsed.data.source, savedAt: parsed.data.savedAt, repositories: parsed.data.repositories as string[] };
       this.#keep(profileId, kept);

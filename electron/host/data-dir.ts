@@ -8,3 +8,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CONFIG_HOME;
   return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || '.', '.config'), 'stevedore');
 }
+
+/** Where the web host writes what export:start asks for (a file name only): the user's downloads, in a folder of ours. */
+export function defaultExportDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.STEVEDORE_EXPORT_DIR || join(env.HOME || '.', 'Downloads', 'stevedore');
+}

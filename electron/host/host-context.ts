@@ -28,6 +28,11 @@ export interface HostDeps {
   readonly cacheDir: string;
   /** The OS's proxy and certificate store (the desktop app); the CLI and web host use the environment. */
   readonly network?: SystemNetwork;
+  /**
+   * The web host: export:start writes only a file name into this folder (a page, or whoever got its token, must not
+   * choose where on this machine a file is written: ~/.bashrc). Absent (the desktop): any folder the user typed.
+   */
+  readonly exportDir?: string;
   readonly emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 }
 

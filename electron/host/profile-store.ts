@@ -1,11 +1,15 @@
 // Registry profiles on disk: one schema-versioned JSON file, written atomically. On first start it offers the
 // registries of ~/.docker/config.json and Docker Hub, so the app is useful with no setup.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RegistryProfile } from '../../shared/registry-profile.js';
 import { configKeyHost, readDockerConfig } from '../core/auth/docker-config.js';
 import { StevedoreError } from '../core/errors.js';
+import { readRegularBytesSync } from '../core/regular-file.js';
+
+/** Far larger than any list of registries: a bigger file is refused, not read into memory. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 const SCHEMA_VERSION = 1;
 
@@ -42,8 +46,10 @@ export class ProfileStore {
   async #load(): Promise<readonly RegistryProfile[]> {
     let raw: string | undefined;
     try {
-      raw = readFileSync(this.#path, 'utf8');
-    } catch {
+      // Opened, then checked on the descriptor: a FIFO or a device at the path is refused, never waited for.
+      raw = readRegularBytesSync(this.#path, 'registry list', { maxBytes: MAX_FILE_BYTES }).toString('utf8');
+    } catch (error) {
+      if (error instanceof StevedoreError) throw error;
       raw = undefined;
     }
     if (raw === undefined) {

@@ -1,18 +1,15 @@
 // copy:start and export:start: an image to another registry profile, or to a tarball on this machine, run as jobs
 // with the same events, cancel and history as pushes.
-import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type * as z from 'zod';
 import { requests } from '../../shared/contract.js';
 import { copyTitle } from '../../shared/transfer-title.js';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
 import { copyImage } from '../core/copy/copy-image.js';
 import { parsePlatform } from '../core/copy/platform.js';
-import { StevedoreError } from '../core/errors.js';
 import { exportImages, exportToStream } from '../core/export/export-images.js';
 import { linkSignals } from '../core/linked-signal.js';
 import { formatReference, type Reference } from '../core/reference.js';
+import { exportTarget } from './export-target.js';
 import type { Handlers, HostContext } from './host-context.js';
 
 type TransferHandlers = Pick<Handlers, 'copy:start' | 'export:start'>;
@@ -77,18 +74,16 @@ export function transferHandlers(context: HostContext): TransferHandlers {
       return { jobId };
     },
     'export:start': async ({ registryId, repository, reference, path, format, platform }) => {
-      // A bare name goes to the home folder: the web host's browser cannot know this machine's folders.
-      const file = isAbsolute(path) ? path : join(homedir(), path);
-      const folder = await stat(dirname(file)).catch(() => undefined);
-      if (!folder?.isDirectory()) throw new StevedoreError('INVALID_ARGUMENT', `${dirname(file)} is not a folder`);
+      // Checked before any byte is downloaded; the web host takes a name in its export folder only.
+      const file = await exportTarget(path, context.deps.exportDir);
       const client = await context.clients.for(await profiles.get(registryId));
       const from = sourceOf(client.registry, repository, reference);
       const chosen = platform ? parsePlatform(platform) : undefined;
       const jobId = context.jobs.run({ kind: 'export', target: file, archive: formatReference(from) }, async ({ jobId, emit, signal }) => {
-        const result = await exportImages({ jobId, references: [from], file, format, ...(chosen ? { platform: chosen } : {}), emit, signal }, () => Promise.resolve(client));
+        const result = await exportImages({ jobId, references: [from], file, replace: false, format, ...(chosen ? { platform: chosen } : {}), emit, signal }, () => Promise.resolve(client));
         return result.images[0]?.digest ?? '';
       });
-      return { jobId };
+      return { jobId, file };
     },
   };
 }

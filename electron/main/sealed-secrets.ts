@@ -1,8 +1,9 @@
 // Secrets kept in one file in userData, each sealed by a cipher (Electron's safeStorage: the OS keychain). Pure apart
 // from the file, so it is unit-tested with a stand-in cipher. A secret that no longer opens (the keychain was reset,
 // the profile was copied from another machine, the file was edited) asks for the password again, like a missing one.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { StevedoreError } from '../core/errors.js';
+import { readRegularBytesSync } from '../core/regular-file.js';
 import type { SecretStore } from '../host/secret-store.js';
 
 export interface SecretCipher {
@@ -13,7 +14,7 @@ export interface SecretCipher {
 export function sealedSecrets(path: string, cipher: SecretCipher): SecretStore {
   let sealed: Record<string, string> = {};
   try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const parsed: unknown = JSON.parse(readRegularBytesSync(path, 'secrets file', { maxBytes: 16 * 1024 * 1024 }).toString('utf8'));
     if (parsed !== null && typeof parsed === 'object') sealed = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
   } catch {
     sealed = {};

@@ -1,5 +1,6 @@
 // Window size and position remembered between runs, kept on a visible display.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { readRegularFileSync } from '../core/regular-file.js';
 
 export interface WindowBounds {
   readonly x?: number;
@@ -20,7 +21,7 @@ export const DEFAULT_BOUNDS: WindowBounds = { width: 1280, height: 820 };
 
 export function loadBounds(path: string): WindowBounds {
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<WindowBounds>;
+    const value = JSON.parse(readRegularFileSync(path, 'window state', 64 * 1024)) as Partial<WindowBounds>;
     if (typeof value.width !== 'number' || typeof value.height !== 'number') return DEFAULT_BOUNDS;
     return value as WindowBounds;
   } catch {

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(_MSC_VER)
 #define THREAD_LOCAL __declspec(thread)
@@ -28,6 +29,10 @@ typedef struct {
   size_t output_capacity;
   size_t output_length;
   int level;
+  // The bytes the block is judged by (compressibility.ts picks them), copied in after the task; none: not judged.
+  const uint8_t *sample;
+  size_t sample_length;
+  size_t sample_limit;
   const char *error;
 } GzipTask;
 
@@ -39,21 +44,20 @@ static struct libdeflate_compressor *compressor_for(int level) {
   return compressors[level];
 }
 
-// Random or already-compressed bytes: a sample from the middle that does not shrink means the block is stored,
-// which costs a copy instead of a futile search for matches.
-static int looks_incompressible(const uint8_t *data, size_t length) {
+// Random or already-compressed bytes are stored, a copy instead of a futile search for matches: when the sample the
+// caller took (compressibility.ts, the same for the zlib engine) does not deflate to sample_limit bytes or fewer.
+static int looks_incompressible(const GzipTask *task) {
   static THREAD_LOCAL uint8_t sample_out[SAMPLE_BYTES];
-  if (length < SAMPLE_BYTES * 2) return 0;
+  if (!task->sample || task->sample_length == 0) return 0;
   struct libdeflate_compressor *fast = compressor_for(1);
   if (!fast) return 0;
-  size_t written = libdeflate_deflate_compress(fast, data + length / 2, SAMPLE_BYTES, sample_out, SAMPLE_BYTES);
-  return written == 0 || written > (size_t)SAMPLE_BYTES * 97 / 100;
+  return libdeflate_deflate_compress(fast, task->sample, task->sample_length, sample_out, task->sample_limit) == 0;
 }
 
 static void execute(napi_env env, void *data) {
   (void)env;
   GzipTask *task = data;
-  int level = task->level > 0 && looks_incompressible(task->input, task->input_length) ? 0 : task->level;
+  int level = task->level > 0 && looks_incompressible(task) ? 0 : task->level;
   struct libdeflate_compressor *compressor = compressor_for(level);
   if (!compressor) {
     task->error = "out of memory allocating a compressor";
@@ -94,11 +98,13 @@ static int bytes_of(napi_env env, napi_value value, uint8_t **bytes, size_t *len
   return type == napi_uint8_array;
 }
 
-// gzip(data, output, level): Promise<number>, the length of the gzip member written at the start of `output`.
-// Neither buffer may be touched until the promise settles; `output` needs bound(data.length) bytes.
+// gzip(data, output, level[, sample, sampleLimit]): Promise<number>, the length of the gzip member written at the
+// start of `output`. Neither buffer may be touched until the promise settles; `output` needs bound(data.length) bytes.
+// With a sample (at most SAMPLE_BYTES, copied now), the block is stored when the sample does not deflate to
+// sampleLimit bytes or fewer.
 static napi_value gzip(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 5;
+  napi_value argv[5];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) return fail(env, "gzip(data, output, level) needs three arguments");
   uint8_t *input, *output;
   size_t input_length, output_capacity;
@@ -108,8 +114,22 @@ static napi_value gzip(napi_env env, napi_callback_info info) {
   int32_t level;
   if (napi_get_value_int32(env, argv[2], &level) != napi_ok || level < 0 || level > MAX_LEVEL) return fail(env, "level must be an integer from 0 to 12");
 
-  GzipTask *task = calloc(1, sizeof(GzipTask));
+  uint8_t *sample = NULL;
+  size_t sample_length = 0;
+  uint32_t sample_limit = 0;
+  if (argc >= 5) {
+    if (!bytes_of(env, argv[3], &sample, &sample_length) || sample_length > SAMPLE_BYTES) return fail(env, "sample must be a Uint8Array of at most 64 KiB");
+    if (napi_get_value_uint32(env, argv[4], &sample_limit) != napi_ok || sample_limit > sample_length) return fail(env, "sampleLimit must be an integer up to the sample's length");
+  }
+
+  GzipTask *task = calloc(1, sizeof(GzipTask) + sample_length);
   if (!task) return fail(env, "out of memory");
+  if (sample_length > 0) {
+    memcpy(task + 1, sample, sample_length);
+    task->sample = (const uint8_t *)(task + 1);
+    task->sample_length = sample_length;
+    task->sample_limit = sample_limit;
+  }
   task->input = input;
   task->input_length = input_length;
   task->output = output;

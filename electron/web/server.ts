@@ -12,6 +12,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import { StevedoreError } from '../core/errors.js';
 import { logError } from '../core/log.js';
 import type { ContractHost, HostDeps } from '../host/contract-host.js';
+import { defaultExportDir } from '../host/data-dir.js';
 import { downloadTickets } from './download-tickets.js';
 import { serveExportDownload } from './export-download.js';
 import { TOKEN_PATTERN, checkOrigin, checkPageToken, checkRequest } from './guard.js';
@@ -238,7 +239,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let area: Uploads;
   try {
     const { ContractHost } = await import('../host/contract-host.js');
-    host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, emit: broadcast });
+    // Never without an export folder: over the web, export:start must not choose where on this machine a file goes.
+    host = new ContractHost({ profiles: options.profiles, secrets: options.secrets, cacheDir: options.cacheDir, exportDir: options.exportDir ?? defaultExportDir(), emit: broadcast });
     contract.resolve(host);
     area = await opening;
   } catch (error) {

@@ -92,19 +92,52 @@ for (const [label, open] of engines) {
   });
 }
 
-describe('zlib gzip engine', () => {
-  it('compresses a block whose middle alone is already compressed, whole and exactly', async () => {
-    const engine = new ZlibGzip(2);
-    try {
-      // Text around 256 KiB of random bytes in the middle, as a tar holding a small jpeg among source files.
+describe('both gzip engines decide alike (compressibility.ts)', () => {
+  /** Blocks whose parts compress differently: whether each is stored must not depend on the engine. */
+  const shapes: readonly (readonly [string, () => Uint8Array])[] = [
+    ['text', () => text(MiB)],
+    ['random', () => new Uint8Array(randomBytes(MiB))],
+    // A tar holding a small jpeg among source files: sampling the middle alone stored it whole.
+    ['text around random bytes in the middle', () => {
       const data = text(MiB);
       data.set(randomBytes(256 * 1024), 384 * 1024);
-      const member = await engine.gzip(data.slice(), engine.defaultLevel);
-      assert.ok(member.length < data.length / 2, `stored whole: ${member.length} bytes`);
-      assert.deepEqual(new Uint8Array(gunzipSync(member)), data);
+      return data;
+    }],
+    ['random around text in the middle', () => {
+      const data = new Uint8Array(randomBytes(MiB));
+      data.set(text(128 * 1024), 448 * 1024);
+      return data;
+    }],
+    ['a block too small to judge', () => new Uint8Array(randomBytes(100 * 1024))],
+  ];
+
+  it('stores or compresses each shape of block the same way, and every member is exact', async (t) => {
+    if (!addon) return t.skip('the addon was not built here');
+    const engines = [new NativeGzip(addon, 2), new ZlibGzip(2)];
+    try {
+      for (const [what, make] of shapes) {
+        const data = make();
+        const stored: boolean[] = [];
+        for (const engine of engines) {
+          const member = await engine.gzip(data.slice(), engine.defaultLevel);
+          assert.deepEqual(new Uint8Array(gunzipSync(member)), data, `${what}: ${engine.name}`);
+          // A stored block is its bytes plus a few bytes of framing per 64 KiB; a compressed one is far smaller.
+          stored.push(member.length >= data.length);
+          if (what.startsWith('text')) assert.ok(member.length < data.length / 2, `${what}: ${engine.name} stored it whole: ${member.length} bytes`);
+        }
+        assert.equal(stored[0], stored[1], `${what}: ${engines.map((e, i) => `${e.name} ${stored[i] ? 'stored' : 'compressed'}`).join(', ')}`);
+      }
     } finally {
-      await engine.close();
+      await Promise.all(engines.map((e) => e.close()));
     }
+  });
+
+  it('the addon refuses a sample larger than 64 KiB or a limit beyond it', (t) => {
+    if (!addon) return t.skip('the addon was not built here');
+    const data = new Uint8Array(1000);
+    const output = new Uint8Array(addon.bound(1000));
+    assert.throws(() => void addon.gzip(data, output, 1, new Uint8Array(64 * 1024 + 1), 10), /sample/);
+    assert.throws(() => void addon.gzip(data, output, 1, new Uint8Array(100), 101), /sampleLimit/);
   });
 });
 

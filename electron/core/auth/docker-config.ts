@@ -30,12 +30,15 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
 }
 
+/** Far larger than any docker config (a few KiB): a bigger file is refused, not read into memory. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 /** Reads the config; a missing file is an empty config, a malformed one a CONFIG error naming the file. */
 export async function readDockerConfig(path: string = dockerConfigPath()): Promise<DockerConfig> {
   let text: string;
   try {
-    // Only a regular file: a FIFO put in its place would hold the command forever.
-    text = await readRegularFile(path, 'docker config');
+    // Only a regular file of a config's size: a FIFO put in its place would hold the command forever.
+    text = await readRegularFile(path, 'docker config', MAX_CONFIG_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, auths: {}, credHelpers: {} };
     if (error instanceof StevedoreError) throw error;

@@ -1,12 +1,13 @@
 // A disk cache of content addressed by digest (manifests, configs). Entries are immutable, so a hit needs no
 // revalidation; writes are atomic (temp file + rename) and reads re-hash, so two processes can share it safely.
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultCacheDir } from './cache-dir.js';
 import { algorithmOf, digestOf } from '../digest.js';
 import { isDigest } from '../reference.js';
+import { readCacheEntry } from '../regular-file.js';
 
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
@@ -36,12 +37,9 @@ export class ContentCache {
     const path = this.#path(digest);
     // A miss is answered by one stat of a few microseconds, without queueing on libuv's thread pool.
     if (!existsSync(path)) return undefined;
-    let bytes: Buffer | undefined;
-    try {
-      bytes = await readEntry(path);
-    } catch {
-      return undefined;
-    }
+    // Only a regular file no larger than any entry written, at the path itself: a FIFO planted in the cache would hold
+    // a thread of libuv's pool and the command forever, a huge file fill memory, a symlink read another file.
+    const bytes = await readCacheEntry(path, MAX_ENTRY_BYTES);
     if (bytes === undefined || digestOf(bytes, algorithm) !== digest) {
       await rm(path, { force: true }).catch(() => undefined);
       return undefined;
@@ -98,20 +96,5 @@ export class ContentCache {
       this.#known.delete(digest);
       rmSync(temp, { force: true });
     }
-  }
-}
-
-/**
- * An entry's bytes, if it is a regular file no larger than any entry written: a FIFO planted in the cache would hold a
- * thread of libuv's pool and the command forever, a huge file fill memory. Not waited for (O_NONBLOCK), type checked
- * on the opened descriptor.
- */
-async function readEntry(path: string): Promise<Buffer | undefined> {
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const stats = await handle.stat();
-    return stats.isFile() && stats.size <= MAX_ENTRY_BYTES ? await handle.readFile() : undefined;
-  } finally {
-    await handle.close();
   }
 }

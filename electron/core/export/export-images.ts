@@ -29,6 +29,8 @@ export interface ExportRequest {
   readonly references: readonly Reference[];
   /** Where the tarball goes; it appears there only once complete. */
   readonly file: string;
+  /** false: a file at `file` (or one that appears there meanwhile) is never replaced: ALREADY_EXISTS. Default true. */
+  readonly replace?: boolean;
   readonly format: ExportFormat;
   /** docker-archive: which platform of an index (default: this machine's); oci-archive: only that one. */
   readonly platform?: PlatformChoice;
@@ -62,7 +64,7 @@ interface Writing {
 }
 
 export async function exportImages(request: ExportRequest, clientFor: (registry: string) => Promise<RegistryClient>): Promise<ExportResult> {
-  const images = await runExport(request, request.file, () => TarFile.create(request.file), clientFor);
+  const images = await runExport(request, request.file, () => TarFile.create(request.file, request.replace ?? true), clientFor);
   return { file: request.file, images };
 }
 

@@ -4,7 +4,7 @@
 // pass (tar-stream needs the size first; skopeo spools every such layer to a temp file to learn it). Entries produced
 // while another is being written go to spool files beside the temp file (openSpool), copied in at their turn.
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StevedoreError } from '../errors.js';
 import { notAFile } from '../regular-file.js';
@@ -23,22 +23,27 @@ export class TarFile implements TarSink {
   readonly #spools = new Set<SpoolFile>();
   #spoolCount = 0;
 
-  private constructor(path: string, temp: string, file: FileHandle) {
+  readonly #replace: boolean;
+
+  private constructor(path: string, temp: string, file: FileHandle, replace: boolean) {
     this.path = path;
     this.temp = temp;
     this.#file = file;
+    this.#replace = replace;
   }
 
-  static async create(path: string): Promise<TarFile> {
+  /** `replace` false: a file at `path`, now or when the tar is complete, is never replaced (ALREADY_EXISTS). */
+  static async create(path: string, replace = true): Promise<TarFile> {
     // Checked before any byte is downloaded: a directory at the name would only fail the rename at the very end.
     const existing = await stat(path).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw destinationError(error, path);
     });
     if (existing && !existing.isFile()) throw notAFile('destination', path, existing);
+    if (existing && !replace) throw alreadyExists(path);
     const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.partial`);
     // `wx`: never write through a file (or symlink) that appeared at the temp name.
-    return new TarFile(path, temp, await open(temp, 'wx', 0o644).catch((error: unknown) => Promise.reject(destinationError(error, path))));
+    return new TarFile(path, temp, await open(temp, 'wx', 0o644).catch((error: unknown) => Promise.reject(destinationError(error, path))), replace);
   }
 
   async #write(bytes: Uint8Array): Promise<void> {
@@ -109,8 +114,10 @@ export class TarFile implements TarSink {
       await this.#file.sync();
       await this.#file.close();
       for (const spool of this.#spools) await spool.remove();
-      await rename(this.temp, this.path);
+      if (this.#replace) await rename(this.temp, this.path);
+      else await placeNew(this.temp, this.path);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(this.path);
       throw destinationError(error, this.path);
     }
   }
@@ -130,4 +137,22 @@ async function writeAt(file: FileHandle, bytes: Uint8Array, position: number, pa
   } catch (error) {
     throw destinationError(error, path);
   }
+}
+
+export const alreadyExists = (path: string): StevedoreError => new StevedoreError('ALREADY_EXISTS', `${path} already exists; an export never replaces a file: choose another name`);
+
+/**
+ * Moves `temp` to `path` only if nothing is there: a hard link fails with EEXIST when a file (or a symlink) appeared
+ * since the check, where a rename would replace it. A file system without hard links gets the check, then the rename.
+ */
+async function placeNew(temp: string, path: string): Promise<void> {
+  try {
+    await link(temp, path);
+  } catch (error) {
+    if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (await lstat(path).then(() => true, () => false)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
+    await rename(temp, path);
+    return;
+  }
+  await rm(temp, { force: true });
 }

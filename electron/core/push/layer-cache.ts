@@ -4,9 +4,10 @@
 // but a file on disk can be edited, corrupted or left by an older version: every read is validated, and callers treat
 // what they get as a hint to check against the registry.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDigest } from '../reference.js';
+import { readCacheEntrySync } from '../regular-file.js';
 
 export interface KnownLayer {
   readonly digest: string;
@@ -100,11 +101,10 @@ export class LayerCache {
 function readJson(path: string | undefined): unknown {
   if (!path) return undefined;
   try {
-    // Only a small regular file: a FIFO or a huge file planted in the cache must not block or fill memory.
-    const stat = statSync(path);
-    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-    const text = readFileSync(path, 'utf8');
-    return text.length > MAX_FILE_BYTES ? undefined : (JSON.parse(text) as unknown);
+    // Only a small regular file at the path itself: a FIFO, a huge file or a symlink planted in the cache must not
+    // block, fill memory or read another file.
+    const bytes = readCacheEntrySync(path, MAX_FILE_BYTES);
+    return bytes && (JSON.parse(bytes.toString('utf8')) as unknown);
   } catch {
     return undefined;
   }

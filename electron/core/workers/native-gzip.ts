@@ -6,13 +6,17 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Limiter } from '../concurrency.js';
 import { StevedoreError } from '../errors.js';
+import { compressibilitySample, sampleLimit } from './compressibility.js';
 import type { GzipEngine, GzipOptions } from './gzip-types.js';
 import { unpackedUrl } from './pool.js';
 
 export interface NativeGzipModule {
   readonly version: string;
-  /** Writes one gzip member of `data` at the start of `output`; resolves to its length. */
-  gzip(data: Uint8Array, output: Uint8Array, level: number): Promise<number>;
+  /**
+   * Writes one gzip member of `data` at the start of `output`; resolves to its length. With a `sample` (at most
+   * 64 KiB), a level above 0 becomes 0 (stored) when the sample does not deflate to `sampleLimit` bytes or fewer.
+   */
+  gzip(data: Uint8Array, output: Uint8Array, level: number, sample?: Uint8Array, sampleLimit?: number): Promise<number>;
   /** The output size gzip() needs for `length` bytes at any level. */
   bound(length: number): number;
 }
@@ -60,7 +64,10 @@ export class NativeGzip implements GzipEngine {
     const size = this.#addon.bound(data.length);
     const output = pool ? pool.take(size) : new Uint8Array(size);
     try {
-      return output.subarray(0, await this.#addon.gzip(data, output, level));
+      // Judged on the pool thread by the addon, from the sample both engines take (compressibility.ts).
+      const sample = level > 0 ? compressibilitySample(data) : undefined;
+      const length = sample ? await this.#addon.gzip(data, output, level, sample, sampleLimit(sample)) : await this.#addon.gzip(data, output, level);
+      return output.subarray(0, length);
     } catch (error) {
       pool?.give(output);
       throw new StevedoreError('INTERNAL', `compression failed: ${(error as Error).message}`, {}, { cause: error });

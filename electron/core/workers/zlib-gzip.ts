@@ -7,34 +7,20 @@ import { createGzip, deflateRaw, type InputType, type ZlibOptions } from 'node:z
 import { Limiter } from '../concurrency.js';
 import { StevedoreError } from '../errors.js';
 import type { BufferPool } from '../push/buffer-pool.js';
+import { compressibilitySample, sampleLimit } from './compressibility.js';
 import type { GzipEngine, GzipOptions } from './gzip-types.js';
 
 const deflateRawAsync = promisify<InputType, ZlibOptions, Buffer>(deflateRaw);
 
-/**
- * A block is sampled at this many spots spread across it, this many bytes each, to tell whether it compresses at
- * all: 16 KiB in all costs 1.5% of a 1 MiB block's compression. One 64 KiB sample from the middle cost 6% and stored
- * whole blocks of the benchmark's binaries because an already-compressed section sat in their middle.
- */
-const SPOTS = 4;
-const SPOT = 4 * 1024;
 /** The smallest output buffer Node's zlib accepts (zlib.constants.Z_MIN_CHUNK). */
 const MIN_CHUNK = 64;
 /** Threads libuv starts with unless UV_THREADPOOL_SIZE says otherwise. */
 const LIBUV_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 
-/**
- * Random or already-compressed bytes are stored rather than searched for matches: a copy instead of seconds of CPU.
- * Only a block none of whose spots compresses is stored, so a block mixing text and compressed data still shrinks.
- */
+/** Random or already-compressed bytes are stored (compressibility.ts: the rule both engines share). */
 async function incompressible(data: Uint8Array): Promise<boolean> {
-  if (data.length < SPOTS * SPOT * 8) return false;
-  const sample = Buffer.allocUnsafe(SPOTS * SPOT);
-  for (let i = 0; i < SPOTS; i++) {
-    const at = Math.floor(((2 * i + 1) * (data.length - SPOT)) / (2 * SPOTS));
-    sample.set(data.subarray(at, at + SPOT), i * SPOT);
-  }
-  return (await deflateRawAsync(sample, { level: 1 })).length > sample.length * 0.97;
+  const sample = compressibilitySample(data);
+  return sample !== undefined && (await deflateRawAsync(sample, { level: 1 })).length > sampleLimit(sample);
 }
 
 /**

@@ -4,12 +4,12 @@
 // (temp file + rename, so two processes never see half a file); reads check the checksum and the shape and drop a
 // bad file (a cache is a hint); the directory is kept under a size limit, least recently used first.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayerIndex } from '../../../shared/xray.js';
 import { defaultCacheDir } from '../cache/content-cache.js';
 import { isDigest } from '../reference.js';
+import { readCacheEntry } from '../regular-file.js';
 import { decodeIndex, encodeIndex } from './index-codec.js';
 import { decodeMergedView, encodeMergedView, type StoredMergedView } from './merged-codec.js';
 
@@ -27,21 +27,6 @@ export interface IndexCacheOptions {
 export function xrayCacheBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const mb = Number(env.STEVEDORE_XRAY_CACHE_MB);
   return env.STEVEDORE_XRAY_CACHE_MB && Number.isFinite(mb) && mb >= 0 ? mb * 1024 * 1024 : undefined;
-}
-
-/**
- * The bytes of a regular file of at most MAX_FILE_BYTES, or undefined for anything else found at the path: a FIFO
- * (opened without waiting for a writer, so it is never read) or a link to a device such as /dev/zero, which would be
- * read without end.
- */
-async function readCacheFile(path: string): Promise<Buffer | undefined> {
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const info = await handle.stat();
-    return info.isFile() && info.size <= MAX_FILE_BYTES ? await handle.readFile() : undefined;
-  } finally {
-    await handle.close();
-  }
 }
 
 export class LayerIndexCache {
@@ -103,7 +88,8 @@ export class LayerIndexCache {
   async #read<T>(path: string, decode: (bytes: Buffer) => T | undefined): Promise<T | undefined> {
     let bytes: Buffer | undefined;
     try {
-      bytes = await readCacheFile(path);
+      // Only a regular file of at most MAX_FILE_BYTES at the path itself: a FIFO, a device or a symlink is a miss.
+      bytes = await readCacheEntry(path, MAX_FILE_BYTES);
     } catch {
       return undefined;
     }

@@ -10,9 +10,12 @@
 import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
 import { isIndexedEntry } from './indexed-entry.js';
-import { type ColumnCounts, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, textColumns } from './sealed-columns.js';
+import { DEFAULT_FRAMER_LIMITS } from './tar-framer.js';
+import { type ColumnCounts, countsWithin, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, textColumns } from './sealed-columns.js';
 
 export const MAGIC = 'stevedore-xray-2';
+/** The most entries an index holds: the indexer's own limit, so a file declaring more was not written by it. */
+export const MAX_INDEX_ENTRIES = DEFAULT_FRAMER_LIMITS.maxEntries;
 
 interface Header extends ColumnCounts {
   readonly digest: string;
@@ -29,6 +32,7 @@ export function encodeIndex(index: LayerIndex): Buffer | undefined {
   if (!LITTLE_ENDIAN) return undefined;
   const { entries } = index;
   const count = entries.length;
+  if (count > MAX_INDEX_ENTRIES) return undefined;
   const paths: string[] = new Array<string>(count);
   const links: string[] = [];
   let shaCount = 0;
@@ -72,7 +76,7 @@ function headerOf(value: unknown): Header | undefined {
   const h = value as Record<string, unknown>;
   const { digest, diffId } = h;
   if (typeof digest !== 'string' || !isDigest(digest) || typeof diffId !== 'string' || !isDigest(diffId)) return undefined;
-  if (!isCount(h.tarSize) || !hasColumnCounts(h)) return undefined;
+  if (!isCount(h.tarSize) || !hasColumnCounts(h) || !countsWithin(h as unknown as Header, MAX_INDEX_ENTRIES)) return undefined;
   return h as unknown as Header;
 }
 

@@ -16,10 +16,20 @@ import { createHash } from 'node:crypto';
 import type { EntryKind, MergedFile } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
 import { isLayerPath, isSymlinkTarget } from './entry-path.js';
-import { type ColumnCounts, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, storableText, textColumns } from './sealed-columns.js';
+import { MAX_INDEX_ENTRIES } from './index-codec.js';
+import { type ColumnCounts, countsWithin, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, storableText, textColumns } from './sealed-columns.js';
 
 export const MERGED_MAGIC = 'stevedore-xray-merged-1';
 const SHA256_HEX = /^[a-f0-9]{64}$/;
+/**
+ * What a merged view this program writes (and so reads) holds at most: twice the entries of the largest layer index
+ * (index-codec.ts), far more layers than an image has (overlay stacks 128 at most), and a header a thousand layers fit
+ * in. A bigger image's merged view is computed each time, not cached; a file declaring more is a miss before anything
+ * of it is decoded.
+ */
+export const MAX_MERGED_FILES = 2 * MAX_INDEX_ENTRIES;
+export const MAX_MERGED_LAYERS = 1000;
+const MAX_HEADER_BYTES = 1024 * 1024;
 
 /** A layer as the merged view's consumers show it (the stored size comes from the manifest, not from here). */
 export interface MergedLayer {
@@ -62,6 +72,7 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
   if (!LITTLE_ENDIAN || !isDigest(key)) return undefined;
   const { files, totals, layers } = view;
   const count = files.length;
+  if (count > MAX_MERGED_FILES || layers.length > MAX_MERGED_LAYERS) return undefined;
   const paths: string[] = new Array<string>(count);
   const links: string[] = [];
   let shaCount = 0;
@@ -135,8 +146,8 @@ function layerOf(value: unknown): MergedLayer | undefined {
 function headerOf(value: unknown): Header | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const h = value as Record<string, unknown>;
-  if (typeof h.key !== 'string' || !isDigest(h.key) || !Array.isArray(h.layers)) return undefined;
-  if (!isCount(h.total) || !hasColumnCounts(h)) return undefined;
+  if (typeof h.key !== 'string' || !isDigest(h.key) || !Array.isArray(h.layers) || h.layers.length > MAX_MERGED_LAYERS) return undefined;
+  if (!isCount(h.total) || !hasColumnCounts(h) || !countsWithin(h as unknown as Header, MAX_MERGED_FILES)) return undefined;
   const layers: MergedLayer[] = [];
   for (const l of h.layers as unknown[]) {
     const layer = layerOf(l);
@@ -148,7 +159,7 @@ function headerOf(value: unknown): Header | undefined {
 
 /** The view in `file` when it is whole (its checksum matches), well formed and the view of `key`; else undefined. */
 export function decodeMergedView(file: Buffer, key: string): StoredMergedView | undefined {
-  const opened = openSealed(file, MERGED_MAGIC);
+  const opened = openSealed(file, MERGED_MAGIC, MAX_HEADER_BYTES);
   const header = opened && headerOf(opened.header);
   if (!opened || !header || header.key !== key) return undefined;
   const { count, idBytes, shaCount, pathBytes, linkCount, linkBytes, layers } = header;

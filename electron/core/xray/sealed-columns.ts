@@ -37,6 +37,20 @@ export function hasColumnCounts(h: Readonly<Record<string, unknown>>): boolean {
   return isCount(h.count) && isCount(h.pathBytes) && isCount(h.linkCount) && isCount(h.linkBytes) && isCount(h.shaCount) && (h.idBytes === 4 || h.idBytes === 8);
 }
 
+/** The most bytes one text takes in a JSON array: every UTF-16 unit escaped (`\u001f`), its quotes and a comma. */
+const MAX_TEXT_JSON = MAX_TEXT * 6 + 3;
+
+/**
+ * Whether a header's counts can be those of a file this program wrote, checked before anything is decoded or
+ * allocated: a cache file is a hint that anyone with the user's rights can edit and reseal, and one near the cache's
+ * size limit declaring millions of rows would build millions of objects (memory runs out: a crash, not a miss). At most
+ * `maxCount` rows (the limit the writer holds to), no more links or checksums than rows, and texts no longer than
+ * their number of the longest storable text.
+ */
+export function countsWithin(h: ColumnCounts, maxCount: number): boolean {
+  return h.count <= maxCount && h.shaCount <= h.count && h.linkCount <= h.count && h.pathBytes <= 2 + h.count * MAX_TEXT_JSON && h.linkBytes <= 2 + h.linkCount * MAX_TEXT_JSON;
+}
+
 /** The flags byte of a row: its kind's code, and whether it has a link and a sha256. */
 export function flagsOf(kind: EntryKind, link: string | undefined, sha256: string | undefined): number {
   return (CODE_OF.get(kind) ?? KIND_CODES.length - 1) | (link !== undefined ? HAS_LINK : 0) | (sha256 !== undefined ? HAS_SHA : 0);

@@ -28,8 +28,8 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
     setError(undefined);
     try {
       const args = { registryId: source.registryId, repository: source.repository, reference: source.reference, path, format, ...(index && platform ? { platform } : {}) };
-      const { jobId } = await call(api().exportStart(args));
-      track(jobId, { kind: 'export', target: path, archive: `${source.repository}:${source.reference}` }, undefined, { channel: 'export:start', args });
+      const { jobId, file } = await call(api().exportStart(args));
+      track(jobId, { kind: 'export', target: file, archive: `${source.repository}:${source.reference}` }, undefined, { channel: 'export:start', args });
       onClose();
     } catch (failure) {
       setError(errorInfo(failure));
@@ -45,8 +45,8 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
           Export {source.repository}:{source.reference}
         </h2>
         <label>
-          Save as (on the machine running Stevedore; a bare name goes to the home folder)
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/image.tar" aria-label="Export file" required />
+          {download ? 'File name (saved on the machine running Stevedore, in its export folder: Downloads/stevedore)' : 'Save as (a bare name goes to the home folder; an existing file is never replaced)'}
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={download ? 'image.tar' : '/home/me/image.tar'} aria-label="Export file" required />
         </label>
         <label>
           Format
