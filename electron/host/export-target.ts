@@ -1,6 +1,7 @@
 // Where export:start may write. The web host takes a file name only, put in the export folder it chose; the desktop
 // takes a path (a bare name goes to the home folder). Either way an export never replaces a file that exists: a
-// typed name that happens to be ~/.bashrc must not be overwritten by a tarball.
+// typed name that happens to be ~/.bashrc must not be overwritten by a tarball. The one exception is a file the user
+// chose in the desktop's native save dialog, which asked before replacing it.
 import { lstat, mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -10,8 +11,11 @@ import { alreadyExists } from '../core/export/tar-file.js';
 /** A file name and nothing else: no folder, no `.` or `..`, no Windows separator either. */
 const isPlainName = (name: string): boolean => name === basename(name) && !/[\\/\0]/.test(name) && name !== '.' && name !== '..';
 
-/** The file export:start writes, checked: PATH_NOT_ALLOWED, INVALID_ARGUMENT (no such folder) or ALREADY_EXISTS. */
-export async function exportTarget(path: string, exportDir: string | undefined): Promise<string> {
+/**
+ * The file export:start writes, checked: PATH_NOT_ALLOWED, INVALID_ARGUMENT (no such folder) or ALREADY_EXISTS
+ * (unless `replaceConfirmed`: the save dialog asked).
+ */
+export async function exportTarget(path: string, exportDir: string | undefined, replaceConfirmed = false): Promise<string> {
   let file: string;
   if (exportDir !== undefined) {
     if (!isPlainName(path)) throw new StevedoreError('PATH_NOT_ALLOWED', `exports from the web host go into ${exportDir}: give a file name, not a path ("${path}")`);
@@ -23,6 +27,6 @@ export async function exportTarget(path: string, exportDir: string | undefined):
   const folder = await stat(dirname(file)).catch(() => undefined);
   if (!folder?.isDirectory()) throw new StevedoreError('INVALID_ARGUMENT', `${dirname(file)} is not a folder`);
   // Not followed: a symlink at the name is as much "a file there" as a file.
-  if (await lstat(file).then(() => true, () => false)) throw alreadyExists(file);
+  if (!replaceConfirmed && (await lstat(file).then(() => true, () => false))) throw alreadyExists(file);
   return file;
 }

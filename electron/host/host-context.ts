@@ -33,6 +33,11 @@ export interface HostDeps {
    * choose where on this machine a file is written: ~/.bashrc). Absent (the desktop): any folder the user typed.
    */
   readonly exportDir?: string;
+  /**
+   * The desktop: whether the user chose this file in the native save dialog, which asked before replacing it. Asked
+   * once per export: a file the dialog did not name is never replaced.
+   */
+  readonly replaceConfirmed?: (file: string) => boolean;
   readonly emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 }
 

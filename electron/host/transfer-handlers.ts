@@ -75,12 +75,13 @@ export function transferHandlers(context: HostContext): TransferHandlers {
     },
     'export:start': async ({ registryId, repository, reference, path, format, platform }) => {
       // Checked before any byte is downloaded; the web host takes a name in its export folder only.
-      const file = await exportTarget(path, context.deps.exportDir);
+      const replace = context.deps.exportDir === undefined && (context.deps.replaceConfirmed?.(path) ?? false);
+      const file = await exportTarget(path, context.deps.exportDir, replace);
       const client = await context.clients.for(await profiles.get(registryId));
       const from = sourceOf(client.registry, repository, reference);
       const chosen = platform ? parsePlatform(platform) : undefined;
       const jobId = context.jobs.run({ kind: 'export', target: file, archive: formatReference(from) }, async ({ jobId, emit, signal }) => {
-        const result = await exportImages({ jobId, references: [from], file, replace: false, format, ...(chosen ? { platform: chosen } : {}), emit, signal }, () => Promise.resolve(client));
+        const result = await exportImages({ jobId, references: [from], file, replace, format, ...(chosen ? { platform: chosen } : {}), emit, signal }, () => Promise.resolve(client));
         return result.images[0]?.digest ?? '';
       });
       return { jobId, file };

@@ -2,7 +2,7 @@
 // that survive reloads, tarballs handed over by the OS (argv, open-file, a second launch), and a quit that asks
 // before cancelling running pushes.
 import '../core/workers/thread-pool-size.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, protocol, screen, session } from 'electron';
 import { LOG_ROTATE_BYTES, fileDestination } from '../core/log-destination.js';
@@ -15,6 +15,7 @@ import { APP_ENTRY, APP_SCHEME, isFromAppWindow, serveAppRequest } from './app-p
 import { LaunchQueue, archivesFromArgv, filesFromAdditionalData } from './launch-files.js';
 import { installMenu } from './menu.js';
 import { safeStorageSecrets } from './safe-storage-secrets.js';
+import { SaveChoices } from './save-choices.js';
 import { systemNetwork } from './system-network.js';
 import { fitToDisplays, loadBounds, saveBounds } from './window-state.js';
 
@@ -82,8 +83,10 @@ async function main(): Promise<void> {
     // The app works without its log; say why there is none.
     console.error(`stevedore: no log: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const saveChoices = new SaveChoices();
   const host = new ContractHost({
     profiles: new ProfileStore(join(userData, 'registries.json')),
+    replaceConfirmed: (file) => saveChoices.take(file),
     secrets: safeStorageSecrets(join(userData, 'secrets.json')),
     cacheDir: join(app.getPath('sessionData'), 'cache'),
     network: systemNetwork(session.defaultSession),
@@ -96,6 +99,14 @@ async function main(): Promise<void> {
     if (!window || !isFromAppWindow(event, window.webContents.id)) return [];
     const result = await dialog.showOpenDialog(window, { title: 'Push image tarballs', properties: ['openFile', 'multiSelections'], filters: [{ name: 'Image tarballs', extensions: ['tar', 'gz', 'tgz'] }, { name: 'All files', extensions: ['*'] }] });
     return result.canceled ? [] : result.filePaths;
+  });
+  ipcMain.handle('desktop:chooseExportFile', async (event, suggestedName: unknown) => {
+    if (!window || !isFromAppWindow(event, window.webContents.id)) return undefined;
+    const name = typeof suggestedName === 'string' ? basename(suggestedName).slice(0, 255) : 'image.tar';
+    const result = await dialog.showSaveDialog(window, { title: 'Export image', defaultPath: join(app.getPath('downloads'), name), filters: [{ name: 'Image tarballs', extensions: ['tar'] }], properties: ['showOverwriteConfirmation', 'createDirectory'] });
+    if (result.canceled || !result.filePath) return undefined;
+    saveChoices.remember(result.filePath);
+    return result.filePath;
   });
   installMenu(() => window?.webContents.send('desktop:openArchives'));
   await createWindow();

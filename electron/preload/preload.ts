@@ -17,6 +17,10 @@ const api = buildApi({
 contextBridge.exposeInMainWorld('stevedore', api);
 const desktop: DesktopBridge = {
   chooseArchives: (): Promise<string[]> => ipcRenderer.invoke('desktop:chooseArchives') as Promise<string[]>,
+  chooseExportFile: async (suggestedName: string): Promise<string | undefined> => {
+    const chosen: unknown = await ipcRenderer.invoke('desktop:chooseExportFile', suggestedName);
+    return typeof chosen === 'string' ? chosen : undefined;
+  },
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
   onOpenArchives: (handler: () => void): (() => void) => {
     const listener = (): void => handler();

@@ -1,7 +1,7 @@
 // copy:start and export:start through the contract host, as the app calls them: jobs that report through
 // push:progress / push:finished, can be cancelled with push:cancel, and leave what skopeo can read.
 import assert from 'node:assert/strict';
-import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import type { PushJobView } from '../../shared/contract.js';
 import { ContractHost } from '../../electron/host/contract-host.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
+import { SaveChoices } from '../../electron/main/save-choices.js';
 import { run } from '../harness/exec.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, randomLayer, seedImage, type SeededImage } from '../harness/seed.js';
@@ -23,6 +24,8 @@ describe('copy and export jobs in the host', () => {
   const finished = new Map<string, (view: PushJobView) => void>();
   const views = new Map<string, PushJobView>();
   let ids: { source: string; target: string };
+  // As the desktop wires it: files chosen in the native save dialog (which asked before replacing them).
+  const saveChoices = new SaveChoices();
 
   const whenFinished = (jobId: string): Promise<PushJobView> => {
     const known = views.get(jobId);
@@ -41,6 +44,7 @@ describe('copy and export jobs in the host', () => {
       profiles,
       secrets: noSecretStore,
       cacheDir: join(dir, 'cache'),
+      replaceConfirmed: (file) => saveChoices.take(file),
       emit: (event, payload) => {
         if (event !== 'push:finished') return;
         const view = payload as PushJobView;
@@ -84,6 +88,22 @@ describe('copy and export jobs in the host', () => {
     assert.equal((await whenFinished((oci.value as { jobId: string }).jobId)).state, 'pushed');
     const inspected = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${file}`])).stdout) as { Digest: string };
     assert.equal(inspected.Digest, image.digest);
+  });
+
+  it('export:start replaces an existing file only when the save dialog chose it, and that once', async () => {
+    const file = join(dir, 'chosen.tar');
+    await writeFile(file, 'the user\'s old export');
+    const request = { registryId: ids.source, repository: 'team/app', reference: '1', path: file, format: 'oci-archive' as const };
+    const typed = await host.handle('export:start', request);
+    assert.equal(typed.ok ? 'ok' : typed.error.code, 'ALREADY_EXISTS');
+    saveChoices.remember(file);
+    const chosen = await host.handle('export:start', request);
+    assert.ok(chosen.ok, JSON.stringify(chosen));
+    assert.equal((await whenFinished((chosen.value as { jobId: string }).jobId)).state, 'pushed');
+    const inspected = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${file}`])).stdout) as { Digest: string };
+    assert.equal(inspected.Digest, image.digest);
+    const again = await host.handle('export:start', request);
+    assert.equal(again.ok ? 'ok' : again.error.code, 'ALREADY_EXISTS', 'a choice replaces once');
   });
 
   it('push:cancel stops an export and leaves no file; bad paths are refused at once', async () => {

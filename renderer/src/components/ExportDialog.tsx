@@ -20,7 +20,8 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
   const [error, setError] = useState<ErrorInfo | undefined>();
   const index = source.platforms.length > 0;
   // In a browser the tarball can come straight to this computer, streamed by the web host as it is read.
-  const download = desktop() === undefined ? `/export?${new URLSearchParams({ registryId: source.registryId, repository: source.repository, reference: source.reference, format, ...(index && platform ? { platform } : {}) }).toString()}` : undefined;
+  const bridge = desktop();
+  const download = bridge === undefined ? `/export?${new URLSearchParams({ registryId: source.registryId, repository: source.repository, reference: source.reference, format, ...(index && platform ? { platform } : {}) }).toString()}` : undefined;
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -45,9 +46,14 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
           Export {source.repository}:{source.reference}
         </h2>
         <label>
-          {download ? 'File name (saved on the machine running Stevedore, in its export folder: Downloads/stevedore)' : 'Save as (a bare name goes to the home folder; an existing file is never replaced)'}
+          {download ? 'File name (saved on the machine running Stevedore, in its export folder: Downloads/stevedore)' : 'Save as (a bare name goes to the home folder; an existing file is replaced only when you chose it with "Choose where to save…", which asks first)'}
           <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={download ? 'image.tar' : '/home/me/image.tar'} aria-label="Export file" required />
         </label>
+        {bridge && (
+          <button type="button" onClick={() => void bridge.chooseExportFile(path.split(/[\\/]/).pop() || safeName).then((chosen) => chosen !== undefined && setPath(chosen))}>
+            Choose where to save…
+          </button>
+        )}
         <label>
           Format
           <select value={format} onChange={(e) => setFormat(e.target.value as Format)} aria-label="Export format">

@@ -82,6 +82,34 @@ describe('Export…', () => {
     expect(calls[1]?.args).toEqual({ registryId: 'staging', repository: 'team/app', reference: '1.0', path: 'team_app_1.0.tar', format: 'oci-archive' });
     // In a browser, the same export can stream straight to a download.
     expect(screen.getByRole('link', { name: 'Download in the browser' }).getAttribute('href')).toBe('/export?registryId=staging&repository=team%2Fapp&reference=1.0&format=oci-archive');
+    expect(screen.queryByRole('button', { name: 'Choose where to save…' })).toBeNull();
+  });
+
+  it('in the desktop app, the native save dialog chooses the file (Electron stands in: it cannot run here)', async () => {
+    const suggested: string[] = [];
+    const answers: (string | undefined)[] = [undefined, '/home/me/Downloads/app.tar'];
+    vi.stubGlobal('stevedoreDesktop', {
+      chooseExportFile: (name: string) => {
+        suggested.push(name);
+        return Promise.resolve(answers.shift());
+      },
+    });
+    try {
+      render(<ExportDialog source={source} current="linux/arm64" onClose={() => undefined} />);
+      expect(screen.queryByRole('link', { name: 'Download in the browser' })).toBeNull();
+      const choose = screen.getByRole('button', { name: 'Choose where to save…' });
+      fireEvent.click(choose);
+      await waitFor(() => expect(suggested).toEqual(['team_app_1.0.tar']));
+      // Cancelled: the name stays.
+      expect((screen.getByLabelText('Export file') as HTMLInputElement).value).toBe('team_app_1.0.tar');
+      fireEvent.click(choose);
+      await waitFor(() => expect((screen.getByLabelText('Export file') as HTMLInputElement).value).toBe('/home/me/Downloads/app.tar'));
+      fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+      await waitFor(() => expect(calls.length).toBe(1));
+      expect((calls[0]?.args as { path: string }).path).toBe('/home/me/Downloads/app.tar');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 
