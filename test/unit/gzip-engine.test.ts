@@ -149,3 +149,39 @@ describe('buffer pool', () => {
     assert.equal(again.filter((b) => taken.some((t) => t.buffer === b)).length, 2);
   });
 });
+
+describe('parallel gzip input end', () => {
+  it('reports the end of its input once the last block is handed over, before the last member is read', async () => {
+    const engine = new ZlibGzip(1);
+    try {
+      const data = text(3 * MiB + 1000);
+      let ended = false;
+      const endedAt: number[] = [];
+      const members: Uint8Array[] = [];
+      for await (const member of parallelGzip(chunksOf(data, 300_000), engine, { level: 1, blockSize: MiB, window: 2, onInputEnd: () => (ended = true) })) {
+        if (ended) endedAt.push(members.length);
+        members.push(member.slice());
+      }
+      assert.equal(members.length, 4);
+      // Four blocks, two in flight: the input is known to end after the third member is read, before the fourth.
+      assert.deepEqual(endedAt, [3]);
+      assert.deepEqual(new Uint8Array(gunzipSync(Buffer.concat(members))), data);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('reports the end of its input when the reader stops early', async () => {
+    const engine = new ZlibGzip(1);
+    try {
+      let ended = 0;
+      for await (const member of parallelGzip(chunksOf(text(4 * MiB), MiB), engine, { level: 1, blockSize: MiB, window: 2, onInputEnd: () => ended++ })) {
+        assert.ok(member.length > 0);
+        break;
+      }
+      assert.equal(ended, 1);
+    } finally {
+      await engine.close();
+    }
+  });
+});
