@@ -93,6 +93,23 @@ for (const [label, open] of engines) {
 }
 
 describe('zlib gzip engine', () => {
+  it("hands back zlib's own output buffer as the member, not a copy into a pooled one", async () => {
+    const engine = new ZlibGzip(2);
+    try {
+      const data = text(MiB);
+      const pool = new BufferPool();
+      const [a, b] = await Promise.all([engine.gzip(data, 2, { pool }), engine.gzip(data, 2, { pool })]);
+      for (const member of [a, b]) {
+        assert.deepEqual(new Uint8Array(gunzipSync(member)), data);
+        // zlib's output buffer is deflateBound's size; a pooled buffer would be a whole number of 64 KiB.
+        assert.notEqual(member.buffer.byteLength % (64 * 1024), 0, `a ${member.buffer.byteLength}-byte buffer`);
+      }
+      assert.notEqual(a.buffer, b.buffer);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('compresses a block whose middle alone is already compressed, whole and exactly', async () => {
     const engine = new ZlibGzip(2);
     try {

@@ -48,7 +48,8 @@ function bound(length: number): number {
 /**
  * One gzip member of `data`, compressed on libuv's thread pool. zlib's output buffer holds the whole member, so a
  * block is compressed in one trip to the pool (and one more to finish it) instead of one per 64 KiB of output, each
- * waiting for the main thread to hand the compressor its next buffer.
+ * waiting for the main thread to hand the compressor its next buffer. The member is that buffer itself (its pieces
+ * lie one after another in it): a copy into a pooled buffer cost a second ~1 MB buffer per block in flight.
  */
 function gzipMember(data: Uint8Array, level: number, pool: BufferPool | undefined): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -61,6 +62,8 @@ function gzipMember(data: Uint8Array, level: number, pool: BufferPool | undefine
     });
     stream.once('error', reject);
     stream.once('end', () => {
+      const whole = adjoining(pieces, length);
+      if (whole) return resolve(whole);
       const out = pool ? pool.take(Math.max(length, bound(data.length))).subarray(0, length) : new Uint8Array(length);
       let at = 0;
       for (const piece of pieces) {
@@ -71,6 +74,18 @@ function gzipMember(data: Uint8Array, level: number, pool: BufferPool | undefine
     });
     stream.end(data);
   });
+}
+
+/** The pieces as one view when they lie one after another in one buffer (zlib's output buffer), else undefined. */
+function adjoining(pieces: readonly Buffer[], length: number): Uint8Array | undefined {
+  const first = pieces[0];
+  if (!first) return undefined;
+  let end = first.byteOffset;
+  for (const piece of pieces) {
+    if (piece.buffer !== first.buffer || piece.byteOffset !== end) return undefined;
+    end += piece.length;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, length);
 }
 
 export class ZlibGzip implements GzipEngine {
