@@ -10,6 +10,8 @@ export function catalogHandlers(context: HostContext): CatalogHandlers {
   const cache = context.catalogs;
   // The registry walks its storage for every page (distribution 2.8): it must not wait on the renderer in between.
   const readAhead = new PageReadAhead<ListPage>();
+  // A page on its way when the host closes would hold close() until the registry answered it, for nobody.
+  context.closing.addEventListener('abort', () => readAhead.dropWhere(''), { once: true });
   // Best effort, off every request's path: a copy not read yet is read when asked for.
   context.behind.run(() => profiles.list().then((list) => cache.warm(list)));
   return {

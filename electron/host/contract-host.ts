@@ -57,6 +57,7 @@ export class ContractHost {
       tagInfos: new TagInfoCache(),
       catalogs: new CatalogCache(deps.cacheDir),
       behind: new WorkBehind(),
+      closing,
       async openArchive(path, signal) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);

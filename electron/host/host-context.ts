@@ -46,4 +46,6 @@ export interface HostContext {
   readonly catalogs: CatalogCache;
   /** Work left running after an answer; close() waits for it. */
   readonly behind: WorkBehind;
+  /** Aborted when the host closes: work that only serves later requests (pages read ahead) stops with it. */
+  readonly closing: AbortSignal;
 }

@@ -1,6 +1,7 @@
 // Closing the contract host ends what it left running behind its answers before close() resolves: the catalog
 // written to disk after the last page's answer, and a job cancelled by the closing, its partial file removed. Until
 // then a test (or the app) that removes the data folder once the host closed raced with a write still to land in it.
+// A page read ahead for nobody is dropped instead of holding close() until the registry answers it.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -58,6 +59,21 @@ describe('closing the host', () => {
     await host.close();
     const file = `${createHash('sha256').update(registryId).digest('hex').slice(0, 32)}.json`;
     assert.deepEqual(await readdir(join(cacheDir, 'catalogs')), [file], 'the catalog is on disk when close() resolves');
+  });
+
+  it('does not wait for a catalog page read ahead that the registry is holding', async () => {
+    const { host, registryId } = await openHost('read-ahead');
+    gate.close((req) => (req.url ?? '').startsWith('/v2/_catalog') && (req.url ?? '').includes('last='));
+    try {
+      const first = await host.handle('catalog:list', { registryId, pageSize: 1 });
+      assert.ok(first.ok && (first.value as { next?: string }).next, JSON.stringify(first));
+      await waitFor(() => (gate.held > 0 ? true : undefined), 30_000, 'the next page to be asked ahead');
+      let closed = false;
+      void host.close().then(() => (closed = true));
+      await waitFor(() => (closed ? true : undefined), 20_000, 'close() to resolve while the page read ahead waits at the registry');
+    } finally {
+      gate.open();
+    }
   });
 
   it('has ended a job it cancelled, and its partial file is gone', async () => {
