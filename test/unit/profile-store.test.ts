@@ -29,4 +29,17 @@ describe('ProfileStore', () => {
     assert.equal(await store.remove(hub.id), true);
     assert.deepEqual(await new ProfileStore(join(dir, 'a', 'registries.json')).list(), []);
   });
+
+  it('changes made at once all count, during the first load and after it', async () => {
+    // Two requests that arrive in one read from the page's socket run side by side up to their first real wait.
+    const file = join(dir, 'b', 'registries.json');
+    const store = new ProfileStore(file);
+    const entry = (name: string) => ({ name, url: `${name}.example`, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] }) as const;
+    const [one] = await Promise.all([store.save(entry('one')), store.save(entry('two'))]);
+    assert.deepEqual((await store.list()).map((p) => p.name).sort(), ['Docker Hub', 'one', 'two']);
+    await Promise.all([store.save(entry('three')), store.remove(one.id), store.save({ ...entry('four'), bookmarks: ['team/app'] })]);
+    const names = ['Docker Hub', 'four', 'three', 'two'];
+    assert.deepEqual((await store.list()).map((p) => p.name).sort(), names);
+    assert.deepEqual((await new ProfileStore(file).list()).map((p) => p.name).sort(), names, 'and so does the file');
+  });
 });
