@@ -240,7 +240,9 @@ describe('hostile or broken servers', () => {
   });
 
   it('times out a body that trickles, a body that stalls, and headers that never come, naming the URL', async () => {
-    const c = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 800, idleTimeoutMs: 400 });
+    // Deadlines of seconds, not less: the headers of the stalling blob must still arrive in time from a server in this
+    // test's own event loop on a loaded machine (undici's headers timer ticks every 499 ms).
+    const c = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 2_000, idleTimeoutMs: 1_000 });
     await assert.rejects(c.getManifest('trickle', 'latest'), (e: unknown) => isStevedoreError(e, 'TIMEOUT') && e.message.includes(`http://${host}/v2/trickle/manifests/latest`));
     const { stream } = await c.openBlob('stall', sha256(Buffer.from('never')));
     await assert.rejects(
