@@ -70,11 +70,13 @@ export class ProfileStore {
     return found;
   }
 
-  async save(profile: Omit<RegistryProfile, 'id'> & { id?: string }): Promise<RegistryProfile> {
+  /** `check` throws to refuse the save, looking at the list as it is just before the change. */
+  async save(profile: Omit<RegistryProfile, 'id'> & { id?: string }, check?: (current: readonly RegistryProfile[]) => void): Promise<RegistryProfile> {
     await this.list();
     // Read after the wait, not the list awaited (it may be older), and written with no wait in between: changes that
     // start at once (two requests in one read from the page's socket) then all count.
     const profiles = [...(this.#profiles ?? [])];
+    check?.(profiles);
     const saved: RegistryProfile = { ...profile, id: profile.id ?? randomUUID() };
     const index = profiles.findIndex((p) => p.id === saved.id);
     if (index >= 0) profiles[index] = saved;
