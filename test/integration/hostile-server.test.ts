@@ -45,10 +45,10 @@ describe('hostile or broken servers', () => {
       hits.set(path, (hits.get(path) ?? 0) + 1);
       registrySaw.push(req.headers);
       if (path.startsWith('/v2/slowsink/')) {
-        // Reads the upload slowly but steadily: a piece of up to 64 KiB every 20 ms.
+        // Reads the upload slowly but steadily: a piece of up to 64 KiB every 10 ms.
         req.on('data', () => {
           req.pause();
-          setTimeout(() => req.resume(), 20);
+          setTimeout(() => req.resume(), 10);
         });
         req.on('end', () => res.writeHead(202, { location: path }).end());
         return;
@@ -262,17 +262,18 @@ describe('hostile or broken servers', () => {
     await assert.rejects(sending, (e: unknown) => isStevedoreError(e, 'TIMEOUT') && /sending to .*\/v2\/sink\/blobs\/uploads\/session stalled/.test(e.message));
     await stalls.close();
     // A headers deadline shorter than the upload: the deadline counts from the last piece sent, not from the start.
-    // (2 s, not less: the sink shares this test's event loop, and undici's headers timer ticks every 499 ms and fires
-    // at the first tick that saw no piece sent since the one before, so a 500 ms deadline failed whenever the process
-    // stalled for a few hundred ms on a loaded machine. The upload takes over 5 s: 256 pieces, 20 ms apart.)
-    const steady = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 2_000, idleTimeoutMs: 5_000 });
-    const slow = Buffer.alloc(16 * 1024 * 1024, 2);
+    // (undici restarts its headers timer only at a write the socket pushes back on, and checks it every 499 ms; with
+    // the sink in this test's own event loop on a loaded machine, a 500 ms and then a 2 s deadline ran out mid-upload
+    // in shake runs. A 3 s deadline, and an upload of over 5 s, 512 pieces 10 ms apart: a deadline counted from the
+    // start would still cut it.)
+    const steady = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 3_000, idleTimeoutMs: 5_000 });
+    const slow = Buffer.alloc(32 * 1024 * 1024, 2);
     const started = Date.now();
     const answer = await steady.send({ method: 'PATCH', path: '/v2/slowsink/blobs/uploads/session', scopes: [], headers: { 'content-range': `0-${slow.length - 1}` }, body: slow, retry: false });
     await answer.body.dump();
     assert.equal(answer.status, 202);
     // Not a timing assertion on our code: it shows the test did exercise an upload longer than the deadline.
-    assert.ok(Date.now() - started > 2_000, 'the steady upload took longer than the 2 s headers deadline');
+    assert.ok(Date.now() - started > 5_000, 'the steady upload took well over the 3 s headers deadline');
     await steady.close();
   });
 
