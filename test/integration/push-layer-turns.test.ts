@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { GzipEngine, GzipOptions } from '../../electron/core/workers/gzip-engine.js';
 import { ZlibGzip } from '../../electron/core/workers/zlib-gzip.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
+import { HeldCalls } from '../harness/held-calls.js';
 import { pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { verifyPushed } from '../harness/verify-push.js';
@@ -18,7 +19,8 @@ const BLOCK = 64 * 1024;
 
 /**
  * zlib underneath; the blocks `hold` picks wait until a block of the other layer (`other`) reaches the engine, or a
- * generous safety timeout passes (then `overlapped` stays false and the assertion tells).
+ * generous safety timeout passes (then `overlapped` stays false and the assertion tells). A picked block that arrives
+ * after the other layer's first one overlapped too.
  */
 class HoldingEngine implements GzipEngine {
   readonly name = 'holding';
@@ -29,8 +31,8 @@ class HoldingEngine implements GzipEngine {
   readonly #inner = new ZlibGzip(1);
   readonly #hold: (block: Uint8Array) => boolean;
   readonly #other: (block: Uint8Array) => boolean;
-  readonly #waiting: (() => void)[] = [];
-  #gaveUp = false;
+  readonly #held = new HeldCalls();
+  #otherSeen = false;
   overlapped = false;
 
   constructor(streams: number, hold: (block: Uint8Array) => boolean, other: (block: Uint8Array) => boolean) {
@@ -41,26 +43,20 @@ class HoldingEngine implements GzipEngine {
 
   async gzip(data: Uint8Array, level: number, options?: GzipOptions): Promise<Uint8Array> {
     if (this.#other(data)) {
-      this.overlapped ||= this.#waiting.length > 0;
-      for (const release of this.#waiting.splice(0)) release();
-    } else if (this.#hold(data) && !this.overlapped && !this.#gaveUp) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          // The other layer will not come: let everything go, and the assertion tell.
-          this.#gaveUp = true;
-          for (const release of this.#waiting.splice(0)) release();
-        }, 10_000);
-        this.#waiting.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      this.#otherSeen = true;
+      this.overlapped ||= this.#held.count > 0;
+      this.#held.releaseAll();
+    } else if (this.#hold(data)) {
+      // The other layer reached the engine first (two layers read at once, either may be read first): while one
+      // layer holds the only turn, the other cannot send a block before the first has handed over all of its own.
+      if (this.#otherSeen) this.overlapped = true;
+      else if (!this.overlapped && !this.#held.gaveUp) await this.#held.hold();
     }
     return this.#inner.gzip(data, level, options);
   }
 
   close(): Promise<void> {
-    for (const release of this.#waiting.splice(0)) release();
+    this.#held.releaseAll();
     return this.#inner.close();
   }
 }
