@@ -98,7 +98,7 @@ describe('the contract', () => {
     assert.equal(handlers.size, 0);
   });
 
-  it('the bundled preload exposes one method per channel and a typed on(), nothing generic', () => {
+  it('the bundled preload exposes one method per channel and a typed on(), nothing generic', async () => {
     const exposed = new Map<string, Record<string, unknown>>();
     const invoked: [string, unknown, ...unknown[]][] = [];
     const listeners = new Map<string, unknown>();
@@ -131,6 +131,10 @@ describe('the contract', () => {
     assert.ok(listeners.has(EVENT_CHANNELS[0] as string));
     off();
     assert.ok(!listeners.has(EVENT_CHANNELS[0] as string));
-    assert.deepEqual(Object.keys(exposed.get('stevedoreDesktop') ?? {}).sort(), ['chooseArchives', 'onOpenArchives', 'onOpenFiles', 'pathForFile']);
+    const desktop = exposed.get('stevedoreDesktop') as Record<string, (arg?: unknown) => unknown>;
+    assert.deepEqual(Object.keys(desktop).sort(), ['chooseArchives', 'chooseExportFile', 'onOpenArchives', 'onOpenFiles', 'pathForFile']);
+    // The save dialog's answer is a path or nothing: anything else the main process might send is nothing.
+    assert.equal(await desktop.chooseExportFile?.('team_app_1.tar'), undefined);
+    assert.deepEqual(invoked.at(-1), ['desktop:chooseExportFile', 'team_app_1.tar']);
   });
 });
