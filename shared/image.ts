@@ -89,6 +89,13 @@ export interface PlatformImage {
   readonly isAttestation: boolean;
 }
 
+/** What a platform's layers add up to, compressed: the sum of the rows a layer table lists (its `size` adds the config). */
+export function layerBytes(image: { readonly layers: readonly LayerInfo[] }): number {
+  let total = 0;
+  for (const layer of image.layers) total += layer.size;
+  return total;
+}
+
 export interface ImageSummary {
   readonly registry: string;
   readonly repository: string;

@@ -11,7 +11,7 @@ const OPTION_FOR: Readonly<Record<NonNullable<ErrorDetails['choice']>, string>> 
 
 /** What the terminal adds to the message to name the option that resolves the error, or '' when none does. */
 export function cliHint(info: ErrorInfo): string {
-  if (info.code === 'AUTH_REQUIRED') return ' (or give --creds USER:PASS)';
+  if (info.code === 'AUTH_REQUIRED' || info.code === 'AUTH_FAILED') return ' (or give --creds USER:PASS)';
   // "Add the registry's CA certificate, or opt in to insecure access": how, on the command line.
   if (info.code === 'TLS') return ' (--ca-file FILE, or --insecure)';
   const choice = info.details?.choice;

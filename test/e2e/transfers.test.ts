@@ -69,6 +69,9 @@ describe('copy and export in the browser', () => {
     const job = page.getByTestId('job').filter({ hasText: 'Copy to' });
     await job.and(page.locator('[data-state="pushed"]')).waitFor();
     assert.match((await job.textContent()) ?? '', new RegExp(image.digest));
+    // The title is read whole in the 400 px panel: its end (the repository and tag) tells one job from the next.
+    const cutTitles = await page.evaluate<string[]>(`[...document.querySelectorAll('.transfers .job-head strong')].filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent)`);
+    assert.deepEqual(cutTitles, []);
     await screenshot(page, '21-copy-finished');
     assert.equal(await skopeoRaw(target, 'team/app:1'), image.manifest.toString());
     await job.getByRole('button', { name: 'Open image' }).click();

@@ -147,6 +147,8 @@ describe('bad archives', () => {
     const plain = file();
     await writeTar(plain, [{ name: 'readme.txt', data: Buffer.from('hello') }]);
     await assert.rejects(inspectArchive(plain), invalid(/neither a docker-archive .* nor an oci-archive/));
+    // A plain tar is the non-image file a new user drops most: the message says what to make instead.
+    await assert.rejects(inspectArchive(plain), invalid(/^archive: not an image archive: .*; save the image with docker save -o FILE IMAGE, or skopeo copy IMAGE docker-archive:FILE$/));
   });
 
   it('reads archives on a worker thread that a cancel stops, with the same answers as reading them here', async () => {

@@ -156,6 +156,17 @@ describe('CLI: tags, help and arguments', () => {
     assert.equal(del.stderr, inspect.stderr);
   });
 
+  it('a missing tag or a typo in the repository says which tag the repository lacks and what to check, whichever command asked', async () => {
+    const inspect = await runCli(['inspect', `${reg.host}/app:nope`], env);
+    assert.equal(inspect.stderr, `stevedore: ${reg.host}/app has no tag "nope" (manifest unknown); check the repository and tag names against its tags [NOT_FOUND]\n`);
+    // pull and copy ask with HEAD, whose 404 has no body to quote.
+    const pull = await runCli(['pull', `${reg.host}/app:nope`, join(home, 'nope.tar')], env);
+    assert.equal(pull.code, 1);
+    assert.equal(pull.stderr, `stevedore: ${reg.host}/app has no tag "nope" (HTTP 404); check the repository and tag names against its tags [NOT_FOUND]\n`);
+    const typo = await runCli(['inspect', `${reg.host}/ap:1`], env);
+    assert.match(typo.stderr, new RegExp(`^stevedore: ${reg.host}/ap has no tag "1" \\(.*\\); check the repository and tag names against its tags \\[NOT_FOUND\\]\\n$`));
+  });
+
   it('inspect REPO reads latest, as crane and skopeo do, and says so when there is no latest', async () => {
     const found = await runCli(['inspect', `${reg.host}/app`], env);
     assert.equal(found.code, 0, found.stderr);

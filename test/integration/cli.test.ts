@@ -98,6 +98,8 @@ for (const mode of ALL_MODES) {
         const [warning, ...rest] = result.stderr.split(/(?<=\n)/);
         assert.match(warning ?? '', /^stevedore: warning: --creds/);
         assert.match(rest.join(''), /^stevedore: .*refused the credentials.*\[AUTH_FAILED\]\n$/);
+        // ... and says what to do about it, as "requires credentials" does.
+        assert.ok(rest.join('').endsWith(`refused the credentials (wrong user name, password or token): check them, or log in again with docker login ${reg.host} (or give --creds USER:PASS) [AUTH_FAILED]\n`), rest.join(''));
         assert.ok(!result.stderr.includes('hunter2-wrong'));
       });
 

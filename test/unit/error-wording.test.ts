@@ -41,8 +41,9 @@ describe('error wording for the app and the CLI', () => {
     assert.match(`${info.message}${cliHint(info)}`, /Add the registry's CA certificate, or opt in to insecure access if you trust this network\. \(--ca-file FILE, or --insecure\)$/);
   });
 
-  it('keeps the credentials hint for AUTH_REQUIRED and adds nothing to other errors', () => {
+  it('keeps the credentials hint for AUTH_REQUIRED and AUTH_FAILED and adds nothing to other errors', () => {
     assert.equal(cliHint({ code: 'AUTH_REQUIRED', message: 'x' }), ' (or give --creds USER:PASS)');
+    assert.equal(cliHint({ code: 'AUTH_FAILED', message: 'x' }), ' (or give --creds USER:PASS)');
     assert.equal(cliHint({ code: 'NOT_FOUND', message: 'x' }), '');
   });
 });

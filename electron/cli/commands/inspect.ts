@@ -1,5 +1,5 @@
 // `stevedore inspect <reference>`: manifest, platforms, layers with sizes and the commands that made them.
-import type { PlatformImage } from '../../../shared/image.js';
+import { layerBytes, type PlatformImage } from '../../../shared/image.js';
 import { layerCommands } from '../../core/image/layer-commands.js';
 import { imageSummary, type ImageDetails } from '../../core/image/summary.js';
 import { formatReference } from '../../core/reference.js';
@@ -52,7 +52,7 @@ export function renderImage(reference: string, image: ImageDetails): string {
     lines.push('', table(['PLATFORM', 'DIGEST', 'LAYERS', 'SIZE', 'CREATED'], image.platforms.map((p) => [p.isAttestation ? 'attestation' : platformName(p), shortDigest(p.digest), String(p.layers.length), formatBytes(p.size), formatRelative(p.created)])));
   }
   for (const platform of images) {
-    lines.push('', `Layers of ${oneLine(platformName(platform))} (${formatBytes(platform.size)}):`);
+    lines.push('', `Layers of ${oneLine(platformName(platform))} (${formatBytes(layerBytes(platform))}):`);
     const commands = layerCommands(platform.config, platform.layers.length);
     lines.push(table(['#', 'DIGEST', 'SIZE', 'CREATED BY'], platform.layers.map((l, i) => [String(i + 1), shortDigest(l.digest), formatBytes(l.size), commands[i] ?? ''])));
     const config = platform.config;

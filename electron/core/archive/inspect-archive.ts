@@ -22,7 +22,7 @@ export async function describeArchive(source: ArchiveSource): Promise<ArchiveIns
     return { path: source.path, format: hasOciLayout ? 'docker-archive-oci' : 'docker-archive', gzipped: source.gzipped, images: await readDockerArchive(source) };
   }
   if (hasOciLayout) return { path: source.path, format: 'oci-archive', gzipped: source.gzipped, images: await readOciArchive(source) };
-  throw archiveInvalid('', 'neither a docker-archive (no manifest.json) nor an oci-archive (no oci-layout and index.json)');
+  throw archiveInvalid('', 'not an image archive: neither a docker-archive (no manifest.json) nor an oci-archive (no oci-layout and index.json); save the image with docker save -o FILE IMAGE, or skopeo copy IMAGE docker-archive:FILE');
 }
 
 /** The same reading on the calling thread. */

@@ -3,6 +3,7 @@ import { onAbort } from '../abort-fanout.js';
 import { StevedoreError } from '../errors.js';
 import type { Transport } from '../http/transport.js';
 import { logEvent } from '../log.js';
+import { authFailed, authRequired } from './auth-errors.js';
 import { pickChallenge, type Challenge } from './challenge.js';
 import { sameCredential, type Credential, type CredentialProvider } from './credentials.js';
 import { basicHeader, fetchToken, type Token } from './token.js';
@@ -183,7 +184,7 @@ export class Authenticator {
     // Before giving up, read the credentials again: a credential helper may hold a new password by now.
     if (await this.#changedOnReread(credential, signal)) return scopes;
     if (credential === undefined) throw this.#required();
-    throw new StevedoreError('AUTH_FAILED', `${this.#registry} refused the credentials (wrong user name, password or token)`);
+    throw authFailed(this.#registry);
   }
 
   /** Reads the credentials again; true when they differ from the ones just refused (then tokens start afresh). */
@@ -196,7 +197,7 @@ export class Authenticator {
   }
 
   #required(): StevedoreError {
-    return new StevedoreError('AUTH_REQUIRED', `${this.#registry} requires credentials: run docker login ${this.#registry}`);
+    return authRequired(this.#registry);
   }
 
   #token(challenge: Challenge, scopes: readonly string[], credential: Credential | undefined, signal?: AbortSignal): Promise<Token> {

@@ -1,5 +1,6 @@
 // The Bearer token flow (distribution token spec): GET with Basic, or the OAuth2 form POST for refresh tokens.
 import { StevedoreError } from '../errors.js';
+import { authFailed, authRequired } from './auth-errors.js';
 import type { Transport } from '../http/transport.js';
 import { readJson } from '../http/body.js';
 import type { Challenge } from './challenge.js';
@@ -36,9 +37,9 @@ export async function fetchToken(
   if (response.status === 401 || response.status === 403) {
     await response.body.dump().catch(() => undefined);
     if (credential === undefined) {
-      throw new StevedoreError('AUTH_REQUIRED', `${registry} requires credentials: run docker login ${registry}`, where);
+      throw authRequired(registry, where);
     }
-    throw new StevedoreError('AUTH_FAILED', `${registry} refused the credentials (wrong user name, password or token)`, where);
+    throw authFailed(registry, where);
   }
   if (response.status !== 200) {
     await response.body.dump().catch(() => undefined);

@@ -16,7 +16,7 @@ import { apiHost, isDigest, isLoopbackHost } from '../reference.js';
 import { parseManifest } from './manifest.js';
 import { canonicalManifestBytes } from './schema1.js';
 import { NEW_TRAIL, cursorOf, fromCursor, nextPageUrl, visitPage } from './pagination.js';
-import { responseError } from './response-error.js';
+import { manifestResponseError, responseError } from './response-error.js';
 import type { SchemeMemory } from './scheme-memory.js';
 
 export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -465,7 +465,7 @@ export class RegistryClient {
     }
     const what = `manifest ${this.registry}/${repository}${byDigest ? '@' : ':'}${reference}`;
     const response = await this.#send({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, scopes: [repositoryScope(repository)], headers: { accept: MANIFEST_ACCEPT }, signal });
-    if (response.status !== 200) throw await responseError(response, 'GET', what);
+    if (response.status !== 200) throw await manifestResponseError(response, 'GET', what, `${this.registry}/${repository}`, byDigest ? undefined : reference);
     const limit = this.#options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
     const bytes = await readLimited(response, limit, { method: 'GET', url: response.url });
     const announced = header(response, 'docker-content-digest');
@@ -491,7 +491,7 @@ export class RegistryClient {
   async headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor> {
     const what = `manifest ${this.registry}/${repository}${isDigest(reference) ? '@' : ':'}${reference}`;
     const response = await this.#send({ method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, scopes: [repositoryScope(repository)], headers: { accept: MANIFEST_ACCEPT }, signal });
-    if (response.status !== 200) throw await responseError(response, 'HEAD', what);
+    if (response.status !== 200) throw await manifestResponseError(response, 'HEAD', what, `${this.registry}/${repository}`, isDigest(reference) ? undefined : reference);
     await response.body.dump().catch(() => undefined);
     const digest = header(response, 'docker-content-digest');
     const size = strictLength(header(response, 'content-length'));

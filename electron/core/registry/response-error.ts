@@ -76,3 +76,14 @@ export async function responseError(response: HttpResponse, method: string, what
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
 }
+
+/**
+ * A manifest the registry does not have. Asked for by tag, the answer ("manifest unknown", or a bare 404 to a HEAD)
+ * says which tag the repository lacks and what to check: a typo in the tag or the repository reads the same.
+ */
+export async function manifestResponseError(response: HttpResponse, method: string, what: string, repository: string, tag: string | undefined): Promise<StevedoreError> {
+  const error = await responseError(response, method, what);
+  if (tag === undefined || error.code !== 'NOT_FOUND' || error.details.registryCode === 'NAME_UNKNOWN') return error;
+  const said = error.details.registryMessage ?? `HTTP ${response.status}`;
+  return new StevedoreError('NOT_FOUND', `${repository} has no tag "${tag}" (${said}); check the repository and tag names against its tags`, error.details);
+}

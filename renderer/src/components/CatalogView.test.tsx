@@ -18,6 +18,13 @@ describe('CatalogView', () => {
     expect(screen.getByText(/0 of 2 repositories/)).toBeTruthy();
   });
 
+  it('gives no count for a catalog it could not list (not "0 of 0", which reads as an empty registry)', () => {
+    useCatalog.setState({ repositories: [], done: true, error: { code: 'NETWORK', message: 'cannot connect to 127.0.0.1:1: connection refused (is the registry running?)' } });
+    render(<CatalogView registryId="local" />);
+    expect(screen.getByText(/connection refused/)).toBeTruthy();
+    expect(screen.queryByText(/of 0 repositories/)).toBeNull();
+  });
+
   it('lists the matches when there are some', () => {
     useCatalog.setState({ filter: 'multi' });
     render(<CatalogView registryId="local" />);

@@ -12,8 +12,10 @@ import { VirtualList } from './VirtualList.js';
 const rowKey = (row: Row): string => `${row.kind === 'group' ? 'g' : 'r'}:${row.kind === 'group' ? (row.namespace ?? row.name) : row.name}`;
 
 function Status({ shown }: { readonly shown: number }) {
-  const { repositories, loading, cachedAt, cachedTotal, fetched } = useCatalog();
+  const { repositories, loading, cachedAt, cachedTotal, fetched, error } = useCatalog();
   const total = cachedTotal ?? repositories.length;
+  // A catalog that could not be listed has no count to give: "0 of 0" would say the registry is empty.
+  if (error && repositories.length === 0 && cachedTotal === undefined) return <span className="count" aria-live="polite" />;
   return (
     <span className="count" aria-live="polite">
       {shown.toLocaleString('en-US')} of {plural(total, 'repository', 'repositories')}

@@ -25,6 +25,12 @@ describe('CompareView', () => {
     useCompare.setState({ picks: [], result: undefined, loading: false, error: undefined });
   });
 
+  it('offers Clear only when there is something to clear', () => {
+    render(<CompareView />);
+    expect(screen.getByText(/Pick two or more tags/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Clear' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('labels the layer sizes as compressed and the files as uncompressed', async () => {
     setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'compare:images' ? { ok: true, value: comparison } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: () => () => undefined }));
     useCompare.setState({ picks: [{ registryId: 'r', repository: 'app', reference: '1' }, { registryId: 'r', repository: 'app', reference: '2' }], result: undefined, loading: false, error: undefined });

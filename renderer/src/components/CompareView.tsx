@@ -19,7 +19,7 @@ export function CompareView() {
       <header className="view-head">
         <h1>Compare images</h1>
         <div className="toolbar">
-          <button type="button" onClick={clear}>Clear</button>
+          <button type="button" onClick={clear} disabled={picks.length === 0}>Clear</button>
         </div>
       </header>
       <ul className="picks">

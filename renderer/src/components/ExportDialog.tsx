@@ -23,6 +23,14 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
   const bridge = desktop();
   const download = bridge === undefined ? `/export?${new URLSearchParams({ registryId: source.registryId, repository: source.repository, reference: source.reference, format, ...(index && platform ? { platform } : {}) }).toString()}` : undefined;
 
+  // An oci-archive holds the whole index, as `stevedore pull --format oci-archive` does, unless a platform other than
+  // the one on screen was picked; a docker-archive holds one platform, the one on screen unless another was picked.
+  const chooseFormat = (next: Format): void => {
+    setFormat(next);
+    if (next === 'oci-archive' && platform === current) setPlatform('');
+    if (next === 'docker-archive' && platform === '') setPlatform(current);
+  };
+
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setBusy(true);
@@ -56,7 +64,7 @@ export function ExportDialog({ source, current, onClose }: { readonly source: Im
         )}
         <label>
           Format
-          <select value={format} onChange={(e) => setFormat(e.target.value as Format)} aria-label="Export format">
+          <select value={format} onChange={(e) => chooseFormat(e.target.value as Format)} aria-label="Export format">
             <option value="docker-archive">docker-archive (docker load, podman load)</option>
             <option value="oci-archive">oci-archive (OCI layout)</option>
           </select>

@@ -141,7 +141,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
           {opened && (opened.text !== undefined ? <pre aria-label="File content">{visibleFileText(opened.text)}</pre> : <p>{opened.binary ? 'Binary file' : 'Larger than 1 MB'}: not shown.</p>)}
         </div>
       )}
-      <SizeMap files={view.files} />
+      <SizeMap files={view.files} {...(mode === 'merged' ? {} : { scope: `the merged filesystem, not layer ${mode + 1}` })} />
       {waste && (
         <section className="waste" aria-label="Wasted space">
           <h2>

@@ -62,6 +62,11 @@ describe('ImageView', () => {
     expect(commands()).toEqual(['ADD small', 'ADD big']);
   });
 
+  it('heads the layer table with what its rows add up to (the platform size adds the config, as its tab says)', () => {
+    show(image([{ ...platform('amd64', d('a'), [20_245, 33_090]), size: 53_794 }]));
+    expect(screen.getByRole('heading', { name: /^Layers of linux\/amd64/ }).textContent).toBe('Layers of linux/amd64 (2 layers, 53.3 kB)');
+  });
+
   it('marks an empty env or label list with a dash, as it marks an empty entrypoint (not a blank row)', () => {
     show(image([platform('amd64', d('a'), [100])]));
     for (const term of ['Entrypoint', 'Env', 'Labels']) expect(screen.getByText(term, { selector: 'dt' }).nextElementSibling?.textContent, term).toBe('-');

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ImageView as ImageData } from '../../../shared/contract.js';
 import { formatBytes, plural } from '../../../shared/format.js';
+import { layerBytes } from '../../../shared/image.js';
 import { visibleText as shown } from '../../../shared/visible-text.js';
 import { useCompare } from '../stores/compare.js';
 import { useImage } from '../stores/image.js';
@@ -118,7 +119,7 @@ export function ImageView({ registryId, repository, reference }: { readonly regi
             </dl>
           )}
           <h2>
-            Layers of {shown(platformName)} <span className="muted">({plural(current.layers.length, 'layer')}, <Bytes value={current.size} />)</span>
+            Layers of {shown(platformName)} <span className="muted">({plural(current.layers.length, 'layer')}, <Bytes value={layerBytes(current)} />)</span>
           </h2>
           <table className="layers">
             <thead>

@@ -66,6 +66,18 @@ describe('PushDialog', () => {
     expect(screen.getByText(/linux\/amd64, linux\/arm64\/v8 ·/)).toBeTruthy();
   });
 
+  it('counts a layer the platforms share once, in the layers and the bytes stored', () => {
+    useRegistries.setState({ list: [registry('local', 'Local')] });
+    const layer = (c: string, size: number) => ({ entry: `blobs/sha256/${c}`, size, compression: 'gzip' as const, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffId: `sha256:${c.repeat(64)}`, digest: `sha256:${c.toUpperCase().repeat(64)}` });
+    const multi = inspection(['x/multi:1']);
+    const image = multi.images[0]!;
+    const amd = { ...image.platforms[0]!, layers: [layer('a', 20_245), layer('b', 200_355)] };
+    const arm = { ...image.platforms[0]!, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }, layers: [layer('a', 20_245), layer('c', 180_200)] };
+    useTransfers.setState({ drops: [{ id: 4, name: 'm.tar', state: 'ready', path: '/m.tar', inspection: { ...multi, images: [{ ...image, kind: 'index', platforms: [amd, arm] }] } }] });
+    render(<PushDialog />);
+    expect(screen.getByText(/· 3 layers · 401 kB stored \(0 to compress\)/)).toBeTruthy();
+  });
+
   it('shows the archive\'s image names with their control and bidi characters escaped', () => {
     useRegistries.setState({ list: [registry('local', 'Local')] });
     useNav.setState({ route: { view: 'catalog', registryId: 'local' } });

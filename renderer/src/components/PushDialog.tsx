@@ -41,7 +41,8 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
   const [started, setStarted] = useState(false);
   const tags = parseTags(tagText);
   const badTag = tags.find((t) => !TAG.test(t));
-  const layers = image.platforms.flatMap((p) => p.layers);
+  // A layer the platforms of an index share is stored, and pushed, once: counted once, as the image view counts it.
+  const layers = [...new Map(image.platforms.flatMap((p) => p.layers).map((l) => [l.digest ?? l.diffId, l])).values()];
   const total = layers.reduce((sum, l) => sum + l.size, 0);
 
   return (

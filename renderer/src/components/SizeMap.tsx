@@ -52,7 +52,8 @@ interface Cell {
   readonly dir: boolean;
 }
 
-export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
+/** `scope` says what the map draws when the view beside it shows something else (a layer's changes). */
+export function SizeMap({ files, scope }: { readonly files: readonly MergedFile[]; readonly scope?: string }) {
   const [root, setRoot] = useState('');
   const [box, { width, height }] = useBoxSize();
   const cells = useMemo(() => {
@@ -71,7 +72,8 @@ export function SizeMap({ files }: { readonly files: readonly MergedFile[] }) {
   return (
     <figure className="size-map" aria-label="Size map">
       <figcaption>
-        Size map of /{visibleText(root, true)}{' '}
+        Size map of /{visibleText(root, true)}
+        {scope !== undefined && <span className="muted"> ({scope})</span>}{' '}
         {root !== '' && (
           <button type="button" onClick={() => setRoot(root.includes('/') ? root.slice(0, root.lastIndexOf('/')) : '')}>
             Up

@@ -111,3 +111,41 @@ describe('TransfersPanel', () => {
     expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'prod', repository: 'team/web', reference: '1' });
   });
 });
+
+describe('TransfersPanel and Esc', () => {
+  it('closes the open panel on Esc instead of going back a view (the window goes back only once the panel is shut)', () => {
+    useTransfers.setState({ open: true, order: [], jobs: {} });
+    // The window's own Esc, as App registers it: back a view.
+    let backs = 0;
+    const back = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') backs += 1;
+    };
+    window.addEventListener('keydown', back);
+    try {
+      const { unmount } = render(<TransfersPanel />);
+      fireEvent.keyDown(document.body, { key: 'Escape' });
+      expect(useTransfers.getState().open).toBe(false);
+      expect(backs).toBe(0);
+      fireEvent.keyDown(document.body, { key: 'Escape' });
+      expect(backs).toBe(1);
+      unmount();
+    } finally {
+      window.removeEventListener('keydown', back);
+    }
+  });
+
+  it('leaves Esc to the push drawer while it is open', () => {
+    useTransfers.setState({ open: true, order: [], jobs: {} });
+    const drawer = document.createElement('aside');
+    drawer.className = 'push-dialog';
+    document.body.append(drawer);
+    try {
+      const { unmount } = render(<TransfersPanel />);
+      fireEvent.keyDown(document.body, { key: 'Escape' });
+      expect(useTransfers.getState().open).toBe(true);
+      unmount();
+    } finally {
+      drawer.remove();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 // Every push, copy and export: where it goes (an export's file and folder), per-layer bars (compressing, uploading, skipped, mounted), bytes, rate, ETA, cancel and retry.
+import { useEffect } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
 import { useNav } from '../stores/nav.js';
@@ -91,14 +92,36 @@ function JobCard({ job }: { readonly job: Job }) {
   );
 }
 
+/**
+ * Esc closes the open panel, as it closes the push drawer: the panel is what is on top, so it goes before the window's
+ * own Esc (which goes back a view). Not from a field (its Esc clears it), a dialog, or while the drawer is open
+ * (the drawer takes that Esc).
+ */
+function useEscapeCloses(open: boolean, setOpen: (open: boolean) => void): void {
+  useEffect(() => {
+    if (!open) return undefined;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || document.querySelector('.modal, .push-dialog')) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select')) return;
+      event.stopPropagation();
+      event.preventDefault();
+      setOpen(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [open, setOpen]);
+}
+
 export function TransfersPanel() {
   const { jobs, order, open, setOpen } = useTransfers();
+  useEscapeCloses(open, setOpen);
   if (!open) return null;
   return (
     <aside className="transfers" aria-label="Transfers">
       <div className="transfers-head">
         <h2>Transfers</h2>
-        <button type="button" className="icon" aria-label="Close transfers" onClick={() => setOpen(false)}>✕</button>
+        <button type="button" className="icon" aria-label="Close transfers" title="Close (Esc)" onClick={() => setOpen(false)}>✕</button>
       </div>
       {order.length === 0 ? <p className="muted">No transfers yet. Drop an image tarball on the window, or copy or export an image.</p> : order.map((id) => jobs[id] && <JobCard key={id} job={jobs[id]} />)}
     </aside>

@@ -170,6 +170,8 @@ describe('FilesView layer choices', () => {
     fireEvent.change(screen.getAllByRole('combobox').at(-1)!, { target: { value: '1' } });
     await waitFor(() => expect(screen.getByTestId('layer-tar-entries').textContent).toBe(' · its tar holds 1 entry (directories and whiteouts among them)'));
     expect(screen.getByText(/\+2 added/)).toBeTruthy();
+    // The size map below still draws the merged filesystem: with a layer shown above it, it says so.
+    expect(screen.getByRole('figure', { name: 'Size map' }).querySelector('figcaption')?.textContent).toBe('Size map of / (the merged filesystem, not layer 2) ');
   });
 });
 

@@ -85,6 +85,22 @@ describe('Export…', () => {
     expect(screen.queryByRole('button', { name: 'Choose where to save…' })).toBeNull();
   });
 
+  it('switching to oci-archive exports every platform unless another was picked; back to docker-archive, the one on screen', async () => {
+    render(<ExportDialog source={source} current="linux/arm64" onClose={() => undefined} />);
+    fireEvent.change(screen.getByLabelText('Export format'), { target: { value: 'oci-archive' } });
+    expect((screen.getByLabelText('Platform to export') as HTMLSelectElement).value).toBe('');
+    expect(screen.getByRole('link', { name: 'Download in the browser' }).getAttribute('href')).toBe('/export?registryId=staging&repository=team%2Fapp&reference=1.0&format=oci-archive');
+    fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+    await waitFor(() => expect(calls.length).toBe(1));
+    expect(calls[0]?.args).toEqual({ registryId: 'staging', repository: 'team/app', reference: '1.0', path: 'team_app_1.0.tar', format: 'oci-archive' });
+    fireEvent.change(screen.getByLabelText('Export format'), { target: { value: 'docker-archive' } });
+    expect((screen.getByLabelText('Platform to export') as HTMLSelectElement).value).toBe('linux/arm64');
+    // A platform picked on purpose stays picked across the format.
+    fireEvent.change(screen.getByLabelText('Platform to export'), { target: { value: 'linux/amd64' } });
+    fireEvent.change(screen.getByLabelText('Export format'), { target: { value: 'oci-archive' } });
+    expect((screen.getByLabelText('Platform to export') as HTMLSelectElement).value).toBe('linux/amd64');
+  });
+
   it('in the desktop app, the native save dialog chooses the file (Electron stands in: it cannot run here)', async () => {
     const suggested: string[] = [];
     const answers: (string | undefined)[] = [undefined, '/home/me/Downloads/app.tar'];
