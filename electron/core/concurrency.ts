@@ -26,15 +26,29 @@ export class Limiter {
   }
 
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted();
-    if (this.#running >= this.#limit) await this.#turn(signal);
-    else this.#running++;
+    const release = await this.acquire(signal);
     try {
       return await task();
     } finally {
+      release();
+    }
+  }
+
+  /**
+   * Resolves holding a slot, for work whose end is not one promise's: the function it gives frees the slot (once,
+   * however often it is called).
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    if (this.#running >= this.#limit) await this.#turn(signal);
+    else this.#running++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       this.#running--;
       this.#waiting.shift()?.();
-    }
+    };
   }
 
   // Resolves holding a slot: the slot is handed over by the task that frees it.

@@ -21,6 +21,7 @@ import { RegistryClients } from './registry-clients.js';
 import { downloadArgs, streamExport, transferHandlers } from './transfer-handlers.js';
 import type { CallMeta, Handlers, HostContext, HostDeps } from './host-context.js';
 import { pushHandlers } from './push-handlers.js';
+import { WorkBehind } from './work-behind.js';
 import { xrayHandlers } from './xray-handlers.js';
 
 export type { CallMeta, Handlers, HostContext, HostDeps } from './host-context.js';
@@ -55,6 +56,8 @@ export class ContractHost {
       deleteRefused: new Map(),
       tagInfos: new TagInfoCache(),
       catalogs: new CatalogCache(deps.cacheDir),
+      behind: new WorkBehind(),
+      closing,
       async openArchive(path, signal) {
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) throw new StevedoreError('INVALID_ARGUMENT', `${path} is not a file`);
@@ -174,9 +177,14 @@ export class ContractHost {
     }
   }
 
+  /**
+   * Stops everything, and resolves once it has stopped: the jobs cancelled (their partial files removed) and the work
+   * left behind answers (a catalog being written) finished, so nothing writes into the cache folder afterwards.
+   */
   async close(): Promise<void> {
     this.#closing.abort(new StevedoreError('CANCELLED', 'the app is closing'));
     this.#context.jobs.cancelAll();
+    await Promise.all([this.#context.jobs.settled(), this.#context.behind.settled()]);
     await this.#gzip.close();
     await this.#context.clients.close();
   }

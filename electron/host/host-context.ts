@@ -9,6 +9,7 @@ import type { PushJobs } from './push-jobs.js';
 import type { RegistryClients } from './registry-clients.js';
 import type { SecretStore } from './secret-store.js';
 import type { SystemNetwork } from './system-network.js';
+import type { WorkBehind } from './work-behind.js';
 
 /** `signal` aborts when the caller goes away (a closed socket) or the host closes: long reads stop with it. */
 export type Handlers = { readonly [C in RequestChannel]: (args: ParsedArgs<C>, signal: AbortSignal) => Promise<RequestResult<C>> };
@@ -53,4 +54,8 @@ export interface HostContext {
   readonly tagInfos: TagInfoCache;
   /** Each registry's last complete catalog, shown at once next time. */
   readonly catalogs: CatalogCache;
+  /** Work left running after an answer; close() waits for it. */
+  readonly behind: WorkBehind;
+  /** Aborted when the host closes: work that only serves later requests (pages read ahead) stops with it. */
+  readonly closing: AbortSignal;
 }

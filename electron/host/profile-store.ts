@@ -79,8 +79,13 @@ export class ProfileStore {
     return found;
   }
 
-  async save(profile: Omit<RegistryProfile, 'id'> & { id?: string }): Promise<RegistryProfile> {
-    const profiles = [...(await this.list())];
+  /** `check` throws to refuse the save, looking at the list as it is just before the change. */
+  async save(profile: Omit<RegistryProfile, 'id'> & { id?: string }, check?: (current: readonly RegistryProfile[]) => void): Promise<RegistryProfile> {
+    await this.list();
+    // Read after the wait, not the list awaited (it may be older), and written with no wait in between: changes that
+    // start at once (two requests in one read from the page's socket) then all count.
+    const profiles = [...(this.#profiles ?? [])];
+    check?.(profiles);
     const saved: RegistryProfile = { ...profile, id: profile.id ?? randomUUID() };
     const index = profiles.findIndex((p) => p.id === saved.id);
     if (index >= 0) profiles[index] = saved;
@@ -94,7 +99,8 @@ export class ProfileStore {
   }
 
   async remove(id: string): Promise<boolean> {
-    const profiles = [...(await this.list())];
+    await this.list();
+    const profiles = [...(this.#profiles ?? [])];
     const next = profiles.filter((p) => p.id !== id);
     this.#profiles = next;
     this.#write();

@@ -26,6 +26,8 @@ export interface JobEvents {
 export class PushJobs {
   readonly #running = new Map<string, Running>();
   #history: PushJobView[] = [];
+  /** Each running job's end, its outcome recorded. */
+  readonly #ending = new Set<Promise<void>>();
 
   constructor(
     private readonly gzip: GzipEngine,
@@ -58,10 +60,13 @@ export class PushJobs {
       job.view = { ...job.view, last: event };
       this.events.progress(event);
     };
-    transfer({ jobId, emit, signal: controller.signal }).then(
+    const ending = transfer({ jobId, emit, signal: controller.signal }).then(
       (digest) => this.#finish(jobId, { state: 'pushed', digest }),
       (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? { state: 'cancelled', error: toErrorInfo(error) } : { state: 'failed', error: toErrorInfo(error) }),
     );
+    this.#ending.add(ending);
+    const ended = (): boolean => this.#ending.delete(ending);
+    void ending.then(ended, ended);
     return jobId;
   }
 
@@ -82,6 +87,11 @@ export class PushJobs {
 
   cancelAll(): void {
     for (const job of this.#running.values()) job.controller.abort();
+  }
+
+  /** Resolves once every job has ended: a cancelled one has stopped writing and removed what it leaves no use for. */
+  async settled(): Promise<void> {
+    while (this.#ending.size > 0) await Promise.allSettled(this.#ending);
   }
 
   #finish(jobId: string, outcome: Pick<PushJobView, 'state' | 'digest' | 'error'>): void {

@@ -45,9 +45,14 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
       const known = await profiles.list();
       const before = profile.id === undefined ? undefined : known.find((p) => p.id === profile.id);
       // One entry per registry: a second profile for the same host would split its bookmarks and credentials. (An
-      // entry that keeps its host saves as before, even beside a duplicate an older version let in.)
-      const existing = before && registryHost(before.url) === registryHost(profile.url) ? undefined : sameRegistry(known, profile.url, profile.id);
-      if (existing) throw new StevedoreError('ALREADY_EXISTS', `${registryHost(profile.url)} is already in your registries as "${existing.name}"; edit that entry instead`);
+      // entry that keeps its host saves as before, even beside a duplicate an older version let in.) Checked again by
+      // the save against the list it changes: two saves of one new registry at once would both pass this first look.
+      const refuseDuplicate = (list: readonly RegistryProfile[]): void => {
+        const kept = profile.id === undefined ? undefined : list.find((p) => p.id === profile.id);
+        const existing = kept && registryHost(kept.url) === registryHost(profile.url) ? undefined : sameRegistry(list, profile.url, profile.id);
+        if (existing) throw new StevedoreError('ALREADY_EXISTS', `${registryHost(profile.url)} is already in your registries as "${existing.name}"; edit that entry instead`);
+      };
+      refuseDuplicate(known);
       // Credentials belong to one origin: a profile moved to another registry does not take its stored secret along
       // (the page never sees the secret, so it could otherwise send it anywhere by editing the address).
       if (before && secret === undefined && profile.credentialSource === 'stored' && secrets.has(before.id) && originOf(before.url) !== originOf(profile.url)) {
@@ -55,11 +60,14 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
       }
       // Refuse before saving anything: a profile that points at a secret we cannot keep would be a broken profile.
       if (secret !== undefined && profile.credentialSource === 'stored') requireSecretStore(secrets);
-      const saved = await profiles.save({
-        ...profile,
-        ...(profile.username ? { username: profile.username } : {}),
-        ...(profile.caFile ? { caFile: profile.caFile } : {}),
-      });
+      const saved = await profiles.save(
+        {
+          ...profile,
+          ...(profile.username ? { username: profile.username } : {}),
+          ...(profile.caFile ? { caFile: profile.caFile } : {}),
+        },
+        refuseDuplicate,
+      );
       if (secret !== undefined && profile.credentialSource === 'stored') secrets.set(saved.id, secret);
       if (profile.credentialSource !== 'stored') secrets.delete(saved.id);
       await context.clients.forget(saved.id);

@@ -1,9 +1,11 @@
 // Starts the reference distribution registry (Debian's docker-registry 2.8) on a free loopback port, in one of the
 // modes the tests need, and stops it afterwards (also when the test process dies).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Credential } from '../../electron/core/auth/credentials.js';
@@ -47,6 +49,8 @@ export interface RegistryOptions {
   readonly accessLog?: boolean;
 }
 
+const IDENTITY_HEADER = 'X-Stevedore-Test-Registry';
+
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
@@ -54,8 +58,9 @@ process.on('exit', () => {
 
 export async function startRegistry(mode: RegistryMode, options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), `stevedore-registry-${mode}-`));
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
+  let port = await freePort();
+  // Sent with every answer: tells this registry apart from anything else that may listen on its port.
+  const identity = randomBytes(8).toString('hex');
   const config: Record<string, unknown> = {
     version: 0.1,
     log: { level: 'warn', accesslog: { disabled: options.accessLog !== true } },
@@ -66,7 +71,7 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
       maintenance: { uploadpurging: { enabled: false } },
     },
     // A fixed secret keeps upload sessions valid across a restart.
-    http: { addr: host, secret: 'stevedore-test-secret', headers: { 'X-Content-Type-Options': ['nosniff'] } },
+    http: { addr: `127.0.0.1:${port}`, secret: 'stevedore-test-secret', headers: { 'X-Content-Type-Options': ['nosniff'], [IDENTITY_HEADER]: [identity] } },
   };
   if (options.schema1) config.compatibility = { schema1: { enabled: true } };
   let pki: Pki | undefined;
@@ -98,7 +103,7 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
     live.add(proc);
     proc.on('exit', () => live.delete(proc));
     child = proc;
-    await waitForPort(port, proc, logFile);
+    await waitForRegistry(port, mode === 'tls', identity, proc, logFile);
   };
   const stopChild = async (): Promise<void> => {
     const proc = child;
@@ -110,7 +115,20 @@ export async function startRegistry(mode: RegistryMode, options: RegistryOptions
       setTimeout(() => proc.kill('SIGKILL'), 3_000).unref();
     });
   };
-  await start();
+  // The port was free when probed, but any socket of this machine may take it before docker-registry binds it (it
+  // then exits saying so): it starts again on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (attempt >= 5 || !/address already in use/.test(String(error))) throw error;
+      port = await freePort();
+      (config.http as Record<string, unknown>).addr = `127.0.0.1:${port}`;
+      await writeFile(configFile, JSON.stringify(config, null, 2));
+    }
+  }
+  const host = `127.0.0.1:${port}`;
 
   const adminCredential: Credential | undefined = mode === 'basic' || mode === 'token' ? { kind: 'basic', username: ADMIN.username, password: ADMIN.password } : undefined;
   return {
@@ -155,28 +173,34 @@ function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-async function waitForPort(port: number, proc: ChildProcess, logFile: string): Promise<void> {
+/**
+ * Waits until this registry answers on its port. Another program may be listening there (the port was taken after it
+ * was probed): only an answer carrying this registry's own identity header counts, and a registry that could not bind
+ * exits, which is an error the caller may retry on another port.
+ */
+async function waitForRegistry(port: number, tls: boolean, identity: string, proc: ChildProcess, logFile: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) {
       throw new Error(`docker-registry exited with ${proc.exitCode}: ${await readFile(logFile, 'utf8').catch(() => '')}`);
     }
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    // The port answering is ours only if our registry is still running (one that failed to bind exits).
-    if (open) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (proc.exitCode === null) return;
-      continue;
-    }
+    if ((await identityAt(port, tls)) === identity) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   proc.kill('SIGKILL');
   throw new Error(`docker-registry did not listen on ${port} within 15 s`);
+}
+
+/** The identity header of whatever answers GET /v2/ on the port, or undefined. */
+function identityAt(port: number, tls: boolean): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const options = { host: '127.0.0.1', port, path: '/v2/', timeout: 2_000, rejectUnauthorized: false };
+    const req = (tls ? httpsGet : httpGet)(options, (res) => {
+      res.resume();
+      const value = res.headers[IDENTITY_HEADER.toLowerCase()];
+      resolve(typeof value === 'string' ? value : undefined);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
 }

@@ -240,7 +240,9 @@ describe('hostile or broken servers', () => {
   });
 
   it('times out a body that trickles, a body that stalls, and headers that never come, naming the URL', async () => {
-    const c = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 800, idleTimeoutMs: 400 });
+    // Deadlines of seconds, not less: the headers of the stalling blob must still arrive in time from a server in this
+    // test's own event loop on a loaded machine (undici's headers timer ticks every 499 ms).
+    const c = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 2_000, idleTimeoutMs: 1_000 });
     await assert.rejects(c.getManifest('trickle', 'latest'), (e: unknown) => isStevedoreError(e, 'TIMEOUT') && e.message.includes(`http://${host}/v2/trickle/manifests/latest`));
     const { stream } = await c.openBlob('stall', sha256(Buffer.from('never')));
     await assert.rejects(
@@ -260,14 +262,18 @@ describe('hostile or broken servers', () => {
     await assert.rejects(sending, (e: unknown) => isStevedoreError(e, 'TIMEOUT') && /sending to .*\/v2\/sink\/blobs\/uploads\/session stalled/.test(e.message));
     await stalls.close();
     // A headers deadline shorter than the upload: the deadline counts from the last piece sent, not from the start.
-    const steady = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 500, idleTimeoutMs: 5_000 });
-    const slow = Buffer.alloc(16 * 1024 * 1024, 2);
+    // (undici restarts its headers timer only at a write the socket pushes back on, and checks it every 499 ms; with
+    // the sink in this test's own event loop on a loaded machine, a 500 ms and then a 2 s deadline ran out mid-upload
+    // in shake runs. A 3 s deadline, and an upload of over 5 s, 512 pieces 10 ms apart: a deadline counted from the
+    // start would still cut it.)
+    const steady = new RegistryClient({ registry: host, credentials: staticCredentials({ [host]: CREDENTIAL }), retry: FAST_RETRY, headersTimeoutMs: 3_000, idleTimeoutMs: 5_000 });
+    const slow = Buffer.alloc(32 * 1024 * 1024, 2);
     const started = Date.now();
     const answer = await steady.send({ method: 'PATCH', path: '/v2/slowsink/blobs/uploads/session', scopes: [], headers: { 'content-range': `0-${slow.length - 1}` }, body: slow, retry: false });
     await answer.body.dump();
     assert.equal(answer.status, 202);
     // Not a timing assertion on our code: it shows the test did exercise an upload longer than the deadline.
-    assert.ok(Date.now() - started > 500, 'the steady upload took longer than the 500 ms headers deadline');
+    assert.ok(Date.now() - started > 5_000, 'the steady upload took well over the 3 s headers deadline');
     await steady.close();
   });
 

@@ -18,6 +18,7 @@ import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { CLI } from '../harness/cli.js';
 import { run } from '../harness/exec.js';
+import { waitFor } from '../harness/web-client.js';
 
 const invalid = (pattern: RegExp) => (e: unknown) => isStevedoreError(e, 'ARCHIVE_INVALID') && pattern.test(e.message);
 const notAFile = (e: unknown) => isStevedoreError(e, 'NOT_A_FILE') && /is a FIFO, not a regular file/.test(e.message);
@@ -236,16 +237,15 @@ describe('hostile tar', () => {
     await writeTar(path, legacyDockerArchive([{ image: testImage([await layerTar('big', 60_000_000, 'text')]), tags: ['big:1'] }]), true);
     const controller = new AbortController();
     const reading = inspectArchive(path, controller.signal);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(liveArchiveReaders(), 1);
+    // The worker starts after a quick look at the file and a module load: waited for, not assumed after a pause.
+    await waitFor(() => (liveArchiveReaders() === 1 ? true : undefined), 20_000, 'the reading worker to start');
     controller.abort(new Error('stop reading'));
     await assert.rejects(reading, /stop reading/);
     assert.equal(liveArchiveReaders(), 0, 'the worker thread has exited when the read settles');
     // The app's host (desktop and web) cancels the archive reads it started when it closes.
     const host = new ContractHost({ profiles: new ProfileStore(join(dir, 'registries.json')), secrets: noSecretStore, cacheDir: join(dir, 'cache'), emit: () => undefined });
     const answer = host.handle('archive:inspect', { path });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(liveArchiveReaders(), 1);
+    await waitFor(() => (liveArchiveReaders() === 1 ? true : undefined), 20_000, 'the reading worker to start');
     await host.close();
     const result = await answer;
     assert.equal(result.ok ? 'ok' : result.error.code, 'CANCELLED');

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { GzipEngine, GzipOptions } from '../../electron/core/workers/gzip-engine.js';
 import { ZlibGzip } from '../../electron/core/workers/zlib-gzip.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
+import { HeldCalls } from '../harness/held-calls.js';
 import { pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { verifyPushed } from '../harness/verify-push.js';
@@ -23,10 +24,9 @@ class CountingEngine implements GzipEngine {
   readonly defaultLevel = 1;
   readonly window = 3;
   readonly #inner = new ZlibGzip(1);
-  readonly #waiting: (() => void)[] = [];
+  readonly #held = new HeldCalls();
   readonly #target: number;
   #pending = 0;
-  #gaveUp = false;
   peak = 0;
 
   constructor(target: number) {
@@ -37,21 +37,8 @@ class CountingEngine implements GzipEngine {
     this.#pending++;
     this.peak = Math.max(this.peak, this.#pending);
     try {
-      if (this.peak < this.#target && !this.#gaveUp) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            // The push will not get there: let everything go, and the assertion tell.
-            this.#gaveUp = true;
-            for (const release of this.#waiting.splice(0)) release();
-          }, 10_000);
-          this.#waiting.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      } else {
-        for (const release of this.#waiting.splice(0)) release();
-      }
+      if (this.peak < this.#target && !this.#held.gaveUp) await this.#held.hold();
+      else this.#held.releaseAll();
       return await this.#inner.gzip(data, level, options);
     } finally {
       this.#pending--;
@@ -59,7 +46,7 @@ class CountingEngine implements GzipEngine {
   }
 
   close(): Promise<void> {
-    for (const release of this.#waiting.splice(0)) release();
+    this.#held.releaseAll();
     return this.#inner.close();
   }
 }

@@ -92,6 +92,25 @@ for (const [label, open] of engines) {
   });
 }
 
+describe('zlib gzip engine', () => {
+  it("hands back zlib's own output buffer as the member, not a copy into a pooled one", async () => {
+    const engine = new ZlibGzip(2);
+    try {
+      const data = text(MiB);
+      const pool = new BufferPool();
+      const [a, b] = await Promise.all([engine.gzip(data, 2, { pool }), engine.gzip(data, 2, { pool })]);
+      for (const member of [a, b]) {
+        assert.deepEqual(new Uint8Array(gunzipSync(member)), data);
+        // zlib's output buffer is deflateBound's size; a pooled buffer would be a whole number of 64 KiB.
+        assert.notEqual(member.buffer.byteLength % (64 * 1024), 0, `a ${member.buffer.byteLength}-byte buffer`);
+      }
+      assert.notEqual(a.buffer, b.buffer);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe('both gzip engines decide alike (compressibility.ts)', () => {
   /** Blocks whose parts compress differently: whether each is stored must not depend on the engine. */
   const shapes: readonly (readonly [string, () => Uint8Array])[] = [
@@ -180,5 +199,41 @@ describe('buffer pool', () => {
     for (const buffer of taken) pool.give(buffer);
     const again = [pool.take(64 * 1024), pool.take(64 * 1024), pool.take(64 * 1024)].map((b) => b.buffer);
     assert.equal(again.filter((b) => taken.some((t) => t.buffer === b)).length, 2);
+  });
+});
+
+describe('parallel gzip input end', () => {
+  it('reports the end of its input once the last block is handed over, before the last member is read', async () => {
+    const engine = new ZlibGzip(1);
+    try {
+      const data = text(3 * MiB + 1000);
+      let ended = false;
+      const endedAt: number[] = [];
+      const members: Uint8Array[] = [];
+      for await (const member of parallelGzip(chunksOf(data, 300_000), engine, { level: 1, blockSize: MiB, window: 2, onInputEnd: () => (ended = true) })) {
+        if (ended) endedAt.push(members.length);
+        members.push(member.slice());
+      }
+      assert.equal(members.length, 4);
+      // Four blocks, two in flight: the input is known to end after the third member is read, before the fourth.
+      assert.deepEqual(endedAt, [3]);
+      assert.deepEqual(new Uint8Array(gunzipSync(Buffer.concat(members))), data);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('reports the end of its input when the reader stops early', async () => {
+    const engine = new ZlibGzip(1);
+    try {
+      let ended = 0;
+      for await (const member of parallelGzip(chunksOf(text(4 * MiB), MiB), engine, { level: 1, blockSize: MiB, window: 2, onInputEnd: () => ended++ })) {
+        assert.ok(member.length > 0);
+        break;
+      }
+      assert.equal(ended, 1);
+    } finally {
+      await engine.close();
+    }
   });
 });

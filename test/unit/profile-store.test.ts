@@ -1,10 +1,13 @@
-// The registries the user keeps, loaded once however many callers ask at the same moment.
+// The registries the user keeps, loaded once however many callers ask at the same moment, and changed by requests
+// that arrive together without losing one or letting a registry in twice.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ContractHost } from '../../electron/host/contract-host.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
+import { noSecretStore } from '../../electron/host/secret-store.js';
 
 describe('ProfileStore', () => {
   let dir: string;
@@ -45,5 +48,31 @@ describe('ProfileStore', () => {
     if (process.getuid?.() !== 0) await assert.rejects(new ProfileStore(locked).list(), (error: Error & { code?: string }) => error.code === 'CONFIG');
     await chmod(locked, 0o600);
     assert.equal(await readFile(locked, 'utf8'), kept, 'the list is still there');
+  });
+
+  it('changes made at once all count, during the first load and after it', async () => {
+    // Two requests that arrive in one read from the page's socket run side by side up to their first real wait.
+    const file = join(dir, 'b', 'registries.json');
+    const store = new ProfileStore(file);
+    const entry = (name: string) => ({ name, url: `${name}.example`, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] }) as const;
+    const [one] = await Promise.all([store.save(entry('one')), store.save(entry('two'))]);
+    assert.deepEqual((await store.list()).map((p) => p.name).sort(), ['Docker Hub', 'one', 'two']);
+    await Promise.all([store.save(entry('three')), store.remove(one.id), store.save({ ...entry('four'), bookmarks: ['team/app'] })]);
+    const names = ['Docker Hub', 'four', 'three', 'two'];
+    assert.deepEqual((await store.list()).map((p) => p.name).sort(), names);
+    assert.deepEqual((await new ProfileStore(file).list()).map((p) => p.name).sort(), names, 'and so does the file');
+  });
+
+  it('two saves of one new registry at once keep one entry and refuse the other', async () => {
+    const host = new ContractHost({ profiles: new ProfileStore(join(dir, 'c', 'registries.json')), secrets: noSecretStore, cacheDir: join(dir, 'c', 'cache'), emit: () => undefined });
+    try {
+      const save = (name: string) => host.handle('registries:save', { profile: { name, url: 'twice.example:5000', credentialSource: 'none' } });
+      const answers = await Promise.all([save('first'), save('second')]);
+      assert.deepEqual(answers.map((a) => (a.ok ? 'saved' : a.error.code)), ['saved', 'ALREADY_EXISTS']);
+      const listed = await host.handle('registries:list', {});
+      assert.deepEqual(listed.ok ? (listed.value as { name: string }[]).map((r) => r.name).sort() : listed, ['Docker Hub', 'first']);
+    } finally {
+      await host.close();
+    }
   });
 });

@@ -110,4 +110,30 @@ describe('limiter', () => {
     await Promise.all([...first, last]);
     assert.equal(most, 2);
   });
+
+  it('acquire holds a slot until its release is called, and a second call frees nothing more', async () => {
+    const { Limiter } = await import('../../electron/core/concurrency.js');
+    const limiter = new Limiter(1);
+    const release = await limiter.acquire();
+    let second = false;
+    const waiting = limiter.acquire().then((r) => {
+      second = true;
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(second, false, 'the only slot is held');
+    release();
+    const releaseSecond = await waiting;
+    // Released again: must not hand the slot the second holder still has to a third.
+    release();
+    let third = false;
+    const thirdWaiting = limiter.acquire().then((r) => {
+      third = true;
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(third, false, 'a repeated release freed a slot it no longer held');
+    releaseSecond();
+    (await thirdWaiting)();
+  });
 });

@@ -15,6 +15,8 @@ import type { PushDeps, PushImageRequest, PushSettings } from './push-types.js';
 export interface PushShared {
   readonly reporter: ProgressReporter;
   readonly buffers: BufferPool;
+  /** Ends this layer's turn at the compressors once its input is read (see ParallelGzipOptions.onInputEnd). */
+  readonly endTurn?: () => void;
 }
 
 /**
@@ -67,7 +69,7 @@ export interface LayerSource {
   readonly uncompressed: () => string | undefined;
 }
 
-export function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, { reporter, buffers }: PushShared): LayerSource {
+export function blobBytes(task: BlobTask, stream: Readable | undefined, request: PushImageRequest, deps: PushDeps, settings: PushSettings, { reporter, buffers, endTurn }: PushShared): LayerSource {
   const source = request.archive.source;
   const counted = async function* (input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     for await (const chunk of input) {
@@ -125,7 +127,7 @@ export function blobBytes(task: BlobTask, stream: Readable | undefined, request:
         // A plain tar is read straight into compression-sized blocks: no re-slicing copy.
         const seekable = !stream && !source.gzipped;
         const input = seekable ? source.readBlocks(task.entry, settings.blockSize, (size) => buffers.take(size)) : raw();
-        return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window ?? deps.gzip.window ?? deps.gzip.concurrency, pool: buffers, ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.hash.update(block), seekable);
+        return parallelGzip(counted(input), deps.gzip, { level: settings.level ?? deps.gzip.defaultLevel, blockSize: settings.blockSize, window: settings.window ?? deps.gzip.window ?? deps.gzip.concurrency, pool: buffers, ...(endTurn ? { onInputEnd: endTurn } : {}), ...(request.signal ? { signal: request.signal } : {}) }, (block) => diffHash.hash.update(block), seekable);
       },
       verify: () => {
         uncompressed = `${diffHash.algorithm}:${diffHash.hash.digest('hex')}`;

@@ -12,6 +12,12 @@ export interface ParallelGzipOptions {
   readonly signal?: AbortSignal;
   /** Where input blocks come from and where they and the compressed blocks go back. */
   readonly pool?: BufferPool;
+  /**
+   * Called once the last block is handed to the engine (or the stream ends early), before the last members are
+   * read: a stream taking turns with others ends its turn there, so the next starts reading while this one's last
+   * blocks compress and its upload finishes.
+   */
+  readonly onInputEnd?: () => void;
 }
 
 /**
@@ -55,13 +61,17 @@ export async function* parallelGzip(input: AsyncIterable<Uint8Array>, engine: Gz
     yield member;
     pool?.give(member);
   };
-  for await (const block of preBlocked ? input : blocks(input, options.blockSize, pool)) {
-    onInput?.(block);
-    const member = engine.gzip(block, options.level, { ...(options.signal ? { signal: options.signal } : {}), ...(pool ? { pool } : {}) });
-    inFlight.push(member.finally(() => pool?.give(block)));
-    // Keep later blocks from failing unhandled while we wait on earlier ones.
-    inFlight[inFlight.length - 1]?.catch(() => undefined);
-    if (inFlight.length >= options.window) yield* next();
+  try {
+    for await (const block of preBlocked ? input : blocks(input, options.blockSize, pool)) {
+      onInput?.(block);
+      const member = engine.gzip(block, options.level, { ...(options.signal ? { signal: options.signal } : {}), ...(pool ? { pool } : {}) });
+      inFlight.push(member.finally(() => pool?.give(block)));
+      // Keep later blocks from failing unhandled while we wait on earlier ones.
+      inFlight[inFlight.length - 1]?.catch(() => undefined);
+      if (inFlight.length >= options.window) yield* next();
+    }
+  } finally {
+    options.onInputEnd?.();
   }
   while (inFlight.length > 0) yield* next();
 }

@@ -46,14 +46,22 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     log.plan(plan);
     const results = new Map<string, PushedBlob>();
     const uncompressed = new Map<string, string | undefined>();
-    // One layer compresses at a time: its blocks keep every compressor busy (the window), and each further layer
-    // would only hold more buffers (its blocks and upload chunks, ~10 MB).
-    const compressing = new Limiter(1);
+    // Layers take turns reading into the compressors, as many at once as the engine asks (one for libdeflate): a
+    // layer's blocks keep every compressor busy (the window), and each further layer would only hold more buffers (its
+    // blocks and upload chunks, ~10-20 MB). The next layer takes its turn once this one's input is read, not once its
+    // upload ends (parallelGzip's `onInputEnd`).
+    const compressing = new Limiter(deps.gzip.streams ?? 1);
     const buffers = new BufferPool();
     const transfer = async (planned: PlannedBlob, stream?: Readable): Promise<void> => {
-      const run = (): Promise<Transferred> => transferBlob(planned, stream, { ...request, signal: job.signal }, deps, settings, { sessions, reporter, buffers });
       const mayCompress = planned.task.compressOnTheWay && planned.action !== 'skip' && !stream;
-      const done = await (mayCompress ? compressing.run(run, job.signal) : run());
+      // Taken in the plan's order (largest first), held until the layer's input is read or the transfer ends.
+      const endTurn = mayCompress ? await compressing.acquire(job.signal) : undefined;
+      let done: Transferred;
+      try {
+        done = await transferBlob(planned, stream, { ...request, signal: job.signal }, deps, settings, { sessions, reporter, buffers, ...(endTurn ? { endTurn } : {}) });
+      } finally {
+        endTurn?.();
+      }
       results.set(planned.task.id, done.blob);
       if (planned.task.kind === 'layer') uncompressed.set(planned.task.id, done.uncompressed);
     };

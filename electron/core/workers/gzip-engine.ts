@@ -45,6 +45,10 @@ class OnFirstUse implements GzipEngine {
     return engine.window ?? engine.concurrency;
   }
 
+  get streams(): number {
+    return this.#started().streams ?? 1;
+  }
+
   get defaultLevel(): number {
     return this.#started().defaultLevel;
   }

@@ -11,6 +11,12 @@ export interface GzipEngine {
    * some queued to stay busy while the main thread reads, hashes and uploads.
    */
   readonly window?: number;
+  /**
+   * Layers read into the compressors at once (1 unless said). One keeps them busy while its upload keeps pace; a
+   * second keeps them busy while the first waits for the registry (an incompressible layer, stored, uploads at the
+   * registry's pace with nothing to compress).
+   */
+  readonly streams?: number;
   /** The level that is fastest while still compressing at least as well as skopeo. */
   readonly defaultLevel: number;
   /**

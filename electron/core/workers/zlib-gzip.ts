@@ -34,7 +34,8 @@ function bound(length: number): number {
 /**
  * One gzip member of `data`, compressed on libuv's thread pool. zlib's output buffer holds the whole member, so a
  * block is compressed in one trip to the pool (and one more to finish it) instead of one per 64 KiB of output, each
- * waiting for the main thread to hand the compressor its next buffer.
+ * waiting for the main thread to hand the compressor its next buffer. The member is that buffer itself (its pieces
+ * lie one after another in it): a copy into a pooled buffer cost a second ~1 MB buffer per block in flight.
  */
 function gzipMember(data: Uint8Array, level: number, pool: BufferPool | undefined): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -47,6 +48,8 @@ function gzipMember(data: Uint8Array, level: number, pool: BufferPool | undefine
     });
     stream.once('error', reject);
     stream.once('end', () => {
+      const whole = adjoining(pieces, length);
+      if (whole) return resolve(whole);
       const out = pool ? pool.take(Math.max(length, bound(data.length))).subarray(0, length) : new Uint8Array(length);
       let at = 0;
       for (const piece of pieces) {
@@ -59,6 +62,18 @@ function gzipMember(data: Uint8Array, level: number, pool: BufferPool | undefine
   });
 }
 
+/** The pieces as one view when they lie one after another in one buffer (zlib's output buffer), else undefined. */
+function adjoining(pieces: readonly Buffer[], length: number): Uint8Array | undefined {
+  const first = pieces[0];
+  if (!first) return undefined;
+  let end = first.byteOffset;
+  for (const piece of pieces) {
+    if (piece.buffer !== first.buffer || piece.byteOffset !== end) return undefined;
+    end += piece.length;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, length);
+}
+
 export class ZlibGzip implements GzipEngine {
   readonly name: string;
   readonly concurrency: number;
@@ -66,19 +81,28 @@ export class ZlibGzip implements GzipEngine {
   /**
    * Blocks of a layer in flight, compressing, queued or compressed and waiting for the upload. The compressors only
    * get a layer's next block when its upload takes the oldest one, so a window of one block per compressor left them
-   * idle whenever the upload waited for the registry (a socket full, the registry descheduled). Four blocks of slack
-   * let compression run ahead of such a pause: on the 1 GB push benchmark, on a busy machine (load ~10 on 2 cores),
-   * concurrency + 4 took a push from 31 s to 25 s of wall time against concurrency + 1, with the same CPU time, for
-   * ~15 MB more RSS (a compressed block waiting holds ~0.4 MB; a queued one its 1 MB input).
+   * idle whenever the upload waited for the registry (a socket full, the registry descheduled). Slack lets
+   * compression run ahead of such a pause: on the 1 GB push benchmark, on a busy machine (load ~10 on 2 cores), four
+   * blocks of it took a push from 31 s to 25 s of wall time against one, with the same CPU time. Two layers read at
+   * once (`streams`) now, so two blocks each keep as many in flight as four did for one layer, for less memory
+   * (a block in flight holds its 1 MB input and a ~1 MB output buffer); a layer read alone still has its upload's
+   * look-ahead chunk (4 MiB of compressed blocks) behind its window.
    */
   readonly window: number;
+  /**
+   * Two layers read into the compressors at once. With one, the compressors idled whenever the layer being read
+   * waited for the registry rather than for them: the benchmark's 150 MB random layer is stored (no match search),
+   * so its upload ran at the registry's pace while both compressors had nothing to do (traced on a busy machine:
+   * 3.5 of the push's 6 idle compressor-seconds; with two layers at once the push left 0.6 idle).
+   */
+  readonly streams = 2;
   readonly #limiter: Limiter;
   #closed = false;
 
   // One compression per core, leaving libuv threads for file reads.
   constructor(concurrency = Math.min(availableParallelism(), LIBUV_THREADS - 1)) {
     this.concurrency = Math.max(1, concurrency);
-    this.window = this.concurrency + 4;
+    this.window = this.concurrency + 2;
     this.#limiter = new Limiter(this.concurrency);
     this.name = `zlib ${process.versions.zlib} (${this.concurrency} at once)`;
   }
