@@ -4,13 +4,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar, type TestImage } from '../harness/archives.js';
 import { assertNoTag } from '../harness/assertions.js';
-import { startHttpFaultProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
+import { startHttpFaultProxy, startLateCancelProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
 import { pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { verifyPushed } from '../harness/verify-push.js';
@@ -111,49 +109,17 @@ describe('push through faults', () => {
   });
 
   it('a cancel that comes once the tag is sent is too late: the push reports the tag the registry stored, never "no tag was written"', async () => {
-    // A proxy that, given the tag's PUT, cancels the push once the whole request is in hand, then hands it on to
-    // the registry (which stores it, as it would have anyway: the request had left).
+    // Given the tag's PUT, the proxy cancels the push once the whole request is in hand, then hands it on to the
+    // registry (which stores it, as it would have anyway: the request had left).
     const controller = new AbortController();
-    let forwarded: Promise<void> | undefined;
-    const forward = (req: IncomingMessage, body: Buffer | undefined, answer: (status: number, headers: NodeJS.Dict<string | string[]>, reply: Buffer) => void): Promise<void> =>
-      new Promise((resolve) => {
-        const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (reply) => {
-          const parts: Buffer[] = [];
-          reply.on('data', (part: Buffer) => parts.push(part));
-          reply.on('end', () => {
-            answer(reply.statusCode ?? 502, reply.headers, Buffer.concat(parts));
-            resolve();
-          });
-        });
-        upstream.on('error', () => resolve());
-        if (body) upstream.end(body);
-        else req.pipe(upstream);
-      });
-    const proxy = createServer((req, res) => {
-      const answer = (status: number, headers: NodeJS.Dict<string | string[]>, reply: Buffer): void => {
-        if (!res.destroyed) res.writeHead(status, headers).end(reply);
-      };
-      res.on('error', () => undefined);
-      if (req.method === 'PUT' && req.url === '/v2/faults/late/manifests/1') {
-        const parts: Buffer[] = [];
-        req.on('data', (part: Buffer) => parts.push(part));
-        req.on('end', () => {
-          controller.abort(new Error('user cancelled'));
-          forwarded = forward(req, Buffer.concat(parts), answer);
-        });
-        return;
-      }
-      void forward(req, undefined, answer);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startLateCancelProxy(port, 'PUT', '/v2/faults/late/manifests/1', () => controller.abort(new Error('user cancelled')));
     try {
-      const via = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      const outcome = await pushWithEngine(reg, archive, 'faults/late:1', { via, signal: controller.signal }).then(
+      const outcome = await pushWithEngine(reg, archive, 'faults/late:1', { via: proxy.host, signal: controller.signal }).then(
         (run) => ({ digest: run.digest }),
         (error: unknown) => ({ error }),
       );
-      assert.ok(forwarded, 'the tag was sent');
-      await forwarded;
+      assert.ok(proxy.forwarded, 'the tag was sent');
+      await proxy.forwarded;
       if ('error' in outcome) {
         assert.ok(isStevedoreError(outcome.error, 'CANCELLED'), String(outcome.error));
         await assertNoTag(reg, 'faults/late', '1');
@@ -161,8 +127,7 @@ describe('push through faults', () => {
         await verifyPushed(reg, 'faults/late:1', outcome.digest, [image]);
       }
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });
