@@ -101,11 +101,15 @@ function readCache(path: string, sha256: (data: Buffer) => Buffer, read: typeof 
 }
 
 function writeCache(path: string, data: Buffer): void {
-  const temp = `${path}.${process.pid}.tmp`;
+  // Not guessable, and never written through: where others could plant a symlink at a temp name known in advance
+  // (the process id), the cache's bytes would land in whatever file it names (~/.bashrc).
+  const temp = `${path}.${process.pid}.${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.tmp`;
   try {
     mkdirSync(dirname(dirname(path)), { recursive: true });
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(temp, data, { mode: 0o600 });
+    // A folder others may write is not read from (readCache), so it is not written to either.
+    if (!ownedPrivately(statSync(dirname(path)))) return;
+    writeFileSync(temp, data, { mode: 0o600, flag: 'wx' });
     renameSync(temp, path);
   } catch {
     try {

@@ -29,6 +29,18 @@ const fileSchema = z.object({
   repositories: z.array(z.unknown()).max(MAX_CACHED_NAMES),
 });
 
+/** A catalog file's `[` or `{`: its object and its list, and any in its source (an address and a user name, 1000 at most). */
+const MAX_BRACKETS = 2 + 1000;
+/** Its commas: between its names (none holds one), its four fields, and any in its source. */
+const MAX_COMMAS = MAX_CACHED_NAMES + 3 + 1000;
+
+/** Whether `bytes` holds `byte` at most `limit` times (counted by the buffer's own search, stopping past the limit). */
+function within(bytes: Buffer, byte: number, limit: number): boolean {
+  let count = 0;
+  for (let at = bytes.indexOf(byte); at >= 0; at = bytes.indexOf(byte, at + 1)) if (++count > limit) return false;
+  return true;
+}
+
 const isRepositoryName = (name: unknown): name is string => typeof name === 'string' && name.length <= 255 && REPOSITORY.test(name);
 
 interface Kept {
@@ -74,6 +86,9 @@ export class CatalogCache {
     try {
       // Checked on the opened file, not by path first: a FIFO or a symlink swapped in between is never read.
       const bytes = await readRegularBytes(file, 'catalog file', { maxBytes: MAX_FILE_BYTES, noFollow: true });
+      // Counted before JSON.parse builds anything: a file of `[[],[],…]` as large as allowed would build millions of
+      // arrays (a host stalled for seconds, over a gigabyte), where a catalog has one array and one object.
+      if (!within(bytes, 0x5b, MAX_BRACKETS) || !within(bytes, 0x7b, MAX_BRACKETS) || !within(bytes, 0x2c, MAX_COMMAS)) throw new Error('not a catalog file');
       const parsed = fileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
       if (!parsed.success || !parsed.data.repositories.every(isRepositoryName)) throw new Error('invalid catalog file');
       const kept: Kept = { source: parsed.data.source, savedAt: parsed.data.savedAt, repositories: parsed.data.repositories as string[] };

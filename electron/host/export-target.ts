@@ -6,6 +6,7 @@ import { lstat, mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { StevedoreError } from '../core/errors.js';
+import { destinationError } from '../core/export/destination-error.js';
 import { alreadyExists } from '../core/export/tar-file.js';
 
 /** A file name and nothing else: no folder, no `.` or `..`, no Windows separator either. */
@@ -27,6 +28,11 @@ export async function exportTarget(path: string, exportDir: string | undefined, 
   const folder = await stat(dirname(file)).catch(() => undefined);
   if (!folder?.isDirectory()) throw new StevedoreError('INVALID_ARGUMENT', `${dirname(file)} is not a folder`);
   // Not followed: a symlink at the name is as much "a file there" as a file.
-  if (!replaceConfirmed && (await lstat(file).then(() => true, () => false))) throw alreadyExists(file);
+  // Only ENOENT means the name is free: one that cannot be looked at (too long, a folder not searchable) is not.
+  const taken = await lstat(file).then(
+    () => true,
+    (error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? false : Promise.reject(destinationError(error, file))),
+  );
+  if (taken && !replaceConfirmed) throw alreadyExists(file);
   return file;
 }

@@ -50,6 +50,9 @@ export class ProfileStore {
       raw = readRegularBytesSync(this.#path, 'registry list', { maxBytes: MAX_FILE_BYTES }).toString('utf8');
     } catch (error) {
       if (error instanceof StevedoreError) throw error;
+      // Only a missing file is a first start. One that exists but cannot be read (permissions, a symlink loop, too
+      // many open files) is reported: taken as missing, the suggestions written next would replace the user's list.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StevedoreError('CONFIG', `cannot read ${this.#path}: ${(error as Error).message}`);
       raw = undefined;
     }
     if (raw === undefined) {

@@ -13,15 +13,21 @@ export interface SecretCipher {
 
 export function sealedSecrets(path: string, cipher: SecretCipher): SecretStore {
   let sealed: Record<string, string> = {};
+  // Why the file there could not be read, if it could not: then none of its secrets is known, and a save would
+  // replace every one of them with the one saved (a file unreadable for a moment, or edited by hand, loses them all).
+  let unreadable: string | undefined;
   try {
     const parsed: unknown = JSON.parse(readRegularBytesSync(path, 'secrets file', { maxBytes: 16 * 1024 * 1024 }).toString('utf8'));
-    if (parsed !== null && typeof parsed === 'object') sealed = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  } catch {
-    sealed = {};
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) sealed = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    else unreadable = 'it does not hold a JSON object';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unreadable = (error as Error).message;
   }
-  const persist = (): void => {
-    writeFileSync(`${path}.tmp`, JSON.stringify(sealed), { mode: 0o600 });
+  const persist = (next: Record<string, string>): void => {
+    if (unreadable !== undefined) throw new StevedoreError('CONFIG', `cannot save the password: ${path} could not be read (${unreadable}) and saving would replace every password in it; fix or remove it`);
+    writeFileSync(`${path}.tmp`, JSON.stringify(next), { mode: 0o600 });
     renameSync(`${path}.tmp`, path);
+    sealed = next;
   };
   return {
     available: true,
@@ -35,14 +41,12 @@ export function sealedSecrets(path: string, cipher: SecretCipher): SecretStore {
       }
     },
     set: (id, secret) => {
-      sealed = { ...sealed, [id]: cipher.encryptString(secret).toString('base64') };
-      persist();
+      persist({ ...sealed, [id]: cipher.encryptString(secret).toString('base64') });
     },
     delete: (id) => {
       if (!Object.hasOwn(sealed, id)) return;
       const { [id]: _gone, ...rest } = sealed;
-      sealed = rest;
-      persist();
+      persist(rest);
     },
   };
 }

@@ -152,3 +152,53 @@ export async function startGateProxy(targetPort: number): Promise<GateProxy> {
     },
   };
 }
+
+export interface LateCancelProxy {
+  readonly host: string;
+  /** Settles once the request at `path` has been handed on and answered by the registry (undefined: not seen yet). */
+  readonly forwarded: Promise<void> | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Forwards everything to the registry; the request `method path`, once wholly in hand, first calls `late` (the test
+ * cancels there), then goes on to the registry, which stores it as it would have: the request had left the client.
+ */
+export async function startLateCancelProxy(targetPort: number, method: string, path: string, late: () => void): Promise<LateCancelProxy> {
+  let forwarded: Promise<void> | undefined;
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): Promise<void> =>
+    new Promise((resolve) => {
+      const upstream = httpRequest({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (reply) => {
+        const parts: Buffer[] = [];
+        reply.on('data', (part: Buffer) => parts.push(part));
+        reply.on('end', () => {
+          if (!res.destroyed) res.writeHead(reply.statusCode ?? 502, reply.headers).end(Buffer.concat(parts));
+          resolve();
+        });
+      });
+      upstream.on('error', () => resolve());
+      if (body) upstream.end(body);
+      else req.pipe(upstream);
+    });
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    res.on('error', () => undefined);
+    if (req.method !== method || req.url !== path) return void forward(req, res, undefined);
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => {
+      late();
+      forwarded = forward(req, res, Buffer.concat(parts));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get forwarded() {
+      return forwarded;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -14,7 +14,7 @@ import { isStevedoreError } from '../../electron/core/errors.js';
 import { assertNoTag } from '../harness/assertions.js';
 import { clientFor } from '../harness/clients.js';
 import { copyWithEngine, startCountingProxy } from '../harness/copy.js';
-import { startTcpCutProxy } from '../harness/fault-proxy.js';
+import { startLateCancelProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
 import { runCli } from '../harness/cli.js';
 import { ADMIN, startRegistry, type TestRegistry } from '../harness/registry.js';
 import { blobOf, closeSeeders, pushBlob, pushManifest, randomLayer, seedImage, seedIndex, sha256, type SeededImage } from '../harness/seed.js';
@@ -212,5 +212,28 @@ describe('copy between registries', () => {
       (e: unknown) => isStevedoreError(e, 'CANCELLED'),
     );
     await assertNoTag(basic, 'prod/cancel', '1');
+  });
+
+  it('a cancel that comes once the tag is sent is too late: the copy reports the tag the registry stored, never "no tag was written"', async () => {
+    const controller = new AbortController();
+    await seedImage(plain, 'big/late', '1', { layers: [randomLayer(64 * 1024)] });
+    const proxy = await startLateCancelProxy(Number(plain.host.split(':')[1]), 'PUT', '/v2/prod/late/manifests/1', () => controller.abort());
+    try {
+      const outcome = await copyWithEngine({ reg: plain }, 'big/late:1', { reg: plain, via: proxy.host }, 'prod/late:1', { signal: controller.signal }).then(
+        (run) => ({ digest: run.digest }),
+        (error: unknown) => ({ error }),
+      );
+      assert.ok(proxy.forwarded, 'the tag was sent');
+      await proxy.forwarded;
+      if ('error' in outcome) {
+        assert.ok(isStevedoreError(outcome.error, 'CANCELLED'), String(outcome.error));
+        await assertNoTag(plain, 'prod/late', '1');
+      } else {
+        const held = await clientFor(plain).headManifest('prod/late', '1');
+        assert.equal(held.digest, outcome.digest);
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar, type TestImage } from '../harness/archives.js';
 import { assertNoTag } from '../harness/assertions.js';
-import { startHttpFaultProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
+import { startHttpFaultProxy, startLateCancelProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
 import { pushWithEngine } from '../harness/push.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { verifyPushed } from '../harness/verify-push.js';
@@ -106,5 +106,28 @@ describe('push through faults', () => {
     );
     assert.equal(events.at(-1), 'failed');
     await assertNoTag(reg, 'faults/cancelled', '1');
+  });
+
+  it('a cancel that comes once the tag is sent is too late: the push reports the tag the registry stored, never "no tag was written"', async () => {
+    // Given the tag's PUT, the proxy cancels the push once the whole request is in hand, then hands it on to the
+    // registry (which stores it, as it would have anyway: the request had left).
+    const controller = new AbortController();
+    const proxy = await startLateCancelProxy(port, 'PUT', '/v2/faults/late/manifests/1', () => controller.abort(new Error('user cancelled')));
+    try {
+      const outcome = await pushWithEngine(reg, archive, 'faults/late:1', { via: proxy.host, signal: controller.signal }).then(
+        (run) => ({ digest: run.digest }),
+        (error: unknown) => ({ error }),
+      );
+      assert.ok(proxy.forwarded, 'the tag was sent');
+      await proxy.forwarded;
+      if ('error' in outcome) {
+        assert.ok(isStevedoreError(outcome.error, 'CANCELLED'), String(outcome.error));
+        await assertNoTag(reg, 'faults/late', '1');
+      } else {
+        await verifyPushed(reg, 'faults/late:1', outcome.digest, [image]);
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

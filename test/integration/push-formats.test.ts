@@ -70,6 +70,16 @@ for (const mode of ['none', 'token'] as const) {
       });
     }
 
+    for (const compressor of ['default', 'zlib'] as const) {
+      it(`a layer.tar of no bytes is pushed as a gzip stream of nothing, not an empty blob, by ${compressor === 'zlib' ? 'zlib' : 'the default engine'}`, async () => {
+        const empty = testImage([Buffer.alloc(0), Buffer.alloc(1024), await layerTar(`after-empty-${compressor}`, 100)], { label: `empty-${compressor}` });
+        const path = join(dir, `empty-${compressor}.tar`);
+        await writeTar(path, legacyDockerArchive([{ image: empty, tags: ['empty/x:1'] }]));
+        const run = await pushWithEngine(reg, path, `empty/${compressor}:1`, { compressor });
+        await verifyPushed(reg, `empty/${compressor}:1`, run.digest, [empty]);
+      });
+    }
+
     for (const gzipLayers of [false, true]) {
       it(`Docker 25+ layout with ${gzipLayers ? 'gzip' : 'uncompressed'} layers`, async () => {
         const path = join(dir, `d25-${gzipLayers}.tar`);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -42,6 +42,23 @@ describe('hostile cache files', () => {
     const result = await runChild(script);
     assert.equal(result.code, 0, `the child ended: ${String(result.code)} ${result.stderr}`);
     assert.deepEqual(JSON.parse(result.stdout), [false, false, true]);
+  });
+
+  it('remembering a scheme never writes through a symlink planted at the temp name it used to use (its own pid)', async () => {
+    const victim = join(dir, 'victim.txt');
+    await writeFile(victim, 'precious\n');
+    const script = `
+      import { symlinkSync } from 'node:fs';
+      import { SchemeMemory } from ${JSON.stringify(SCHEME_MEMORY)};
+      symlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(join(dir, 'schemes/127.0.0.1_5003'))} + '.' + process.pid + '.tmp');
+      const memory = new SchemeMemory(${JSON.stringify(dir)});
+      memory.remember('127.0.0.1:5003', 'http');
+      process.stdout.write(JSON.stringify(memory.plainHttp('127.0.0.1:5003')));
+    `;
+    const result = await runChild(script);
+    assert.equal(result.code, 0, `the child ended: ${String(result.code)} ${result.stderr}`);
+    assert.equal(result.stdout, 'true', 'still remembered');
+    assert.equal(await readFile(victim, 'utf8'), 'precious\n', 'the file the symlink names is untouched');
   });
 
   it('a cached manifest that is a FIFO or far larger than any manifest is a miss, not read', async () => {

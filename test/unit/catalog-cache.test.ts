@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -91,6 +92,25 @@ describe('CatalogCache', () => {
       assert.deepEqual(await new CatalogCache(dir).read(reg), { items: [], total: 0 }, content.slice(0, 60));
       assert.equal(await fileOf(dir, 'ok/1').catch(() => undefined), undefined, 'a corrupt copy is removed');
     }
+  });
+
+  it('a file of millions of [] within the size bound is dropped before JSON.parse builds them (a crash in a small heap)', async () => {
+    const cache = new CatalogCache(dir);
+    const reg = profile('bomb');
+    await cache.note(reg, undefined, { items: ['bomb/1'] });
+    const path = await fileOf(dir, 'bomb/1');
+    const valid = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, `${JSON.stringify({ ...valid, repositories: [] }).slice(0, -2)}${'[],'.repeat(3_000_000)}[]]}`);
+    const module = new URL('../../electron/host/catalog-cache.js', import.meta.url).href;
+    const script = `
+      const { CatalogCache } = await import(${JSON.stringify(module)});
+      const read = await new CatalogCache(${JSON.stringify(dir)}).read(${JSON.stringify(reg)});
+      process.stdout.write(JSON.stringify(read));
+    `;
+    const child = spawnSync(process.execPath, ['--max-old-space-size=48', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(child.signal, null, `the reader died: ${child.stderr.slice(0, 300)}`);
+    assert.deepEqual(JSON.parse(child.stdout), { items: [], total: 0 });
+    assert.equal(await readFile(path).catch(() => undefined), undefined, 'the file is removed');
   });
 
   it('does not keep a catalog past its bound', async () => {

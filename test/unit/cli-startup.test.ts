@@ -3,7 +3,7 @@
 // damaged cache costs nothing but the compilation.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -191,6 +191,16 @@ export async function resolve(specifier, context, next) {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '');
       assert.match(result.stdout, /docker-archive/);
+    });
+
+    it('a cache folder others may write is neither read nor written (a symlink planted at a temp name would be written through)', { skip: process.platform === 'win32' || process.getuid?.() === undefined }, async () => {
+      const shared = join(dir, 'shared-cache');
+      await mkdir(join(shared, 'code'), { recursive: true });
+      await chmod(join(shared, 'code'), 0o777);
+      const result = await run([CLI, 'inspect', archive], { ...process.env, STEVEDORE_CACHE_DIR: shared });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /docker-archive/);
+      assert.deepEqual(await readdir(join(shared, 'code')), [], 'nothing saved where others may write');
     });
 
     it('a cache others may write is not used, and the one saved instead is private', { skip: process.platform === 'win32' }, async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -162,5 +162,20 @@ describe('secrets sealed with the OS keychain', () => {
     // Entering it again replaces what no longer opens.
     store.set('reg-1', 'new-password');
     assert.equal(sealedSecrets(path, cipher).get('reg-1'), 'new-password');
+  });
+
+  it('a secrets file that exists but cannot be read is never replaced by a save (its other passwords would be lost)', async () => {
+    const path = join(dir, 'kept-secrets.json');
+    sealedSecrets(path, cipher).set('reg-1', 'hunter2');
+    const before = await readFile(path, 'utf8');
+    // Past the size bound (as a file unreadable for its permissions, or a hand edit that broke its JSON).
+    await writeFile(path, before.padEnd(16 * 1024 * 1024 + 1, ' '));
+    for (const store of [sealedSecrets(path, cipher), (await writeFile(path, `${before.slice(0, -1)},}`), sealedSecrets(path, cipher))]) {
+      assert.equal(store.get('reg-1'), undefined, 'its secrets are not known');
+      assert.throws(() => store.set('reg-2', 'other'), (e: unknown) => isStevedoreError(e, 'CONFIG') && /fix or remove it/.test(e.message));
+      assert.equal(store.has('reg-2'), false, 'what was not saved is not pretended to be');
+    }
+    await writeFile(path, before);
+    assert.equal(sealedSecrets(path, cipher).get('reg-1'), 'hunter2', 'the passwords are still there once the file is readable');
   });
 });

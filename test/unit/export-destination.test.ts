@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { run } from '../harness/exec.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { TarFile } from '../../electron/core/export/tar-file.js';
+import { exportTarget } from '../../electron/host/export-target.js';
 
 describe('export destination', () => {
   let dir: string;
@@ -51,6 +52,20 @@ describe('export destination', () => {
     await tar.commit();
     assert.deepEqual((await run('tar', ['-tf', target])).stdout.trim().split('\n'), names);
     for (const name of names) assert.equal((await run('tar', ['-xOf', target, name])).stdout, `content of ${name}`);
+  });
+
+  it('a name near the file system limit (255 bytes) is written (its temp name fits too); one past it is refused before the export starts', async () => {
+    const folder = join(dir, 'long-names');
+    await mkdir(folder);
+    // 250 bytes: 4-byte characters, so a temp name cut by bytes cuts one in two.
+    const name = `ab${'😀'.repeat(61)}.tar`;
+    assert.equal(Buffer.byteLength(name), 250);
+    const tar = await TarFile.create(join(folder, name));
+    await tar.addBytes('hello.txt', Buffer.from('hi'));
+    await tar.commit();
+    assert.deepEqual(await readdir(folder), [name]);
+    await assert.rejects(exportTarget('x'.repeat(256), folder), (e: unknown) => isStevedoreError(e, 'INVALID_ARGUMENT') && /longer than this file system allows/.test(e.message));
+    assert.deepEqual(await readdir(folder), [name], 'nothing written');
   });
 
   it('a full disk (here: a file size limit) fails with NO_SPACE naming the destination, and leaves no file and no temp file', async () => {

@@ -1,7 +1,7 @@
 // The registries the user keeps, loaded once however many callers ask at the same moment, and changed by requests
 // that arrive together without losing one or letting a registry in twice.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,6 +31,23 @@ describe('ProfileStore', () => {
     assert.ok(hub);
     assert.equal(await store.remove(hub.id), true);
     assert.deepEqual(await new ProfileStore(join(dir, 'a', 'registries.json')).list(), []);
+  });
+
+  it('a registry list that exists but cannot be read is reported, never replaced by the first-start suggestions', async () => {
+    const folder = join(dir, 'unreadable');
+    await mkdir(folder);
+    const kept = JSON.stringify({ version: 1, profiles: [{ id: 'mine', name: 'Mine', url: 'registry.example', credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] }] });
+    // A symlink loop fails the open with ELOOP, as a file without read permission fails it with EACCES (root reads
+    // every file, so that one is tried only as another user).
+    await symlink('loop-b.json', join(folder, 'loop-a.json'));
+    await symlink('loop-a.json', join(folder, 'loop-b.json'));
+    await assert.rejects(new ProfileStore(join(folder, 'loop-a.json')).list(), (error: Error & { code?: string }) => error.code === 'CONFIG' && /cannot read/.test(error.message));
+    const locked = join(folder, 'registries.json');
+    await writeFile(locked, kept, { mode: 0o600 });
+    await chmod(locked, 0);
+    if (process.getuid?.() !== 0) await assert.rejects(new ProfileStore(locked).list(), (error: Error & { code?: string }) => error.code === 'CONFIG');
+    await chmod(locked, 0o600);
+    assert.equal(await readFile(locked, 'utf8'), kept, 'the list is still there');
   });
 
   it('changes made at once all count, during the first load and after it', async () => {

@@ -64,6 +64,7 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
   const route: BlobRoute = { source: endpoints.source, sourceRepository: request.source.repository, target: endpoints.target, targetRepository: request.target.repository };
   const sessions = new UploadSessions(endpoints.target, request.target.repository);
+  let tagWritten = false;
   try {
     // The destination's scheme, and what it holds under the tag, are asked while the source answers, not after.
     if (endpoints.target !== endpoints.source) endpoints.target.baseUrl(signal).catch(() => undefined);
@@ -89,7 +90,12 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     const sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);
     const put = (reference: string, manifest: GraphManifest, heldThere = held(reference)): Promise<void> => putManifest(sessions, reference, manifest, heldThere, signal);
     for (const [i, manifest] of children.entries()) await put(manifest.digest, manifest, heldChildren[i]);
-    await put(tag ?? graph.top.digest, graph.top, heldTag);
+    // The tag is the copy's commit point: once its PUT has left, the registry may store it whatever happens here, so
+    // a cancel that comes meanwhile is too late (abandoning the answer would report "no tag was written" over a tag
+    // that was); the transport's timeouts bound the wait.
+    signal.throwIfAborted();
+    await putManifest(sessions, tag ?? graph.top.digest, graph.top, heldTag ?? held(tag ?? graph.top.digest), undefined);
+    tagWritten = true;
     if (referrers) {
       // After their subject: a referrer names it, and some registries refuse a subject they do not hold yet.
       for (const graph of referrers.graphs) for (const manifest of graph.manifests) await put(manifest.digest, manifest);
@@ -108,7 +114,7 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     reporter.stop();
     // Stops what is still in flight (HEADs of the plan, the other transfers).
     job.abort(error);
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'copy cancelled; no tag was written') : error;
+    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', tagWritten ? `copy cancelled once ${targetName} was written: its referrers may be incomplete` : 'copy cancelled; no tag was written') : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
   } finally {
@@ -130,7 +136,7 @@ function count(plan: readonly PlannedBlob[], action: PlannedBlob['action']): num
  * The source's bytes, unchanged: the digest (and any signature over it) stays valid. Nothing is written when the
  * destination already has that manifest under that reference (a repeated copy writes nothing at all).
  */
-async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, held: Promise<string | undefined>, signal: AbortSignal): Promise<void> {
+async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, held: Promise<string | undefined>, signal: AbortSignal | undefined): Promise<void> {
   if ((await held) === manifest.digest) return;
   const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
   if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, the source's is ${manifest.digest}`);

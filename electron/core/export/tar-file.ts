@@ -13,6 +13,9 @@ import { destinationError } from './destination-error.js';
 import { SpoolFile } from './spool-file.js';
 import type { TarSink } from './tar-sink.js';
 
+/** What of the destination's name its temp file's name repeats (the rest, with spool numbers, takes under 40 bytes). */
+const TEMP_NAME_BYTES = 128;
+
 export class TarFile implements TarSink {
   readonly seekable = true;
   readonly path: string;
@@ -41,7 +44,9 @@ export class TarFile implements TarSink {
     });
     if (existing && !existing.isFile()) throw notAFile('destination', path, existing);
     if (existing && !replace) throw alreadyExists(path);
-    const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.partial`);
+    // Named after the file, by at most TEMP_NAME_BYTES of its name: a name near the file system's limit (255 bytes)
+    // is writable, and its temp name must be too.
+    const temp = join(dirname(path), `.${Buffer.from(basename(path)).subarray(0, TEMP_NAME_BYTES).toString('utf8')}.${randomUUID().slice(0, 8)}.partial`);
     // `wx`: never write through a file (or symlink) that appeared at the temp name.
     return new TarFile(path, temp, await open(temp, 'wx', 0o644).catch((error: unknown) => Promise.reject(destinationError(error, path))), replace);
   }

@@ -61,8 +61,10 @@ export async function* parallelGzip(input: AsyncIterable<Uint8Array>, engine: Gz
     yield member;
     pool?.give(member);
   };
+  let any = false;
   try {
     for await (const block of preBlocked ? input : blocks(input, options.blockSize, pool)) {
+      any = true;
       onInput?.(block);
       const member = engine.gzip(block, options.level, { ...(options.signal ? { signal: options.signal } : {}), ...(pool ? { pool } : {}) });
       inFlight.push(member.finally(() => pool?.give(block)));
@@ -74,4 +76,7 @@ export async function* parallelGzip(input: AsyncIterable<Uint8Array>, engine: Gz
     options.onInputEnd?.();
   }
   while (inFlight.length > 0) yield* next();
+  // No bytes at all (a layer.tar of 0 bytes) still make a gzip stream: one member of nothing. No member would be an
+  // empty blob, which no gunzip takes, under a gzip media type.
+  if (!any) yield await engine.gzip(new Uint8Array(0), options.level, options.signal ? { signal: options.signal } : {});
 }

@@ -186,7 +186,11 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
   };
   const put = async (reference: string, manifest: BuiltManifest): Promise<string> => {
     if (reference === target.tag && tagNames === manifest.digest) return manifest.digest;
-    const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
+    // The tag is the push's commit point: once its PUT has left, the registry may store it whatever happens here, so a
+    // cancel that comes meanwhile is too late. Abandoning the answer would report "no tag was written" over a tag
+    // that was; instead the push waits for it (the transport's timeouts bound the wait) and reports what it did.
+    signal.throwIfAborted();
+    const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, reference === tag ? undefined : signal);
     if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, we sent ${manifest.digest}`);
     return manifest.digest;
   };

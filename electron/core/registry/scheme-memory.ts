@@ -2,6 +2,7 @@
 // instead of first trying TLS (loading TLS and its trust store, then a failed handshake: most of a short command's
 // network time on loopback). Only loopback hosts, which may use plain HTTP without any opt-in, are remembered: no
 // other host is ever moved to plain HTTP by what a file says. What is remembered is a hint the client checks.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLoopbackHost } from '../reference.js';
@@ -42,9 +43,16 @@ export class SchemeMemory {
         return;
       }
       mkdirSync(this.#root, { recursive: true });
-      const temp = `${path}.${process.pid}.tmp`;
-      writeFileSync(temp, PLAIN_HTTP);
-      renameSync(temp, path);
+      // A name nobody can plant a symlink at in advance (the pid alone is known), and never written through: the
+      // cache folder's contents are as hostile as its entries.
+      const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        writeFileSync(temp, PLAIN_HTTP, { flag: 'wx', mode: 0o600 });
+        renameSync(temp, path);
+      } catch (error) {
+        rmSync(temp, { force: true });
+        throw error;
+      }
     } catch {
       // Not remembered: the next command probes again.
     }

@@ -158,6 +158,10 @@ export class ColumnReader {
   /** A JSON array of `count` strings none longer than a path may be, `length` bytes long; or undefined. */
   strings(length: number, count: number): readonly string[] | undefined {
     const at = this.#take(length) - this.#body.byteOffset;
+    // Checked before JSON.parse builds anything: the bounds let a few rows carry megabytes of text, and a resealed
+    // `[[],[],…]` there would build millions of arrays (the heap runs out: a crash, not a miss) before its length
+    // could be compared with `count`.
+    if (!isFlatStringArray(this.#body.subarray(at, at + length), count)) return undefined;
     let value: unknown;
     try {
       value = JSON.parse(this.#body.toString('utf8', at, at + length));
@@ -174,5 +178,35 @@ export class ColumnReader {
     const at = this.#body.byteOffset + this.#at;
     this.#at += bytes;
     return at;
+  }
+}
+
+/** Whether the backslashes just before `text[quote]` (after `from`) escape it: an odd number of them. */
+function isEscaped(text: Buffer, quote: number, from: number): boolean {
+  let k = quote - 1;
+  while (k > from && text[k] === 0x5c) k--;
+  return (quote - 1 - k) % 2 === 1;
+}
+
+/**
+ * Whether `text` is, as JSON.stringify writes it (no spaces), an array of exactly `count` strings: found by its quotes
+ * and commas, without building anything. What is inside each string is left to JSON.parse.
+ */
+export function isFlatStringArray(text: Buffer, count: number): boolean {
+  const end = text.length;
+  if (end < 2 || text[0] !== 0x5b || text[end - 1] !== 0x5d) return false;
+  if (count === 0) return end === 2;
+  let at = 1;
+  for (let n = 0; ; n++) {
+    if (text[at] !== 0x22) return false;
+    let close = at;
+    do {
+      close = text.indexOf(0x22, close + 1);
+      if (close < 0) return false;
+    } while (isEscaped(text, close, at));
+    at = close + 1;
+    if (n === count - 1) return at === end - 1;
+    if (text[at] !== 0x2c) return false;
+    at++;
   }
 }
