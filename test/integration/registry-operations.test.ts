@@ -139,7 +139,7 @@ for (const mode of ALL_MODES) {
     });
 
     it('answers NOT_FOUND with the registry error code for unknown manifests', async () => {
-      await assert.rejects(client.getManifest('team/app', 'nope'), (e: unknown) => isStevedoreError(e, 'NOT_FOUND') && e.details.registryCode === 'MANIFEST_UNKNOWN' && e.message.includes('team/app:nope'));
+      await assert.rejects(client.getManifest('team/app', 'nope'), (e: unknown) => isStevedoreError(e, 'NOT_FOUND') && e.details.registryCode === 'MANIFEST_UNKNOWN' && e.message.includes('/team/app has no tag "nope"'));
     });
   });
 }
