@@ -11,7 +11,7 @@ import type { EntryKind, LayerEntry, LayerIndex } from '../../../shared/xray.js'
 import { isDigest } from '../reference.js';
 import { isIndexedEntry } from './indexed-entry.js';
 import { DEFAULT_FRAMER_LIMITS } from './tar-framer.js';
-import { type ColumnCounts, countsWithin, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, textColumns } from './sealed-columns.js';
+import { type ColumnCounts, countsWithin, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, textColumns } from './sealed-columns.js';
 
 export const MAGIC = 'stevedore-xray-2';
 /** The most entries an index holds: the indexer's own limit, so a file declaring more was not written by it. */
@@ -48,26 +48,13 @@ export function encodeIndex(index: LayerIndex): Buffer | undefined {
   const texts = textColumns(paths, links);
   const idBytes = wide ? 8 : 4;
   const header: Header = { digest: index.digest, diffId: index.diffId, tarSize: index.tarSize, count, idBytes, pathBytes: texts.pathText.length, linkCount: links.length, linkBytes: texts.linkText.length, shaCount };
-  return seal(MAGIC, header, columnBytes(header), texts, (body, start) => {
-    let at = start;
-    const f64 = (values: (e: LayerEntry) => number): void => {
-      for (let i = 0; i < count; i++, at += 8) body.writeDoubleLE(values(entries[i] as LayerEntry), at);
-    };
-    const id = (values: (e: LayerEntry) => number): void => {
-      if (wide) return f64(values);
-      for (let i = 0; i < count; i++, at += 4) body.writeUInt32LE(values(entries[i] as LayerEntry), at);
-    };
-    f64((e) => e.size);
-    id((e) => e.uid);
-    id((e) => e.gid);
-    for (let i = 0; i < count; i++, at += 2) body.writeUInt16LE((entries[i] as LayerEntry).mode, at);
-    for (let i = 0; i < count; i++, at++) {
-      const e = entries[i] as LayerEntry;
-      body[at] = flagsOf(e.kind, e.link, e.sha256);
-    }
-    for (const e of entries) {
-      if (e.sha256 !== undefined) at += body.write(e.sha256, at, 'hex');
-    }
+  return seal(MAGIC, header, columnBytes(header), texts, (columns) => {
+    columns.f64(entries, (e) => e.size);
+    columns.ids(entries, idBytes, (e) => e.uid);
+    columns.ids(entries, idBytes, (e) => e.gid);
+    columns.u16(entries, (e) => e.mode);
+    columns.flags(entries);
+    columns.sha256s(entries);
   });
 }
 

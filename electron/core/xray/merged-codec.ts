@@ -17,7 +17,7 @@ import type { EntryKind, MergedFile } from '../../../shared/xray.js';
 import { isDigest } from '../reference.js';
 import { isLayerPath, isSymlinkTarget } from './entry-path.js';
 import { MAX_INDEX_ENTRIES } from './index-codec.js';
-import { type ColumnCounts, countsWithin, flagsOf, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, storableText, textColumns } from './sealed-columns.js';
+import { type ColumnCounts, countsWithin, HAS_LINK, HAS_SHA, hasColumnCounts, isCount, KIND_CODES, LITTLE_ENDIAN, openSealed, seal, storableText, textColumns } from './sealed-columns.js';
 
 export const MERGED_MAGIC = 'stevedore-xray-merged-1';
 const SHA256_HEX = /^[a-f0-9]{64}$/;
@@ -103,30 +103,15 @@ export function encodeMergedView(key: string, view: StoredMergedView): Buffer | 
     linkBytes: texts.linkText.length,
     shaCount,
   };
-  return seal(MERGED_MAGIC, header, columnBytes(header), texts, (body, start) => {
-    let at = start;
-    for (let i = 0; i < count; i++, at += 8) body.writeDoubleLE((files[i] as MergedFile).size, at);
-    for (let i = 0; i < count; i++, at += 8) {
-      const f = files[i] as MergedFile;
-      body.writeDoubleLE(f.kind === 'dir' ? (totals.get(f.path) ?? 0) : f.bytes, at);
-    }
-    const id = (value: (f: MergedFile) => number): void => {
-      for (let i = 0; i < count; i++, at += idBytes) {
-        if (wide) body.writeDoubleLE(value(files[i] as MergedFile), at);
-        else body.writeUInt32LE(value(files[i] as MergedFile), at);
-      }
-    };
-    id((f) => f.uid);
-    id((f) => f.gid);
-    for (let i = 0; i < count; i++, at += 4) body.writeUInt32LE((files[i] as MergedFile).layer, at);
-    for (let i = 0; i < count; i++, at += 2) body.writeUInt16LE((files[i] as MergedFile).mode, at);
-    for (let i = 0; i < count; i++, at++) {
-      const f = files[i] as MergedFile;
-      body[at] = flagsOf(f.kind, f.link, f.sha256);
-    }
-    for (const f of files) {
-      if (f.sha256 !== undefined) at += body.write(f.sha256, at, 'hex');
-    }
+  return seal(MERGED_MAGIC, header, columnBytes(header), texts, (columns) => {
+    columns.f64(files, (f) => f.size);
+    columns.f64(files, (f) => (f.kind === 'dir' ? (totals.get(f.path) ?? 0) : f.bytes));
+    columns.ids(files, idBytes, (f) => f.uid);
+    columns.ids(files, idBytes, (f) => f.gid);
+    columns.u32(files, (f) => f.layer);
+    columns.u16(files, (f) => f.mode);
+    columns.flags(files);
+    columns.sha256s(files);
   });
 }
 

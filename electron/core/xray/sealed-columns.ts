@@ -74,14 +74,14 @@ export function textColumns(paths: readonly string[], links: readonly string[]):
  * The sealed file: `header` (all ASCII) as its second line, then what `writeColumns` writes from the offset it is
  * given (exactly `columnBytes`, ending with the sha256s), then the two texts.
  */
-export function seal(magic: string, header: object, columnBytes: number, texts: TextColumns, writeColumns: (body: Buffer, at: number) => void): Buffer {
+export function seal(magic: string, header: object, columnBytes: number, texts: TextColumns, writeColumns: (columns: ColumnWriter) => void): Buffer {
   const json = JSON.stringify(header);
   const firstLine = firstLineOf(magic);
   // The first line's length is fixed, so padding the header line aligns the columns.
   const headerLine = Buffer.from(`${json.padEnd(align8(firstLine + json.length + 1) - firstLine - 1)}\n`, 'latin1');
   const body = Buffer.alloc(headerLine.length + columnBytes + texts.pathText.length + texts.linkText.length);
   headerLine.copy(body, 0);
-  writeColumns(body, headerLine.length);
+  writeColumns(new ColumnWriter(body, headerLine.length));
   const at = headerLine.length + columnBytes + texts.pathText.copy(body, headerLine.length + columnBytes);
   texts.linkText.copy(body, at);
   const checksum = createHash('sha256').update(body).digest('hex');
@@ -113,6 +113,45 @@ export function openSealed(file: Buffer, magic: string, maxHeader = Infinity): O
 }
 
 /** Reads the columns in order; each call takes the next one. */
+/** Writes the columns, one after another, that ColumnReader reads back. */
+export class ColumnWriter {
+  readonly #body: Buffer;
+  #at: number;
+
+  constructor(body: Buffer, at: number) {
+    this.#body = body;
+    this.#at = at;
+  }
+
+  f64<T>(items: readonly T[], value: (item: T) => number): void {
+    for (const item of items) this.#at = this.#body.writeDoubleLE(value(item), this.#at);
+  }
+
+  u32<T>(items: readonly T[], value: (item: T) => number): void {
+    for (const item of items) this.#at = this.#body.writeUInt32LE(value(item), this.#at);
+  }
+
+  u16<T>(items: readonly T[], value: (item: T) => number): void {
+    for (const item of items) this.#at = this.#body.writeUInt16LE(value(item), this.#at);
+  }
+
+  /** Ids: 4 bytes each, or 8 (as float64) when one of them does not fit. */
+  ids<T>(items: readonly T[], idBytes: 4 | 8, value: (item: T) => number): void {
+    if (idBytes === 8) this.f64(items, value);
+    else this.u32(items, value);
+  }
+
+  /** A byte per entry: its kind, and whether it has a link and a sha256 (flagsOf). */
+  flags(items: readonly { readonly kind: EntryKind; readonly link?: string; readonly sha256?: string }[]): void {
+    for (const item of items) this.#body[this.#at++] = flagsOf(item.kind, item.link, item.sha256);
+  }
+
+  /** The sha256s of the entries that have one, 32 bytes each. */
+  sha256s(items: readonly { readonly sha256?: string }[]): void {
+    for (const item of items) if (item.sha256 !== undefined) this.#at += this.#body.write(item.sha256, this.#at, 'hex');
+  }
+}
+
 export class ColumnReader {
   readonly #body: Buffer;
   #at: number;
