@@ -13,6 +13,16 @@ import { isStevedoreError } from '../../electron/core/errors.js';
 import { TarFile } from '../../electron/core/export/tar-file.js';
 import { exportTarget } from '../../electron/host/export-target.js';
 
+/**
+ * Runs `script` (an ES module) in a node whose files may not grow past 1 MiB, and gives its stdout. ulimit -f counts
+ * 1024-byte blocks; Node ignores SIGXFSZ, so a write past the limit fails with EFBIG.
+ */
+function underFileSizeLimit(script: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    execFile('bash', ['-c', 'ulimit -f 1024 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { timeout: 30_000 }, (error, out, err) => (error ? reject(new Error(err || error.message)) : resolve(out)));
+  });
+}
+
 describe('export destination', () => {
   let dir: string;
   before(async () => {
@@ -84,10 +94,7 @@ describe('export destination', () => {
         await tar.discard();
         console.log(JSON.stringify({ code: error.code, message: error.message }));
       }`;
-    // ulimit -f counts 1024-byte blocks: 1 MiB, a quarter of what the tar needs. Node ignores SIGXFSZ, so the write fails with EFBIG.
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile('bash', ['-c', 'ulimit -f 1024 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { timeout: 30_000 }, (error, out, err) => (error ? reject(new Error(err || error.message)) : resolve(out)));
-    });
+    const stdout = await underFileSizeLimit(script);
     const outcome = JSON.parse(stdout) as { code?: string; message?: string };
     assert.equal(outcome.code, 'NO_SPACE', stdout);
     assert.match(outcome.message ?? '', new RegExp(`^cannot write ${target}: .*\\(EFBIG\\)$`));
@@ -111,9 +118,7 @@ describe('export destination', () => {
       } finally {
         await tar.discard();
       }`;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile('bash', ['-c', 'ulimit -f 1024 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { timeout: 30_000 }, (error, out, err) => (error ? reject(new Error(err || error.message)) : resolve(out)));
-    });
+    const stdout = await underFileSizeLimit(script);
     const outcome = JSON.parse(stdout) as { code?: string; name?: string; message?: string };
     assert.deepEqual([outcome.name, outcome.code], ['StevedoreError', 'NO_SPACE'], stdout);
     assert.match(outcome.message ?? '', new RegExp(`^cannot write ${target}: .*\\(EFBIG\\)$`));
