@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GzipEngine, GzipOptions } from '../../electron/core/workers/gzip-engine.js';
+import { NativeGzip, loadNativeGzip } from '../../electron/core/workers/native-gzip.js';
 import { ZlibGzip } from '../../electron/core/workers/zlib-gzip.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 import { HeldCalls } from '../harness/held-calls.js';
@@ -107,7 +108,10 @@ describe('push: layers take turns at the compressors', () => {
     await verifyPushed(reg, 'turns/two:1', digest, [image]);
   });
 
-  it('the zlib fallback asks for two layers at once', () => {
+  it('both engines ask for two layers at once', (t) => {
     assert.equal(new ZlibGzip(2).streams, 2);
+    const addon = loadNativeGzip();
+    if (!addon) return t.skip('the addon was not built here');
+    assert.equal(new NativeGzip(addon, 2).streams, 2);
   });
 });

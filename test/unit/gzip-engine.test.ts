@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { isStevedoreError } from '../../electron/core/errors.js';
@@ -93,21 +94,36 @@ for (const [label, open] of engines) {
 }
 
 describe('zlib gzip engine', () => {
-  it("hands back zlib's own output buffer as the member, not a copy into a pooled one", async () => {
+  it('writes member after member through the same zlib streams, each into a pooled buffer of its own', async () => {
     const engine = new ZlibGzip(2);
     try {
-      const data = text(MiB);
       const pool = new BufferPool();
-      const [a, b] = await Promise.all([engine.gzip(data, 2, { pool }), engine.gzip(data, 2, { pool })]);
-      for (const member of [a, b]) {
-        assert.deepEqual(new Uint8Array(gunzipSync(member)), data);
-        // zlib's output buffer is deflateBound's size; a pooled buffer would be a whole number of 64 KiB.
-        assert.notEqual(member.buffer.byteLength % (64 * 1024), 0, `a ${member.buffer.byteLength}-byte buffer`);
-      }
-      assert.notEqual(a.buffer, b.buffer);
+      const blocks = [text(MiB), new Uint8Array(randomBytes(MiB)), text(MiB).reverse(), text(300_000), new Uint8Array(randomBytes(200_000)), text(MiB)];
+      // Two rounds, each block against another: every member is still what it was after later members were written.
+      const members: Uint8Array[] = [];
+      for (let round = 0; round < 2; round++) members.push(...(await Promise.all(blocks.map((block) => engine.gzip(block, 2, { pool })))));
+      members.forEach((member, i) => {
+        assert.deepEqual(new Uint8Array(gunzipSync(member)), blocks[i % blocks.length], `member ${i}`);
+        // A pooled buffer is a whole number of 64 KiB; zlib's own output buffer is deflateBound's size.
+        assert.equal(member.buffer.byteLength % (64 * 1024), 0, `member ${i}: a ${member.buffer.byteLength}-byte buffer`);
+      });
+      assert.equal(new Set(members.map((m) => m.buffer)).size, members.length, 'no two members share a buffer');
     } finally {
       await engine.close();
     }
+  });
+
+  it('refuses work once closed', async () => {
+    const engine = new ZlibGzip(1);
+    assert.deepEqual(new Uint8Array(gunzipSync(await engine.gzip(text(1000), 2))), text(1000));
+    await engine.close();
+    await assert.rejects(engine.gzip(new Uint8Array(10), 1), (e: unknown) => isStevedoreError(e, 'CANCELLED'));
+  });
+
+  it('runs one compression more than there are cores, and leaves a libuv thread for file reads', () => {
+    const engine = new ZlibGzip();
+    const threads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    assert.equal(engine.concurrency, Math.max(1, Math.min(availableParallelism() + 1, threads - 1)));
   });
 });
 

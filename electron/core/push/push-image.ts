@@ -46,7 +46,7 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     log.plan(plan);
     const results = new Map<string, PushedBlob>();
     const uncompressed = new Map<string, string | undefined>();
-    // Layers take turns reading into the compressors, as many at once as the engine asks (one for libdeflate): a
+    // Layers take turns reading into the compressors, as many at once as the engine asks (two for both engines): a
     // layer's blocks keep every compressor busy (the window), and each further layer would only hold more buffers (its
     // blocks and upload chunks, ~10-20 MB). The next layer takes its turn once this one's input is read, not once its
     // upload ends (parallelGzip's `onInputEnd`).
