@@ -113,6 +113,22 @@ describe('zlib gzip engine', () => {
     }
   });
 
+  it('closes its idle zlib streams once nothing was compressed for a while, and opens them again when needed', async () => {
+    const engine = new ZlibGzip(2, 50);
+    try {
+      const blocks = [text(MiB), text(MiB).reverse(), new Uint8Array(randomBytes(MiB))];
+      await Promise.all(blocks.map((block) => engine.gzip(block, 2)));
+      assert.ok(engine.idleWriters > 0, 'kept for the next block');
+      const deadline = Date.now() + 10_000;
+      while (engine.idleWriters > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(engine.idleWriters, 0, 'still holding idle zlib streams 10 s after the last block');
+      assert.deepEqual(new Uint8Array(gunzipSync(await engine.gzip(blocks[0] as Uint8Array, 2))), blocks[0]);
+    } finally {
+      await engine.close();
+    }
+    assert.equal(engine.idleWriters, 0);
+  });
+
   it('refuses work once closed', async () => {
     const engine = new ZlibGzip(1);
     assert.deepEqual(new Uint8Array(gunzipSync(await engine.gzip(text(1000), 2))), text(1000));

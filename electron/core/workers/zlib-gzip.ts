@@ -17,6 +17,11 @@ const deflateRawAsync = promisify<InputType, ZlibOptions, Buffer>(deflateRaw);
 const LIBUV_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 /** A writer's output buffer holds a member of a block this large (the push's block size) in one trip to the pool. */
 const OUTPUT_FOR = 1024 * 1024;
+/**
+ * Idle writers (~1.5 MB each: zlib's state and output buffer) are closed once nothing was compressed for this long, so
+ * the app keeps nothing between pushes; blocks follow each other within milliseconds during one.
+ */
+const IDLE_CLOSE_MS = 2000;
 
 /** Random or already-compressed bytes are stored (compressibility.ts: the rule both engines share). */
 async function incompressible(data: Uint8Array): Promise<boolean> {
@@ -49,6 +54,9 @@ export class ZlibGzip implements GzipEngine {
   readonly #limiter: Limiter;
   /** Writers not writing now, by level (0 for stored blocks): at most `concurrency` of them write at once. */
   readonly #idle = new Map<number, MemberWriter[]>();
+  readonly #idleCloseMs: number;
+  #writing = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   /**
@@ -57,7 +65,8 @@ export class ZlibGzip implements GzipEngine {
    * core-seconds on the 1 GB push benchmark, where skopeo idled 0.5. One more keeps a compression ready to take the
    * core (0.7 idle, 6.8 s to 6.2 s of wall time, the same CPU time).
    */
-  constructor(concurrency = Math.min(availableParallelism() + 1, LIBUV_THREADS - 1)) {
+  constructor(concurrency = Math.min(availableParallelism() + 1, LIBUV_THREADS - 1), idleCloseMs = IDLE_CLOSE_MS) {
+    this.#idleCloseMs = idleCloseMs;
     this.concurrency = Math.max(1, concurrency);
     this.window = this.concurrency + 2;
     this.#limiter = new Limiter(this.concurrency);
@@ -83,19 +92,36 @@ export class ZlibGzip implements GzipEngine {
   }
 
   #writer(level: number): MemberWriter {
+    this.#writing++;
+    clearTimeout(this.#idleTimer);
     return this.#idle.get(level)?.pop() ?? new MemberWriter(level, gzipBound(OUTPUT_FOR));
   }
 
   #release(writer: MemberWriter): void {
+    this.#writing--;
     if (this.#closed || !writer.usable) return writer.close();
     const idle = this.#idle.get(writer.level);
     if (idle) idle.push(writer);
     else this.#idle.set(writer.level, [writer]);
+    if (this.#writing === 0) this.#idleTimer = setTimeout(() => this.#closeIdle(), this.#idleCloseMs).unref();
+  }
+
+  #closeIdle(): void {
+    for (const writers of this.#idle.values()) for (const writer of writers.splice(0)) writer.close();
+    this.#idle.clear();
+  }
+
+  /** Writers not writing now, for tests. */
+  get idleWriters(): number {
+    let count = 0;
+    for (const writers of this.#idle.values()) count += writers.length;
+    return count;
   }
 
   close(): Promise<void> {
     this.#closed = true;
-    for (const writers of this.#idle.values()) for (const writer of writers.splice(0)) writer.close();
+    clearTimeout(this.#idleTimer);
+    this.#closeIdle();
     return Promise.resolve();
   }
 }
