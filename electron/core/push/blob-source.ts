@@ -122,6 +122,8 @@ export function blobBytes(task: BlobTask, stream: Readable | undefined, request:
     bytes: {
       label: task.entry,
       restartable: stream === undefined,
+      // parallelGzip gives a member's pooled buffer back once the next member is asked for.
+      transient: true,
       open: () => {
         diffHash = hashLike(task.diffId);
         // A plain tar is read straight into compression-sized blocks: no re-slicing copy.

@@ -21,6 +21,8 @@ class Pass {
   readonly #bytes: BlobBytes;
   readonly #hash: Hash | undefined;
   readonly #algorithm: string | undefined;
+  /** The source reuses a chunk's buffer once the next is asked for (BlobBytes.transient). */
+  readonly #transient: boolean;
   #skip: number;
   total = 0;
   complete = false;
@@ -30,6 +32,7 @@ class Pass {
   constructor(bytes: BlobBytes, skip: number) {
     this.#bytes = bytes;
     this.#skip = skip;
+    this.#transient = bytes.transient === true;
     this.#algorithm = bytes.digest ? hashAlgorithm(bytes.digest) : 'sha256';
     // Hashed with the algorithm the blob is addressed by; a blob under one Stevedore cannot compute is left to the registry.
     this.#hash = bytes.verified && bytes.digest ? undefined : this.#algorithm ? createHash(this.#algorithm) : undefined;
@@ -58,7 +61,10 @@ class Pass {
         const rest = this.#skip > 0 ? chunk.subarray(this.#skip) : chunk;
         this.#skip = 0;
         onSent(rest.length);
-        yield rest;
+        // The request's stream asks for the next chunk before the socket took this one (it reads ahead, and the
+        // socket holds what it was handed until the registry reads it): a reused buffer would be sent as it is by
+        // then, another chunk's bytes under this blob's digest.
+        yield this.#transient ? rest.slice() : rest;
       }
       this.complete = true;
     } finally {

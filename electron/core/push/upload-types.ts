@@ -14,6 +14,11 @@ export interface BlobBytes {
    * registry blob read by readBlob): the upload does not hash them a second time.
    */
   readonly verified?: boolean;
+  /**
+   * Each chunk `open()` yields is only valid until the next is asked for: its buffer is then reused (a push's
+   * compressed members, pooled). What keeps a chunk longer, as a streamed request's read-ahead does, copies it.
+   */
+  readonly transient?: boolean;
   /** The blob's size, when known before reading it: a streamed upload declares it. */
   readonly size?: number;
   /**
