@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ArchiveImage } from '../../shared/archive.js';
 import type { PushEvent } from '../../shared/push.js';
 import { inspectArchive } from '../../electron/core/archive/inspect-archive.js';
+import type { BufferPool } from '../../electron/core/push/buffer-pool.js';
 import { LayerCache } from '../../electron/core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../electron/core/push/push-image.js';
 import { parseReference } from '../../electron/core/reference.js';
@@ -38,6 +39,8 @@ export async function pushWithEngine(
     tamper?: (image: ArchiveImage) => ArchiveImage;
     /** A compressor of the test's own (faults). */
     gzip?: GzipEngine;
+    /** The push's buffer pool (one that checks how buffers are given back). */
+    buffers?: BufferPool;
   } = {},
 ): Promise<PushRun> {
   // `via`: push through a proxy in front of the registry (fault tests).
@@ -62,7 +65,7 @@ export async function pushWithEngine(
         },
         ...(options.signal ? { signal: options.signal } : {}),
       },
-      { client, gzip, ...(options.layers ? { layers: options.layers } : {}) },
+      { client, gzip, ...(options.layers ? { layers: options.layers } : {}), ...(options.buffers ? { buffers: options.buffers } : {}) },
       { ...DEFAULT_PUSH_SETTINGS, ...options.settings },
     );
     return { digest, events };

@@ -103,6 +103,8 @@ async function sendChunks(sessions: UploadSessions, chunks: AsyncIterator<Uint8A
     const following = chunks.next();
     following.catch(() => undefined);
     location = await patchResuming(sessions, location, offset, chunk, options);
+    // Only now: the registry answered, having read the whole chunk, so none of it still waits in the socket (the
+    // transport sends it in slices of the chunk itself, uncopied).
     options.pool?.give(chunk);
     moved(location);
     offset += chunk.length;

@@ -51,7 +51,7 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     // blocks and upload chunks, ~10-20 MB). The next layer takes its turn once this one's input is read, not once its
     // upload ends (parallelGzip's `onInputEnd`).
     const compressing = new Limiter(deps.gzip.streams ?? 1);
-    const buffers = new BufferPool();
+    const buffers = deps.buffers ?? new BufferPool();
     const transfer = async (planned: PlannedBlob, stream?: Readable): Promise<void> => {
       const mayCompress = planned.task.compressOnTheWay && planned.action !== 'skip' && !stream;
       // Taken in the plan's order (largest first), held until the layer's input is read or the transfer ends.

@@ -6,6 +6,7 @@ import type { Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { GzipEngine } from '../workers/gzip-types.js';
 import type { CompressionChoice } from './blob-plan.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { LayerCache } from './layer-cache.js';
 
 export interface PushSettings {
@@ -25,6 +26,8 @@ export interface PushDeps {
   readonly client: RegistryClient;
   readonly gzip: GzipEngine;
   readonly layers?: LayerCache;
+  /** Where the push's blocks, members and chunks come from and go back to; a fresh pool per push by default. */
+  readonly buffers?: BufferPool;
 }
 
 export interface PushImageRequest {
