@@ -59,9 +59,9 @@ export async function* parallelGzip(input: AsyncIterable<Uint8Array>, engine: Gz
   // A member goes back to the pool once the next is asked for: its consumer must be done with its bytes by then. The
   // push's is: blob-upload copies members into chunks of its own (blocks()) before asking for more, and gives a chunk
   // back only once the registry answered its request, having read every byte. A member must never be a request body
-  // itself: a socket sends bytes from where they lie, uncopied, whenever the link takes them, and Readable.from
-  // (stream-upload) asks for the next chunk once this one is handed on, not once it is sent: streamed that way, members
-  // are overwritten while queued (test/integration/push-buffer-reuse.test.ts catches it).
+  // as it is: a socket sends bytes from where they lie, uncopied, whenever the link takes them, and Readable.from
+  // (stream-upload) asks for the next chunk once this one is handed on, not once it is sent; a streamed upload copies
+  // them (BlobBytes.transient). test/integration/push-buffer-reuse.test.ts catches a member reused too early.
   const next = async function* (): AsyncGenerator<Uint8Array> {
     const member = await (inFlight.shift() as Promise<Uint8Array>);
     yield member;

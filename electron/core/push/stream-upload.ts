@@ -105,8 +105,8 @@ function sending(bytes: BlobBytes, skip: number, onSent: (n: number) => void): S
   }
   const generator = pass.body(onSent);
   // Readable.from asks for the next chunk as soon as this one is handed on (below READ_AHEAD buffered), while the
-  // socket keeps only a reference to bytes the kernel has not taken yet: a source must not reuse a chunk it yielded
-  // before the request ends (parallelGzip's pooled members never come here; blob-upload sends them as its own chunks).
+  // socket keeps only a reference to bytes the kernel has not taken yet: a chunk reused before the request ends would
+  // be sent as it is by then. A source that reuses its chunks says so (BlobBytes.transient) and Pass.body copies them.
   return {
     body: Readable.from(generator, { objectMode: false, highWaterMark: READ_AHEAD }),
     state: pass,
