@@ -5,11 +5,22 @@ import type { BlobProgress } from '../../../shared/push.js';
 import { useNav } from '../stores/nav.js';
 import { jobImage, useTransfers, type Job } from '../stores/transfers.js';
 import { Bar } from './common.js';
+import { jobSummary } from './job-summary.js';
 
 /** A blob as people tell it apart: where the image uses it (`config linux/arm64`), else its short digest. */
 function blobName(blob: BlobProgress): string {
   if (blob.label) return blob.label;
   return blob.kind === 'config' ? 'config' : (blob.digest ?? blob.diffId ?? blob.id).replace(/^sha256:/, '').slice(0, 12);
+}
+
+/**
+ * A blob's bytes: read of all while it moves; once done, what went to the registry (a layer gzipped on the way says
+ * from how much); a blob the registry had moved nothing, so its size alone (`skipped 22.4 MB / 22.4 MB` read as sent).
+ */
+export function blobBytes(blob: BlobProgress): string {
+  if (blob.state === 'skipped' || blob.state === 'mounted') return formatBytes(blob.bytesTotal);
+  if (blob.state === 'done' && blob.action === 'compress' && blob.bytesSent > 0) return `${formatBytes(blob.bytesTotal)} → ${formatBytes(blob.bytesSent)} sent`;
+  return `${formatBytes(blob.bytesDone)} / ${formatBytes(blob.bytesTotal)}`;
 }
 
 function BlobRow({ blob }: { readonly blob: BlobProgress }) {
@@ -19,7 +30,7 @@ function BlobRow({ blob }: { readonly blob: BlobProgress }) {
       <span className="blob-name" title={`${blob.label ? `${blob.label}\n` : ''}${blob.digest ?? blob.diffId ?? blob.id}`}>{blobName(blob)}</span>
       <span className={`state-tag ${blob.state}`}>{blob.state}</span>
       <Bar fraction={fraction} label={`${blob.kind} ${blob.state}`} tone={blob.state === 'failed' ? 'bad' : blob.state === 'skipped' || blob.state === 'mounted' ? 'quiet' : 'accent'} />
-      <span className="muted">{formatBytes(blob.bytesDone)} / {formatBytes(blob.bytesTotal)}</span>
+      <span className="muted">{blobBytes(blob)}</span>
     </div>
   );
 }
@@ -82,9 +93,12 @@ function JobCard({ job }: { readonly job: Job }) {
       )}
       {overall && view.state === 'running' && (
         <div className="muted">
-          {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)} · {formatBytes(Math.round(overall.rate))}/s{overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}
+          {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)}
+          {overall.rate > 0 ? ` · ${formatBytes(Math.round(overall.rate))}/s` : ''}
+          {overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}
         </div>
       )}
+      {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{jobSummary(view.kind ?? 'push', blobs, view.compressor)}</div>}
       {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
       {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} />)}
