@@ -1,5 +1,6 @@
 // Live push progress on a terminal: one line per blob and an overall line, redrawn in place about ten times a second.
 import type { BlobProgress, PushEvent, PushProgress } from '../../shared/push.js';
+import { transferSummary } from '../../shared/transfer-summary.js';
 import { formatBytes, plural, shortDigest } from './format.js';
 import { terminalJson, terminalText } from './terminal-text.js';
 
@@ -19,22 +20,41 @@ function blobLine(blob: BlobProgress): string {
 
 function overallLine(overall: PushProgress): string {
   const eta = overall.etaSeconds !== undefined ? `, ${overall.etaSeconds}s left` : '';
-  return `  ${formatBytes(overall.bytesDone)} / ${formatBytes(overall.bytesTotal)} at ${formatBytes(Math.round(overall.rate))}/s${eta}`;
+  // No rate before one is measured (or when nothing moved at all): `at 0 B/s` reads as stalled.
+  const rate = overall.rate > 0 ? ` at ${formatBytes(Math.round(overall.rate))}/s` : '';
+  return `  ${formatBytes(overall.bytesDone)} / ${formatBytes(overall.bytesTotal)}${rate}${eta}`;
 }
 
 export interface PushDisplay {
   onEvent(event: PushEvent): void;
 }
 
+export interface DisplayWords {
+  readonly active: string;
+  readonly done: string;
+  readonly transfer?: string;
+  /** The target is a file (an export of one or more images): the outcome names it, with no summary. */
+  readonly file?: boolean;
+  /** Which summary the outcome gives (push by default). */
+  readonly kind?: 'push' | 'copy';
+  /** What gzips layers, as people name it; asked only once a layer was compressed (it starts the engine). */
+  readonly compressor?: () => string;
+}
+
 /**
- * Redraws in place on a TTY; elsewhere prints the plan and the outcome only. With `words.file` the target is a file
- * (an export of one or more images), so the outcome names it without a digest.
+ * Redraws in place on a TTY; elsewhere prints the plan and the outcome only. The outcome says what moved (the
+ * transfers panel's summary); the reference with its digest is the command's stdout, so it is not repeated here.
  */
-export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { readonly active: string; readonly done: string; readonly transfer?: string; readonly file?: boolean } = { active: 'Pushing', done: 'Pushed' }): PushDisplay {
+export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: DisplayWords = { active: 'Pushing', done: 'Pushed' }): PushDisplay {
   if (json) return { onEvent: (event) => void stream.write(`${terminalJson(JSON.stringify(event))}\n`) };
   const blobs = new Map<string, BlobProgress>();
   let drawn = 0;
   let overall: PushProgress | undefined;
+  const outcome = (): string => {
+    const list = [...blobs.values()];
+    const compressed = list.some((b) => b.action === 'compress' && b.state === 'done');
+    return transferSummary(words.kind ?? 'push', list, compressed && words.compressor ? words.compressor() : undefined);
+  };
   const redraw = (): void => {
     if (!stream.isTTY) return;
     const lines = [...[...blobs.values()].map(blobLine), ...(overall ? [overallLine(overall)] : [])];
@@ -57,7 +77,7 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: { 
         overall = event.overall;
         redraw();
       } else if (event.type === 'pushed') {
-        stream.write(`${terminalText(words.file ? `${words.done} ${event.target}` : `${words.done} ${event.target}@${event.digest}`)}\n`);
+        stream.write(`${terminalText(words.file ? `${words.done} ${event.target}` : `${words.done} ${event.target}. ${outcome()}`)}\n`);
       }
     },
   };

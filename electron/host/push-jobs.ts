@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ImageLocation, PushJobView } from '../../shared/contract.js';
 import type { BlobProgress, PushEvent } from '../../shared/push.js';
+import { compressorLabel } from '../../shared/transfer-summary.js';
 import type { OpenedArchive } from '../core/archive/inspect-archive.js';
 import { StevedoreError, toErrorInfo, isStevedoreError } from '../core/errors.js';
 import type { LayerCache } from '../core/push/layer-cache.js';
@@ -113,12 +114,12 @@ export class PushJobs {
 }
 
 /**
- * The engine that gzipped a push's layers, as people name it (its name without the benchmark's detail of how many run
- * at once): only when a layer was compressed, so the engine was started by then and naming it costs nothing.
+ * The engine that gzipped a push's layers, as people name it: only when a layer was compressed, so the engine was
+ * started by then and naming it costs nothing.
  */
 function compressedBy(blobs: ReadonlyMap<string, BlobProgress>, gzip: GzipEngine): Pick<PushJobView, 'compressor'> {
   const compressed = [...blobs.values()].some((blob) => blob.action === 'compress' && blob.state === 'done');
-  return compressed ? { compressor: gzip.name.replace(/ \(.*\)$/, '') } : {};
+  return compressed ? { compressor: compressorLabel(gzip.name) } : {};
 }
 
 /** The job as the host lists it: its last event with every blob's state, so a reloaded renderer draws the whole job. */

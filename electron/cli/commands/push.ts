@@ -14,6 +14,7 @@ import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
 import { parseSize } from '../../core/size.js';
 import { parseUserReference } from '../user-reference.js';
+import { compressorLabel } from '../../../shared/transfer-summary.js';
 
 export interface PushOptions extends GlobalOptions {
   readonly image?: number;
@@ -77,8 +78,8 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
   };
   const archive = await inspectArchive(path, signal);
   const targets = pushTargets(archive.inspection.images, reference, options);
-  const display = pushDisplay(process.stderr, options.json);
   const gzip = openGzipEngine();
+  const display = pushDisplay(process.stderr, options.json, { active: 'Pushing', done: 'Pushed', compressor: () => compressorLabel(gzip.name) });
   const layers = options.noCache ? undefined : new LayerCache(options.cacheDir ?? defaultCacheDir());
   const clients = new Map<string, RegistryClient>();
   try {

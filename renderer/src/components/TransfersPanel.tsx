@@ -2,10 +2,10 @@
 import { useEffect } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
+import { transferSummary } from '../../../shared/transfer-summary.js';
 import { useNav } from '../stores/nav.js';
 import { jobImage, useTransfers, type Job } from '../stores/transfers.js';
 import { Bar } from './common.js';
-import { jobSummary } from './job-summary.js';
 
 /** A blob as people tell it apart: where the image uses it (`config linux/arm64`), else its short digest. */
 function blobName(blob: BlobProgress): string {
@@ -98,7 +98,7 @@ function JobCard({ job }: { readonly job: Job }) {
           {overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}
         </div>
       )}
-      {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{jobSummary(view.kind ?? 'push', blobs, view.compressor)}</div>}
+      {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor)}</div>}
       {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
       {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} />)}

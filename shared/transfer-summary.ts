@@ -1,7 +1,7 @@
-// What a finished push or copy did, in one line: what went to the registry (bytes sent, what gzipped them), what the
-// registry had already, or that nothing had to move at all. The rows below only say each blob's state.
-import { formatBytes } from '../../../shared/format.js';
-import type { BlobProgress } from '../../../shared/push.js';
+// What a finished push or copy did, in one line, for the transfers panel and the CLI alike: what went to the registry
+// (bytes sent, what gzipped them), what the registry had already, or that nothing had to move at all.
+import { formatBytes } from './format.js';
+import type { BlobProgress } from './push.js';
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -9,7 +9,7 @@ const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n ==
  * `kind`: push or copy (an export writes a file: it has no summary). `compressor`: the host's name for what gzipped
  * the push's layers; a zlib one is the fallback (no addon built, or STEVEDORE_GZIP=zlib), said so: the fast path is libdeflate.
  */
-export function jobSummary(kind: 'push' | 'copy', blobs: readonly BlobProgress[], compressor?: string): string {
+export function transferSummary(kind: 'push' | 'copy', blobs: readonly BlobProgress[], compressor?: string): string {
   const moved = blobs.filter((b) => b.state === 'done');
   const skipped = blobs.filter((b) => b.state === 'skipped').length;
   const mounted = blobs.filter((b) => b.state === 'mounted').length;
@@ -29,4 +29,9 @@ export function jobSummary(kind: 'push' | 'copy', blobs: readonly BlobProgress[]
     : '';
   const verb = kind === 'copy' ? 'Copied' : 'Uploaded';
   return `${verb} ${formatBytes(sent)} in ${count(moved.length, 'blob')}${gzipped}${there.length > 0 ? `; ${there.join(', ')}` : ''}`;
+}
+
+/** A compressor as people name it: its name without the benchmark's detail (`libdeflate 1.22 (native, 2 at once)`). */
+export function compressorLabel(name: string): string {
+  return name.replace(/ \(.*\)$/, '');
 }
