@@ -177,6 +177,18 @@ describe('the UI in a browser', () => {
     const sent = stored.config.size + stored.layers.reduce((sum, l) => sum + l.size, 0);
     const read = image.layers.reduce((sum, l) => sum + l.length, 0);
     assert.match((await job.getByTestId('job-summary').textContent()) ?? '', new RegExp(`^Uploaded ${formatBytes(sent).replace('.', '\\.')} in 3 blobs \\(2 layers gzipped from ${formatBytes(read).replace('.', '\\.')} with (libdeflate|zlib) `));
+    // Every state a row can show fits its tag in the panel (`compressing` was cut to `compress…`).
+    const cutStates = await page.evaluate<string[]>(`(() => {
+      const tag = document.querySelector('.transfers .blob-row .state-tag');
+      const was = tag.textContent;
+      const cut = ['waiting', 'compressing', 'uploading', 'skipped', 'mounted', 'done', 'failed'].filter((state) => {
+        tag.textContent = state;
+        return tag.scrollWidth > tag.clientWidth;
+      });
+      tag.textContent = was;
+      return cut;
+    })()`);
+    assert.deepEqual(cutStates, []);
     // Pushed, and the page had queued its only image: the upload is gone.
     await uploadsGone('a pushed upload was kept');
   });
