@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { buildApi, type Result } from '../../../shared/contract.js';
@@ -110,5 +110,27 @@ describe('PushDialog', () => {
     } finally {
       opener.remove();
     }
+  });
+});
+
+describe('PushDialog while a browser uploads the tarball', () => {
+  it('shows how much of the file the web host has, not "Loading the file…" for minutes, from the upload\'s own progress', async () => {
+    useTransfers.setState({ drops: [] });
+    let report: ((sent: number, total: number) => void) | undefined;
+    let finish: (path: string) => void = () => undefined;
+    const added = useTransfers.getState().addDrop('big.tar', (progress) => {
+      report = progress;
+      return new Promise<string>((resolve) => (finish = resolve));
+    });
+    render(<PushDialog />);
+    expect(screen.getByText('Loading the file…')).toBeTruthy();
+    act(() => report?.(45_100_000, 167_000_000));
+    expect(screen.getByText('Uploading to the web host: 45.1 MB of 167 MB')).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'uploaded to the web host' }).getAttribute('aria-valuenow')).toBe('27');
+    setApi(buildApi({ invoke: () => new Promise<Result<unknown>>(() => undefined), subscribe: () => () => undefined }));
+    finish('/uploads/big.tar');
+    await act(async () => undefined);
+    expect(screen.queryByText(/Uploading to the web host/)).toBeNull();
+    void added;
   });
 });

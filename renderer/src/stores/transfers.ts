@@ -6,7 +6,7 @@ import type { ImageLocation, PushJobView, RequestArgs } from '../../../shared/co
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
 import { copyTitle } from '../../../shared/transfer-title.js';
-import { api, call, errorInfo, releaseUpload } from '../lib/api.js';
+import { api, call, errorInfo, releaseUpload, type UploadProgress } from '../lib/api.js';
 import { useCatalog } from './catalog.js';
 import { useRegistries } from './registries.js';
 import { useRepository } from './repository.js';
@@ -33,6 +33,8 @@ export interface Drop {
   readonly error?: ErrorInfo;
   /** Images of this archive already queued for pushing. */
   readonly queued?: readonly number[];
+  /** While a browser uploads it to the web host: bytes sent of the file's size. */
+  readonly uploaded?: { readonly sent: number; readonly total: number };
 }
 
 interface TransfersState {
@@ -51,7 +53,8 @@ interface TransfersState {
   track(jobId: string, view: Pick<PushJobView, 'kind' | 'target' | 'archive'>, link?: Job['link'], again?: Again): void;
   /** Starts a copy or export again (after a failure or a cancel); the new job appears beside the old. */
   startAgain(job: Job): Promise<void>;
-  addDrop(name: string, path: Promise<string>): Promise<void>;
+  /** `path`: the file's path, or an upload that reports its progress and resolves to the path it was stored at. */
+  addDrop(name: string, path: Promise<string> | ((progress: UploadProgress) => Promise<string>)): Promise<void>;
   dismissDrop(id: number): void;
   setOpen(open: boolean): void;
 }
@@ -114,7 +117,7 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     set((s) => ({ drops: [...s.drops, { id, name, state: 'uploading' }] }));
     const update = (change: Partial<Drop>): void => set((s) => ({ drops: s.drops.map((d) => (d.id === id ? { ...d, ...change } : d)) }));
     try {
-      const path = await pending;
+      const path = await (typeof pending === 'function' ? pending((sent, total) => update({ uploaded: { sent, total } })) : pending);
       if (!useTransfers.getState().drops.some((d) => d.id === id)) return releaseUpload(path);
       update({ state: 'inspecting', path });
       const inspection = await call(api().archiveInspect({ path }));
