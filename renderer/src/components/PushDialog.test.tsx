@@ -133,4 +133,23 @@ describe('PushDialog while a browser uploads the tarball', () => {
     expect(screen.queryByText(/Uploading to the web host/)).toBeNull();
     void added;
   });
+
+  it('stops the upload when its drop is dismissed, and when the drawer is closed', async () => {
+    useTransfers.setState({ drops: [] });
+    const signals: AbortSignal[] = [];
+    const upload = (progress: (sent: number, total: number) => void, signal: AbortSignal): Promise<string> => {
+      signals.push(signal);
+      progress(1, 10);
+      return new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))));
+    };
+    void useTransfers.getState().addDrop('one.tar', upload);
+    void useTransfers.getState().addDrop('two.tar', upload);
+    render(<PushDialog />);
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss one.tar' }));
+    expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    fireEvent.click(screen.getByRole('button', { name: 'Close push tarballs' }));
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    await act(async () => undefined);
+    expect(useTransfers.getState().drops).toEqual([]);
+  });
 });

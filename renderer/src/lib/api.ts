@@ -81,9 +81,11 @@ export type UploadProgress = (sent: number, total: number) => void;
  * POSTs the file with XMLHttpRequest, whose upload events (fetch has none) tell how much of a tarball of gigabytes
  * the host has: the drawer shows it rather than `Loading the file…` for minutes.
  */
-function post(url: string, file: File, headers: Record<string, string>, onProgress?: UploadProgress): Promise<{ readonly status: number; readonly text: string }> {
+function post(url: string, file: File, headers: Record<string, string>, onProgress?: UploadProgress, signal?: AbortSignal): Promise<{ readonly status: number; readonly text: string }> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('the upload was stopped'));
     const request = new XMLHttpRequest();
+    signal?.addEventListener('abort', () => request.abort(), { once: true });
     request.open('POST', url);
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     if (onProgress) request.upload.onprogress = (event) => onProgress(event.loaded, file.size);
@@ -94,7 +96,8 @@ function post(url: string, file: File, headers: Record<string, string>, onProgre
   });
 }
 
-export async function uploadFile(file: File, onProgress?: UploadProgress): Promise<string> {
+/** `signal`: stops the upload (the drop was dismissed): the host drops what it received. */
+export async function uploadFile(file: File, onProgress?: UploadProgress, signal?: AbortSignal): Promise<string> {
   const bridge = desktop();
   if (bridge) return bridge.pathForFile(file);
   if (!sessionToken()) throw new ContractError(NO_TOKEN);
@@ -106,7 +109,7 @@ export async function uploadFile(file: File, onProgress?: UploadProgress): Promi
   }
   let response: { readonly status: number; readonly text: string };
   try {
-    response = await post(`/upload?name=${encodeURIComponent(file.name)}`, file, headers, onProgress);
+    response = await post(`/upload?name=${encodeURIComponent(file.name)}`, file, headers, onProgress, signal);
   } catch (error) {
     throw new ContractError({ code: 'NETWORK', message: `uploading ${file.name} failed: ${error instanceof Error ? error.message : String(error)}` });
   }

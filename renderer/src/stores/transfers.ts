@@ -53,13 +53,18 @@ interface TransfersState {
   track(jobId: string, view: Pick<PushJobView, 'kind' | 'target' | 'archive'>, link?: Job['link'], again?: Again): void;
   /** Starts a copy or export again (after a failure or a cancel); the new job appears beside the old. */
   startAgain(job: Job): Promise<void>;
-  /** `path`: the file's path, or an upload that reports its progress and resolves to the path it was stored at. */
-  addDrop(name: string, path: Promise<string> | ((progress: UploadProgress) => Promise<string>)): Promise<void>;
+  /**
+   * `path`: the file's path, or an upload that reports its progress and resolves to the path it was stored at;
+   * dismissing the drop aborts its signal (a tarball of gigabytes is not sent to the end for nothing).
+   */
+  addDrop(name: string, path: Promise<string> | ((progress: UploadProgress, signal: AbortSignal) => Promise<string>)): Promise<void>;
   dismissDrop(id: number): void;
   setOpen(open: boolean): void;
 }
 
 let nextDrop = 1;
+/** Uploads in progress, by drop id; an entry lives as long as its upload. */
+const uploads = new Map<number, AbortController>();
 /** Tags still to push after a job, by job id; dropped when the job fails. */
 const followUps = new Map<string, { readonly request: RequestArgs<'push:start'>; readonly tags: readonly string[] }>();
 
@@ -117,7 +122,18 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     set((s) => ({ drops: [...s.drops, { id, name, state: 'uploading' }] }));
     const update = (change: Partial<Drop>): void => set((s) => ({ drops: s.drops.map((d) => (d.id === id ? { ...d, ...change } : d)) }));
     try {
-      const path = await (typeof pending === 'function' ? pending((sent, total) => update({ uploaded: { sent, total } })) : pending);
+      let path: string;
+      if (typeof pending === 'function') {
+        const stop = new AbortController();
+        uploads.set(id, stop);
+        try {
+          path = await pending((sent, total) => update({ uploaded: { sent, total } }), stop.signal);
+        } finally {
+          uploads.delete(id);
+        }
+      } else {
+        path = await pending;
+      }
       if (!useTransfers.getState().drops.some((d) => d.id === id)) return releaseUpload(path);
       update({ state: 'inspecting', path });
       const inspection = await call(api().archiveInspect({ path }));
@@ -127,6 +143,7 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     }
   },
   dismissDrop(id) {
+    uploads.get(id)?.abort();
     const drop = useTransfers.getState().drops.find((d) => d.id === id);
     if (drop?.path) releaseUpload(drop.path);
     set((s) => ({ drops: s.drops.filter((d) => d.id !== id) }));
