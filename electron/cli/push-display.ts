@@ -11,15 +11,22 @@ function bar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}]`;
 }
 
-function blobLine(blob: BlobProgress): string {
-  const name = blob.kind === 'config' ? (blob.label ?? 'config') : shortDigest(blob.digest ?? blob.diffId ?? blob.id);
+/**
+ * A row's name, as the transfers panel gives it: where the image uses the blob (`layer 2/3`), which stays put while
+ * the digest changes under it (a layer gzipped on the way is named by its diff_id, then by its new digest).
+ */
+function blobName(blob: BlobProgress): string {
+  return blob.label ?? (blob.kind === 'config' ? 'config' : shortDigest(blob.digest ?? blob.diffId ?? blob.id));
+}
+
+function blobLine(blob: BlobProgress, width: number): string {
   const state = blob.state.padEnd(11);
   const bytes = blob.state === 'skipped' || blob.state === 'mounted' ? formatBytes(blob.bytesTotal) : `${formatBytes(blob.bytesDone)} / ${formatBytes(blob.bytesTotal)}`;
-  return `  ${name.padEnd(19)} ${state} ${bar(blob.bytesDone, blob.bytesTotal)} ${bytes}`;
+  return `  ${blobName(blob).padEnd(width)} ${state} ${bar(blob.bytesDone, blob.bytesTotal)} ${bytes}`;
 }
 
 function overallLine(overall: PushProgress): string {
-  const eta = overall.etaSeconds !== undefined ? `, ${overall.etaSeconds}s left` : '';
+  const eta = overall.etaSeconds !== undefined && overall.etaSeconds > 0 ? `, ${overall.etaSeconds}s left` : '';
   // No rate before one is measured (or when nothing moved at all): `at 0 B/s` reads as stalled.
   const rate = overall.rate > 0 ? ` at ${formatBytes(Math.round(overall.rate))}/s` : '';
   return `  ${formatBytes(overall.bytesDone)} / ${formatBytes(overall.bytesTotal)}${rate}${eta}`;
@@ -57,7 +64,8 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: Di
   };
   const redraw = (): void => {
     if (!stream.isTTY) return;
-    const lines = [...[...blobs.values()].map(blobLine), ...(overall ? [overallLine(overall)] : [])];
+    const width = Math.max(0, ...[...blobs.values()].map((b) => blobName(b).length));
+    const lines = [...[...blobs.values()].map((b) => blobLine(b, width)), ...(overall ? [overallLine(overall)] : [])];
     if (drawn > 0) stream.write(`\x1b[${drawn}A`);
     stream.write(lines.map((l) => `\x1b[2K${terminalText(l)}\n`).join(''));
     drawn = lines.length;

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { buildApi, type PushJobView, type Result } from '../../../shared/contract.js';
-import type { BlobProgress, PushEvent } from '../../../shared/push.js';
+import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
 import { setApi } from '../lib/api.js';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
@@ -115,7 +115,7 @@ describe('TransfersPanel', () => {
 describe('TransfersPanel: what a finished push did', () => {
   const at = '2026-01-01T00:00:00Z';
   const done = (id: string, action: BlobProgress['action'], state: BlobProgress['state'], total: number, sent: number, label: string): BlobProgress => ({ id, kind: id === 'cfg' ? 'config' : 'layer', action, state, bytesDone: total, bytesTotal: total, bytesSent: sent, digest: `sha256:${id}`, label });
-  const show = (view: Partial<PushJobView>, blobs: readonly BlobProgress[], overall?: { bytesDone: number; bytesTotal: number; rate: number }): void => {
+  const show = (view: Partial<PushJobView>, blobs: readonly BlobProgress[], overall?: PushProgress): void => {
     useTransfers.setState({
       open: true,
       order: ['j'],
@@ -153,6 +153,11 @@ describe('TransfersPanel: what a finished push did', () => {
     show({ state: 'running' }, [done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/1')], { bytesDone: 0, bytesTotal: 2_000_000, rate: 0 });
     expect(screen.getByText(/0 B \/ 2\.0 MB/).textContent).toBe('0 B / 2.0 MB');
     expect(screen.queryByTestId('job-summary')).toBeNull();
+  });
+
+  it('says no "0s left" as the last bytes go', () => {
+    show({ state: 'running' }, [done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/1')], { bytesDone: 2_000_000, bytesTotal: 2_000_000, rate: 1_000_000, etaSeconds: 0 });
+    expect(screen.getByText(/MB\/s/).textContent).toBe('2.0 MB / 2.0 MB · 1.0 MB/s');
   });
 });
 

@@ -95,7 +95,7 @@ function JobCard({ job }: { readonly job: Job }) {
         <div className="muted">
           {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)}
           {overall.rate > 0 ? ` · ${formatBytes(Math.round(overall.rate))}/s` : ''}
-          {overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}
+          {overall.etaSeconds !== undefined && overall.etaSeconds > 0 ? ` · ${overall.etaSeconds}s left` : ''}
         </div>
       )}
       {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor)}</div>}
