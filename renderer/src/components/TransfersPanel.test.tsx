@@ -155,6 +155,12 @@ describe('TransfersPanel: what a finished push did', () => {
     expect(screen.queryByTestId('job-summary')).toBeNull();
   });
 
+  it('a cancelled push shows the blobs it was still moving as stopped, not still compressing', () => {
+    show({ state: 'cancelled', error: { code: 'CANCELLED', message: 'push cancelled; no tag was written' } }, [done('cfg', 'upload', 'done', 595, 595, 'config'), { ...done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/2'), bytesDone: 500_000 }, { ...done('l2', 'compress', 'waiting', 1_000, 0, 'layer 2/2'), bytesDone: 0 }]);
+    expect([...document.querySelectorAll('.blob-row .state-tag')].map((n) => n.textContent)).toEqual(['done', 'stopped', 'stopped']);
+    expect(screen.queryByTestId('job-summary')).toBeNull();
+  });
+
   it('says no "0s left" as the last bytes go', () => {
     show({ state: 'running' }, [done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/1')], { bytesDone: 2_000_000, bytesTotal: 2_000_000, rate: 1_000_000, etaSeconds: 0 });
     expect(screen.getByText(/MB\/s/).textContent).toBe('2.0 MB / 2.0 MB · 1.0 MB/s');

@@ -23,13 +23,20 @@ export function blobBytes(blob: BlobProgress): string {
   return `${formatBytes(blob.bytesDone)} / ${formatBytes(blob.bytesTotal)}`;
 }
 
-function BlobRow({ blob }: { readonly blob: BlobProgress }) {
+/** A blob's state as the row says it: one still moving when its job ended (cancelled, failed) has stopped. */
+function rowState(blob: BlobProgress, job: Job['view']['state']): BlobProgress['state'] | 'stopped' {
+  const moving = blob.state === 'waiting' || blob.state === 'compressing' || blob.state === 'uploading';
+  return moving && job !== 'running' ? 'stopped' : blob.state;
+}
+
+function BlobRow({ blob, job }: { readonly blob: BlobProgress; readonly job: Job['view']['state'] }) {
   const fraction = blob.bytesTotal > 0 ? blob.bytesDone / blob.bytesTotal : 1;
+  const state = rowState(blob, job);
   return (
-    <div className="blob-row" data-state={blob.state}>
+    <div className="blob-row" data-state={state}>
       <span className="blob-name" title={`${blob.label ? `${blob.label}\n` : ''}${blob.digest ?? blob.diffId ?? blob.id}`}>{blobName(blob)}</span>
-      <span className={`state-tag ${blob.state}`}>{blob.state}</span>
-      <Bar fraction={fraction} label={`${blob.kind} ${blob.state}`} tone={blob.state === 'failed' ? 'bad' : blob.state === 'skipped' || blob.state === 'mounted' ? 'quiet' : 'accent'} />
+      <span className={`state-tag ${state}`}>{state}</span>
+      <Bar fraction={fraction} label={`${blob.kind} ${state}`} tone={state === 'failed' ? 'bad' : state === 'skipped' || state === 'mounted' || state === 'stopped' ? 'quiet' : 'accent'} />
       <span className="muted">{blobBytes(blob)}</span>
     </div>
   );
@@ -101,7 +108,7 @@ function JobCard({ job }: { readonly job: Job }) {
       {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor)}</div>}
       {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
-      {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} />)}
+      {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} job={view.state} />)}
     </div>
   );
 }
