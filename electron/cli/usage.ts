@@ -130,7 +130,7 @@ A stored tag without a registry (team/app:1, as docker save writes it) names Doc
 Output: the plan on stderr (blobs to compress, upload, mount, already there), each blob's progress too on a terminal,
 then what it did (bytes uploaded, layers gzipped and with what, or nothing to upload); <reference>@<digest> on stdout.
 Exit code 0 once every tag names the pushed image; 1 on an error (one line on stderr, its code in brackets);
-2 on a usage error.
+2 on a usage error; 130 when interrupted (Ctrl+C: no tag is written).
 
 Examples:
   stevedore push image.tar
