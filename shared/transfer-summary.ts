@@ -17,6 +17,8 @@ export function transferSummary(kind: 'push' | 'copy', blobs: readonly BlobProgr
     ...(skipped > 0 ? [`${count(skipped, 'blob')} already there`] : []),
     ...(mounted > 0 ? [`${count(mounted, 'blob')} mounted from another repository`] : []),
   ];
+  // A job listed with no final blob states (none moved, none found there) says only that it is done.
+  if (moved.length === 0 && there.length === 0) return kind === 'copy' ? 'Copied' : 'Pushed';
   if (moved.length === 0) {
     const noun = kind === 'copy' ? 'Nothing to copy' : 'Nothing to upload';
     if (mounted === 0) return `${noun}: the registry had ${skipped === 1 ? 'the blob' : `all ${skipped} blobs`} already`;
@@ -24,9 +26,9 @@ export function transferSummary(kind: 'push' | 'copy', blobs: readonly BlobProgr
   }
   const sent = moved.reduce((sum, b) => sum + b.bytesSent, 0);
   const compressed = moved.filter((b) => b.action === 'compress');
-  const gzipped = compressed.length > 0
-    ? ` (${count(compressed.length, 'layer')} gzipped from ${formatBytes(compressed.reduce((sum, b) => sum + b.bytesTotal, 0))}${compressor ? ` with ${compressor}${compressor.startsWith('zlib') ? ' — the slower fallback; the libdeflate addon is not in use' : ''}` : ''})`
-    : '';
+  const slower = compressor?.startsWith('zlib') ? ' — the slower fallback; the libdeflate addon is not in use' : '';
+  const engine = compressor ? ` with ${compressor}${slower}` : '';
+  const gzipped = compressed.length > 0 ? ` (${count(compressed.length, 'layer')} gzipped from ${formatBytes(compressed.reduce((sum, b) => sum + b.bytesTotal, 0))}${engine})` : '';
   const verb = kind === 'copy' ? 'Copied' : 'Uploaded';
   return `${verb} ${formatBytes(sent)} in ${count(moved.length, 'blob')}${gzipped}${there.length > 0 ? `; ${there.join(', ')}` : ''}`;
 }
