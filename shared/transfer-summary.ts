@@ -26,8 +26,7 @@ export function transferSummary(kind: 'push' | 'copy', blobs: readonly BlobProgr
   }
   const sent = moved.reduce((sum, b) => sum + b.bytesSent, 0);
   const compressed = moved.filter((b) => b.action === 'compress');
-  const slower = compressor?.startsWith('zlib') ? ' — the slower fallback; the libdeflate addon is not in use' : '';
-  const engine = compressor ? ` with ${compressor}${slower}` : '';
+  const engine = compressor ? ` ${gzipWith(compressor)}` : '';
   const gzipped = compressed.length > 0 ? ` (${count(compressed.length, 'layer')} gzipped from ${formatBytes(compressed.reduce((sum, b) => sum + b.bytesTotal, 0))}${engine})` : '';
   const verb = kind === 'copy' ? 'Copied' : 'Uploaded';
   return `${verb} ${formatBytes(sent)} in ${count(moved.length, 'blob')}${gzipped}${there.length > 0 ? `; ${there.join(', ')}` : ''}`;
@@ -36,4 +35,9 @@ export function transferSummary(kind: 'push' | 'copy', blobs: readonly BlobProgr
 /** A compressor as people name it: its name without the benchmark's detail (`libdeflate 1.22 (native, 2 at once)`). */
 export function compressorLabel(name: string): string {
   return name.replace(/ \(.*\)$/, '');
+}
+
+/** `with libdeflate 1.22`; zlib is said to be the slower fallback (no addon built, or STEVEDORE_GZIP=zlib). */
+export function gzipWith(compressor: string): string {
+  return `with ${compressor}${compressor.startsWith('zlib') ? ' — the slower fallback; the libdeflate addon is not in use' : ''}`;
 }

@@ -44,7 +44,7 @@ export interface DisplayWords {
   readonly file?: boolean;
   /** Which summary the outcome gives (push by default). */
   readonly kind?: 'push' | 'copy';
-  /** What gzips layers, as people name it; asked only once a layer was compressed (it starts the engine). */
+  /** What gzips layers, as people name it; asked only when there are layers to compress (it starts the engine). */
   readonly compressor?: () => string;
 }
 
@@ -77,7 +77,8 @@ export function pushDisplay(stream: NodeJS.WriteStream, json: boolean, words: Di
         drawn = 0;
         for (const blob of event.blobs) blobs.set(blob.id, blob);
         const count = (action: string): number => event.blobs.filter((b) => b.action === action).length;
-        const counts = [`${count('compress')} to compress`, `${count('upload')} to ${words.transfer ?? 'upload'}`, `${count('mount')} to mount`, `${count('skip')} already there`].filter((c) => !c.startsWith('0 '));
+        const gzip = count('compress') > 0 && words.compressor ? ` with ${words.compressor()}` : '';
+        const counts = [`${count('compress')} to compress${gzip}`, `${count('upload')} to ${words.transfer ?? 'upload'}`, `${count('mount')} to mount`, `${count('skip')} already there`].filter((c) => !c.startsWith('0 '));
         stream.write(`${terminalText(`${words.active} ${event.target}: ${plural(event.blobs.length, 'blob')}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`)}\n`);
         redraw();
       } else if (event.type === 'progress') {

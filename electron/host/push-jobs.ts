@@ -61,7 +61,8 @@ export class PushJobs {
     const controller = new AbortController();
     const job: Running = { controller, blobs: new Map(), view: { jobId, ...view, state: 'running', startedAt: new Date().toISOString() } };
     this.#running.set(jobId, job);
-    const emit = (event: PushEvent): void => {
+    const emit = (raw: PushEvent): void => {
+      const event = this.#named(raw);
       if (event.type === 'plan') job.blobs.clear();
       if (event.type === 'plan' || event.type === 'progress') {
         for (const blob of event.blobs) job.blobs.set(blob.id, blob);
@@ -101,6 +102,11 @@ export class PushJobs {
   /** Resolves once every job has ended: a cancelled one has stopped writing and removed what it leaves no use for. */
   async settled(): Promise<void> {
     while (this.#ending.size > 0) await Promise.allSettled(this.#ending);
+  }
+
+  /** A plan with layers to gzip names what gzips them, as the push's outcome does: the engine starts with them anyway. */
+  #named(event: PushEvent): PushEvent {
+    return event.type === 'plan' && event.blobs.some((blob) => blob.action === 'compress') ? { ...event, compressor: compressorLabel(this.gzip.name) } : event;
   }
 
   #finish(jobId: string, outcome: Pick<PushJobView, 'state' | 'digest' | 'error'>): void {

@@ -55,6 +55,8 @@ describe('stevedore push: what it says when done', () => {
     const engine = env.STEVEDORE_GZIP === 'zlib' ? 'zlib' : '(libdeflate|zlib)';
     assert.match(first.stderr, new RegExp(`^Pushed ${escape(reference)}\\. Uploaded ${escape(formatBytes(await storedBytes('team/app:1')))} in 3 blobs \\(2 layers gzipped from ${escape(formatBytes(read))} with ${engine} [^\\n]*\\)$`, 'm'));
     assert.ok(!first.stderr.includes(digest), `the digest is stdout's, not repeated on stderr:\n${first.stderr}`);
+    // ... and the plan, before any byte moves, names the compressor too.
+    assert.match(first.stderr, new RegExp(`^Pushing ${escape(reference)}: 3 blobs \\(2 to compress with ${engine} [^,]+, 1 to upload\\)$`, 'm'));
 
     const again = await runCli(['push', archive, reference], env);
     assert.equal(again.code, 0, again.stderr);

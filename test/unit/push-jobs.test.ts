@@ -57,4 +57,17 @@ describe('push jobs as the host lists them', () => {
     assert.deepEqual((gz?.last as Extract<PushEvent, { type: 'progress' }>).blobs.map((b) => `${b.id} ${b.state}`), ['a done', 'b skipped']);
     assert.equal(finished.find((v) => v.target === 'none')?.compressor, undefined);
   });
+
+  it('names the engine in a plan with layers to gzip, as the page shows it while the push runs, and in no other plan', async () => {
+    const plans: PushEvent[] = [];
+    const host = new PushJobs(gzip, layers, { progress: (event) => void plans.push(event), finished: () => undefined });
+    for (const action of ['compress', 'upload'] as const) {
+      host.run({ target: action, archive: '/a.tar' }, async ({ jobId, emit }) => {
+        emit({ type: 'plan', jobId, target: action, blobs: [blob('a', action, 'waiting')] });
+        return 'sha256:d';
+      });
+    }
+    await host.settled();
+    assert.deepEqual(plans.map((p) => (p.type === 'plan' ? [p.target, p.compressor] : [])), [['compress', 'libdeflate 1.22'], ['upload', undefined]]);
+  });
 });

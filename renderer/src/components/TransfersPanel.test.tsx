@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { buildApi, type PushJobView, type Result } from '../../../shared/contract.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
@@ -159,6 +159,16 @@ describe('TransfersPanel: what a finished push did', () => {
     show({ state: 'cancelled', error: { code: 'CANCELLED', message: 'push cancelled; no tag was written' } }, [done('cfg', 'upload', 'done', 595, 595, 'config'), { ...done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/2'), bytesDone: 500_000 }, { ...done('l2', 'compress', 'waiting', 1_000, 0, 'layer 2/2'), bytesDone: 0 }]);
     expect([...document.querySelectorAll('.blob-row .state-tag')].map((n) => n.textContent)).toEqual(['done', 'stopped', 'stopped']);
     expect(screen.queryByTestId('job-summary')).toBeNull();
+  });
+
+  it('names what gzips a running push\'s layers, as its plan gave it (the zlib fallback as the slower one)', async () => {
+    const handlers = new Map<string, (payload: unknown) => void>();
+    setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'push:list' ? { ok: true, value: [] } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: (event, handler) => (handlers.set(event, handler), () => undefined) }));
+    useTransfers.setState({ open: true, order: [], jobs: {} });
+    await initTransfers();
+    act(() => handlers.get('push:progress')?.({ type: 'plan', jobId: 'z', target: 'r/app:1', compressor: 'zlib 1.3.1', blobs: [done('l1', 'compress', 'waiting', 2_000_000, 0, 'layer 1/1')] } satisfies PushEvent));
+    render(<TransfersPanel />);
+    expect(screen.getByTestId('job-compressor').textContent).toBe('Gzipping layers with zlib 1.3.1 — the slower fallback; the libdeflate addon is not in use');
   });
 
   it('says no "0s left" as the last bytes go', () => {

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
-import { transferSummary } from '../../../shared/transfer-summary.js';
+import { gzipWith, transferSummary } from '../../../shared/transfer-summary.js';
 import { useNav } from '../stores/nav.js';
 import { jobImage, useTransfers, type Job } from '../stores/transfers.js';
 import { Bar } from './common.js';
@@ -105,7 +105,8 @@ function JobCard({ job }: { readonly job: Job }) {
           {overall.etaSeconds !== undefined && overall.etaSeconds > 0 ? ` · ${overall.etaSeconds}s left` : ''}
         </div>
       )}
-      {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor)}</div>}
+      {view.state === 'running' && job.compressor && blobs.some((b) => b.action === 'compress') && <div className="muted" data-testid="job-compressor">Gzipping layers {gzipWith(job.compressor)}</div>}
+      {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor ?? job.compressor)}</div>}
       {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
       {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} job={view.state} />)}

@@ -20,6 +20,8 @@ export interface Job {
   readonly link?: ImageLocation;
   /** How a copy or export was started, to start it again. */
   readonly again?: Again;
+  /** What gzips the push's layers, as its plan named it. */
+  readonly compressor?: string;
 }
 
 export type Again = { readonly channel: 'copy:start'; readonly args: RequestArgs<'copy:start'> } | { readonly channel: 'export:start'; readonly args: RequestArgs<'export:start'> };
@@ -156,7 +158,7 @@ function onEvent(event: PushEvent): void {
     const job: Job = s.jobs[event.jobId] ?? { view: { jobId: event.jobId, target: event.target, archive: '', state: 'running', startedAt: new Date().toISOString() }, blobs: {} };
     const blobs = { ...job.blobs };
     if (event.type === 'plan' || event.type === 'progress') for (const blob of event.blobs) blobs[blob.id] = blob;
-    const next: Job = { ...job, blobs, ...(event.type === 'progress' ? { overall: event.overall } : {}) };
+    const next: Job = { ...job, blobs, ...(event.type === 'progress' ? { overall: event.overall } : {}), ...(event.type === 'plan' && event.compressor ? { compressor: event.compressor } : {}) };
     return { jobs: { ...s.jobs, [event.jobId]: next }, order: s.order.includes(event.jobId) ? s.order : [event.jobId, ...s.order] };
   });
 }
