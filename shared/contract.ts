@@ -103,6 +103,11 @@ export interface PushJobView {
   readonly opens?: ImageLocation;
   /** The last progress, so a reloaded renderer can draw the job at once. */
   readonly last?: PushEvent;
+  /**
+   * What gzipped the layers a finished push compressed (`libdeflate 1.22`, or `zlib 1.3.1`, the slower fallback);
+   * absent when it compressed nothing.
+   */
+  readonly compressor?: string;
 }
 
 /** What each request channel holds: its argument schema, and its result type (as a type only). */

@@ -51,7 +51,8 @@ export interface PushProgress {
 }
 
 export type PushEvent =
-  | { readonly type: 'plan'; readonly jobId: string; readonly target: string; readonly blobs: readonly BlobProgress[] }
+  /** `compressor`: what gzips the plan's layers to compress (`libdeflate 1.22`, or zlib, the slower fallback), when any. */
+  | { readonly type: 'plan'; readonly jobId: string; readonly target: string; readonly blobs: readonly BlobProgress[]; readonly compressor?: string }
   | { readonly type: 'progress'; readonly jobId: string; readonly target: string; readonly blobs: readonly BlobProgress[]; readonly overall: PushProgress }
   | { readonly type: 'pushed'; readonly jobId: string; readonly target: string; readonly digest: string }
   | { readonly type: 'failed'; readonly jobId: string; readonly target: string; readonly error: ErrorInfo };

@@ -119,12 +119,18 @@ ${CONNECTION}
   push: `Usage: stevedore push <archive> [<reference>] [options]
 
 Pushes a docker-archive or oci-archive tarball (gzip-wrapped too): to the tags stored in it, or to <reference>.
+A stored tag without a registry (team/app:1, as docker save writes it) names Docker Hub, as docker push reads it.
   --image N / --all         which image of a multi-image archive
   --compression gzip|keep   gzip uncompressed layers on the way (default), or push them as stored
   -j, --jobs N              concurrent uploads (default 4)
   --chunk-size SIZE         upload chunk size (default 4M)
-  --level N                 gzip level 1-9
+  --level N                 gzip level 1-9 (default 1 with the libdeflate addon, 2 with zlib, its slower fallback)
   --json                    progress as one JSON event per line
+
+Output: the plan on stderr (blobs to compress, upload, mount, already there), each blob's progress too on a terminal,
+then what it did (bytes uploaded, layers gzipped and with what, or nothing to upload); <reference>@<digest> on stdout.
+Exit code 0 once every tag names the pushed image; 1 on an error (one line on stderr, its code in brackets);
+2 on a usage error; 130 when interrupted (Ctrl+C: no tag is written).
 
 Examples:
   stevedore push image.tar

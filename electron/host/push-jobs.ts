@@ -2,7 +2,8 @@
 // Finished jobs are kept in a short bounded history for the transfers panel.
 import { randomUUID } from 'node:crypto';
 import type { ImageLocation, PushJobView } from '../../shared/contract.js';
-import type { PushEvent } from '../../shared/push.js';
+import type { BlobProgress, PushEvent } from '../../shared/push.js';
+import { compressorLabel } from '../../shared/transfer-summary.js';
 import type { OpenedArchive } from '../core/archive/inspect-archive.js';
 import { StevedoreError, toErrorInfo, isStevedoreError } from '../core/errors.js';
 import type { LayerCache } from '../core/push/layer-cache.js';
@@ -16,6 +17,10 @@ const HISTORY = 50;
 interface Running {
   view: PushJobView;
   readonly controller: AbortController;
+  /** Every blob's last state: a progress event carries only the blobs that changed since the one before. */
+  readonly blobs: Map<string, BlobProgress>;
+  /** The last plan or progress event (the outcome events repeat no blob). */
+  last?: Extract<PushEvent, { type: 'plan' | 'progress' }>;
 }
 
 export interface JobEvents {
@@ -54,10 +59,15 @@ export class PushJobs {
   run(view: Pick<PushJobView, 'target' | 'archive' | 'kind' | 'opens'>, transfer: (job: { readonly jobId: string; readonly emit: (event: PushEvent) => void; readonly signal: AbortSignal }) => Promise<string>, jobId: string = randomUUID()): string {
     if (this.#running.has(jobId)) throw new StevedoreError('INVALID_ARGUMENT', `job ${jobId} is already running`);
     const controller = new AbortController();
-    const job: Running = { controller, view: { jobId, ...view, state: 'running', startedAt: new Date().toISOString() } };
+    const job: Running = { controller, blobs: new Map(), view: { jobId, ...view, state: 'running', startedAt: new Date().toISOString() } };
     this.#running.set(jobId, job);
-    const emit = (event: PushEvent): void => {
-      job.view = { ...job.view, last: event };
+    const emit = (raw: PushEvent): void => {
+      const event = this.#named(raw);
+      if (event.type === 'plan') job.blobs.clear();
+      if (event.type === 'plan' || event.type === 'progress') {
+        for (const blob of event.blobs) job.blobs.set(blob.id, blob);
+        job.last = event;
+      }
       this.events.progress(event);
     };
     const ending = transfer({ jobId, emit, signal: controller.signal }).then(
@@ -78,7 +88,7 @@ export class PushJobs {
   }
 
   list(): PushJobView[] {
-    return [...[...this.#running.values()].map((j) => j.view), ...this.#history];
+    return [...[...this.#running.values()].map(viewOf), ...this.#history];
   }
 
   get active(): number {
@@ -94,12 +104,31 @@ export class PushJobs {
     while (this.#ending.size > 0) await Promise.allSettled(this.#ending);
   }
 
+  /** A plan with layers to gzip names what gzips them, as the push's outcome does: the engine starts with them anyway. */
+  #named(event: PushEvent): PushEvent {
+    return event.type === 'plan' && event.blobs.some((blob) => blob.action === 'compress') ? { ...event, compressor: compressorLabel(this.gzip.name) } : event;
+  }
+
   #finish(jobId: string, outcome: Pick<PushJobView, 'state' | 'digest' | 'error'>): void {
     const job = this.#running.get(jobId);
     if (!job) return;
     this.#running.delete(jobId);
-    const view: PushJobView = { ...job.view, ...outcome };
+    const view: PushJobView = { ...viewOf(job), ...outcome, ...compressedBy(job.blobs, this.gzip) };
     this.#history = [view, ...this.#history].slice(0, HISTORY);
     this.events.finished(view);
   }
+}
+
+/**
+ * The engine that gzipped a push's layers, as people name it: only when a layer was compressed, so the engine was
+ * started by then and naming it costs nothing.
+ */
+function compressedBy(blobs: ReadonlyMap<string, BlobProgress>, gzip: GzipEngine): Pick<PushJobView, 'compressor'> {
+  const compressed = [...blobs.values()].some((blob) => blob.action === 'compress' && blob.state === 'done');
+  return compressed ? { compressor: compressorLabel(gzip.name) } : {};
+}
+
+/** The job as the host lists it: its last event with every blob's state, so a reloaded renderer draws the whole job. */
+function viewOf(job: Running): PushJobView {
+  return job.last ? { ...job.view, last: { ...job.last, blobs: [...job.blobs.values()] } } : job.view;
 }

@@ -17,6 +17,8 @@ import { freePort } from '../harness/ports.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, mountBlob, randomLayer, seedImage, seedIndex } from '../harness/seed.js';
 import { skopeoDigest } from '../harness/verify-push.js';
+import { skopeoInspect } from '../harness/tools.js';
+import { formatBytes } from '../../shared/format.js';
 
 const REPOSITORIES = 3_000;
 
@@ -170,7 +172,38 @@ describe('the UI in a browser', () => {
     await screenshot(page, '09-transfers');
     const shown = (await job.locator('code').first().textContent()) ?? '';
     assert.equal(await skopeoDigest(reg, 'ui/dropped:7'), shown);
+    // What it says it sent is what the registry holds (skopeo's manifest), gzipped from the archive's own layers.
+    const stored = (await skopeoInspect(reg, 'ui/dropped:7', true)) as { config: { size: number }; layers: { size: number }[] };
+    const sent = stored.config.size + stored.layers.reduce((sum, l) => sum + l.size, 0);
+    const read = image.layers.reduce((sum, l) => sum + l.length, 0);
+    assert.match((await job.getByTestId('job-summary').textContent()) ?? '', new RegExp(`^Uploaded ${formatBytes(sent).replace('.', '\\.')} in 3 blobs \\(2 layers gzipped from ${formatBytes(read).replace('.', '\\.')} with (libdeflate|zlib) `));
+    // Every state a row can show fits its tag in the panel (`compressing` was cut to `compress…`).
+    const cutStates = await page.evaluate<string[]>(`(() => {
+      const tag = document.querySelector('.transfers .blob-row .state-tag');
+      const was = tag.textContent;
+      const cut = ['waiting', 'compressing', 'uploading', 'skipped', 'mounted', 'done', 'failed', 'stopped'].filter((state) => {
+        tag.textContent = state;
+        return tag.scrollWidth > tag.clientWidth;
+      });
+      tag.textContent = was;
+      return cut;
+    })()`);
+    assert.deepEqual(cutStates, []);
     // Pushed, and the page had queued its only image: the upload is gone.
+    await uploadsGone('a pushed upload was kept');
+  });
+
+  it('says a second push of the same archive had nothing to upload', async () => {
+    const earlier = await page.getByTestId('job').count();
+    await page.getByTestId('drop-input').setInputFiles(join(work, 'dropped.tar'));
+    await page.getByLabel('Target tag').waitFor();
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
+    // The new job goes on top once the host has taken it: until then the first card is the earlier push.
+    await page.getByTestId('job').nth(earlier).waitFor();
+    const again = page.getByTestId('job').first();
+    await again.and(page.locator('[data-state=pushed]')).waitFor({ timeout: 60_000 });
+    assert.equal(await again.getByTestId('job-summary').textContent(), 'Nothing to upload: the registry had all 3 blobs already');
+    await screenshot(page, '09-transfers-nothing-to-upload');
     await uploadsGone('a pushed upload was kept');
   });
 

@@ -57,6 +57,9 @@ describe('the stevedore launcher', () => {
     await mkdir(join(install, 'bin'), { recursive: true });
     await copyFile(LAUNCHER, join(install, 'bin/stevedore'));
     await chmod(join(install, 'bin/stevedore'), 0o755);
+    // A built install (the fake node only reports the bundle's path).
+    await mkdir(join(install, 'dist/app'), { recursive: true });
+    await writeFile(join(install, 'dist/app/stevedore.cjs'), '');
     await symlink(join(install, 'bin/stevedore'), join(dir, 'target\n'));
     await symlink('target\n', join(dir, 'via-newline'));
     for (const command of [join(install, 'bin/stevedore'), join(dir, 'via-newline')]) {
@@ -78,6 +81,18 @@ describe('the stevedore launcher', () => {
     });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^stevedore: too many levels of symbolic links: [^\n]*loop-a\n$/);
+  });
+
+  it('a checkout that was never built says so in one line, not with a stack trace', async () => {
+    const clone = join(dir, 'fresh-clone');
+    await mkdir(join(clone, 'bin'), { recursive: true });
+    await copyFile(LAUNCHER, join(clone, 'bin/stevedore'));
+    await chmod(join(clone, 'bin/stevedore'), 0o755);
+    const { PATH: _path, ...rest } = env;
+    // The real node: before this line, it threw MODULE_NOT_FOUND with its stack.
+    const result = await runLauncher(['--help'], { ...rest, PATH: process.env.PATH ?? '' }, join(clone, 'bin/stevedore'));
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, `stevedore: ${await realpath(clone)} is not built: run npm install (or, after it, npm run build) there first\n`);
   });
 
   it('adds nothing when the variable is unset or empty', async () => {

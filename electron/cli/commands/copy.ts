@@ -34,7 +34,7 @@ export async function copyCommand(args: readonly string[], options: CopyOptions,
     jobs: options.jobs ?? DEFAULT_COPY_SETTINGS.jobs,
     ...(options.chunkSize ? { chunkSize: parseSize(options.chunkSize) } : {}),
   };
-  const display = pushDisplay(process.stderr, false, { active: 'Copying', done: 'Copied', transfer: 'transfer' });
+  const display = pushDisplay(process.stderr, false, { active: 'Copying', done: 'Copied', transfer: 'transfer', kind: 'copy' });
   const emit = options.json ? (event: PushEvent) => out.line(JSON.stringify(event)) : display.onEvent;
   const endpoints = await openEndpoints(source.registry, target.registry, options);
   const common = { ...(platform ? { platform } : {}), referrers: options.referrers, emit, signal };

@@ -6,14 +6,16 @@ import { defaultCacheDir } from '../../core/cache/content-cache.js';
 import { StevedoreError } from '../../core/errors.js';
 import { LayerCache } from '../../core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../core/push/push-image.js';
-import { formatReference, parseReference, type Reference } from '../../core/reference.js';
+import { DOCKER_HUB, formatReference, parseReference, type Reference } from '../../core/reference.js';
 import type { RegistryClient } from '../../core/registry/client.js';
 import { openGzipEngine } from '../../core/workers/gzip-engine.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
+import { terminalText } from '../terminal-text.js';
 import { parseSize } from '../../core/size.js';
 import { parseUserReference } from '../user-reference.js';
+import { compressorLabel } from '../../../shared/transfer-summary.js';
 
 export interface PushOptions extends GlobalOptions {
   readonly image?: number;
@@ -24,8 +26,25 @@ export interface PushOptions extends GlobalOptions {
 }
 
 
+export interface PushTarget {
+  readonly image: ArchiveImage;
+  readonly target: Reference;
+  /** The archive's own name for it, when the target comes from there. */
+  readonly stored?: string;
+}
+
+/**
+ * Said before pushing to a tag the archive holds that names no registry: it is Docker Hub's (as docker push reads
+ * it), which a user pushing to their own registry may not expect, and which an error (`cannot resolve
+ * registry-1.docker.io`) would not name.
+ */
+export function hubNotice({ target, stored }: PushTarget): string | undefined {
+  if (stored === undefined || target.registry !== DOCKER_HUB || /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//.test(stored)) return undefined;
+  return `The archive's tag ${stored} names no registry, so it is Docker Hub's (as docker push reads it): pushing to ${formatReference(target)}. Give a reference to push elsewhere.`;
+}
+
 /** Which images go where: the archive's own names, or the reference given. */
-export function pushTargets(images: readonly ArchiveImage[], reference: string | undefined, options: Pick<PushOptions, 'image' | 'all'>): { image: ArchiveImage; target: Reference }[] {
+export function pushTargets(images: readonly ArchiveImage[], reference: string | undefined, options: Pick<PushOptions, 'image' | 'all'>): PushTarget[] {
   let chosen = images;
   if (options.image !== undefined) {
     const image = images[options.image];
@@ -34,7 +53,7 @@ export function pushTargets(images: readonly ArchiveImage[], reference: string |
   } else if (reference !== undefined && images.length > 1 && !options.all) {
     throw new StevedoreError('CONFIG', `the archive holds ${images.length} images: choose one with --image N (see stevedore inspect), or --all`);
   }
-  const targets: { image: ArchiveImage; target: Reference }[] = [];
+  const targets: PushTarget[] = [];
   for (const image of chosen) {
     if (reference !== undefined) {
       const ref = parseUserReference(reference);
@@ -47,7 +66,7 @@ export function pushTargets(images: readonly ArchiveImage[], reference: string |
     for (const name of image.names) {
       if (!name.includes('/') && !name.includes(':')) throw new StevedoreError('CONFIG', `the archive names image ${image.id} "${name}" without a repository: give a reference to push it to`);
       const ref = parseReference(name);
-      targets.push({ image, target: { ...ref, tag: ref.tag ?? 'latest' } });
+      targets.push({ image, target: { ...ref, tag: ref.tag ?? 'latest' }, stored: name });
     }
   }
   return targets;
@@ -77,13 +96,16 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
   };
   const archive = await inspectArchive(path, signal);
   const targets = pushTargets(archive.inspection.images, reference, options);
-  const display = pushDisplay(process.stderr, options.json);
   const gzip = openGzipEngine();
+  const display = pushDisplay(process.stderr, options.json, { active: 'Pushing', done: 'Pushed', compressor: () => compressorLabel(gzip.name) });
   const layers = options.noCache ? undefined : new LayerCache(options.cacheDir ?? defaultCacheDir());
   const clients = new Map<string, RegistryClient>();
   try {
     const results: { target: string; digest: string }[] = [];
-    for (const { image, target } of targets) {
+    for (const planned of targets) {
+      const { image, target } = planned;
+      const notice = options.json ? undefined : hubNotice(planned);
+      if (notice) process.stderr.write(`${terminalText(notice)}\n`);
       let client = clients.get(target.registry);
       if (!client) {
         client = await openClient(target.registry, options);

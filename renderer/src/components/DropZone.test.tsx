@@ -8,7 +8,9 @@ describe('DropZone', () => {
 
   it('empties the file chooser after a choice, so choosing the same tarball again is not ignored', () => {
     // The upload itself fails here (no session token): only what reaches the store matters.
-    const addDrop = vi.fn((_name: string, pending: Promise<string>) => pending.then(() => undefined, () => undefined));
+    const addDrop = vi.fn((_name: string, pending: Promise<string> | ((progress: (sent: number, total: number) => void) => Promise<string>)) =>
+      (typeof pending === 'function' ? pending(() => undefined) : pending).then(() => undefined, () => undefined),
+    );
     useTransfers.setState({ addDrop });
     render(<DropZone />);
     const input = screen.getByTestId('drop-input') as HTMLInputElement;

@@ -9,7 +9,7 @@ export function DropZone() {
   const [over, setOver] = useState(false);
 
   const take = (files: ArrayLike<File> | null): void => {
-    for (const file of Array.from(files ?? [])) void addDrop(file.name, uploadFile(file));
+    for (const file of Array.from(files ?? [])) void addDrop(file.name, (progress, signal) => uploadFile(file, progress, signal));
   };
   // The chooser fires no change for the file it holds already: empty it, so choosing the same tarball again (after
   // dismissing it, or to push it to a second place) is not silently ignored.

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { buildApi, type Result } from '../../../shared/contract.js';
@@ -110,5 +110,46 @@ describe('PushDialog', () => {
     } finally {
       opener.remove();
     }
+  });
+});
+
+describe('PushDialog while a browser uploads the tarball', () => {
+  it('shows how much of the file the web host has, not "Loading the file…" for minutes, from the upload\'s own progress', async () => {
+    useTransfers.setState({ drops: [] });
+    let report: ((sent: number, total: number) => void) | undefined;
+    let finish: (path: string) => void = () => undefined;
+    const added = useTransfers.getState().addDrop('big.tar', (progress) => {
+      report = progress;
+      return new Promise<string>((resolve) => (finish = resolve));
+    });
+    render(<PushDialog />);
+    expect(screen.getByText('Loading the file…')).toBeTruthy();
+    act(() => report?.(45_100_000, 167_000_000));
+    expect(screen.getByText('Uploading to the web host: 45.1 MB of 167 MB')).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'uploaded to the web host' }).getAttribute('aria-valuenow')).toBe('27');
+    setApi(buildApi({ invoke: () => new Promise<Result<unknown>>(() => undefined), subscribe: () => () => undefined }));
+    finish('/uploads/big.tar');
+    await act(async () => undefined);
+    expect(screen.queryByText(/Uploading to the web host/)).toBeNull();
+    void added;
+  });
+
+  it('stops the upload when its drop is dismissed, and when the drawer is closed', async () => {
+    useTransfers.setState({ drops: [] });
+    const signals: AbortSignal[] = [];
+    const upload = (progress: (sent: number, total: number) => void, signal: AbortSignal): Promise<string> => {
+      signals.push(signal);
+      progress(1, 10);
+      return new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))));
+    };
+    void useTransfers.getState().addDrop('one.tar', upload);
+    void useTransfers.getState().addDrop('two.tar', upload);
+    render(<PushDialog />);
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss one.tar' }));
+    expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    fireEvent.click(screen.getByRole('button', { name: 'Close push tarballs' }));
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    await act(async () => undefined);
+    expect(useTransfers.getState().drops).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { errorInfo } from '../lib/api.js';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
 import { useTransfers, type Drop } from '../stores/transfers.js';
-import { ErrorState, Loading } from './common.js';
+import { Bar, ErrorState, Loading } from './common.js';
 import type { ErrorInfo } from '../../../shared/errors.js';
 import { visibleText } from '../../../shared/visible-text.js';
 
@@ -82,6 +82,16 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
   );
 }
 
+/** A tarball on its way from the browser to the web host: the archive is read once it is all there. */
+function UploadState({ uploaded }: { readonly uploaded: NonNullable<Drop['uploaded']> }) {
+  return (
+    <div className="state upload-state" role="status">
+      <span>Uploading to the web host: {formatBytes(uploaded.sent)} of {formatBytes(uploaded.total)}</span>
+      <Bar fraction={uploaded.total > 0 ? uploaded.sent / uploaded.total : 1} label="uploaded to the web host" />
+    </div>
+  );
+}
+
 export function PushDialog() {
   const drops = useTransfers((s) => s.drops);
   if (drops.length === 0) return null;
@@ -138,7 +148,7 @@ function PushDrawer({ drops }: { readonly drops: readonly Drop[] }) {
             <strong>{drop.name}</strong>
             <button type="button" className="icon" aria-label={`Dismiss ${drop.name}`} onClick={() => dismiss(drop.id)}>✕</button>
           </div>
-          {drop.state === 'uploading' && <Loading what="the file" />}
+          {drop.state === 'uploading' && (drop.uploaded ? <UploadState uploaded={drop.uploaded} /> : <Loading what="the file" />)}
           {drop.state === 'inspecting' && <Loading what="the archive" />}
           {drop.state === 'error' && drop.error && <ErrorState error={drop.error} />}
           {drop.state === 'ready' && drop.inspection && (

@@ -1,7 +1,7 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { buildApi, type PushJobView, type Result } from '../../../shared/contract.js';
-import type { BlobProgress, PushEvent } from '../../../shared/push.js';
+import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
 import { setApi } from '../lib/api.js';
 import { useNav } from '../stores/nav.js';
 import { useRegistries } from '../stores/registries.js';
@@ -109,6 +109,71 @@ describe('TransfersPanel', () => {
     expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'b', repository: 'demo/app', reference: '2' });
     fireEvent.click(open[1]!);
     expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'prod', repository: 'team/web', reference: '1' });
+  });
+});
+
+describe('TransfersPanel: what a finished push did', () => {
+  const at = '2026-01-01T00:00:00Z';
+  const done = (id: string, action: BlobProgress['action'], state: BlobProgress['state'], total: number, sent: number, label: string): BlobProgress => ({ id, kind: id === 'cfg' ? 'config' : 'layer', action, state, bytesDone: total, bytesTotal: total, bytesSent: sent, digest: `sha256:${id}`, label });
+  const show = (view: Partial<PushJobView>, blobs: readonly BlobProgress[], overall?: PushProgress): void => {
+    useTransfers.setState({
+      open: true,
+      order: ['j'],
+      jobs: { j: { view: { jobId: 'j', target: 'local · team/app:1', archive: '/tmp/app.tar', state: 'pushed', startedAt: at, digest: 'sha256:m', ...view }, blobs: Object.fromEntries(blobs.map((b) => [b.id, b])), ...(overall ? { overall } : {}) } },
+    });
+    render(<TransfersPanel />);
+  };
+
+  it('a second push of the same archive says nothing was uploaded, and its rows no longer read "22.4 MB / 22.4 MB" as if sent', () => {
+    show({}, [done('cfg', 'skip', 'skipped', 595, 0, 'config'), done('l1', 'skip', 'skipped', 22_400_000, 0, 'layer 1/2'), done('l2', 'skip', 'skipped', 2_100_000, 0, 'layer 2/2')]);
+    expect(screen.getByTestId('job-summary').textContent).toBe('Nothing to upload: the registry had all 3 blobs already');
+    expect([...document.querySelectorAll('.blob-row .muted')].map((n) => n.textContent)).toEqual(['595 B', '22.4 MB', '2.1 MB']);
+  });
+
+  it('a first push says what it sent, how much it gzipped and with what, and what the registry had already', () => {
+    show({ compressor: 'libdeflate 1.22' }, [done('cfg', 'upload', 'done', 595, 595, 'config'), done('l1', 'compress', 'done', 22_400_000, 1_300_000, 'layer 1/3'), done('l2', 'compress', 'done', 12_000_000, 12_010_000, 'layer 2/3'), done('l3', 'skip', 'skipped', 2_100_000, 0, 'layer 3/3')]);
+    expect(screen.getByTestId('job-summary').textContent).toBe('Uploaded 13.3 MB in 3 blobs (2 layers gzipped from 34.4 MB with libdeflate 1.22); 1 blob already there');
+    expect(screen.getByText('22.4 MB → 1.3 MB sent')).toBeTruthy();
+  });
+
+  it('names the zlib fallback as the slower path, and mounts as mounts', () => {
+    show({ compressor: 'zlib 1.3.1' }, [done('cfg', 'mount', 'mounted', 595, 0, 'config'), done('l1', 'compress', 'done', 2_000_000, 500_000, 'layer 1/1')]);
+    expect(screen.getByTestId('job-summary').textContent).toBe('Uploaded 500 kB in 1 blob (1 layer gzipped from 2.0 MB with zlib 1.3.1 — the slower fallback; the libdeflate addon is not in use); 1 blob mounted from another repository');
+  });
+
+  it('says "Nothing to copy" for a copy the target had, and gives an export no summary', () => {
+    show({ kind: 'copy' }, [done('cfg', 'skip', 'skipped', 595, 0, 'config')]);
+    expect(screen.getByTestId('job-summary').textContent).toBe('Nothing to copy: the registry had the blob already');
+    cleanup();
+    show({ kind: 'export', target: '/tmp/x.tar' }, [done('cfg', 'upload', 'done', 595, 595, 'config')]);
+    expect(screen.queryByTestId('job-summary')).toBeNull();
+  });
+
+  it('a running push shows no "0 B/s" before its rate is known', () => {
+    show({ state: 'running' }, [done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/1')], { bytesDone: 0, bytesTotal: 2_000_000, rate: 0 });
+    expect(screen.getByText(/0 B \/ 2\.0 MB/).textContent).toBe('0 B / 2.0 MB');
+    expect(screen.queryByTestId('job-summary')).toBeNull();
+  });
+
+  it('a cancelled push shows the blobs it was still moving as stopped, not still compressing', () => {
+    show({ state: 'cancelled', error: { code: 'CANCELLED', message: 'push cancelled; no tag was written' } }, [done('cfg', 'upload', 'done', 595, 595, 'config'), { ...done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/2'), bytesDone: 500_000 }, { ...done('l2', 'compress', 'waiting', 1_000, 0, 'layer 2/2'), bytesDone: 0 }]);
+    expect([...document.querySelectorAll('.blob-row .state-tag')].map((n) => n.textContent)).toEqual(['done', 'stopped', 'stopped']);
+    expect(screen.queryByTestId('job-summary')).toBeNull();
+  });
+
+  it('names what gzips a running push\'s layers, as its plan gave it (the zlib fallback as the slower one)', async () => {
+    const handlers = new Map<string, (payload: unknown) => void>();
+    setApi(buildApi({ invoke: async (channel): Promise<Result<unknown>> => (channel === 'push:list' ? { ok: true, value: [] } : { ok: false, error: { code: 'INTERNAL', message: channel } }), subscribe: (event, handler) => (handlers.set(event, handler), () => undefined) }));
+    useTransfers.setState({ open: true, order: [], jobs: {} });
+    await initTransfers();
+    act(() => handlers.get('push:progress')?.({ type: 'plan', jobId: 'z', target: 'r/app:1', compressor: 'zlib 1.3.1', blobs: [done('l1', 'compress', 'waiting', 2_000_000, 0, 'layer 1/1')] } satisfies PushEvent));
+    render(<TransfersPanel />);
+    expect(screen.getByTestId('job-compressor').textContent).toBe('Gzipping layers with zlib 1.3.1 — the slower fallback; the libdeflate addon is not in use');
+  });
+
+  it('says no "0s left" as the last bytes go', () => {
+    show({ state: 'running' }, [done('l1', 'compress', 'compressing', 2_000_000, 0, 'layer 1/1')], { bytesDone: 2_000_000, bytesTotal: 2_000_000, rate: 1_000_000, etaSeconds: 0 });
+    expect(screen.getByText(/MB\/s/).textContent).toBe('2.0 MB / 2.0 MB · 1.0 MB/s');
   });
 });
 

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
+import { gzipWith, transferSummary } from '../../../shared/transfer-summary.js';
 import { useNav } from '../stores/nav.js';
 import { jobImage, useTransfers, type Job } from '../stores/transfers.js';
 import { Bar } from './common.js';
@@ -12,14 +13,31 @@ function blobName(blob: BlobProgress): string {
   return blob.kind === 'config' ? 'config' : (blob.digest ?? blob.diffId ?? blob.id).replace(/^sha256:/, '').slice(0, 12);
 }
 
-function BlobRow({ blob }: { readonly blob: BlobProgress }) {
+/**
+ * A blob's bytes: read of all while it moves; once done, what went to the registry (a layer gzipped on the way says
+ * from how much); a blob the registry had moved nothing, so its size alone (`skipped 22.4 MB / 22.4 MB` read as sent).
+ */
+export function blobBytes(blob: BlobProgress): string {
+  if (blob.state === 'skipped' || blob.state === 'mounted') return formatBytes(blob.bytesTotal);
+  if (blob.state === 'done' && blob.action === 'compress' && blob.bytesSent > 0) return `${formatBytes(blob.bytesTotal)} → ${formatBytes(blob.bytesSent)} sent`;
+  return `${formatBytes(blob.bytesDone)} / ${formatBytes(blob.bytesTotal)}`;
+}
+
+/** A blob's state as the row says it: one still moving when its job ended (cancelled, failed) has stopped. */
+function rowState(blob: BlobProgress, job: Job['view']['state']): BlobProgress['state'] | 'stopped' {
+  const moving = blob.state === 'waiting' || blob.state === 'compressing' || blob.state === 'uploading';
+  return moving && job !== 'running' ? 'stopped' : blob.state;
+}
+
+function BlobRow({ blob, job }: { readonly blob: BlobProgress; readonly job: Job['view']['state'] }) {
   const fraction = blob.bytesTotal > 0 ? blob.bytesDone / blob.bytesTotal : 1;
+  const state = rowState(blob, job);
   return (
-    <div className="blob-row" data-state={blob.state}>
+    <div className="blob-row" data-state={state}>
       <span className="blob-name" title={`${blob.label ? `${blob.label}\n` : ''}${blob.digest ?? blob.diffId ?? blob.id}`}>{blobName(blob)}</span>
-      <span className={`state-tag ${blob.state}`}>{blob.state}</span>
-      <Bar fraction={fraction} label={`${blob.kind} ${blob.state}`} tone={blob.state === 'failed' ? 'bad' : blob.state === 'skipped' || blob.state === 'mounted' ? 'quiet' : 'accent'} />
-      <span className="muted">{formatBytes(blob.bytesDone)} / {formatBytes(blob.bytesTotal)}</span>
+      <span className={`state-tag ${state}`}>{state}</span>
+      <Bar fraction={fraction} label={`${blob.kind} ${state}`} tone={state === 'failed' ? 'bad' : state === 'skipped' || state === 'mounted' || state === 'stopped' ? 'quiet' : 'accent'} />
+      <span className="muted">{blobBytes(blob)}</span>
     </div>
   );
 }
@@ -82,12 +100,16 @@ function JobCard({ job }: { readonly job: Job }) {
       )}
       {overall && view.state === 'running' && (
         <div className="muted">
-          {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)} · {formatBytes(Math.round(overall.rate))}/s{overall.etaSeconds !== undefined ? ` · ${overall.etaSeconds}s left` : ''}
+          {formatBytes(overall.bytesDone)} / {formatBytes(overall.bytesTotal)}
+          {overall.rate > 0 ? ` · ${formatBytes(Math.round(overall.rate))}/s` : ''}
+          {overall.etaSeconds !== undefined && overall.etaSeconds > 0 ? ` · ${overall.etaSeconds}s left` : ''}
         </div>
       )}
+      {view.state === 'running' && job.compressor && blobs.some((b) => b.action === 'compress') && <div className="muted" data-testid="job-compressor">Gzipping layers {gzipWith(job.compressor)}</div>}
+      {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor ?? job.compressor)}</div>}
       {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
-      {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} />)}
+      {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} job={view.state} />)}
     </div>
   );
 }

@@ -74,7 +74,30 @@ function tokenHeaders(): Record<string, string> {
 const errorCode = (code: unknown): ErrorCode => (ERROR_CODES as readonly unknown[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';
 
 /** Sends a browser-dropped file to the web host, which answers with a path the contract can use. */
-export async function uploadFile(file: File): Promise<string> {
+/** Bytes of an upload sent so far, of its total. */
+export type UploadProgress = (sent: number, total: number) => void;
+
+/**
+ * POSTs the file with XMLHttpRequest, whose upload events (fetch has none) tell how much of a tarball of gigabytes
+ * the host has: the drawer shows it rather than `Loading the file…` for minutes.
+ */
+function post(url: string, file: File, headers: Record<string, string>, onProgress?: UploadProgress, signal?: AbortSignal): Promise<{ readonly status: number; readonly text: string }> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('the upload was stopped'));
+    const request = new XMLHttpRequest();
+    signal?.addEventListener('abort', () => request.abort(), { once: true });
+    request.open('POST', url);
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+    if (onProgress) request.upload.onprogress = (event) => onProgress(event.loaded, file.size);
+    request.onload = () => resolve({ status: request.status, text: request.responseText });
+    request.onerror = () => reject(new Error('the connection to the host was lost'));
+    request.onabort = () => reject(new Error('the upload was stopped'));
+    request.send(file);
+  });
+}
+
+/** `signal`: stops the upload (the drop was dismissed): the host drops what it received. */
+export async function uploadFile(file: File, onProgress?: UploadProgress, signal?: AbortSignal): Promise<string> {
   const bridge = desktop();
   if (bridge) return bridge.pathForFile(file);
   if (!sessionToken()) throw new ContractError(NO_TOKEN);
@@ -84,14 +107,19 @@ export async function uploadFile(file: File): Promise<string> {
   if (typeof limit?.maxBytes === 'number' && file.size > limit.maxBytes) {
     throw new ContractError({ code: 'TOO_LARGE', message: `${file.name} is ${formatBytes(file.size)}, over this web host's upload limit of ${formatBytes(limit.maxBytes)}, set when the host was started` });
   }
-  let response: Response;
+  let response: { readonly status: number; readonly text: string };
   try {
-    response = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, headers });
+    response = await post(`/upload?name=${encodeURIComponent(file.name)}`, file, headers, onProgress, signal);
   } catch (error) {
     throw new ContractError({ code: 'NETWORK', message: `uploading ${file.name} failed: ${error instanceof Error ? error.message : String(error)}` });
   }
-  const body = (await response.json().catch(() => ({}))) as { path?: string; code?: string; message?: string };
-  if (!response.ok || !body.path) throw new ContractError({ code: errorCode(body.code), message: body.message ?? `upload failed (HTTP ${response.status})` });
+  let body: { path?: string; code?: string; message?: string } = {};
+  try {
+    body = JSON.parse(response.text) as typeof body;
+  } catch {
+    // not JSON: the status says what happened
+  }
+  if (response.status < 200 || response.status > 299 || !body.path) throw new ContractError({ code: errorCode(body.code), message: body.message ?? `upload failed (HTTP ${response.status})` });
   return body.path;
 }
 

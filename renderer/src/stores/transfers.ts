@@ -6,7 +6,7 @@ import type { ImageLocation, PushJobView, RequestArgs } from '../../../shared/co
 import type { ErrorInfo } from '../../../shared/errors.js';
 import type { BlobProgress, PushEvent, PushProgress } from '../../../shared/push.js';
 import { copyTitle } from '../../../shared/transfer-title.js';
-import { api, call, errorInfo, releaseUpload } from '../lib/api.js';
+import { api, call, errorInfo, releaseUpload, type UploadProgress } from '../lib/api.js';
 import { useCatalog } from './catalog.js';
 import { useRegistries } from './registries.js';
 import { useRepository } from './repository.js';
@@ -20,6 +20,8 @@ export interface Job {
   readonly link?: ImageLocation;
   /** How a copy or export was started, to start it again. */
   readonly again?: Again;
+  /** What gzips the push's layers, as its plan named it. */
+  readonly compressor?: string;
 }
 
 export type Again = { readonly channel: 'copy:start'; readonly args: RequestArgs<'copy:start'> } | { readonly channel: 'export:start'; readonly args: RequestArgs<'export:start'> };
@@ -33,6 +35,8 @@ export interface Drop {
   readonly error?: ErrorInfo;
   /** Images of this archive already queued for pushing. */
   readonly queued?: readonly number[];
+  /** While a browser uploads it to the web host: bytes sent of the file's size. */
+  readonly uploaded?: { readonly sent: number; readonly total: number };
 }
 
 interface TransfersState {
@@ -51,12 +55,18 @@ interface TransfersState {
   track(jobId: string, view: Pick<PushJobView, 'kind' | 'target' | 'archive'>, link?: Job['link'], again?: Again): void;
   /** Starts a copy or export again (after a failure or a cancel); the new job appears beside the old. */
   startAgain(job: Job): Promise<void>;
-  addDrop(name: string, path: Promise<string>): Promise<void>;
+  /**
+   * `path`: the file's path, or an upload that reports its progress and resolves to the path it was stored at;
+   * dismissing the drop aborts its signal (a tarball of gigabytes is not sent to the end for nothing).
+   */
+  addDrop(name: string, path: Promise<string> | ((progress: UploadProgress, signal: AbortSignal) => Promise<string>)): Promise<void>;
   dismissDrop(id: number): void;
   setOpen(open: boolean): void;
 }
 
 let nextDrop = 1;
+/** Uploads in progress, by drop id; an entry lives as long as its upload. */
+const uploads = new Map<number, AbortController>();
 /** Tags still to push after a job, by job id; dropped when the job fails. */
 const followUps = new Map<string, { readonly request: RequestArgs<'push:start'>; readonly tags: readonly string[] }>();
 
@@ -114,7 +124,18 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     set((s) => ({ drops: [...s.drops, { id, name, state: 'uploading' }] }));
     const update = (change: Partial<Drop>): void => set((s) => ({ drops: s.drops.map((d) => (d.id === id ? { ...d, ...change } : d)) }));
     try {
-      const path = await pending;
+      let path: string;
+      if (typeof pending === 'function') {
+        const stop = new AbortController();
+        uploads.set(id, stop);
+        try {
+          path = await pending((sent, total) => update({ uploaded: { sent, total } }), stop.signal);
+        } finally {
+          uploads.delete(id);
+        }
+      } else {
+        path = await pending;
+      }
       if (!useTransfers.getState().drops.some((d) => d.id === id)) return releaseUpload(path);
       update({ state: 'inspecting', path });
       const inspection = await call(api().archiveInspect({ path }));
@@ -124,6 +145,7 @@ export const useTransfers = create<TransfersState>((set, get) => ({
     }
   },
   dismissDrop(id) {
+    uploads.get(id)?.abort();
     const drop = useTransfers.getState().drops.find((d) => d.id === id);
     if (drop?.path) releaseUpload(drop.path);
     set((s) => ({ drops: s.drops.filter((d) => d.id !== id) }));
@@ -136,7 +158,7 @@ function onEvent(event: PushEvent): void {
     const job: Job = s.jobs[event.jobId] ?? { view: { jobId: event.jobId, target: event.target, archive: '', state: 'running', startedAt: new Date().toISOString() }, blobs: {} };
     const blobs = { ...job.blobs };
     if (event.type === 'plan' || event.type === 'progress') for (const blob of event.blobs) blobs[blob.id] = blob;
-    const next: Job = { ...job, blobs, ...(event.type === 'progress' ? { overall: event.overall } : {}) };
+    const next: Job = { ...job, blobs, ...(event.type === 'progress' ? { overall: event.overall } : {}), ...(event.type === 'plan' && event.compressor ? { compressor: event.compressor } : {}) };
     return { jobs: { ...s.jobs, [event.jobId]: next }, order: s.order.includes(event.jobId) ? s.order : [event.jobId, ...s.order] };
   });
 }
