@@ -62,7 +62,7 @@ export class PushJobs {
     };
     const ending = transfer({ jobId, emit, signal: controller.signal }).then(
       (digest) => this.#finish(jobId, { state: 'pushed', digest }),
-      (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? { state: 'cancelled', error: toErrorInfo(error) } : { state: 'failed', error: toErrorInfo(error) }),
+      (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? cancelledView(error) : { state: 'failed', error: toErrorInfo(error) }),
     );
     this.#ending.add(ending);
     const ended = (): boolean => this.#ending.delete(ending);
@@ -102,4 +102,11 @@ export class PushJobs {
     this.#history = [view, ...this.#history].slice(0, HISTORY);
     this.events.finished(view);
   }
+}
+
+/** A cancelled job; one cancelled once the registry had written its tag keeps the digest the tag names, as a pushed one. */
+function cancelledView(error: unknown): Pick<PushJobView, 'state' | 'digest' | 'error'> {
+  const info = toErrorInfo(error);
+  const written = info.details?.tagState === 'written' ? info.details.digest : undefined;
+  return { state: 'cancelled', error: info, ...(written ? { digest: written } : {}) };
 }
