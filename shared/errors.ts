@@ -49,4 +49,14 @@ export interface ErrorDetails {
    * option (electron/cli/error-hint.ts). Messages never name a command-line option themselves.
    */
   readonly choice?: 'platform' | 'all-tags' | 'upload-limit';
+  /**
+   * A push or copy cancelled while its tag's PUT (the commit point) was in flight: what the registry said of the tag
+   * afterwards. Absent when the cancel came before the PUT left (no tag was written).
+   */
+  readonly tagState?: TagState;
+  /** With `tagState: 'written'`: the digest the tag now names. */
+  readonly digest?: string;
 }
+
+/** The tag after a cancel at the commit point: written (it names the job's image), not written, or unknown (no answer). */
+export type TagState = 'written' | 'not-written' | 'unknown';

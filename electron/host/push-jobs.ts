@@ -72,7 +72,7 @@ export class PushJobs {
     };
     const ending = transfer({ jobId, emit, signal: controller.signal }).then(
       (digest) => this.#finish(jobId, { state: 'pushed', digest }),
-      (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? { state: 'cancelled', error: toErrorInfo(error) } : { state: 'failed', error: toErrorInfo(error) }),
+      (error: unknown) => this.#finish(jobId, isStevedoreError(error, 'CANCELLED') || controller.signal.aborted ? cancelledView(error) : { state: 'failed', error: toErrorInfo(error) }),
     );
     this.#ending.add(ending);
     const ended = (): boolean => this.#ending.delete(ending);
@@ -131,4 +131,11 @@ function compressedBy(blobs: ReadonlyMap<string, BlobProgress>, gzip: GzipEngine
 /** The job as the host lists it: its last event with every blob's state, so a reloaded renderer draws the whole job. */
 function viewOf(job: Running): PushJobView {
   return job.last ? { ...job.view, last: { ...job.last, blobs: [...job.blobs.values()] } } : job.view;
+}
+
+/** A cancelled job; one cancelled once the registry had written its tag keeps the digest the tag names, as a pushed one. */
+function cancelledView(error: unknown): Pick<PushJobView, 'state' | 'digest' | 'error'> {
+  const info = toErrorInfo(error);
+  const written = info.details?.tagState === 'written' ? info.details.digest : undefined;
+  return { state: 'cancelled', error: info, ...(written ? { digest: written } : {}) };
 }

@@ -14,7 +14,8 @@ import { isStevedoreError } from '../../electron/core/errors.js';
 import { assertNoTag } from '../harness/assertions.js';
 import { clientFor } from '../harness/clients.js';
 import { copyWithEngine, startCountingProxy } from '../harness/copy.js';
-import { startLateCancelProxy, startTcpCutProxy } from '../harness/fault-proxy.js';
+import { startTcpCutProxy } from '../harness/fault-proxy.js';
+import { cancelAtTagPut, cliJob } from '../harness/late-cancel.js';
 import { runCli } from '../harness/cli.js';
 import { ADMIN, startRegistry, type TestRegistry } from '../harness/registry.js';
 import { blobOf, closeSeeders, pushBlob, pushManifest, randomLayer, seedImage, seedIndex, sha256, type SeededImage } from '../harness/seed.js';
@@ -214,26 +215,32 @@ describe('copy between registries', () => {
     await assertNoTag(basic, 'prod/cancel', '1');
   });
 
-  it('a cancel that comes once the tag is sent is too late: the copy reports the tag the registry stored, never "no tag was written"', async () => {
-    const controller = new AbortController();
-    await seedImage(plain, 'big/late', '1', { layers: [randomLayer(64 * 1024)] });
-    const proxy = await startLateCancelProxy(Number(plain.host.split(':')[1]), 'PUT', '/v2/prod/late/manifests/1', () => controller.abort());
+  it("a cancel once the registry has stored the tag, whose answer never comes, ends the copy at once, naming the digest the tag holds", async () => {
+    const seeded = await seedImage(plain, 'big/late', '1', { layers: [randomLayer(64 * 1024)] });
+    const error = await cancelAtTagPut(plain, 'prod/late', '1', 'after-storing', (via, signal) => copyWithEngine({ reg: plain }, 'big/late:1', { reg: plain, via }, 'prod/late:1', { signal }));
+    assert.equal(error.details.digest, seeded.digest);
+  });
+
+  it("a cancel while the registry holds the tag's PUT unstored ends the copy at once: the registry, asked, holds no tag", async () => {
+    await seedImage(plain, 'big/held', '1', { layers: [randomLayer(64 * 1024)] });
+    await cancelAtTagPut(plain, 'prod/held', '1', 'before-storing', (via, signal) => copyWithEngine({ reg: plain }, 'big/held:1', { reg: plain, via }, 'prod/held:1', { signal }));
+  });
+
+  it("a cancel while the registry answers nothing about the tag ends the copy at once, saying the tag's state is unknown", async () => {
+    await seedImage(plain, 'big/silent', '1', { layers: [randomLayer(64 * 1024)] });
+    await cancelAtTagPut(plain, 'prod/silent', '1', 'silent', (via, signal) => copyWithEngine({ reg: plain }, 'big/silent:1', { reg: plain, via }, 'prod/silent:1', { signal }));
+  });
+
+  it("stevedore copy, interrupted while the registry holds the answer to the tag's PUT, exits at once saying the tag was written and its digest", async () => {
+    const seeded = await seedImage(plain, 'big/cli-late', '1', { layers: [randomLayer(64 * 1024)] });
+    const home = await mkdtemp(join(tmpdir(), 'stevedore-copy-late-'));
     try {
-      const outcome = await copyWithEngine({ reg: plain }, 'big/late:1', { reg: plain, via: proxy.host }, 'prod/late:1', { signal: controller.signal }).then(
-        (run) => ({ digest: run.digest }),
-        (error: unknown) => ({ error }),
-      );
-      assert.ok(proxy.forwarded, 'the tag was sent');
-      await proxy.forwarded;
-      if ('error' in outcome) {
-        assert.ok(isStevedoreError(outcome.error, 'CANCELLED'), String(outcome.error));
-        await assertNoTag(plain, 'prod/late', '1');
-      } else {
-        const held = await clientFor(plain).headManifest('prod/late', '1');
-        assert.equal(held.digest, outcome.digest);
-      }
+      await writeFile(join(home, 'config.json'), '{}');
+      const env = { ...process.env, DOCKER_CONFIG: home, STEVEDORE_CACHE_DIR: join(home, 'cache') };
+      const error = await cancelAtTagPut(plain, 'prod/cli-late', '1', 'after-storing', cliJob((via) => ['copy', `${plain.host}/big/cli-late:1`, `${via}/prod/cli-late:1`], env));
+      assert.equal(error.details.digest, seeded.digest);
     } finally {
-      await proxy.close();
+      await rm(home, { recursive: true, force: true });
     }
   });
 });

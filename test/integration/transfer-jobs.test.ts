@@ -11,6 +11,7 @@ import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
 import { SaveChoices } from '../../electron/main/save-choices.js';
 import { run } from '../harness/exec.js';
+import { asEngineError, cancelAtTagPut } from '../harness/late-cancel.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, randomLayer, seedImage, type SeededImage } from '../harness/seed.js';
 import { verifyCopied } from '../harness/verify-copy.js';
@@ -24,6 +25,7 @@ describe('copy and export jobs in the host', () => {
   const finished = new Map<string, (view: PushJobView) => void>();
   const views = new Map<string, PushJobView>();
   let ids: { source: string; target: string };
+  let profiles: ProfileStore;
   // As the desktop wires it: files chosen in the native save dialog (which asked before replacing them).
   const saveChoices = new SaveChoices();
 
@@ -37,7 +39,7 @@ describe('copy and export jobs in the host', () => {
     dir = await mkdtemp(join(tmpdir(), 'stevedore-transfer-jobs-'));
     image = await seedImage(source, 'team/app', '1');
     await seedImage(source, 'team/big', '1', { layers: [randomLayer(24 * 1024 * 1024)] });
-    const profiles = new ProfileStore(join(dir, 'registries.json'));
+    profiles = new ProfileStore(join(dir, 'registries.json'));
     const profile = (reg: TestRegistry) => profiles.save({ name: reg.host, url: `http://${reg.host}`, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] });
     ids = { source: (await profile(source)).id, target: (await profile(target)).id };
     host = new ContractHost({
@@ -120,5 +122,26 @@ describe('copy and export jobs in the host', () => {
     } finally {
       await rm(out, { recursive: true, force: true });
     }
+  });
+
+  it("push:cancel while the registry holds the answer to the tag's PUT ends the copy job at once: cancelled, its view naming the digest the tag holds", async () => {
+    let view: PushJobView | undefined;
+    const error = await cancelAtTagPut(target, 'mirror/late', 'v1', 'after-storing', async (via, signal) => {
+      // The destination profile is the registry behind the proxy, as the app would hold a slow registry.
+      const behind = await profiles.save({ name: `slow ${via}`, url: `http://${via}`, credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] });
+      const started = await host.handle('copy:start', { registryId: ids.source, repository: 'team/app', reference: '1', targetRegistryId: behind.id, targetRepository: 'mirror/late', targetTag: 'v1' });
+      assert.ok(started.ok, JSON.stringify(started));
+      const jobId = (started.value as { jobId: string }).jobId;
+      const cancel = (): void => void host.handle('push:cancel', { jobId });
+      if (signal.aborted) cancel();
+      else signal.addEventListener('abort', cancel, { once: true });
+      view = await whenFinished(jobId);
+      if (view.state === 'pushed' && view.digest) return { digest: view.digest };
+      if (!view.error) throw new Error(`the job ended ${view.state} with no error`);
+      throw asEngineError(view.error);
+    });
+    assert.equal(view?.state, 'cancelled');
+    assert.equal(view?.digest, image.digest, "the job's view names the digest the tag holds, as a copied job's does");
+    assert.equal(error.details.digest, image.digest);
   });
 });

@@ -62,7 +62,7 @@ export async function transferBlob(planned: PlannedBlob, context: TransferContex
       return 0;
     }
     // Mount refused, a session opened instead: let it go and stream the blob.
-    await sessions.cancel(started.location);
+    await sessions.cancel(started.location, signal);
   }
   reporter.update(blob.digest, { action: 'upload', state: 'uploading', bytesDone: 0, bytesSent: 0 });
   const source = { client: route.source, repository: route.sourceRepository, digest: blob.digest, size: blob.size };

@@ -8,6 +8,7 @@ import { jobAbort } from '../linked-signal.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { BufferPool } from '../push/buffer-pool.js';
 import { ProgressReporter } from '../push/progress.js';
+import { commitTag, tagCancelOutcome } from '../push/tag-commit.js';
 import { formatReference, manifestReference, type Reference } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { UploadSessions } from '../registry/upload-session.js';
@@ -90,11 +91,13 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     const sent = await mapLimit(order, settings.jobs, (planned) => transferBlob(planned, context), signal);
     const put = (reference: string, manifest: GraphManifest, heldThere = held(reference)): Promise<void> => putManifest(sessions, reference, manifest, heldThere, signal);
     for (const [i, manifest] of children.entries()) await put(manifest.digest, manifest, heldChildren[i]);
-    // The tag is the copy's commit point: once its PUT has left, the registry may store it whatever happens here, so
-    // a cancel that comes meanwhile is too late (abandoning the answer would report "no tag was written" over a tag
-    // that was); the transport's timeouts bound the wait.
+    // The tag is the copy's commit point: a cancel while its PUT is in flight aborts it and asks the registry what the
+    // tag names now (tag-commit.ts), so the copy ends at once and says whether the tag was written.
+    const top = tag ?? graph.top.digest;
     signal.throwIfAborted();
-    await putManifest(sessions, tag ?? graph.top.digest, graph.top, heldTag ?? held(tag ?? graph.top.digest), undefined);
+    if ((await (heldTag ?? held(top))) !== graph.top.digest) {
+      await commitTag({ verb: 'copy', target: targetName, sessions, reference: top, digest: graph.top.digest, signal }, (cancel) => storeManifest(sessions, top, graph.top, cancel));
+    }
     tagWritten = true;
     if (referrers) {
       // After their subject: a referrer names it, and some registries refuse a subject they do not hold yet.
@@ -114,7 +117,9 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     reporter.stop();
     // Stops what is still in flight (HEADs of the plan, the other transfers).
     job.abort(error);
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', tagWritten ? `copy cancelled once ${targetName} was written: its referrers may be incomplete` : 'copy cancelled; no tag was written') : error;
+    // A cancel at the tag's PUT says what became of the tag; one before it left, that none was written.
+    const cancelled = (): StevedoreError => tagCancelOutcome(error) ?? new StevedoreError('CANCELLED', tagWritten ? `copy cancelled once ${targetName} was written: its referrers may be incomplete` : 'copy cancelled; no tag was written');
+    const reason = request.signal?.aborted ? cancelled() : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
   } finally {
@@ -136,8 +141,12 @@ function count(plan: readonly PlannedBlob[], action: PlannedBlob['action']): num
  * The source's bytes, unchanged: the digest (and any signature over it) stays valid. Nothing is written when the
  * destination already has that manifest under that reference (a repeated copy writes nothing at all).
  */
-async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, held: Promise<string | undefined>, signal: AbortSignal | undefined): Promise<void> {
+async function putManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, held: Promise<string | undefined>, signal: AbortSignal): Promise<void> {
   if ((await held) === manifest.digest) return;
+  await storeManifest(sessions, reference, manifest, signal);
+}
+
+async function storeManifest(sessions: UploadSessions, reference: string, manifest: GraphManifest, signal: AbortSignal): Promise<void> {
   const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, signal);
   if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, the source's is ${manifest.digest}`);
 }

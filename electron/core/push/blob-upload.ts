@@ -39,7 +39,7 @@ export async function uploadBlob(sessions: UploadSessions, bytes: BlobBytes, opt
         options.onRestart?.();
         continue;
       }
-      await sessions.cancel(location);
+      await sessions.cancel(location, options.signal);
       if (chunked === undefined && tooLarge(error) && bytes.restartable && round < MAX_RESTARTS && !options.signal?.aborted) {
         // The registry takes no blob whole in one request: it gets chunks instead.
         chunked = FALLBACK_CHUNK;

@@ -23,6 +23,7 @@ import { indexForOci, manifestForDockerArchive, manifestForOci, type BuiltManife
 import { ProgressReporter } from './progress.js';
 import { DEFAULT_PUSH_SETTINGS, type PushDeps, type PushImageRequest, type PushSettings } from './push-types.js';
 import { pushFailure } from './push-errors.js';
+import { commitTag, tagCancelOutcome } from './tag-commit.js';
 import { precheckLayers, verifyLayers } from './verify-layers.js';
 
 export { DEFAULT_PUSH_SETTINGS, type PushDeps, type PushImageRequest, type PushSettings } from './push-types.js';
@@ -87,14 +88,15 @@ export async function pushImage(request: PushImageRequest, deps: PushDeps, setti
     await verifyLayers(image, archive, uncompressed);
     // Only a push that moved nothing may leave the tag as it found it: the answer is then a moment old.
     const unchanged = plan.every((p) => p.action === 'skip') ? await tagged : undefined;
-    const digest = await putManifests(image, target, results, archive, sessions, job.signal, unchanged);
+    const digest = await putManifests(image, target, results, archive, { sessions, target: targetName, signal: job.signal }, unchanged);
     reporter.stop();
     log.done(digest);
     request.emit({ type: 'pushed', jobId: request.jobId, target: targetName, digest });
     return digest;
   } catch (error) {
     reporter.stop();
-    const reason = request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : pushFailure(error);
+    // A cancel at the tag's PUT says what became of the tag; one before it left, that none was written.
+    const reason = tagCancelOutcome(error) ?? (request.signal?.aborted ? new StevedoreError('CANCELLED', 'push cancelled; no tag was written') : pushFailure(error));
     log.failed(reason);
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;
@@ -146,7 +148,7 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
       return { blob: planned.result, uncompressed: known };
     }
     // The registry opened a session instead of mounting: let it go and upload.
-    await sessions.cancel(mounted.location);
+    await sessions.cancel(mounted.location, request.signal);
   }
   const action = task.compressOnTheWay ? 'compress' : 'upload';
   reporter.update(task.id, { action, state: task.compressOnTheWay ? 'compressing' : 'uploading', bytesDone: 0, bytesSent: 0 });
@@ -173,8 +175,16 @@ async function transferBlob(planned: PlannedBlob, stream: Readable | undefined, 
   }
 }
 
+interface ManifestWrites {
+  readonly sessions: UploadSessions;
+  /** The target as the push reports it. */
+  readonly target: string;
+  readonly signal: AbortSignal;
+}
+
 /** `tagNames`: the digest the tag was found naming, when nothing else was pushed; a tag naming the manifest is not PUT. */
-async function putManifests(image: ArchiveImage, target: Reference, results: ReadonlyMap<string, PushedBlob>, archive: OpenedArchive, sessions: UploadSessions, signal: AbortSignal, tagNames?: string): Promise<string> {
+async function putManifests(image: ArchiveImage, target: Reference, results: ReadonlyMap<string, PushedBlob>, archive: OpenedArchive, writes: ManifestWrites, tagNames?: string): Promise<string> {
+  const { sessions, signal } = writes;
   const tag = target.tag ?? (target.digest as string);
   const platformManifest = async (platform: ArchivePlatformImage): Promise<BuiltManifest> => {
     const config = results.get(configTaskId(platform)) as PushedBlob;
@@ -184,14 +194,16 @@ async function putManifests(image: ArchiveImage, target: Reference, results: Rea
     const { entry, digest, size, mediaType } = platform.manifest;
     return manifestForOci(await readVerified(archive.source, entry, digest, size), mediaType, layers);
   };
+  const store = async (reference: string, manifest: BuiltManifest, cancel: AbortSignal): Promise<void> => {
+    const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, cancel);
+    if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, we sent ${manifest.digest}`);
+  };
   const put = async (reference: string, manifest: BuiltManifest): Promise<string> => {
     if (reference === target.tag && tagNames === manifest.digest) return manifest.digest;
-    // The tag is the push's commit point: once its PUT has left, the registry may store it whatever happens here, so a
-    // cancel that comes meanwhile is too late. Abandoning the answer would report "no tag was written" over a tag
-    // that was; instead the push waits for it (the transport's timeouts bound the wait) and reports what it did.
-    signal.throwIfAborted();
-    const stored = await sessions.putManifest(reference, manifest.bytes, manifest.mediaType, reference === tag ? undefined : signal);
-    if (stored && stored !== manifest.digest) throw new StevedoreError('DIGEST_MISMATCH', `the registry stored manifest ${stored}, we sent ${manifest.digest}`);
+    // The tag is the push's commit point: a cancel while its PUT is in flight aborts it and asks the registry what the
+    // tag names now (tag-commit.ts), so the push ends at once and says whether the tag was written.
+    if (reference === tag) await commitTag({ verb: 'push', target: writes.target, sessions, reference, digest: manifest.digest, signal }, (cancel) => store(reference, manifest, cancel));
+    else await store(reference, manifest, signal);
     return manifest.digest;
   };
   if (image.kind === 'manifest' || !image.index) {

@@ -19,6 +19,10 @@ export class SessionGoneError extends StevedoreError {
   }
 }
 
+/** How long an abandoned upload session's DELETE may take; after a cancel, much less. */
+const CLEANUP_MS = 5_000;
+const CLEANUP_AFTER_CANCEL_MS = 500;
+
 /** Chunks are held in memory: a minimum past this is refused rather than allocated. */
 const MAX_MIN_CHUNK = 512 * 1024 * 1024;
 
@@ -141,10 +145,14 @@ export class UploadSessions {
     return (await this.client.headBlob(this.repository, digest, signal, true)) !== undefined;
   }
 
-  /** Best effort: a cancelled push should not leave sessions open. */
-  async cancel(location: string): Promise<void> {
+  /**
+   * Best effort: a failed or cancelled push should not leave sessions open. Once the job's `signal` is aborted (a
+   * cancel), the DELETE gets only a moment: Cancel ends a job within about a second, and the session expires anyway.
+   */
+  async cancel(location: string, signal?: AbortSignal): Promise<void> {
     try {
-      const response = await this.client.send({ method: 'DELETE', url: location, scopes: this.#scopes(), signal: AbortSignal.timeout(5_000) });
+      const deadline = signal?.aborted ? CLEANUP_AFTER_CANCEL_MS : CLEANUP_MS;
+      const response = await this.client.send({ method: 'DELETE', url: location, scopes: this.#scopes(), signal: AbortSignal.timeout(deadline) });
       await response.body.dump().catch(() => undefined);
     } catch {
       // the session expires on its own
@@ -156,11 +164,20 @@ export class UploadSessions {
    * nothing or the registry does not say. A hint only, so any failure is undefined too: the manifest is then PUT.
    */
   async taggedDigest(tag: string, signal?: AbortSignal): Promise<string | undefined> {
+    return (await this.tagAnswer(tag, signal))?.digest;
+  }
+
+  /**
+   * What the registry says a tag names, asked once: `{ digest }` (undefined when it names nothing: 404), or undefined
+   * when the registry gave no clear answer (a failure, the signal's deadline, a 200 without a digest).
+   */
+  async tagAnswer(tag: string, signal?: AbortSignal): Promise<{ readonly digest: string | undefined } | undefined> {
     try {
       const response = await this.client.send({ method: 'HEAD', path: `/v2/${this.repository}/manifests/${tag}`, scopes: this.#scopes(), headers: { accept: MANIFEST_ACCEPT }, signal });
       await response.body.dump().catch(() => undefined);
+      if (response.status === 404) return { digest: undefined };
       const digest = response.status === 200 ? header(response, 'docker-content-digest') : undefined;
-      return digest !== undefined && isDigest(digest) ? digest : undefined;
+      return digest !== undefined && isDigest(digest) ? { digest } : undefined;
     } catch {
       return undefined;
     }

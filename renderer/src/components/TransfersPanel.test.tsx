@@ -110,6 +110,34 @@ describe('TransfersPanel', () => {
     fireEvent.click(open[1]!);
     expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'prod', repository: 'team/web', reference: '1' });
   });
+
+  it('a job cancelled once the registry had written its tag shows the engine\'s words, the digest and Open image; one whose tag was not written or is unknown opens nothing', () => {
+    const at = '2026-01-01T00:00:00Z';
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const opens = { registryId: 'prod', repository: 'team/web', reference: '1' };
+    const cancelled = (jobId: string, message: string, details: NonNullable<PushJobView['error']>['details'], written?: string): PushJobView => ({
+      jobId, kind: 'copy', target: 'Prod · team/web:1', archive: 'Staging · team/web:1', state: 'cancelled', startedAt: at, opens, error: { code: 'CANCELLED', message, ...(details ? { details } : {}) }, ...(written ? { digest: written } : {}),
+    });
+    const jobs = {
+      w: { view: cancelled('w', `copy cancelled after the registry wrote the tag: 127.0.0.1:5000/team/web:1 is ${digest}`, { tagState: 'written', digest }, digest), blobs: {} },
+      n: { view: cancelled('n', 'copy cancelled; the registry says 127.0.0.1:5000/team/web:1 was not written', { tagState: 'not-written' }), blobs: {} },
+      u: { view: cancelled('u', 'copy cancelled while the registry was writing the tag: whether 127.0.0.1:5000/team/web:1 was written is unknown (the registry did not answer)', { tagState: 'unknown' }), blobs: {} },
+    };
+    useTransfers.setState({ open: true, order: ['w', 'n', 'u'], jobs });
+    useNav.setState({ route: { view: 'home' }, history: [] });
+    render(<TransfersPanel />);
+    const cards = screen.getAllByTestId('job');
+    expect(cards.map((card) => card.getAttribute('data-state'))).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(cards[0]?.textContent).toContain(`is ${digest}`);
+    expect(cards[0]?.querySelector(`code[title="${digest}"]`)).toBeTruthy();
+    expect(cards[1]?.textContent).toContain('was not written');
+    expect(cards[2]?.textContent).toContain('is unknown (the registry did not answer)');
+    const open = screen.getAllByRole('button', { name: 'Open image' });
+    expect(open).toHaveLength(1);
+    expect(cards[0]?.contains(open[0]!)).toBe(true);
+    fireEvent.click(open[0]!);
+    expect(useNav.getState().route).toEqual({ view: 'image', ...opens });
+  });
 });
 
 describe('TransfersPanel: what a finished push did', () => {

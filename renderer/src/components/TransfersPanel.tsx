@@ -4,7 +4,7 @@ import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
 import { gzipWith, transferSummary } from '../../../shared/transfer-summary.js';
 import { useNav } from '../stores/nav.js';
-import { jobImage, useTransfers, type Job } from '../stores/transfers.js';
+import { jobImage, useTransfers, wroteImage, type Job } from '../stores/transfers.js';
 import { Bar } from './common.js';
 
 /** A blob as people tell it apart: where the image uses it (`config linux/arm64`), else its short digest. */
@@ -78,7 +78,7 @@ function JobCard({ job }: { readonly job: Job }) {
         {view.state === 'running' && <button type="button" onClick={() => void cancel(view.jobId)}>Cancel</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.request && <button type="button" onClick={() => void start(job.request!)}>Retry</button>}
         {(view.state === 'failed' || view.state === 'cancelled') && job.again && <button type="button" onClick={() => void startAgain(job)}>Retry</button>}
-        {view.state === 'pushed' && image && (
+        {wroteImage(view) && image && (
           <button
             type="button"
             className="link"

@@ -174,6 +174,14 @@ export function jobImage(job: Job | undefined): ImageLocation | undefined {
   return job.view.opens;
 }
 
+/**
+ * Whether the job left its image in the registry: it pushed (or copied), or it was cancelled once the registry had
+ * written the tag (the engine asked the registry after the cancel, and the view carries the digest the tag names).
+ */
+export function wroteImage(view: PushJobView): boolean {
+  return view.state === 'pushed' || (view.state === 'cancelled' && view.error?.details?.tagState === 'written');
+}
+
 /** A push or a copy changed the registry: lists on screen that show it are asked again. */
 function refreshAfter(job: Job | undefined): void {
   const target = jobImage(job);
@@ -185,7 +193,7 @@ function refreshAfter(job: Job | undefined): void {
 }
 
 function onFinished(view: PushJobView): void {
-  if (view.state === 'pushed') refreshAfter(useTransfers.getState().jobs[view.jobId]);
+  if (wroteImage(view)) refreshAfter(useTransfers.getState().jobs[view.jobId]);
   const next = followUps.get(view.jobId);
   followUps.delete(view.jobId);
   if (next && view.state === 'pushed') void useTransfers.getState().startTags(next.request, next.tags).catch(() => undefined);
