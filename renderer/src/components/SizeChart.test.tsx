@@ -44,6 +44,10 @@ describe('size over time', () => {
     fireEvent.click(chart, { clientX: 56, clientY: 69 });
     expect(onOpen).toHaveBeenCalledWith('a');
     fireEvent.click(chart, { clientX: 56, clientY: 69, shiftKey: true });
+    // The pick takes the hint's place in the caption (a longer caption could wrap and move the points).
+    const caption = screen.getByRole('figure').querySelector('figcaption')?.textContent ?? '';
+    expect(caption).toContain('a picked: Shift+click another to compare');
+    expect(caption).not.toContain('click opens a tag');
     fireEvent.click(chart, { clientX: 188, clientY: 10, shiftKey: true });
     expect(onCompare).toHaveBeenCalledWith('a', 'b');
   });
@@ -100,7 +104,7 @@ describe('size over time', () => {
     const picker = screen.getByLabelText<HTMLSelectElement>('Platform');
     expect(picker.value).toBe('linux/amd64');
     expect([...picker.options].map((o) => o.textContent)).toEqual(['linux/amd64', 'linux/arm64', 'All platforms']);
-    expect(screen.getByTestId('chart-count').textContent).toBe('2 tags (1 other tag without linux/amd64, not shown)');
+    expect(screen.getByTestId('chart-count').textContent).toBe('2 tags shown (1 other tag without linux/amd64)');
     expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Compressed size of 2 tags for linux/amd64, from 2026-01-01 to 2026-02-01, up to 600 B');
     // Two points, one per tag: two moves in one path, no legend.
     expect(container.querySelectorAll('path')).toHaveLength(1);
@@ -116,7 +120,7 @@ describe('size over time', () => {
     expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Compressed size of 3 tags as 5 points, one per tag and platform, from 2026-01-01 to 2026-03-01, up to 700 B');
 
     fireEvent.change(picker, { target: { value: 'linux/arm64' } });
-    expect(screen.getByTestId('chart-count').textContent).toBe('3 tags');
+    expect(screen.getByTestId('chart-count').textContent).toBe('3 tags shown');
   });
 
   it('draws no chart for a single multi-arch tag: its platforms are not a history', () => {

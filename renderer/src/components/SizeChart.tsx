@@ -155,9 +155,9 @@ export function SizeChart({
   const missing = tags - shownTags;
   const what = all
     ? points.length === shownTags
-      ? plural(shownTags, 'tag')
+      ? `${plural(shownTags, 'tag')} shown`
       : `${plural(shownTags, 'tag')} as ${plural(points.length, 'point')}, one per tag and platform`
-    : `${plural(shownTags, 'tag')}${missing > 0 ? ` (${plural(missing, 'other tag')} without ${platform}, not shown)` : ''}`;
+    : `${plural(shownTags, 'tag')} shown${missing > 0 ? ` (${plural(missing, 'other tag')} without ${platform})` : ''}`;
   const tip = (p: ChartPoint): string => {
     const of = p.ofPlatforms !== undefined && p.tagSize !== undefined ? ` (1 of ${p.ofPlatforms} platforms; the tag: ${formatBytes(p.tagSize)})` : '';
     return `${p.tag} · ${p.series} ${formatBytes(p.size)}${of} · ${day(p.time)}`;
@@ -182,8 +182,9 @@ export function SizeChart({
         ) : (
           (platforms[0] ?? '')
         )}{' '}
-        · <span data-testid="chart-count">{what}</span> · click opens a tag, Shift+click two to compare
-        {picked ? ` · ${picked} picked, Shift+click another` : ''}
+        · <span data-testid="chart-count">{what}</span> ·{' '}
+        {/* The pick takes the hint's place: a caption that grew a line would move the points from under the pointer. */}
+        {picked ? `${picked} picked: Shift+click another to compare` : 'click opens a tag, Shift+click two to compare'}
         {all &&
           layout.paths.map((path) => (
             <span key={path.name} className="legend">
