@@ -70,6 +70,8 @@ export interface HostInfo {
   readonly secureStore: boolean;
   /** Why there is none, to show beside the option it disables. */
   readonly secureStoreReason?: string;
+  /** The platform a pull on this host gets (os/architecture), e.g. linux/amd64: what platform pickers start on. */
+  readonly platform?: string;
 }
 
 export interface TagSummaries {

@@ -53,6 +53,13 @@ export interface LayerChange {
   readonly size: number;
 }
 
+/** How many paths a layer adds, changes and removes in the merged filesystem. */
+export interface LayerChangeCounts {
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+}
+
 export interface LayerChanges {
   readonly layer: number;
   readonly digest: string;
@@ -80,6 +87,10 @@ export interface WasteReport {
   readonly efficiency: number;
   /** dive's wasted bytes: the cumulative size of every path found in more than one layer. */
   readonly wastedBytes: number;
+  /** What squashing would save: every copy of those paths but the one the image shows (the offenders' reclaimable sum). */
+  readonly reclaimableBytes: number;
+  /** How many paths are found in more than one layer (`offenders` holds the largest of them). */
+  readonly wastedPaths: number;
   /** File bytes of every layer, each copy of a path counted: what the wasted bytes are a part of. */
   readonly layerBytes: number;
   /** wastedBytes over layerBytes, in percent: from 0 to 100. What the CLI and the Files tab print. */
@@ -142,6 +153,8 @@ export interface XrayLayerSummary {
   readonly tarSize: number;
   /** Entries in the layer's tar, directories, links and whiteouts included: not the number of changes it makes. */
   readonly entries: number;
+  /** What the layer adds, changes and removes, as its changes list them; absent where only the tar was counted. */
+  readonly changes?: LayerChangeCounts;
 }
 
 /** An image's merged filesystem as the Files tab shows it: directories carry the bytes under them. */

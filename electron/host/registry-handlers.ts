@@ -3,6 +3,7 @@ import { registryHost, sameRegistry, type RegistryProfile, type RegistryTestResu
 import type { RegistryClient } from '../core/registry/client.js';
 import { toErrorInfo, StevedoreError } from '../core/errors.js';
 import { parseRegistry } from '../core/reference.js';
+import { formatPlatform, hostPlatform } from '../core/copy/platform.js';
 import type { Handlers, HostContext } from './host-context.js';
 import { linkSignals } from '../core/linked-signal.js';
 import { noStoreMessage, requireSecretStore } from './secret-store.js';
@@ -104,7 +105,7 @@ export function registryHandlers(context: HostContext): RegistryHandlers {
         await client?.close();
       }
     },
-    'app:info': async () => (secrets.available ? { secureStore: true } : { secureStore: false, secureStoreReason: noStoreMessage(secrets) }),
+    'app:info': async () => ({ ...(secrets.available ? { secureStore: true } : { secureStore: false, secureStoreReason: noStoreMessage(secrets) }), platform: formatPlatform(hostPlatform()) }),
     'tags:list': async ({ registryId, repository, cursor }, signal) => {
       const client = await context.clients.for(await profiles.get(registryId));
       const page = await client.tagsPage(repository, { signal, ...(cursor ? { cursor } : {}) });

@@ -58,11 +58,13 @@ export function xrayHandlers(context: HostContext): XrayHandlers {
   return {
     'xray:files': async ({ target }) => {
       const image = await load(target);
-      const view = mergedView(image.layers);
+      // The layer picker names each layer's changes: counted in the same merge, not a second one.
+      const view = mergedView(image.layers, { countChanges: true });
+      const counts = view.changeCounts ?? [];
       const result: XrayFilesView = {
         name: image.name,
         platform: platformName(image.source.platform),
-        layers: image.layers.map((l, i) => ({ digest: l.digest, diffId: l.diffId, size: image.source.layers[i]?.size ?? 0, tarSize: l.tarSize, entries: l.entries.length })),
+        layers: image.layers.map((l, i) => ({ digest: l.digest, diffId: l.diffId, size: image.source.layers[i]?.size ?? 0, tarSize: l.tarSize, entries: l.entries.length, ...(counts[i] ? { changes: counts[i] } : {}) })),
         files: view.files.map((f) => (f.kind === 'dir' ? { ...f, bytes: view.totals.get(f.path) ?? 0 } : f)),
         totalBytes: view.totals.get('') ?? 0,
         cached: image.cached,

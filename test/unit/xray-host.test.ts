@@ -37,6 +37,18 @@ describe('xray channels', () => {
     assert.equal((opened.value as { text?: string }).text, 'seed=one\n');
   });
 
+  it('names each layer\'s changes with the files view, the same counts as xray:layer gives', async () => {
+    const files = await host.handle('xray:files', { target: { path: small } });
+    assert.ok(files.ok);
+    const view = files.value as XrayFilesView;
+    // One layer: it adds every path of the merged filesystem, and changes and removes nothing.
+    assert.deepEqual(view.layers.map((l) => l.changes), [{ added: view.files.length, changed: 0, removed: 0 }]);
+    const layer = await host.handle('xray:layer', { target: { path: small }, layer: 0 });
+    assert.ok(layer.ok);
+    const { added, changed, removed } = layer.value as { added: number; changed: number; removed: number };
+    assert.deepEqual(view.layers[0]?.changes, { added, changed, removed });
+  });
+
   it('cancels a load that is running, with CANCELLED', async () => {
     const loading = host.handle('xray:files', { target: { path: big } });
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -248,6 +248,29 @@ describe('merged filesystem, changes, waste and diff', () => {
     assert.deepEqual(report.offenders.map((o) => [o.path, o.totalBytes, o.reclaimableBytes]), [['grew', 400, 100], ['shrank', 400, 300]]);
   });
 
+  it('wasted and reclaimable bytes count every path found in more than one layer, however few offenders are listed', () => {
+    const report = wasteReport(layers, 1);
+    assert.equal(report.offenders.length, 1);
+    // By hand from the layers above: a/x 100 + 120 + 0, a/y 50 + 0, d/in 30 + 0, none of them shown in the image.
+    assert.deepEqual([report.wastedPaths, report.wastedBytes, report.reclaimableBytes], [3, 300, 300]);
+    const grewAndShrank = wasteReport([layer([file('grew', 100), file('shrank', 300)], 1), layer([file('grew', 300), file('shrank', 100)], 2)], 0);
+    // grew: 100 + 300, the 300 shown; shrank: 300 + 100, the 100 shown.
+    assert.deepEqual([grewAndShrank.wastedPaths, grewAndShrank.wastedBytes, grewAndShrank.reclaimableBytes, grewAndShrank.offenders.length], [2, 800, 400, 0]);
+  });
+
+  it('the merged view counts each layer\'s changes as the layer\'s own view of them does', () => {
+    const { changeCounts } = mergedView(layers, { countChanges: true });
+    // By hand: layer 1 adds a, a/x, a/y, d, d/in, keep, hl; layer 2 changes a/x, removes a/y and d, adds z (a is
+    // unchanged: same mode and owner); layer 3 removes a/x (the opaque directory), adds a/new.
+    assert.deepEqual(changeCounts, [
+      { added: 7, changed: 0, removed: 0 },
+      { added: 1, changed: 1, removed: 2 },
+      { added: 1, changed: 0, removed: 1 },
+    ]);
+    assert.deepEqual(changeCounts, layerChanges(layers).map(({ added, changed, removed }) => ({ added, changed, removed })));
+    assert.equal(mergedView(layers).changeCounts, undefined, 'counted only when asked');
+  });
+
   it('diffs two merged trees by size impact and names the path that explains it', () => {
     const before = mergedView(layers.slice(0, 1));
     const after = mergedView(layers);

@@ -28,6 +28,11 @@ export interface FsNode {
   origin: { readonly layer: number; readonly ordinal: number } | undefined;
 }
 
+/** Where a merge reports each change: an array of them, or something that only counts them. */
+export interface ChangeSink {
+  push(change: LayerChange): unknown;
+}
+
 export function isWhiteout(path: string): boolean {
   return baseName(path).startsWith(WHITEOUT);
 }
@@ -56,7 +61,7 @@ export class MergedFs {
   }
 
   /** Applies one layer; `changes`, when given, receives what the layer added, changed and removed. */
-  apply(layer: number, entries: readonly LayerEntry[], changes?: LayerChange[]): void {
+  apply(layer: number, entries: readonly LayerEntry[], changes?: ChangeSink): void {
     const removed = new Map<string, { kind: EntryKind; size: number }>();
     let whiteouts = false;
     for (const entry of entries) {
@@ -90,7 +95,7 @@ export class MergedFs {
   }
 
   /** The directory at `path`, made (and anything not a directory in the way removed) as extraction would. */
-  #directory(path: string, layer: number, removed: Map<string, { kind: EntryKind; size: number }>, changes: LayerChange[] | undefined): FsNode {
+  #directory(path: string, layer: number, removed: Map<string, { kind: EntryKind; size: number }>, changes: ChangeSink | undefined): FsNode {
     if (path === '') return this.root;
     if (this.#dirsGeneration !== this.#generation) {
       this.#dirs.clear();
@@ -120,7 +125,7 @@ export class MergedFs {
     return dir;
   }
 
-  #add(layer: number, ordinal: number, entry: LayerEntry, removed: Map<string, { kind: EntryKind; size: number }>, changes: LayerChange[] | undefined): void {
+  #add(layer: number, ordinal: number, entry: LayerEntry, removed: Map<string, { kind: EntryKind; size: number }>, changes: ChangeSink | undefined): void {
     const { path } = entry;
     const slash = path.lastIndexOf('/');
     const name = slash < 0 ? path : path.slice(slash + 1);

@@ -1,6 +1,6 @@
 // The views the CLI and the UI show, computed from an image's layer indexes: the merged tree with directory totals,
 // and what each layer added, changed and removed.
-import type { LayerChange, LayerChanges, LayerIndex, MergedFile } from '../../../shared/xray.js';
+import type { LayerChange, LayerChangeCounts, LayerChanges, LayerIndex, MergedFile } from '../../../shared/xray.js';
 import { MergedFs } from './merged-fs.js';
 
 export interface MergedView {
@@ -8,13 +8,32 @@ export interface MergedView {
   /** Bytes under each directory ('' is the root: the image's total). */
   readonly totals: ReadonlyMap<string, number>;
   readonly removedBy: ReadonlyMap<string, number>;
+  /** Per layer, how many paths it added, changed and removed (as layerChanges lists them), when asked for. */
+  readonly changeCounts?: readonly LayerChangeCounts[];
 }
 
-export function mergedView(layers: readonly LayerIndex[]): MergedView {
+/** Counts what a merge reports, without keeping a change object per path. */
+class ChangeCounter implements LayerChangeCounts {
+  added = 0;
+  changed = 0;
+  removed = 0;
+  push(change: LayerChange): void {
+    this[change.change]++;
+  }
+}
+
+export function mergedView(layers: readonly LayerIndex[], options: { readonly countChanges?: boolean } = {}): MergedView {
   const fs = new MergedFs();
-  layers.forEach((layer, i) => fs.apply(i, layer.entries));
+  const counts: LayerChangeCounts[] = [];
+  layers.forEach((layer, i) => {
+    if (options.countChanges) {
+      const counter = new ChangeCounter();
+      fs.apply(i, layer.entries, counter);
+      counts.push({ added: counter.added, changed: counter.changed, removed: counter.removed });
+    } else fs.apply(i, layer.entries);
+  });
   const { files, totals } = fs.listing();
-  return { files, totals, removedBy: fs.removedBy };
+  return { files, totals, removedBy: fs.removedBy, ...(options.countChanges ? { changeCounts: counts } : {}) };
 }
 
 export function layerChanges(layers: readonly LayerIndex[]): LayerChanges[] {

@@ -56,18 +56,22 @@ export function wasteReport(layers: readonly LayerIndex[], top = 50): WasteRepor
   let minimum = 0;
   let discovered = 0;
   let wastedBytes = 0;
+  let reclaimableBytes = 0;
   const offenders: WasteItem[] = [];
   for (const [path, c] of copies) {
     minimum += c.min;
     discovered += c.total;
     if (c.count < 2) continue;
     wastedBytes += c.total;
+    reclaimableBytes += c.total - c.last;
     offenders.push({ path, count: c.count, totalBytes: c.total, reclaimableBytes: c.total - c.last });
   }
   offenders.sort((a, b) => b.totalBytes - a.totalBytes || (a.path < b.path ? -1 : 1));
   return {
     efficiency: discovered === 0 ? 1 : minimum / discovered,
     wastedBytes,
+    reclaimableBytes,
+    wastedPaths: offenders.length,
     layerBytes: discovered,
     // The wasted copies are some of the copies discovered: never above 100.
     wastedPercent: discovered === 0 ? 0 : (wastedBytes / discovered) * 100,

@@ -1,8 +1,8 @@
 // The Files tab of an image: the merged filesystem as a virtualized tree with directory totals, or what one layer
 // added, changed and removed; a filter; a size map; the wasted-space panel; and a text file opened read-only.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { LayerChange } from '../../../shared/xray.js';
-import { formatBytes, plural, shortDigest } from '../../../shared/format.js';
+import type { LayerChange, WasteReport } from '../../../shared/xray.js';
+import { formatBytes, formatCount, plural, shortDigest } from '../../../shared/format.js';
 import { visibleFileText, visibleText } from '../../../shared/visible-text.js';
 import { useFiles, type FilesTarget } from '../stores/files.js';
 import { Bytes, ErrorState, Loading } from './common.js';
@@ -14,7 +14,6 @@ const MARK: Readonly<Record<LayerChange['change'], string>> = { added: '+', chan
 
 export function FilesView({ target }: { readonly target: FilesTarget }) {
   const { view, waste, loading, error, mode, changes, opened, openError, progress, load, showLayer, open, closeFile, cancel } = useFiles();
-  const offenders = (waste?.offenders ?? []).filter((o) => o.totalBytes > 0).slice(0, 10);
   const [filter, setFilter] = useState('');
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const key = JSON.stringify(target);
@@ -70,8 +69,10 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
             <option value="merged">Merged filesystem</option>
             {view.layers.map((l, i) => (
               <option key={`${l.digest}-${i}`} value={String(i)}>
-                {/* What the data gives is the tar's entry count (directories, links, whiteouts): not its number of changes. */}
-                Layer {i + 1} changes ({shortDigest(l.digest)}, {plural(l.entries, 'tar entry', 'tar entries')})
+                {/* A host that counted the layer's changes says them; else what it has is the tar's entry count. */}
+                {l.changes
+                  ? `Layer ${i + 1}: +${formatCount(l.changes.added)} added, ~${formatCount(l.changes.changed)} changed, −${formatCount(l.changes.removed)} removed (${shortDigest(l.digest)})`
+                  : `Layer ${i + 1} changes (${shortDigest(l.digest)}, ${plural(l.entries, 'tar entry', 'tar entries')})`}
               </option>
             ))}
           </select>
@@ -105,7 +106,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
       ) : (
         <>
           <p>
-            +{changes.added} added (<Bytes value={changes.addedBytes} />), ~{changes.changed} changed (<Bytes value={changes.changedBytes} />), −{changes.removed} removed (<Bytes value={changes.removedBytes} />)
+            +{formatCount(changes.added)} added (<Bytes value={changes.addedBytes} />), ~{formatCount(changes.changed)} changed (<Bytes value={changes.changedBytes} />), −{formatCount(changes.removed)} removed (<Bytes value={changes.removedBytes} />)
             {view.layers[mode] && <span className="muted" data-testid="layer-tar-entries"> · its tar holds {plural(view.layers[mode].entries, 'entry', 'entries')} (directories and whiteouts among them)</span>}
           </p>
           <VirtualList
@@ -142,43 +143,87 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
         </div>
       )}
       <SizeMap files={view.files} {...(mode === 'merged' ? {} : { scope: `the merged filesystem, not layer ${mode + 1}` })} />
-      {waste && (
-        <section className="waste" aria-label="Wasted space">
-          <h2>
-            Wasted space: <Bytes value={waste.wastedBytes} />{' '}
-            <span className="muted" data-testid="wasted-share">
-              {waste.wastedPercent.toFixed(1)} % of the file bytes in all layers · efficiency {(waste.efficiency * 100).toFixed(1)} %
-            </span>
-          </h2>
-          {offenders.length === 0 ? (
-            <p className="muted">Nothing wasted: no layer overwrites or deletes bytes that another layer added.</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th>Copies</th>
-                  <th>Total</th>
-                  <th title="every copy but the one the image shows: what squashing would save (the CLI's RECLAIMABLE)">Reclaimable</th>
-                  <th className="wide">Path</th>
-                </tr>
-              </thead>
-              <tbody>
-                {offenders.map((o) => (
-                  <tr key={o.path}>
-                    <td>{o.count}</td>
-                    <td>
-                      <Bytes value={o.totalBytes} />
-                    </td>
-                    <td>
-                      <Bytes value={o.reclaimableBytes} />
-                    </td>
-                    <td>/{visibleText(o.path, true)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+      {waste && <WastePanel waste={waste} />}
+    </section>
+  );
+}
+
+const SHOWN_OFFENDERS = 10;
+
+/**
+ * Wasted space in dive's words, each figure saying what it counts: the potential wasted space (every copy of a path
+ * found in more than one layer) is what the Total column adds up to, the reclaimable bytes (those copies but the one
+ * the image shows: what squashing saves) what the Reclaimable column adds up to, both over every such path.
+ */
+function WastePanel({ waste }: { readonly waste: WasteReport }) {
+  const offenders = waste.offenders.filter((o) => o.totalBytes > 0).slice(0, SHOWN_OFFENDERS);
+  const paths = plural(waste.wastedPaths, 'path');
+  return (
+    <section className="waste" aria-label="Wasted space">
+      <h2>Wasted space</h2>
+      <dl className="facts waste-figures">
+        <dt>Potential wasted space</dt>
+        <dd data-testid="wasted-total">
+          <strong>
+            <Bytes value={waste.wastedBytes} />
+          </strong>{' '}
+          <span className="muted">
+            every copy of the {paths} found in more than one layer, as dive counts it ·{' '}
+            <span data-testid="wasted-share">{waste.wastedPercent.toFixed(1)} % of the file bytes in all layers</span>
+          </span>
+        </dd>
+        <dt>Reclaimable by squashing</dt>
+        <dd data-testid="wasted-reclaimable">
+          <strong>
+            <Bytes value={waste.reclaimableBytes} />
+          </strong>{' '}
+          <span className="muted">the same copies but the one the image shows: what flattening the layers into one would save</span>
+        </dd>
+        <dt>Image efficiency score</dt>
+        <dd data-testid="wasted-efficiency">
+          <strong>{(waste.efficiency * 100).toFixed(1)} %</strong> <span className="muted">each path's smallest copy over all copies (dive's score)</span>
+        </dd>
+      </dl>
+      {offenders.length === 0 ? (
+        <p className="muted">Nothing wasted: no layer overwrites or deletes bytes that another layer added.</p>
+      ) : (
+        <table>
+          <caption className="muted small">{offenders.length < waste.wastedPaths ? `The largest ${offenders.length} of ${paths}` : `All ${paths}`}</caption>
+          <thead>
+            <tr>
+              <th>Copies</th>
+              <th title="every copy of the path, in every layer: adds up to the potential wasted space">Total</th>
+              <th title="every copy but the one the image shows: adds up to what squashing would save (the CLI's RECLAIMABLE)">Reclaimable</th>
+              <th className="wide">Path</th>
+            </tr>
+          </thead>
+          <tbody>
+            {offenders.map((o) => (
+              <tr key={o.path}>
+                <td>{o.count}</td>
+                <td>
+                  <Bytes value={o.totalBytes} />
+                </td>
+                <td>
+                  <Bytes value={o.reclaimableBytes} />
+                </td>
+                <td>/{visibleText(o.path, true)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr data-testid="wasted-sums">
+              <th scope="row">{offenders.length < waste.wastedPaths ? `All ${paths}` : 'Sum'}</th>
+              <td>
+                <Bytes value={waste.wastedBytes} />
+              </td>
+              <td>
+                <Bytes value={waste.reclaimableBytes} />
+              </td>
+              <td className="muted">the potential wasted space and the reclaimable bytes above</td>
+            </tr>
+          </tfoot>
+        </table>
       )}
     </section>
   );

@@ -9,6 +9,7 @@ import { matcher } from '../lib/filter.js';
 import { writeDraggedTags } from '../lib/image-drag.js';
 import { useCompare } from '../stores/compare.js';
 import { useNav } from '../stores/nav.js';
+import { useRegistries } from '../stores/registries.js';
 import { pendingCount, repositoryKey, sortedTags, tagsSharingDigest, useRepository, type SortKey } from '../stores/repository.js';
 import { Bytes, Digest, Empty, ErrorState, Loading, When } from './common.js';
 import { Dialog } from './Dialog.js';
@@ -36,6 +37,7 @@ function Header({ label, sortKey, partial }: { readonly label: string; readonly 
 export function RepositoryView({ registryId, repository }: { readonly registryId: string; readonly repository: string }) {
   const { tags, loading, error, details, summaryError, deletable, sort, filters, selected, load, want, setFilter, toggle, selectRange, clearSelection, remove } = useRepository();
   const go = useNav((s) => s.go);
+  const hostPlatform = useRegistries((s) => s.info?.platform);
   const replacePicks = useCompare((s) => s.replace);
   const [confirming, setConfirming] = useState(false);
   const [deleteErrors, setDeleteErrors] = useState<readonly ErrorInfo[]>([]);
@@ -102,6 +104,7 @@ export function RepositoryView({ registryId, repository }: { readonly registryId
         <>
           <SizeChart
             points={points}
+            {...(hostPlatform ? { preferredPlatform: hostPlatform } : {})}
             onOpen={open}
             onCompare={(a, b) => {
               replacePicks([a, b].map((reference) => ({ registryId, repository, reference })));

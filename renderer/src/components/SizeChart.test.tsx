@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { TagDetails } from '../stores/repository.js';
-import { SizeChart, chartPoints, type ChartPoint } from './SizeChart.js';
+import { SizeChart, chartPlatforms, chartPoints, type ChartPoint } from './SizeChart.js';
 
 const ready = (size: number, created: string, platforms: { arch: string; size: number }[] = [{ arch: 'amd64', size }]): TagDetails => ({
   state: 'ready',
@@ -23,6 +23,9 @@ describe('size over time', () => {
   it('draws 10,000 points as one path per series, opens a tag on click and compares two on Shift+click', () => {
     const many: ChartPoint[] = Array.from({ length: 10_000 }, (_, i) => ({ tag: `t${i}`, series: i % 2 ? 'linux/amd64' : 'linux/arm64', time: i * 1000, size: 1 + i }));
     const { container, unmount } = render(<SizeChart points={many} onOpen={() => undefined} onCompare={() => undefined} />);
+    // One platform at a time by default (linux/amd64), every platform on request: a path per series either way.
+    expect(container.querySelectorAll('path')).toHaveLength(1);
+    fireEvent.change(screen.getByLabelText('Platform'), { target: { value: 'all' } });
     expect(container.querySelectorAll('path')).toHaveLength(2);
     expect(container.querySelectorAll('circle')).toHaveLength(0);
     unmount();
@@ -41,6 +44,10 @@ describe('size over time', () => {
     fireEvent.click(chart, { clientX: 56, clientY: 69 });
     expect(onOpen).toHaveBeenCalledWith('a');
     fireEvent.click(chart, { clientX: 56, clientY: 69, shiftKey: true });
+    // The pick takes the hint's place in the caption (a longer caption could wrap and move the points).
+    const caption = screen.getByRole('figure').querySelector('figcaption')?.textContent ?? '';
+    expect(caption).toContain('a picked: Shift+click another to compare');
+    expect(caption).not.toContain('click opens a tag');
     fireEvent.click(chart, { clientX: 188, clientY: 10, shiftKey: true });
     expect(onCompare).toHaveBeenCalledWith('a', 'b');
   });
@@ -74,5 +81,51 @@ describe('size over time', () => {
     expect([...container.querySelectorAll('text.tick')].map((t) => t.textContent)).toEqual(['200 B', '0', '1970-01-01']);
     fireEvent.click(screen.getByRole('img'), { clientX: 122, clientY: 10 });
     expect(onOpen).toHaveBeenCalledWith('b');
+  });
+
+  it('shows a multi-arch tag as one point of the host platform, names the platform, and shows every platform only when asked', () => {
+    // Three tags: two multi-arch (amd64 + arm64), one arm64 only. What a user should read, counted by hand:
+    // linux/amd64 (the default): 2 tags, 2 points, 1 tag without amd64; all platforms: 3 tags as 5 points.
+    const details = new Map<string, TagDetails>([
+      ['1.0', ready(900, '2026-01-01T00:00:00Z', [{ arch: 'amd64', size: 500 }, { arch: 'arm64', size: 480 }])],
+      ['1.1', ready(1100, '2026-02-01T00:00:00Z', [{ arch: 'amd64', size: 600 }, { arch: 'arm64', size: 580 }])],
+      ['arm-only', ready(700, '2026-03-01T00:00:00Z', [{ arch: 'arm64', size: 700 }])],
+    ]);
+    const points = chartPoints(['1.0', '1.1', 'arm-only'], details);
+    expect(points.filter((p) => p.tag === '1.0').map((p) => [p.series, p.size, p.ofPlatforms, p.tagSize])).toEqual([
+      ['linux/amd64', 500, 2, 900],
+      ['linux/arm64', 480, 2, 900],
+    ]);
+    // arm64 is the more common platform here, but the host's comes first.
+    expect(chartPlatforms(points, 'linux/amd64')).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(chartPlatforms(points, 'linux/s390x')).toEqual(['linux/arm64', 'linux/amd64']);
+
+    const { container } = render(<SizeChart points={points} preferredPlatform="linux/amd64" onOpen={() => undefined} onCompare={() => undefined} />);
+    const picker = screen.getByLabelText<HTMLSelectElement>('Platform');
+    expect(picker.value).toBe('linux/amd64');
+    expect([...picker.options].map((o) => o.textContent)).toEqual(['linux/amd64', 'linux/arm64', 'All platforms']);
+    expect(screen.getByTestId('chart-count').textContent).toBe('2 tags shown (1 other tag without linux/amd64)');
+    expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Compressed size of 2 tags for linux/amd64, from 2026-01-01 to 2026-02-01, up to 600 B');
+    // Two points, one per tag: two moves in one path, no legend.
+    expect(container.querySelectorAll('path')).toHaveLength(1);
+    expect(container.querySelector('path')?.getAttribute('d')?.match(/M/g)).toHaveLength(2);
+    expect(container.querySelectorAll('.legend')).toHaveLength(0);
+    // jsdom's chart is 200 px wide: 1.0 (amd64, 500 B of the 600 B top) is at x 56, y 10 + (1 - 500/600) * 118.
+    fireEvent.mouseMove(screen.getByRole('img'), { clientX: 56, clientY: 10 + (1 - 500 / 600) * 118 });
+    expect(screen.getByTestId('chart-tip').textContent).toBe('1.0 · linux/amd64 500 B (1 of 2 platforms; the tag: 900 B) · 2026-01-01');
+
+    fireEvent.change(picker, { target: { value: 'all' } });
+    expect(screen.getByTestId('chart-count').textContent).toBe('3 tags as 5 points, one per tag and platform');
+    expect([...container.querySelectorAll('.legend')].map((l) => l.textContent?.trim())).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Compressed size of 3 tags as 5 points, one per tag and platform, from 2026-01-01 to 2026-03-01, up to 700 B');
+
+    fireEvent.change(picker, { target: { value: 'linux/arm64' } });
+    expect(screen.getByTestId('chart-count').textContent).toBe('3 tags shown');
+  });
+
+  it('draws no chart for a single multi-arch tag: its platforms are not a history', () => {
+    const details = new Map<string, TagDetails>([['only', ready(900, '2026-01-01T00:00:00Z', [{ arch: 'amd64', size: 500 }, { arch: 'arm64', size: 480 }])]]);
+    render(<SizeChart points={chartPoints(['only'], details)} onOpen={() => undefined} onCompare={() => undefined} />);
+    expect(screen.queryByRole('img')).toBeNull();
   });
 });

@@ -24,7 +24,7 @@ describe('file tree rows', () => {
 describe('FilesView', () => {
   it('shows the tree with directory totals, the wasted space, and opens a text file', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 1 };
-    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 600, layerBytes: 1200, wastedPercent: 50, userBytes: 300, userWastedPercent: 200, offenders: [{ path: 'usr/lib/big.bin', count: 2, totalBytes: 600, reclaimableBytes: 300 }] };
+    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 600, reclaimableBytes: 300, wastedPaths: 1, layerBytes: 1200, wastedPercent: 50, userBytes: 300, userWastedPercent: 200, offenders: [{ path: 'usr/lib/big.bin', count: 2, totalBytes: 600, reclaimableBytes: 300 }] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
       'xray:files': () => ({ ok: true, value: view }),
       'xray:waste': () => ({ ok: true, value: waste }),
@@ -36,7 +36,8 @@ describe('FilesView', () => {
     expect(screen.getByText(/6 paths/).textContent).toContain('(1 from cache)');
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
     // A share of every layer's file bytes (never above 100 %), not dive's "% of the layers above the first" (200 % here).
-    expect(screen.getByTestId('wasted-share').textContent).toBe('50.0 % of the file bytes in all layers · efficiency 50.0 %');
+    expect(screen.getByTestId('wasted-share').textContent).toBe('50.0 % of the file bytes in all layers');
+    expect(screen.getByTestId('wasted-efficiency').textContent).toMatch(/^50\.0 % /);
     // As the CLI's RECLAIMABLE column (every copy but the one the image shows), beside dive's total of every copy.
     const offender = screen.getByRole('row', { name: /big\.bin/ });
     expect([...offender.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['2', '600 B', '300 B', '/usr/lib/big.bin']);
@@ -59,7 +60,7 @@ describe('FilesView', () => {
 describe('FilesView with nothing cached', () => {
   it('says nothing about the cache rather than "(0 from cache)"', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, reclaimableBytes: 0, wastedPaths: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '0' }} />);
@@ -122,7 +123,7 @@ describe('hostile file names and text', () => {
 
   it('FilesView shows names, the opened path and the text with their controls escaped', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 3 }], files: hostile, totalBytes: 40, cached: 1 };
-    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 60, layerBytes: 120, wastedPercent: 50, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'etc/bidi\u202egnp.exe', count: 2, totalBytes: 60, reclaimableBytes: 30 }] };
+    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 60, reclaimableBytes: 30, wastedPaths: 1, layerBytes: 120, wastedPercent: 50, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'etc/bidi\u202egnp.exe', count: 2, totalBytes: 60, reclaimableBytes: 30 }] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = {
       'xray:files': () => ({ ok: true, value: view }),
       'xray:waste': () => ({ ok: true, value: waste }),
@@ -157,7 +158,7 @@ describe('FilesView layer choices', () => {
   it('names the count it has for what it is, tar entries (not changes), one in the singular, thousands with separators', async () => {
     const layer = (c: string, entries: number) => ({ digest: `sha256:${c.repeat(64)}`, diffId: `sha256:${c.repeat(64)}`, size: 100, tarSize: 2048, entries });
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [layer('a', 12000), layer('c', 1)], files, totalBytes: 315, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, reclaimableBytes: 0, wastedPaths: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const changes: LayerChanges = { layer: 1, digest: view.layers[1]!.digest, added: 2, changed: 1, removed: 0, addedBytes: 10, changedBytes: 5, removedBytes: 0, changes: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }), 'xray:layer': () => ({ ok: true, value: changes }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
@@ -175,11 +176,29 @@ describe('FilesView layer choices', () => {
   });
 });
 
+describe('FilesView layer changes in the picker', () => {
+  it('names each layer by what it adds, changes and removes when the host counted them, the same figures as the layer shows once chosen', async () => {
+    const layer = (c: string, entries: number, counts: { added: number; changed: number; removed: number }) => ({ digest: `sha256:${c.repeat(64)}`, diffId: `sha256:${c.repeat(64)}`, size: 100, tarSize: 2048, entries, changes: counts });
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [layer('a', 12000, { added: 11990, changed: 0, removed: 0 }), layer('c', 9, { added: 2, changed: 1, removed: 3 })], files, totalBytes: 315, cached: 0 };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, reclaimableBytes: 0, wastedPaths: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const changes: LayerChanges = { layer: 1, digest: view.layers[1]!.digest, added: 2, changed: 1, removed: 3, addedBytes: 10, changedBytes: 5, removedBytes: 7, changes: [] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }), 'xray:layer': () => ({ ok: true, value: changes }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'counted' }} />);
+    await waitFor(() => expect(screen.getAllByText(/6 paths/).length).toBeGreaterThan(0));
+    const options = [...(screen.getAllByRole('combobox').at(-1) as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(options).toEqual(['Merged filesystem', 'Layer 1: +11,990 added, ~0 changed, −0 removed (sha256:aaaaaaaaaaaa)', 'Layer 2: +2 added, ~1 changed, −3 removed (sha256:cccccccccccc)']);
+    fireEvent.change(screen.getAllByRole('combobox').at(-1)!, { target: { value: '1' } });
+    await waitFor(() => expect(screen.getByTestId('layer-tar-entries')).toBeTruthy());
+    expect(screen.getByTestId('layer-tar-entries').parentElement?.textContent).toBe('+2 added (10 B), ~1 changed (5 B), −3 removed (7 B) · its tar holds 9 entries (directories and whiteouts among them)');
+  });
+});
+
 describe('FilesView hard links', () => {
   it('names the file a hard link shares its bytes with, as the CLI does', async () => {
     const linked = [f('data', 'dir', 10), f('data/hard', 'file', 10), { ...f('data/hardlink', 'hardlink', 0), size: 10, link: 'data/hard' }];
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 3 }], files: linked, totalBytes: 10, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, reclaimableBytes: 0, wastedPaths: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'hardlinks' }} />);
@@ -188,12 +207,55 @@ describe('FilesView hard links', () => {
 
   it('says nothing is wasted rather than drawing an empty table', async () => {
     const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
-    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
+    const waste: WasteReport = { efficiency: 1, wastedBytes: 0, reclaimableBytes: 0, wastedPaths: 0, layerBytes: 0, wastedPercent: 0, userBytes: 0, userWastedPercent: 0, offenders: [] };
     const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
     setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '2' }} />);
     const region = await screen.findByRole('region', { name: 'Wasted space' });
     expect(region.querySelector('table')).toBeNull();
     expect(region.textContent).toContain('Nothing wasted');
+  });
+});
+
+describe('FilesView wasted space', () => {
+  it('says what each figure counts, and the Total and Reclaimable columns add up to them over every path, the table showing the largest 10', async () => {
+    // Twelve paths in two layers each: path i has copies of 100 * (i + 1) and 10 * (i + 1) bytes, the second shown.
+    const offenders = Array.from({ length: 12 }, (_, i) => ({ path: `srv/f${String(i).padStart(2, '0')}`, count: 2, totalBytes: 110 * (i + 1), reclaimableBytes: 100 * (i + 1) })).reverse();
+    // By hand: totals 110 * (1 + ... + 12) = 8,580 bytes; reclaimable 100 * 78 = 7,800 bytes.
+    const waste: WasteReport = { efficiency: 0.2, wastedBytes: 8580, reclaimableBytes: 7800, wastedPaths: 12, layerBytes: 9000, wastedPercent: (8580 / 9000) * 100, userBytes: 780, userWastedPercent: 1100, offenders };
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'waste' }} />);
+    const region = await screen.findByRole('region', { name: 'Wasted space' });
+    expect(screen.getByTestId('wasted-total').textContent).toBe('8.6 kB every copy of the 12 paths found in more than one layer, as dive counts it · 95.3 % of the file bytes in all layers');
+    expect(screen.getByTestId('wasted-reclaimable').textContent).toMatch(/^7\.8 kB the same copies but the one the image shows/);
+    expect(within(region).getByText('Potential wasted space').tagName).toBe('DT');
+    expect(within(region).getByText('Reclaimable by squashing').tagName).toBe('DT');
+    // Ten rows, the largest, under a caption that says so; the sums row is over all twelve and repeats the figures.
+    const body = region.querySelector('tbody') as HTMLElement;
+    expect(body.querySelectorAll('tr')).toHaveLength(10);
+    expect(region.querySelector('caption')?.textContent).toBe('The largest 10 of 12 paths');
+    const sums = [...screen.getByTestId('wasted-sums').children].map((c) => c.textContent);
+    expect(sums).toEqual(['All 12 paths', '8.6 kB', '7.8 kB', 'the potential wasted space and the reclaimable bytes above']);
+    const cells = (column: number): number[] => [...body.querySelectorAll('tr')].map((tr) => Number(/^([\d,]+) bytes$/.exec(tr.children[column]?.querySelector('[title]')?.getAttribute('title') ?? '')?.[1]?.replace(/,/g, '')));
+    // The rows shown hold the largest ten: their sums are those of paths 3 to 12, the figures less paths 1 and 2.
+    expect(cells(1).reduce((a, b) => a + b, 0)).toBe(8580 - 110 - 220);
+    expect(cells(2).reduce((a, b) => a + b, 0)).toBe(7800 - 100 - 200);
+  });
+
+  it('with every path in the table, the sums row is their sum', async () => {
+    const offenders = [
+      { path: 'usr/lib/big.bin', count: 2, totalBytes: 500, reclaimableBytes: 200 },
+      { path: 'var/log/old.log', count: 2, totalBytes: 20, reclaimableBytes: 20 },
+    ];
+    const waste: WasteReport = { efficiency: 0.5, wastedBytes: 520, reclaimableBytes: 220, wastedPaths: 2, layerBytes: 1000, wastedPercent: 52, userBytes: 300, userWastedPercent: 0, offenders };
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'waste-all' }} />);
+    const region = await screen.findByRole('region', { name: 'Wasted space' });
+    expect(region.querySelector('caption')?.textContent).toBe('All 2 paths');
+    expect([...screen.getByTestId('wasted-sums').children].map((c) => c.textContent).slice(0, 3)).toEqual(['Sum', '520 B', '220 B']);
   });
 });
