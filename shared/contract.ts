@@ -28,7 +28,8 @@ const requestId = z.string().min(1).max(100);
 /** Tags per `tags:summaries` call: enough to batch, small enough that one call answers in a few seconds. */
 export const MAX_SUMMARY_BATCH = 200;
 
-const profileInput = z.object({
+/** A registry profile as the page sends it (and, with its id, as the host keeps it on disk). */
+export const profileInput = z.object({
   id: id.optional(),
   name: z.string().min(1).max(100),
   url: z.string().min(1).max(500),

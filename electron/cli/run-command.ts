@@ -1,6 +1,7 @@
 // Runs one command of the command line (the entry, main.ts, has parsed the options): opens the log, loads the
 // command's modules on demand, and turns a failure into one clear line and an exit code.
-import { readFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { readSync } from 'node:fs';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
 import { logError } from '../core/log.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
@@ -15,8 +16,18 @@ import type { XrayOptions } from './xray-target.js';
 
 type XrayCommandOptions = XrayOptions & { layer?: number; maxWastedBytes?: number; minEfficiency?: number };
 
+/**
+ * The most --password-stdin reads: a password or token is a few KiB at most (a cloud key file used as one, about
+ * 2.5 KiB). Docker reads stdin to its end, whatever comes; `< /dev/zero` here is an error, not all of memory.
+ */
+export const MAX_STDIN_PASSWORD_BYTES = 1024 * 1024;
+
 function readStdin(): string {
-  return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  const buffer = Buffer.alloc(MAX_STDIN_PASSWORD_BYTES + 1);
+  let at = 0;
+  for (let n = 1; n > 0 && at < buffer.length; at += n) n = readSync(0, buffer, at, buffer.length - at, null);
+  if (at > MAX_STDIN_PASSWORD_BYTES) throw new StevedoreError('TOO_LARGE', `--password-stdin takes a password of at most ${MAX_STDIN_PASSWORD_BYTES} bytes; stdin holds more`);
+  return buffer.toString('utf8', 0, at).replace(/\r?\n$/, '');
 }
 
 export async function runCommand(command: string, args: readonly string[], values: Parsed['values'], version: string): Promise<number> {

@@ -23,7 +23,16 @@ export async function loadTlsSettings(registry: string, options: TlsFileOptions 
   } catch (error) {
     if (options.certDir !== undefined) throw new StevedoreError('CONFIG', `cannot read certificate directory ${dir}: ${(error as Error).message}`);
   }
-  for (const name of entries.filter((n) => n.endsWith('.crt'))) ca.push(await readPem(join(dir, name), 'CA certificate'));
+  const cas = entries.filter((n) => n.endsWith('.crt'));
+  if (cas.length > MAX_CA_FILES) throw new StevedoreError('TOO_LARGE', `certificate directory ${dir} holds ${cas.length} *.crt files, more than the ${MAX_CA_FILES} read`);
+  let total = ca[0]?.length ?? 0;
+  for (const name of cas) {
+    const pem = await readPem(join(dir, name), 'CA certificate');
+    // Each file is bounded, and so is what they hold together: every certificate is parsed for each connection's context.
+    total += pem.length;
+    if (total > MAX_TLS_BYTES) throw new StevedoreError('TOO_LARGE', `the CA certificates for ${registry} (in ${dir}) are larger than ${MAX_TLS_BYTES} bytes in all`);
+    ca.push(pem);
+  }
   let clientCert: TlsSettings['clientCert'];
   const certName = entries.find((n) => n.endsWith('.cert'));
   if (certName) {
@@ -36,6 +45,9 @@ export async function loadTlsSettings(registry: string, options: TlsFileOptions 
 
 /** Far larger than any CA bundle (the system's is about 200 KiB). */
 const MAX_PEM_BYTES = 16 * 1024 * 1024;
+/** CA files of one registry's certs.d directory, and the bytes of all its CA files together: far above any real set. */
+export const MAX_CA_FILES = 1000;
+const MAX_TLS_BYTES = 64 * 1024 * 1024;
 
 async function readPem(path: string, what: string): Promise<string> {
   let text: string;

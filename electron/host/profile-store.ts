@@ -6,12 +6,15 @@ import { dirname } from 'node:path';
 import type { RegistryProfile } from '../../shared/registry-profile.js';
 import { configKeyHost, readDockerConfig } from '../core/auth/docker-config.js';
 import { StevedoreError } from '../core/errors.js';
-import { readRegularBytesSync } from '../core/regular-file.js';
+import { readJsonFileSync } from '../core/json-file.js';
 
-/** Far larger than any list of registries: a bigger file is refused, not read into memory. */
+/**
+ * Far larger than any list of registries (the most one can hold, MAX_BOOKMARKS of 255 characters, is about 13.3 MB as
+ * written): a bigger file is refused, not read into memory.
+ */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 1;
 
 /**
  * Registries kept, and bookmarks across all of them: far above what anyone keeps, and a bound on a file that every
@@ -44,32 +47,23 @@ export class ProfileStore {
   }
 
   async #load(): Promise<readonly RegistryProfile[]> {
-    let raw: string | undefined;
+    // Loaded with the list, not at start-up: the web host tells its address before the schemas load.
+    const { FILE_BOUNDS, checkProfileFile } = await import('./profile-file.js');
+    let stored: RegistryProfile[];
     try {
-      // Opened, then checked on the descriptor: a FIFO or a device at the path is refused, never waited for.
-      raw = readRegularBytesSync(this.#path, 'registry list', { maxBytes: MAX_FILE_BYTES }).toString('utf8');
+      // Opened, then checked on the descriptor (a FIFO or a device at the path is refused, never waited for), bounded
+      // before it is parsed, and checked profile by profile. A file that fails any of it is reported and left as it
+      // is: the list is never saved over it.
+      stored = readJsonFileSync(this.#path, 'registry list', { maxBytes: MAX_FILE_BYTES, ...FILE_BOUNDS, check: checkProfileFile(this.#path), remedy: '; fix or remove it' });
     } catch (error) {
-      if (error instanceof StevedoreError) throw error;
       // Only a missing file is a first start. One that exists but cannot be read (permissions, a symlink loop, too
       // many open files) is reported: taken as missing, the suggestions written next would replace the user's list.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StevedoreError('CONFIG', `cannot read ${this.#path}: ${(error as Error).message}`);
-      raw = undefined;
-    }
-    if (raw === undefined) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       this.#profiles = await suggestedProfiles();
       this.#write();
       return this.#profiles;
     }
-    let parsed: StoredFile;
-    try {
-      parsed = JSON.parse(raw) as StoredFile;
-    } catch {
-      throw new StevedoreError('CONFIG', `${this.#path} is not valid JSON; fix or remove it`);
-    }
-    if (parsed.version !== SCHEMA_VERSION || !Array.isArray(parsed.profiles)) {
-      throw new StevedoreError('CONFIG', `${this.#path} has schema version ${String(parsed.version)}, this build reads ${SCHEMA_VERSION}`);
-    }
-    this.#profiles = [...parsed.profiles];
+    this.#profiles = stored;
     return this.#profiles;
   }
 

@@ -1,14 +1,27 @@
 // Secrets kept in one file in userData, each sealed by a cipher (Electron's safeStorage: the OS keychain). Pure apart
 // from the file, so it is unit-tested with a stand-in cipher. A secret that no longer opens (the keychain was reset,
 // the profile was copied from another machine, the file was edited) asks for the password again, like a missing one.
-import { renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { StevedoreError } from '../core/errors.js';
-import { readRegularBytesSync } from '../core/regular-file.js';
+import { readJsonFileSync } from '../core/json-file.js';
 import type { SecretStore } from '../host/secret-store.js';
 
 export interface SecretCipher {
   encryptString(plain: string): Buffer;
   decryptString(sealed: Buffer): string;
+}
+
+/**
+ * One object of sealed secrets, one per registry (at most 100 kept, each at most 10,000 characters sealed): bounded
+ * far above that before it is parsed, so a hostile file costs a moment, not seconds.
+ */
+const SECRETS_BOUNDS = { maxBytes: 16 * 1024 * 1024, maxContainers: 100, maxCommas: 10_000, maxDepth: 8 } as const;
+
+/** The string entries of the file's object (anything else in it is no secret of ours). */
+function sealedEntries(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('it does not hold a JSON object');
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 export function sealedSecrets(path: string, cipher: SecretCipher): SecretStore {
@@ -17,16 +30,21 @@ export function sealedSecrets(path: string, cipher: SecretCipher): SecretStore {
   // replace every one of them with the one saved (a file unreadable for a moment, or edited by hand, loses them all).
   let unreadable: string | undefined;
   try {
-    const parsed: unknown = JSON.parse(readRegularBytesSync(path, 'secrets file', { maxBytes: 16 * 1024 * 1024 }).toString('utf8'));
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) sealed = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    else unreadable = 'it does not hold a JSON object';
+    sealed = readJsonFileSync(path, 'secrets file', { ...SECRETS_BOUNDS, check: sealedEntries });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unreadable = (error as Error).message;
   }
   const persist = (next: Record<string, string>): void => {
     if (unreadable !== undefined) throw new StevedoreError('CONFIG', `cannot save the password: ${path} could not be read (${unreadable}) and saving would replace every password in it; fix or remove it`);
-    writeFileSync(`${path}.tmp`, JSON.stringify(next), { mode: 0o600 });
-    renameSync(`${path}.tmp`, path);
+    // A temporary name nobody can plant a symlink at in advance, and never written through.
+    const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(temp, JSON.stringify(next), { mode: 0o600, flag: 'wx' });
+      renameSync(temp, path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
     sealed = next;
   };
   return {

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { MAX_STDIN_PASSWORD_BYTES } from '../../electron/cli/run-command.js';
 import { runCli } from '../harness/cli.js';
 
 const TAGS = 150_000;
@@ -99,5 +100,14 @@ describe('CLI against a hostile registry', () => {
     assert.ok(!result.stderr.includes('s3cret-in-argv'));
     const stdin = await runCli(['tags', `${host}/many`, '--username', 'user', '--password-stdin'], env, 's3cret\n');
     assert.equal(stdin.stderr, '');
+  });
+
+  it('reads at most MAX_STDIN_PASSWORD_BYTES for --password-stdin, and says so past it', async () => {
+    // One byte past the bound, so the CLI reads all of it (no write to a pipe it has stopped reading).
+    const flood = await runCli(['tags', `${host}/many`, '--username', 'user', '--password-stdin'], env, 'x'.repeat(MAX_STDIN_PASSWORD_BYTES + 1));
+    assert.notEqual(flood.code, 0);
+    assert.match(flood.stderr, new RegExp(`--password-stdin takes a password of at most ${MAX_STDIN_PASSWORD_BYTES} bytes; stdin holds more.*\\[TOO_LARGE\\]`));
+    const longest = await runCli(['tags', `${host}/many`, '--username', 'user', '--password-stdin'], env, 'x'.repeat(MAX_STDIN_PASSWORD_BYTES));
+    assert.equal(longest.code, 0, longest.stderr);
   });
 });

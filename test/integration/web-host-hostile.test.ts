@@ -81,6 +81,21 @@ describe('the web host under hostile input', () => {
     await stillServing();
   });
 
+  it('refuses headers past the limit, a request without a Host, and a null or foreign Origin, and stays up', async () => {
+    const host = `Host: 127.0.0.1:${web.port}\r\n`;
+    // Past Node's 16 KiB of headers, in one header and in many: refused (the connection may be reset before the
+    // answer is read, so an empty answer counts as refused too), and the host carries on.
+    const refused = /^(?:$|HTTP\/1\.1 4\d\d )/;
+    assert.match(await rawExchange(web.port, `GET / HTTP/1.1\r\n${host}X-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`), refused);
+    assert.match(await rawExchange(web.port, `GET / HTTP/1.1\r\n${host}${Array.from({ length: 4000 }, (_, i) => `X-${i}: 1\r\n`).join('')}\r\n`), refused);
+    assert.match(await rawExchange(web.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 400 /);
+    assert.match(await rawExchange(web.port, 'GET / HTTP/1.0\r\n\r\n'), /^HTTP\/1\.1 421 /);
+    for (const origin of ['null', 'http://evil.example', `https://127.0.0.1:${web.port}`, `http://127.0.0.1:${web.port + 1}`]) {
+      assert.match(await rawExchange(web.port, `GET / HTTP/1.1\r\n${host}Origin: ${origin}\r\nConnection: close\r\n\r\n`), /^HTTP\/1\.1 403 /, origin);
+    }
+    await stillServing();
+  });
+
   it('closes a socket that sends a frame over the limit or invalid UTF-8, while a push runs on to its tag', async () => {
     const image = testImage([await layerTar('hostile-push', 4_000_000)]);
     const archive = join(work, 'push.tar');

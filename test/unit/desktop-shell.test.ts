@@ -178,4 +178,15 @@ describe('secrets sealed with the OS keychain', () => {
     await writeFile(path, before);
     assert.equal(sealedSecrets(path, cipher).get('reg-1'), 'hunter2', 'the passwords are still there once the file is readable');
   });
+
+  it('a secrets file of far more structure than secrets is refused before it is parsed, and never replaced', async () => {
+    const path = join(dir, 'hostile-secrets.json');
+    // Half a million empty lists beside a secret: JSON.parse would build them all.
+    const hostile = `{"reg-1":"${Buffer.from('sealed:hunter2').toString('base64')}","junk":[${'[],'.repeat(500_000)}[]]}`;
+    await writeFile(path, hostile);
+    const store = sealedSecrets(path, cipher);
+    assert.equal(store.get('reg-1'), undefined, 'its secrets are not known');
+    assert.throws(() => store.set('reg-2', 'other'), (e: unknown) => isStevedoreError(e, 'CONFIG') && /holds more than 100 objects and arrays/.test(e.message) && /fix or remove it/.test(e.message));
+    assert.equal(await readFile(path, 'utf8'), hostile);
+  });
 });

@@ -62,6 +62,43 @@ describe('docker config credentials', () => {
     await assert.rejects(dockerConfigCredentials({ env }).get('x.example'), /docker-credential-missing is not installed/);
   });
 
+  it('refuses a config past 4 MiB, or one within it holding far more structure than a config, before parsing it', async () => {
+    const path = join(dir, 'config.json');
+    // Valid JSON, and read by the old 16 MB bound: a config this size is no config.
+    await writeFile(path, JSON.stringify({ auths: {}, padding: 'x'.repeat(4 * 1024 * 1024) }));
+    await assert.rejects(readDockerConfig(path), (e: unknown) => isStevedoreError(e, 'TOO_LARGE') && e.message.includes(path));
+    // 1.5 million empty arrays in 3 MiB: JSON.parse would build every one of them.
+    await writeFile(path, `{"auths":{},"junk":[${'[],'.repeat(1_000_000)}[]]}`);
+    await assert.rejects(readDockerConfig(path), (e: unknown) => isStevedoreError(e, 'CONFIG') && e.message.startsWith(`docker config ${path} holds more than`));
+  });
+
+  it('refuses an auths entry of the wrong type, as docker does, naming the file and the entry, never a value', async () => {
+    const path = join(dir, 'config.json');
+    for (const [config, expected] of [
+      [{ auths: [] }, '"auths" is not an object'],
+      [{ auths: { 'bad.example': 'dXNlcjpwYXNz' } }, '"auths" entry "bad.example" is not an object'],
+      [{ auths: { 'bad.example': { auth: 5 } } }, '"auth" of "auths" entry "bad.example" is not a string'],
+      [{ auths: { 'bad.example': { username: 'u', password: ['hunter2'] } } }, '"password" of "auths" entry "bad.example" is not a string'],
+    ] as const) {
+      await writeConfig(config);
+      await assert.rejects(dockerConfigCredentials({ env }).get('bad.example'), (e: unknown) => {
+        assert.ok(isStevedoreError(e, 'CONFIG'), String(e));
+        assert.equal(e.message, `docker config ${path} is not valid: ${expected}; fix or remove it`);
+        return true;
+      });
+    }
+    // null is absent (docker reads it so); a registry named "__proto__" is an entry like any other.
+    await writeFile(path, `{"auths":{"ok.example":{"auth":"${b64('u:p')}","identitytoken":null},"__proto__":{"auth":"${b64('x:y')}"}}}`);
+    assert.deepEqual(await dockerConfigCredentials({ env }).get('ok.example'), { kind: 'basic', username: 'u', password: 'p' });
+    assert.deepEqual(Object.keys((await readDockerConfig(path)).auths).sort(), ['__proto__', 'ok.example']);
+  });
+
+  it('says where a config is not JSON without quoting it', async () => {
+    const path = join(dir, 'config.json');
+    await writeFile(path, `{"auths":{"x.example":{"auth":${b64('ann:hunter2')}}}}`);
+    await assert.rejects(readDockerConfig(path), (e: unknown) => isStevedoreError(e, 'CONFIG') && e.message.startsWith(`docker config ${path} is not valid JSON`) && !e.message.includes(b64('ann:hunter2').slice(0, 8)));
+  });
+
   it('treats a missing config as empty', async () => {
     const config = await readDockerConfig(join(dir, 'nope', 'config.json'));
     assert.deepEqual(config.auths, {});

@@ -50,6 +50,36 @@ describe('ProfileStore', () => {
     assert.equal(await readFile(locked, 'utf8'), kept, 'the list is still there');
   });
 
+  it('a registry list of hostile structure or the wrong shape is refused with CONFIG naming it, and never saved over', async () => {
+    const folder = join(dir, 'hostile');
+    await mkdir(folder);
+    const file = join(folder, 'registries.json');
+    const profile = { id: 'mine', name: 'Mine', url: 'registry.example', credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: ['team/app'] };
+    const cases: readonly (readonly [string, RegExp])[] = [
+      // 600,000 empty lists in under 2 MB: JSON.parse would build every one of them before anything looked.
+      [`{"version":1,"profiles":[${'[],'.repeat(600_000)}[]]}`, /^registry list .* holds more than \d+ objects and arrays, far more than a real one; fix or remove it$/],
+      [JSON.stringify({ version: 1, profiles: [{ ...profile, bookmarks: 'team/app' }] }), /^registry list .* is not valid: profiles\.0\.bookmarks: .*; fix or remove it$/],
+      [JSON.stringify({ version: 1, profiles: [{ ...profile, concurrency: 'many' }] }), /^registry list .* is not valid: profiles\.0\.concurrency: .*; fix or remove it$/],
+      [JSON.stringify({ version: 1, profiles: [{ ...profile, bookmarks: ['../../etc'] }] }), /^registry list .* is not valid: profiles\.0\.bookmarks\.0: not a valid repository name; fix or remove it$/],
+      [JSON.stringify({ version: 2, profiles: [] }), /has schema version 2, this build reads 1$/],
+    ];
+    for (const [text, expected] of cases) {
+      await writeFile(file, text);
+      const store = new ProfileStore(file);
+      for (const attempt of [() => store.list(), () => store.save({ name: 'new', url: 'new.example', credentialSource: 'none', insecure: false, concurrency: 4, bookmarks: [] })]) {
+        await assert.rejects(attempt(), (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'CONFIG', error.message);
+          assert.match(error.message, expected);
+          assert.ok(error.message.includes(file), error.message);
+          return true;
+        });
+      }
+      assert.equal(await readFile(file, 'utf8'), text, 'the file is left as it was');
+    }
+    await writeFile(file, JSON.stringify({ version: 1, profiles: [profile] }));
+    assert.deepEqual(await new ProfileStore(file).list(), [profile]);
+  });
+
   it('changes made at once all count, during the first load and after it', async () => {
     // Two requests that arrive in one read from the page's socket run side by side up to their first real wait.
     const file = join(dir, 'b', 'registries.json');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isStevedoreError } from '../../electron/core/errors.js';
-import { loadTlsSettings } from '../../electron/core/tls-files.js';
+import { MAX_CA_FILES, loadTlsSettings } from '../../electron/core/tls-files.js';
 import { ContractHost } from '../../electron/host/contract-host.js';
 import { ProfileStore } from '../../electron/host/profile-store.js';
 import { noSecretStore } from '../../electron/host/secret-store.js';
@@ -51,6 +51,16 @@ describe('TLS files', () => {
     await writeFile(join(keyFifo, 'client.cert'), pem);
     execFileSync('mkfifo', [join(keyFifo, 'client.key')]);
     await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: keyFifo }), notAFile(/^client key .*client\.key is a FIFO, not a regular file$/));
+  });
+
+  it('reads at most MAX_CA_FILES CA files from a certs.d directory, and says so past it', BOUNDED, async () => {
+    const certs = join(dir, 'many.d');
+    await mkdir(certs);
+    const pem = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    await Promise.all(Array.from({ length: MAX_CA_FILES }, (_, i) => writeFile(join(certs, `ca${i}.crt`), pem)));
+    assert.equal((await loadTlsSettings('127.0.0.1:5000', { certDir: certs })).ca?.length, MAX_CA_FILES);
+    await writeFile(join(certs, 'one-more.crt'), pem);
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: certs }), (e: unknown) => isStevedoreError(e, 'TOO_LARGE') && e.message === `certificate directory ${certs} holds ${MAX_CA_FILES + 1} *.crt files, more than the ${MAX_CA_FILES} read`);
   });
 
   it('still reads a PEM file and says when one is not PEM', BOUNDED, async () => {

@@ -1,14 +1,27 @@
 // The docker-credential-<name> protocol: `get` with the server URL on stdin, JSON {Username, Secret} back.
+// The helper is another program: its answer is bounded in size and in time, and one that will not end is killed.
 import type { spawn as Spawn } from 'node:child_process';
+import { Buffer } from 'node:buffer';
 import { StevedoreError } from '../errors.js';
+import { parseBoundedJson } from '../json-file.js';
 import type { Credential } from './credentials.js';
 
 const HELPER_TIMEOUT_MS = 30_000;
+/**
+ * An answer is `{"ServerURL","Username","Secret"}`: a few KiB even for a long token. Past this the helper is killed
+ * (docker reads the answer whole, unbounded).
+ */
+export const MAX_HELPER_OUTPUT_BYTES = 1024 * 1024;
+/** Of what it says on stderr, only the first line is shown. */
+const MAX_HELPER_STDERR_BYTES = 64 * 1024;
+const ANSWER_BOUNDS = { maxContainers: 100, maxCommas: 1000, maxDepth: 8 } as const;
 const NOT_FOUND = /credentials not found/i;
 
 export interface HelperOptions {
   readonly signal?: AbortSignal;
   readonly env?: NodeJS.ProcessEnv;
+  /** How long the helper may take (HELPER_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
 }
 
 export async function runCredentialHelper(name: string, serverUrl: string, options: HelperOptions = {}): Promise<Credential | undefined> {
@@ -18,42 +31,69 @@ export async function runCredentialHelper(name: string, serverUrl: string, optio
   const { spawn } = process.getBuiltinModule('node:child_process');
   const { code, stdout, stderr } = await run(spawn, program, ['get'], serverUrl, options);
   if (code !== 0) {
-    const said = (stdout.trim() || stderr.trim()).split('\n')[0] ?? '';
+    const said = (stdout.toString('utf8').trim() || stderr.toString('utf8').trim()).split('\n')[0] ?? '';
     if (NOT_FOUND.test(said)) return undefined;
     throw new StevedoreError('CONFIG', `${program} get failed for ${serverUrl}: ${said || `exit code ${code}`}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(stdout);
-  } catch {
-    throw new StevedoreError('CONFIG', `${program} get answered with something that is not JSON`);
-  }
+  // The message never quotes the answer: it holds the secret.
+  const parsed = parseBoundedJson(stdout, `${program} get's answer`, { ...ANSWER_BOUNDS, check: (value) => value });
   const { Username, Secret } = (parsed ?? {}) as { Username?: unknown; Secret?: unknown };
   if (typeof Secret !== 'string' || Secret === '') return undefined;
   const username = typeof Username === 'string' ? Username : '';
   return username === '<token>' ? { kind: 'identity-token', token: Secret } : { kind: 'basic', username, password: Secret };
 }
 
-function run(spawn: typeof Spawn, program: string, args: readonly string[], input: string, options: HelperOptions): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Collects at most `max` bytes of a stream; says when more came. */
+function collector(max: number): { add(chunk: Buffer): boolean; bytes(): Buffer } {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return {
+    add(chunk) {
+      size += chunk.length;
+      if (size > max) return false;
+      chunks.push(chunk);
+      return true;
+    },
+    bytes: () => Buffer.concat(chunks),
+  };
+}
+
+function run(spawn: typeof Spawn, program: string, args: readonly string[], input: string, options: HelperOptions): Promise<{ code: number; stdout: Buffer; stderr: Buffer }> {
+  const timeoutMs = options.timeoutMs ?? HELPER_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: options.env ?? process.env,
-      signal: options.signal,
-      timeout: HELPER_TIMEOUT_MS,
+    // SIGKILL, on abort too: a helper that ignores SIGTERM must not outlive the command that asked it.
+    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env, signal: options.signal, killSignal: 'SIGKILL' });
+    // Set first, fired later: `stop` exists by then.
+    const timer = setTimeout(() => stop(new StevedoreError('CONFIG', `${program} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    // Stops the helper and lets go of its pipes: 'close' waits for every holder of them, and a child the helper
+    // started may hold them forever.
+    const stop = (error: unknown): void =>
+      settle(() => {
+        child.kill('SIGKILL');
+        child.stdout.destroy();
+        child.stderr.destroy();
+        reject(error);
+      });
+    const stdout = collector(MAX_HELPER_OUTPUT_BYTES);
+    const stderr = collector(MAX_HELPER_STDERR_BYTES);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (!stdout.add(chunk)) stop(new StevedoreError('CONFIG', `${program} answered with more than ${MAX_HELPER_OUTPUT_BYTES} bytes, far more than a credential`));
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.add(chunk);
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') reject(new StevedoreError('CONFIG', `credential helper ${program} is not installed or not on PATH`));
-      else reject(error.name === 'AbortError' ? error : new StevedoreError('CONFIG', `cannot run ${program}: ${error.message}`));
+      if (error.code === 'ENOENT') stop(new StevedoreError('CONFIG', `credential helper ${program} is not installed or not on PATH`));
+      else stop(error.name === 'AbortError' ? error : new StevedoreError('CONFIG', `cannot run ${program}: ${error.message}`));
     });
-    child.on('close', (code, signal) => {
-      if (signal === 'SIGTERM' && !options.signal?.aborted) reject(new StevedoreError('CONFIG', `${program} did not answer within ${HELPER_TIMEOUT_MS / 1000} s`));
-      else resolve({ code: code ?? 1, stdout, stderr });
-    });
+    child.on('close', (code) => settle(() => resolve({ code: code ?? 1, stdout: stdout.bytes(), stderr: stderr.bytes() })));
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StevedoreError } from '../errors.js';
-import { readRegularFile } from '../regular-file.js';
+import { readJsonFile } from '../json-file.js';
 import { DOCKER_HUB } from '../reference.js';
 import { runCredentialHelper } from './credential-helper.js';
 import type { Credential, CredentialProvider } from './credentials.js';
@@ -30,33 +30,52 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
 }
 
-/** Far larger than any docker config (a few KiB): a bigger file is refused, not read into memory. */
-const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/**
+ * Bounds on what is read of a docker config before it is believed. Docker and containers/image read it whole, with no
+ * limit; here a hostile one must not cost more than a moment (it is read before a registry's credentials are first
+ * used, and again whenever it changes).
+ * A config holds a few KiB: one small object per registry in `auths` (an inline ECR token, the largest, is about
+ * 3 KB), a string per registry in `credHelpers`, a few settings. 4 MiB is over a thousand such registries; the
+ * structure's bounds are as far above what that many need.
+ */
+const CONFIG_BOUNDS = { maxBytes: 4 * 1024 * 1024, maxContainers: 20_000, maxCommas: 200_000, maxDepth: 64 } as const;
 
-/** Reads the config; a missing file is an empty config, a malformed one a CONFIG error naming the file. */
+/** The fields of an `auths` entry read here: strings (or null, which docker reads as absent), as docker's AuthConfig has them. */
+const AUTH_FIELDS = ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const;
+
+/** Reads the config; a missing file is an empty config, an unreadable, oversized or malformed one a CONFIG (or TOO_LARGE, NOT_A_FILE) error naming the file. */
 export async function readDockerConfig(path: string = dockerConfigPath()): Promise<DockerConfig> {
-  let text: string;
   try {
     // Only a regular file of a config's size: a FIFO put in its place would hold the command forever.
-    text = await readRegularFile(path, 'docker config', MAX_CONFIG_BYTES);
+    return { path, ...(await readJsonFile(path, 'docker config', { ...CONFIG_BOUNDS, check: configShape, remedy: '; fix or remove it' })) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, auths: {}, credHelpers: {} };
-    if (error instanceof StevedoreError) throw error;
-    throw new StevedoreError('CONFIG', `cannot read ${path}: ${(error as Error).message}`);
+    throw error;
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new StevedoreError('CONFIG', `${path} is not valid JSON: ${(error as Error).message}`);
+}
+
+/** The parts of a config read here, with the types docker gives them (where docker would refuse the file, so does this). */
+function configShape(raw: unknown): Omit<DockerConfig, 'path'> {
+  if (!isRecord(raw)) throw new Error('it does not hold a JSON object');
+  const given = raw.auths ?? {};
+  if (!isRecord(given)) throw new Error('"auths" is not an object');
+  // No prototype: a registry keyed "__proto__" is an entry like any other.
+  const auths = Object.create(null) as Record<string, DockerAuthEntry>;
+  for (const [key, entry] of Object.entries(given)) {
+    const named = `"auths" entry ${JSON.stringify(key.slice(0, 200))}`;
+    if (!isRecord(entry)) throw new Error(`${named} is not an object`);
+    const kept: Record<string, string> = {};
+    for (const field of AUTH_FIELDS) {
+      const value = entry[field];
+      if (typeof value === 'string') kept[field] = value;
+      else if (value !== undefined && value !== null) throw new Error(`"${field}" of ${named} is not a string`);
+    }
+    auths[key] = kept;
   }
-  if (typeof raw !== 'object' || raw === null) throw new StevedoreError('CONFIG', `${path} does not hold a JSON object`);
-  const obj = raw as Record<string, unknown>;
   return {
-    path,
-    auths: isRecord(obj.auths) ? (obj.auths as Record<string, DockerAuthEntry>) : {},
-    ...(typeof obj.credsStore === 'string' && obj.credsStore !== '' ? { credsStore: obj.credsStore } : {}),
-    credHelpers: isRecord(obj.credHelpers) ? stringValues(obj.credHelpers) : {},
+    auths,
+    ...(typeof raw.credsStore === 'string' && raw.credsStore !== '' ? { credsStore: raw.credsStore } : {}),
+    credHelpers: isRecord(raw.credHelpers) ? stringValues(raw.credHelpers) : {},
   };
 }
 
