@@ -9,6 +9,7 @@ import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../core/
 import { formatReference, parseReference, type Reference } from '../../core/reference.js';
 import type { RegistryClient } from '../../core/registry/client.js';
 import { openGzipEngine } from '../../core/workers/gzip-engine.js';
+import { namingArchiveErrors } from '../archive-name.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
@@ -75,6 +76,11 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
     ...(chunkSize !== undefined ? { chunkSize } : {}),
     ...(options.level !== undefined ? { level: options.level } : {}),
   };
+  // Reading the archive and pushing it: a problem found in it at either step names the file given.
+  await namingArchiveErrors(path, () => pushArchive(path, reference, settings, options, out, signal));
+}
+
+async function pushArchive(path: string, reference: string | undefined, settings: PushSettings, options: PushOptions, out: Output, signal: AbortSignal): Promise<void> {
   const archive = await inspectArchive(path, signal);
   const targets = pushTargets(archive.inspection.images, reference, options);
   const display = pushDisplay(process.stderr, options.json);
