@@ -48,5 +48,5 @@ export interface ErrorDetails {
    * The choice that resolves the error, for an edge to word its own way: the app shows its control, the CLI names its
    * option (electron/cli/error-hint.ts). Messages never name a command-line option themselves.
    */
-  readonly choice?: 'platform' | 'all-tags' | 'upload-limit';
+  readonly choice?: 'platform' | 'all-tags' | 'upload-limit' | 'plain-http';
 }

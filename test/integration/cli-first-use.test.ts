@@ -106,6 +106,13 @@ describe('CLI: first use', () => {
     assert.equal(await line(['tags', `${reg.host}/team/empty`, '--jobs']), 'stevedore: --jobs needs a value; see stevedore tags --help\n');
   });
 
+  it('https:// to a registry that speaks plain HTTP says so, without advice about CA certificates', async () => {
+    const result = await runCli(['ls', `https://${reg.host}`], env);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`^stevedore: ${reg.host.replace(/\./g, '\\.')} answers in plain HTTP, not HTTPS \\([A-Z_]+\\): use an http:// address, and opt in to insecure access if you trust this network \\(--plain-http\\) \\[TLS\\]\\n$`));
+    assert.equal((await runCli(['ls', `http://${reg.host}`], env)).code, 0);
+  });
+
   it('a repository the registry does not know points to the list of those it has', async () => {
     const result = await runCli(['tags', `${reg.host}/team/nope`], env);
     assert.equal(result.code, 1);
