@@ -6,7 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { layerTar, legacyDockerArchive, testImage, writeTar } from '../harness/archives.js';
 import { runCli } from '../harness/cli.js';
+import { freePort } from '../harness/ports.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { closeSeeders, seedImage } from '../harness/seed.js';
 
@@ -111,6 +113,26 @@ describe('CLI: first use', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`^stevedore: ${reg.host.replace(/\./g, '\\.')} answers in plain HTTP, not HTTPS \\([A-Z_]+\\): use an http:// address, and opt in to insecure access if you trust this network \\(--plain-http\\) \\[TLS\\]\\n$`));
     assert.equal((await runCli(['ls', `http://${reg.host}`], env)).code, 0);
+  });
+
+  it('push of an archive whose own name means Docker Hub says so before it goes there', async () => {
+    const archive = join(home, 'hub-named.tar');
+    await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('hub', 1000)]), tags: ['team/real:1', 'alpine:3'] }]));
+    // No network here: a proxy on a closed loopback port refuses at once, where a DNS lookup might wait.
+    const closed = await freePort();
+    const result = await runCli(['push', archive], { ...env, HTTPS_PROXY: `http://127.0.0.1:${closed}`, NO_PROXY: '' });
+    assert.equal(result.code, 1);
+    const lines = result.stderr.split('\n');
+    assert.equal(lines[0], `team/real:1, the archive's own name, means Docker Hub: pushing to docker.io/team/real:1; to push elsewhere, give a reference: stevedore push ${archive} <registry>/team/real:1`);
+    assert.equal(lines[1], `alpine:3, the archive's own name, means Docker Hub: pushing to docker.io/library/alpine:3; to push elsewhere, give a reference: stevedore push ${archive} <registry>/alpine:3`);
+    // A reference given, or a name with its registry, goes where it says without a word.
+    const named = join(home, 'registry-named.tar');
+    await writeTar(named, legacyDockerArchive([{ image: testImage([await layerTar('named', 1000)]), tags: [`${reg.host}/team/named:1`] }]));
+    for (const args of [['push', named], ['push', archive, `${reg.host}/team/real:1`]]) {
+      const pushed = await runCli(args, env);
+      assert.equal(pushed.code, 0, pushed.stderr);
+      assert.doesNotMatch(pushed.stderr, /Docker Hub/);
+    }
   });
 
   it('a repository the registry does not know points to the list of those it has', async () => {

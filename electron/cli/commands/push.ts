@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../../core/cache/content-cache.js';
 import { StevedoreError } from '../../core/errors.js';
 import { LayerCache } from '../../core/push/layer-cache.js';
 import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../core/push/push-image.js';
-import { formatReference, parseReference, type Reference } from '../../core/reference.js';
+import { DOCKER_HUB, formatReference, parseReference, type Reference } from '../../core/reference.js';
 import type { RegistryClient } from '../../core/registry/client.js';
 import { openGzipEngine } from '../../core/workers/gzip-engine.js';
 import { namingArchiveErrors } from '../archive-name.js';
@@ -62,6 +62,22 @@ function tagOf(name: string): string | undefined {
   }
 }
 
+/**
+ * `docker save` writes names such as `team/app:1`, which (as docker push reads them) mean Docker Hub: a user of a local
+ * registry did not expect their push to go there (and, offline, saw only "cannot resolve registry-1.docker.io").
+ */
+function noteDockerHubNames(path: string, images: readonly ArchiveImage[], options: Pick<PushOptions, 'image'>, out: Output): void {
+  const chosen = options.image !== undefined ? images.slice(options.image, options.image + 1) : images;
+  for (const name of new Set(chosen.flatMap((image) => image.names))) {
+    const ref = parseReference(name);
+    if (ref.registry !== DOCKER_HUB || /^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i.test(name)) continue;
+    const tag = ref.tag ?? 'latest';
+    // As written: alpine:3 suggests <registry>/alpine:3, not the library/alpine Docker Hub reads.
+    const repository = name.includes('/') ? ref.repository : ref.repository.replace(/^library\//, '');
+    out.note(`${name}, the archive's own name, means Docker Hub: pushing to ${formatReference({ ...ref, tag })}; to push elsewhere, give a reference: stevedore push ${path} <registry>/${repository}:${tag}`);
+  }
+}
+
 export async function pushCommand(args: readonly string[], options: PushOptions, out: Output, signal: AbortSignal): Promise<void> {
   if (args.length < 1 || args.length > 2) out.usage('usage: stevedore push <archive> [<reference>]');
   const [path, reference] = args as [string, string | undefined];
@@ -83,6 +99,7 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
 async function pushArchive(path: string, reference: string | undefined, settings: PushSettings, options: PushOptions, out: Output, signal: AbortSignal): Promise<void> {
   const archive = await inspectArchive(path, signal);
   const targets = pushTargets(archive.inspection.images, reference, options);
+  if (reference === undefined) noteDockerHubNames(path, archive.inspection.images, options, out);
   const display = pushDisplay(process.stderr, options.json);
   const gzip = openGzipEngine();
   const layers = options.noCache ? undefined : new LayerCache(options.cacheDir ?? defaultCacheDir());
