@@ -48,7 +48,7 @@ export interface ErrorDetails {
    * The choice that resolves the error, for an edge to word its own way: the app shows its control, the CLI names its
    * option (electron/cli/error-hint.ts). Messages never name a command-line option themselves.
    */
-  readonly choice?: 'platform' | 'all-tags' | 'upload-limit';
+  readonly choice?: 'platform' | 'all-tags' | 'upload-limit' | 'plain-http';
   /**
    * A push or copy cancelled while its tag's PUT (the commit point) was in flight: what the registry said of the tag
    * afterwards. Absent when the cancel came before the PUT left (no tag was written).

@@ -35,6 +35,8 @@ export function credentialFromOptions(options: Pick<GlobalOptions, 'creds' | 'us
     if (options.password === undefined) throw new StevedoreError('CONFIG', '--username needs --password-stdin');
     return { kind: 'basic', username: options.username, password: options.password };
   }
+  // A password read from stdin with no user to go with it was dropped, and the registry asked anonymously.
+  if (options.password !== undefined) throw new StevedoreError('CONFIG', '--password-stdin needs --username USER');
   return undefined;
 }
 

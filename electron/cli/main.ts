@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { takeDeferredExtraCa } from './extra-ca-handover.js';
 import { loadCommands } from './load-commands.js';
 import { shortLivedProcess } from './short-lived.js';
-import { COMMAND_HELP, HELP, parseErrorLine } from './usage.js';
+import { COMMAND_HELP, HELP, commandHelp, parseErrorLine, unknownCommandLine } from './usage.js';
 
 // As thread-pool-size.ts does for the other entry points, before anything queues work on libuv's thread pool (which
 // serves both file reads and native compression): a thread per core plus room for reads.
@@ -65,30 +65,48 @@ function parse(argv: readonly string[]) {
 /** What parseArgs found: the options by name, and the positionals (the command first). */
 export type Parsed = ReturnType<typeof parse>;
 
+/**
+ * Help and the version, written here without output.ts: a reader that stops early (`stevedore --help | head -1`)
+ * closes the pipe, and the write's EPIPE is no error of ours (it was an unhandled 'error' event's stack trace).
+ */
+function print(text: string): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  process.stdout.write(text);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let parsed: Parsed;
   try {
     parsed = parse(argv);
   } catch (error) {
     if (!(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    const { terminalOutput } = await import('./output.js');
-    terminalOutput().error(parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-'))));
+    const [{ terminalOutput }, { guessOption }] = await Promise.all([import('./output.js'), import('./did-you-mean.js')]);
+    terminalOutput().error(parseErrorLine(error as Error, argv.find((a) => !a.startsWith('-')), (option) => guessOption(option, argv, Object.keys(OPTIONS))));
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.version) {
-    process.stdout.write(`stevedore ${VERSION}\n`);
+    print(`stevedore ${VERSION}\n`);
     return 0;
   }
   const [command, ...args] = positionals;
   const helpFor = command === 'help' ? args[0] : command;
-  if ((values.help || command === 'help') && helpFor !== undefined && COMMAND_HELP[helpFor] !== undefined) {
-    process.stdout.write(COMMAND_HELP[helpFor]);
+  const help = helpFor === undefined ? undefined : commandHelp(helpFor);
+  if ((values.help || command === 'help') && help !== undefined) {
+    print(help);
     return 0;
   }
   if (values.help || command === undefined || command === 'help') {
-    process.stdout.write(HELP);
+    print(HELP);
     return command === undefined && !values.help ? 2 : 0;
+  }
+  if (commandHelp(command) === undefined) {
+    // Said before any command's code loads; crane's and skopeo's names for a command point to ours.
+    const [{ terminalOutput }, { commandSuggestion }] = await Promise.all([import('./output.js'), import('./did-you-mean.js')]);
+    terminalOutput().error(unknownCommandLine(command, commandSuggestion(command, Object.keys(COMMAND_HELP))));
+    return 2;
   }
   // `serve` runs until stopped: its HTTP parser earns V8's full optimisation.
   if (command !== 'serve') shortLivedProcess();

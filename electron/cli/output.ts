@@ -13,6 +13,11 @@ export interface Output {
   jsonLine(value: unknown): void;
   /** One line on stderr: `stevedore: <text>`. */
   error(text: string): void;
+  /**
+   * One line on stderr that tells what stdout cannot: an empty answer (`no tags in ...`) from a failure, while a
+   * script reading stdout still gets an empty list.
+   */
+  note(text: string): void;
   requireOne(args: readonly string[], usage: string): string;
   usage(message: string): never;
 }
@@ -39,6 +44,7 @@ export function terminalOutput(stdout: NodeJS.WritableStream = process.stdout, s
     json: (value) => void stdout.write(`${terminalJson(JSON.stringify(value, null, 2))}\n`),
     jsonLine: (value) => void stdout.write(`${terminalJson(JSON.stringify(value))}\n`),
     error: (text) => void stderr.write(`stevedore: ${terminalText(text)}\n`),
+    note: (text) => void stderr.write(`${terminalText(text)}\n`),
     requireOne(args, usage) {
       if (args.length !== 1 || args[0] === undefined) throw new UsageError(`usage: stevedore ${usage}`);
       return args[0];

@@ -4,6 +4,7 @@ import { Buffer } from 'node:buffer';
 import { readSync } from 'node:fs';
 import { StevedoreError, toErrorInfo } from '../core/errors.js';
 import { logError } from '../core/log.js';
+import { parseSize } from '../core/size.js';
 // Commands load on demand: `push` has no use for the web server's modules, and memory is one of its targets.
 import type { TagSort } from './commands/tags.js';
 import type { GlobalOptions } from './context.js';
@@ -53,7 +54,7 @@ export async function runCommand(command: string, args: readonly string[], value
       ...(values.output !== undefined ? { output: values.output } : {}),
       ...(values.image !== undefined ? { image: nonNegativeInt(values.image, '--image') } : {}),
       ...(values.compression ? { compression: values.compression } : {}),
-      ...(values['chunk-size'] ? { chunkSize: values['chunk-size'] } : {}),
+      ...(values['chunk-size'] ? { chunkSize: sizeOf(values['chunk-size'], '--chunk-size') } : {}),
       ...(values.level !== undefined ? { level: levelOf(values.level) } : {}),
       json: values.json,
       long: values.long,
@@ -89,8 +90,10 @@ export async function runCommand(command: string, args: readonly string[], value
         await (await import('./commands/pull.js')).pullCommand(args, options, out, controller.signal);
         break;
       case 'serve':
+        // `stevedore serve 8080` served on a random port, the 8080 ignored.
+        if (args.length > 0) throw new UsageError(`serve takes no arguments${/^[0-9]+$/.test(args[0] as string) ? `: to listen on port ${args[0]}, give --port ${args[0]}` : ''}; see stevedore serve --help`);
         await (await import('./commands/serve.js')).serveCommand(
-          { ...(values.port !== undefined ? { port: portOf(values.port) } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: values['max-upload'] } : {}) },
+          { ...(values.port !== undefined ? { port: portOf(values.port) } : {}), ...(values['max-upload'] !== undefined ? { maxUpload: sizeOf(values['max-upload'], '--max-upload') } : {}) },
           out,
           controller.signal,
           logTo,
@@ -153,6 +156,16 @@ function nonNegativeInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number`);
   return n;
+}
+
+/** A size option checked here, so that its error names the option (the engine's says only "not a size"). */
+function sizeOf(value: string, flag: string): string {
+  try {
+    parseSize(value);
+  } catch {
+    throw new UsageError(`${flag} takes a size such as 4M, 512k or 1G, not "${value}"`);
+  }
+  return value;
 }
 
 function portOf(value: string): number {

@@ -63,6 +63,11 @@ Options:
 Environment:
   STEVEDORE_LOG=FILE     append the structured log to FILE (--verbose wins); secrets are always redacted
                          serve logs to $XDG_STATE_HOME/stevedore/stevedore.log (~/.local/state/...) by default
+  DOCKER_CONFIG=DIR      where docker's config.json (logins, credential helpers) is read (default ~/.docker)
+  STEVEDORE_CACHE_DIR=DIR  the cache (as --cache-dir; default $XDG_CACHE_HOME/stevedore)
+  NODE_EXTRA_CA_CERTS=FILE  more CA certificates to trust, for every registry
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY   a proxy to reach registries through
+  STEVEDORE_HTTP_TIMEOUT, STEVEDORE_HTTP_IDLE_TIMEOUT   seconds to wait for an answer, or for a stalled transfer
 `;
 
 const CONNECTION = `Connection options:
@@ -72,7 +77,8 @@ const CONNECTION = `Connection options:
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   ls: `Usage: stevedore ls <registry> [--json] [--page-size N]
 
-Lists every repository in the registry's catalog, printing each page as it arrives.
+Lists every repository in the registry's catalog, printing each page as it arrives. An empty catalog prints
+nothing on stdout (--json: []) and "no repositories in <registry>" on stderr.
 
 Examples:
   stevedore ls localhost:5000
@@ -82,7 +88,8 @@ ${CONNECTION}
 `,
   tags: `Usage: stevedore tags <repository> [-l] [--sort name|created|size] [--json] [-j N]
 
-Lists a repository's tags, in version order (1.10 after 1.9, 1.0.0-rc.1 before 1.0.0).
+Lists a repository's tags, in version order (1.10 after 1.9, 1.0.0-rc.1 before 1.0.0). A repository without tags
+prints nothing on stdout (--json: []) and "no tags in <repository>" on stderr.
   -l, --long     one row per tag: digest, compressed size, created date, platforms
   --sort KEY     name (default), created or size (newest and largest first)
   -j, --jobs N   concurrent requests while reading sizes (default 16)
@@ -240,16 +247,31 @@ ${CONNECTION}
 `,
 };
 
-/** node:util parseArgs errors as one line a user can act on. */
-export function parseErrorLine(error: Error & { code?: string }, command: string | undefined): string {
-  const help = command && COMMAND_HELP[command] ? `stevedore ${command} --help` : 'stevedore --help';
+/** A command's help, or undefined for a name that is no command (`constructor` included: no inherited property). */
+export function commandHelp(command: string): string | undefined {
+  return Object.hasOwn(COMMAND_HELP, command) ? COMMAND_HELP[command] : undefined;
+}
+
+/**
+ * node:util parseArgs errors as one line a user can act on; `suggest` names the option meant by an unknown one
+ * (did-you-mean.ts), when one is near.
+ */
+export function parseErrorLine(error: Error & { code?: string }, command: string | undefined, guess: (option: string) => { readonly typed: string; readonly meant?: string } = (typed) => ({ typed })): string {
+  const help = command && commandHelp(command) !== undefined ? `stevedore ${command} --help` : 'stevedore --help';
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const option = /'([^']+)'/.exec(error.message)?.[1] ?? 'option';
-    return `unknown option ${option}; see ${help}`;
+    const { typed, meant } = guess(/'([^']+)'/.exec(error.message)?.[1] ?? 'option');
+    return `unknown option ${typed}${meant === undefined ? '' : ` (did you mean ${meant}?)`}; see ${help}`;
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const option = /(--[a-z-]+)/.exec(error.message)?.[1] ?? /'(-[a-z])/.exec(error.message)?.[1] ?? 'an option';
+    // `--insecure=true`: a switch given a value, the opposite of a value missing.
+    if (/does not take an argument/.test(error.message)) return `${option} takes no value: give it alone to turn it on; see ${help}`;
     return `${option} needs a value; see ${help}`;
   }
   return `${error.message.split('. ')[0] ?? error.message}; see ${help}`;
+}
+
+/** An unknown command as one line, with the command meant when one is near (or is crane's or skopeo's name for it). */
+export function unknownCommandLine(command: string, suggestion: string | undefined): string {
+  return `unknown command "${command}"${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}; see stevedore --help`;
 }

@@ -4,6 +4,7 @@ import { LayerIndexCache } from '../core/xray/index-cache.js';
 import { indexImage, type IndexImageOptions, type IndexedImage } from '../core/xray/index-image.js';
 import { archiveImageSource, registryImageSource, type XrayImageSource } from '../core/xray/image-source.js';
 import { mergedImage, type MergedImage } from '../core/xray/merged-image.js';
+import { namedArchiveSource, namingArchiveErrors } from './archive-name.js';
 import { openClient, type GlobalOptions } from './context.js';
 import { explainDefaultTag } from './default-tag.js';
 import { isArchiveFile } from './local-path.js';
@@ -32,8 +33,8 @@ async function openTarget(target: string, options: XrayOptions, signal: AbortSig
   const common: IndexImageOptions = { signal, inWorker: false, ...(cache ? { cache } : {}), ...(options.jobs ? { concurrency: options.jobs } : {}) };
   // A path-like argument that names nothing (image.tar mistyped) is a missing archive, never a Docker Hub lookup.
   if (await isArchiveFile(target)) {
-    const source = await archiveImageSource(target, { signal, ...(options.platform ? { platform: options.platform } : {}), ...(options.image !== undefined ? { image: options.image } : {}) });
-    return { source, options: common, close: () => Promise.resolve() };
+    const source = await namingArchiveErrors(target, () => archiveImageSource(target, { signal, ...(options.platform ? { platform: options.platform } : {}), ...(options.image !== undefined ? { image: options.image } : {}) }));
+    return { source: namedArchiveSource(target, source), options: common, close: () => Promise.resolve() };
   }
   const ref = parseUserReference(target);
   const client = await openClient(ref.registry, options);

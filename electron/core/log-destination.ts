@@ -4,6 +4,7 @@ import { mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type DestinationStream } from 'pino';
 import { StevedoreError } from './errors.js';
+import { fileErrorReason } from './regular-file.js';
 
 /** Rotation threshold for the hosts' own log files: the previous file is kept as `<name>.1`. */
 export const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
@@ -33,6 +34,9 @@ export function fileDestination(path: string, options: FileLogOptions = {}): Des
     const fd = openSync(path, 'a', 0o600);
     return pino.destination({ dest: fd, sync: options.background !== true });
   } catch (error) {
-    throw new StevedoreError('CONFIG', `cannot write the log file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    // mkdir says EEXIST or ENOTDIR where a file stands in the folder's way: "file already exists" named nothing.
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a part of its folder\'s path is a file, not a folder' : fileErrorReason(error);
+    throw new StevedoreError('CONFIG', `cannot write the log file ${path}: ${reason}`);
   }
 }

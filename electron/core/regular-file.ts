@@ -31,6 +31,37 @@ export function notAFile(what: string, path: string, stats: Stats): StevedoreErr
   return new StevedoreError('NOT_A_FILE', `${what} ${path} is ${kind === 'not a regular file' ? kind : `${kind}, not a regular file`}`);
 }
 
+// Why an open, read or write of a named file failed, in words: Node's own message ("ENOENT: no such file or directory,
+// open '/x/ca.pem'") leads with a system code, names the system call and repeats a path the caller has already given.
+const FILE_ERROR_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'name too long',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/** The reason alone: "permission denied", not "EACCES: permission denied, open '/x'". */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const known = typeof code === 'string' && Object.hasOwn(FILE_ERROR_REASONS, code) ? FILE_ERROR_REASONS[code] : undefined;
+  if (known !== undefined) return known;
+  const message = error instanceof Error ? error.message : String(error);
+  // A system error ("EIO: i/o error, read") without its code and system call: "i/o error". Any other message stays.
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code) || !message.startsWith(`${code}: `)) return message;
+  return message.slice(code.length + 2).replace(/, \w+(?: '.*')?$/s, '');
+}
+
+/** A failed open or read of a file, as a phrase to follow its name: `${what} ${path} ${fileProblem(error)}`. */
+export function fileProblem(error: unknown): string {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT' ? 'does not exist' : `cannot be read (${fileErrorReason(error)})`;
+}
+
 function tooLarge(what: string, path: string, maxBytes: number): StevedoreError {
   return new StevedoreError('TOO_LARGE', `${what} ${path} is larger than ${maxBytes} bytes`);
 }

@@ -170,7 +170,29 @@ describe('bad archives', () => {
     await truncate(path, 1000);
     const result = await runCli(['push', path, `${reg.host}/cli/bad:1`], process.env);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^stevedore: archive: .*\[ARCHIVE_INVALID\]\n$/);
+    // Named after the file given, not "archive:".
+    assert.ok(result.stderr.startsWith(`stevedore: ${path}: `), result.stderr);
+    assert.match(result.stderr, /^[^\n]*\[ARCHIVE_INVALID\]\n$/);
     await assertNoTag(reg, 'cli/bad', 'latest');
+  });
+
+  it('every command that takes a tarball names the file the user gave when it is not an image archive', async () => {
+    const dirName = dir.split('/').pop() as string;
+    const plain = join(dir, 'readme-only.tar');
+    await writeTar(plain, [{ name: 'readme.txt', data: Buffer.from('hello') }]);
+    // As typed, not resolved: the user finds in the message the path they gave.
+    const typed = `${dir}/../${dirName}//readme-only.tar`;
+    const line = (path: string): string =>
+      `stevedore: ${path}: not an image archive: neither a docker-archive (no manifest.json) nor an oci-archive (no oci-layout and index.json); save the image with docker save -o FILE IMAGE, or skopeo copy IMAGE docker-archive:FILE [ARCHIVE_INVALID]\n`;
+    for (const args of [['push', plain, `${reg.host}/cli/plain:1`], ['inspect', plain], ['files', plain], ['waste', plain], ['cat', plain, '/etc/os-release'], ['diff', plain, plain]]) {
+      const result = await runCli(args, process.env);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.stderr, line(plain), args.join(' '));
+    }
+    for (const command of ['push', 'inspect']) {
+      const result = await runCli([command, typed, ...(command === 'push' ? [`${reg.host}/cli/plain:1`] : [])], process.env);
+      assert.equal(result.stderr, line(typed), command);
+    }
+    await assertNoTag(reg, 'cli/plain', '1');
   });
 });

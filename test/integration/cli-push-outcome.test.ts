@@ -9,7 +9,6 @@ import { after, before, describe, it } from 'node:test';
 import { formatBytes } from '../../shared/format.js';
 import { layerTar, legacyDockerArchive, testImage, writeTar, type TestImage } from '../harness/archives.js';
 import { runCli } from '../harness/cli.js';
-import { freePort } from '../harness/ports.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { skopeoInspect } from '../harness/tools.js';
 import { skopeoDigest } from '../harness/verify-push.js';
@@ -70,19 +69,5 @@ describe('stevedore push: what it says when done', () => {
     const result = await runCli(['push', archive, `${reg.host}/team/zlib:1`], { ...env, STEVEDORE_GZIP: 'zlib' });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /\(1 layer gzipped from [^)]* with zlib [^ ]+ — the slower fallback; the libdeflate addon is not in use\)$/m);
-  });
-
-  it('says so before pushing to a tag the archive holds that names no registry: Docker Hub, as docker push reads it', async () => {
-    const archive = await archiveOf('hub', testImage([await layerTar('outcome-hub', 1000)]));
-    // Docker Hub through a proxy that is not there: the push fails at once, and never reaches the internet.
-    const proxy = `http://127.0.0.1:${await freePort()}`;
-    const result = await runCli(['push', archive], { ...env, HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy, NO_PROXY: '', no_proxy: '' });
-    assert.equal(result.code, 1);
-    assert.equal(result.stderr.split('\n')[0], "The archive's tag team/hub:1 names no registry, so it is Docker Hub's (as docker push reads it): pushing to docker.io/team/hub:1. Give a reference to push elsewhere.");
-    assert.match(result.stderr, /\[NETWORK\]\n$/);
-    // Pushed where the user said: no such line.
-    const given = await runCli(['push', archive, `${reg.host}/team/hub:1`], env);
-    assert.equal(given.code, 0, given.stderr);
-    assert.ok(!given.stderr.includes('Docker Hub'), given.stderr);
   });
 });

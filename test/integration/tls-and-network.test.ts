@@ -33,6 +33,12 @@ describe('TLS registry', () => {
     await client.close();
   });
 
+  it('asked in plain HTTP (an http:// address), says it speaks HTTPS, not "HTTP 400"', async () => {
+    const client = new RegistryClient({ registry: reg.host, scheme: 'http', retry: FAST_RETRY });
+    await assert.rejects(client.listRepositories(), (e: unknown) => isStevedoreError(e, 'CONFIG') && e.message === `${reg.host} speaks HTTPS, not plain HTTP: use an https:// address (it answered "Client sent an HTTP request to an HTTPS server")`);
+    await client.close();
+  });
+
   it('works with the CA from a certs.d-style directory', async () => {
     const tls = await loadTlsSettings(reg.host, { certDir });
     const client = new RegistryClient({ registry: reg.host, tls, retry: FAST_RETRY });

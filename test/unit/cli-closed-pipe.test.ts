@@ -30,4 +30,17 @@ describe('CLI output into a closed pipe', () => {
     assert.equal(stderr, '');
     assert.equal(code, 0);
   });
+
+  // `stevedore --help | head -1`: help and the version are written by the entry itself, which had no such guard.
+  for (const [args, exit] of [[['--help'], 0], [['--version'], 0], [['ls', '--help'], 0], [['help', 'push'], 0], [[], 2]] as const) {
+    it(`stevedore ${args.join(' ') || '(no arguments)'} into a closed pipe: exit ${exit}, no stack trace`, { timeout: 30_000 }, async () => {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(stderr, '');
+      assert.equal(code, exit);
+    });
+  }
 });

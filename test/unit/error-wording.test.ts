@@ -41,6 +41,17 @@ describe('error wording for the app and the CLI', () => {
     assert.match(`${info.message}${cliHint(info)}`, /Add the registry's CA certificate, or opt in to insecure access if you trust this network\. \(--ca-file FILE, or --insecure\)$/);
   });
 
+  it('a server answering TLS in plain HTTP: no CA advice, the CLI names --plain-http', () => {
+    const said = Object.assign(new Error('800C898E167F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+    const info = toErrorInfo(toNetworkError(said, 'GET', 'https://registry.example:5000/v2/'));
+    assert.equal(info.code, 'TLS');
+    assert.equal(info.details?.choice, 'plain-http');
+    assert.equal(
+      `${info.message}${cliHint(info)}`,
+      'registry.example:5000 answers in plain HTTP, not HTTPS (ERR_SSL_WRONG_VERSION_NUMBER): use an http:// address, and opt in to insecure access if you trust this network (--plain-http)',
+    );
+  });
+
   it('keeps the credentials hint for AUTH_REQUIRED and AUTH_FAILED and adds nothing to other errors', () => {
     assert.equal(cliHint({ code: 'AUTH_REQUIRED', message: 'x' }), ' (or give --creds USER:PASS)');
     assert.equal(cliHint({ code: 'AUTH_FAILED', message: 'x' }), ' (or give --creds USER:PASS)');

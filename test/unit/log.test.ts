@@ -67,6 +67,10 @@ describe('structured log', () => {
       assert.equal((await readFile(`${path}.1`, 'utf8')).length, 2000);
       assert.equal(JSON.parse(await readFile(path, 'utf8')).process, 'again');
       assert.throws(() => fileDestination(dir), /cannot write the log file/);
+      // The reason in words, not "ENOTDIR: not a directory, mkdir '...'" or "EEXIST: file already exists, mkdir '...'".
+      for (const underAFile of [join(path, 'stevedore.log'), join(path, 'deeper', 'stevedore.log')]) {
+        assert.throws(() => fileDestination(underAFile), (e: unknown) => e instanceof Error && e.message === `cannot write the log file ${underAFile}: a part of its folder's path is a file, not a folder`);
+      }
     } finally {
       resetLog();
       await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // with NOT_A_FILE, instead of holding a libuv thread (and every request behind it) until someone writes to it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -70,6 +70,36 @@ describe('TLS files', () => {
     const junk = join(dir, 'junk.pem');
     await writeFile(junk, 'hello');
     await assert.rejects(loadTlsSettings('127.0.0.1:5000', { caFile: junk }), (e: unknown) => isStevedoreError(e, 'CONFIG'));
+  });
+
+  it('a missing CA file, client key or certificate directory: one line naming the file and the registry it is for, not ENOENT', BOUNDED, async () => {
+    const missing = join(dir, 'no-such-ca.pem');
+    const config = (message: string) => (e: unknown) => isStevedoreError(e, 'CONFIG') && e.message === message;
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { caFile: missing }), config(`CA file ${missing} for 127.0.0.1:5000 does not exist`));
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: join(dir, 'no-such-dir') }), config(`certificate directory ${join(dir, 'no-such-dir')} for 127.0.0.1:5000 does not exist`));
+    const notADir = join(dir, 'plain-file');
+    await writeFile(notADir, 'x');
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: notADir }), config(`certificate directory ${notADir} for 127.0.0.1:5000 cannot be read (not a directory)`));
+    // A key named by a dangling link: listed in the directory, gone when opened.
+    const pair = join(dir, 'dangling-key');
+    await mkdir(pair);
+    await writeFile(join(pair, 'client.cert'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    await symlink(join(dir, 'nowhere.key'), join(pair, 'client.key'));
+    await assert.rejects(loadTlsSettings('127.0.0.1:5000', { certDir: pair }), config(`client key ${join(pair, 'client.key')} for 127.0.0.1:5000 does not exist`));
+  });
+
+  it('a registry profile whose CA file is missing fails its test with CONFIG, naming the file', BOUNDED, async () => {
+    const missing = join(dir, 'gone.pem');
+    const host = new ContractHost({ profiles: new ProfileStore(join(dir, 'registries-missing.json')), secrets: noSecretStore, cacheDir: join(dir, 'cache'), emit: () => undefined });
+    try {
+      const saved = await host.handle('registries:save', { profile: { name: 'missing', url: 'https://127.0.0.1:1', credentialSource: 'none', caFile: missing } });
+      assert.ok(saved.ok);
+      const result = await host.handle('registries:test', { id: (saved.value as { id: string }).id });
+      assert.ok(result.ok);
+      assert.deepEqual(result.value, { ok: false, code: 'CONFIG', message: `CA file ${missing} for 127.0.0.1:1 does not exist` });
+    } finally {
+      await host.close();
+    }
   });
 
   it('a registry profile whose CA file is a FIFO fails its test with NOT_A_FILE', BOUNDED, async () => {

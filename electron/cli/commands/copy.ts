@@ -4,6 +4,7 @@ import type { PushEvent } from '../../../shared/push.js';
 import { copyAllTags } from '../../core/copy/copy-tags.js';
 import { DEFAULT_COPY_SETTINGS, copyImage, type CopyEndpoints, type CopyResult, type CopySettings } from '../../core/copy/copy-image.js';
 import { parsePlatform } from '../../core/copy/platform.js';
+import { formatReference } from '../../core/reference.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { TransferOptions } from '../transfer-options.js';
@@ -43,6 +44,8 @@ export async function copyCommand(args: readonly string[], options: CopyOptions,
       ? await copyAllTags({ ...common, jobId: () => randomUUID(), source, target }, endpoints, settings)
       : [await copyImage({ ...common, jobId: randomUUID(), source, target }, endpoints, settings)];
     if (!options.json) for (const r of results) out.line(`${r.target}@${r.digest}`);
+    // A repository without tags copies nothing: said, as tags says it, so an empty run is told from a failed one.
+    if (options.allTags && results.length === 0) out.note(`no tags in ${formatReference({ registry: source.registry, repository: source.repository })}: nothing copied`);
   } finally {
     await endpoints.source.close();
     if (endpoints.target !== endpoints.source) await endpoints.target.close();

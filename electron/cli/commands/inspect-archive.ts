@@ -1,12 +1,13 @@
 // `stevedore inspect <archive>`: the images in a tarball, their tags, platforms, layers and what a push will do.
 import type { ArchiveInspection } from '../../../shared/archive.js';
 import { inspectArchive } from '../../core/archive/inspect-archive.js';
+import { namingArchiveErrors } from '../archive-name.js';
 import { formatBytes, plural, shortDigest, table } from '../format.js';
 import { oneLine } from '../terminal-text.js';
 import type { Output } from '../output.js';
 
 export async function inspectArchiveCommand(path: string, json: boolean, out: Output, signal: AbortSignal): Promise<void> {
-  const { inspection } = await inspectArchive(path, signal);
+  const { inspection } = await namingArchiveErrors(path, () => inspectArchive(path, signal));
   if (json) out.json(inspection);
   else out.line(renderArchive(inspection));
 }

@@ -15,11 +15,15 @@ export async function lsCommand(args: readonly string[], options: GlobalOptions 
   const client = await openClient(registry, options, scheme);
   try {
     const all: string[] = [];
+    let listed = 0;
     for await (const page of client.catalogPages({ signal, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+      listed += page.length;
       if (options.json) for (const name of page) all.push(name);
       else if (page.length > 0) out.line(page.join('\n'));
     }
     if (options.json) out.json(all);
+    // As tags says "no tags": an empty registry, told from a command that printed nothing for another reason.
+    else if (listed === 0) out.note(`no repositories in ${registry}`);
   } finally {
     await client.close();
   }

@@ -9,13 +9,13 @@ import { DEFAULT_PUSH_SETTINGS, pushImage, type PushSettings } from '../../core/
 import { DOCKER_HUB, formatReference, parseReference, type Reference } from '../../core/reference.js';
 import type { RegistryClient } from '../../core/registry/client.js';
 import { openGzipEngine } from '../../core/workers/gzip-engine.js';
+import { namingArchiveErrors } from '../archive-name.js';
+import { compressorLabel } from '../../../shared/transfer-summary.js';
 import { openClient, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { pushDisplay } from '../push-display.js';
-import { terminalText } from '../terminal-text.js';
 import { parseSize } from '../../core/size.js';
 import { parseUserReference } from '../user-reference.js';
-import { compressorLabel } from '../../../shared/transfer-summary.js';
 
 export interface PushOptions extends GlobalOptions {
   readonly image?: number;
@@ -31,16 +31,6 @@ export interface PushTarget {
   readonly target: Reference;
   /** The archive's own name for it, when the target comes from there. */
   readonly stored?: string;
-}
-
-/**
- * Said before pushing to a tag the archive holds that names no registry: it is Docker Hub's (as docker push reads
- * it), which a user pushing to their own registry may not expect, and which an error (`cannot resolve
- * registry-1.docker.io`) would not name.
- */
-export function hubNotice({ target, stored }: PushTarget): string | undefined {
-  if (stored === undefined || target.registry !== DOCKER_HUB || /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//.test(stored)) return undefined;
-  return `The archive's tag ${stored} names no registry, so it is Docker Hub's (as docker push reads it): pushing to ${formatReference(target)}. Give a reference to push elsewhere.`;
 }
 
 /** Which images go where: the archive's own names, or the reference given. */
@@ -80,6 +70,18 @@ function tagOf(name: string): string | undefined {
   }
 }
 
+/**
+ * `docker save` writes names such as `team/app:1`, which (as docker push reads them) mean Docker Hub: a user of a local
+ * registry did not expect their push to go there (and, offline, saw only "cannot resolve registry-1.docker.io").
+ * Every such name is said before the first push.
+ */
+export function hubNotice(path: string, { target, stored }: PushTarget): string | undefined {
+  if (stored === undefined || target.registry !== DOCKER_HUB || /^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i.test(stored)) return undefined;
+  // As written: alpine:3 suggests <registry>/alpine:3, not the library/alpine Docker Hub reads.
+  const repository = stored.includes('/') ? target.repository : target.repository.replace(/^library\//, '');
+  return `${stored}, the archive's own name, means Docker Hub: pushing to ${formatReference(target)}; to push elsewhere, give a reference: stevedore push ${path} <registry>/${repository}:${target.tag ?? 'latest'}`;
+}
+
 export async function pushCommand(args: readonly string[], options: PushOptions, out: Output, signal: AbortSignal): Promise<void> {
   if (args.length < 1 || args.length > 2) out.usage('usage: stevedore push <archive> [<reference>]');
   const [path, reference] = args as [string, string | undefined];
@@ -94,18 +96,24 @@ export async function pushCommand(args: readonly string[], options: PushOptions,
     ...(chunkSize !== undefined ? { chunkSize } : {}),
     ...(options.level !== undefined ? { level: options.level } : {}),
   };
+  // Reading the archive and pushing it: a problem found in it at either step names the file given.
+  await namingArchiveErrors(path, () => pushArchive(path, reference, settings, options, out, signal));
+}
+
+async function pushArchive(path: string, reference: string | undefined, settings: PushSettings, options: PushOptions, out: Output, signal: AbortSignal): Promise<void> {
   const archive = await inspectArchive(path, signal);
   const targets = pushTargets(archive.inspection.images, reference, options);
+  if (!options.json) for (const planned of targets) {
+    const notice = hubNotice(path, planned);
+    if (notice) out.note(notice);
+  }
   const gzip = openGzipEngine();
   const display = pushDisplay(process.stderr, options.json, { active: 'Pushing', done: 'Pushed', compressor: () => compressorLabel(gzip.name) });
   const layers = options.noCache ? undefined : new LayerCache(options.cacheDir ?? defaultCacheDir());
   const clients = new Map<string, RegistryClient>();
   try {
     const results: { target: string; digest: string }[] = [];
-    for (const planned of targets) {
-      const { image, target } = planned;
-      const notice = options.json ? undefined : hubNotice(planned);
-      if (notice) process.stderr.write(`${terminalText(notice)}\n`);
+    for (const { image, target } of targets) {
       let client = clients.get(target.registry);
       if (!client) {
         client = await openClient(target.registry, options);

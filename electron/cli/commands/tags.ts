@@ -22,7 +22,7 @@ export async function tagsCommand(args: readonly string[], options: GlobalOption
     const tags = sortTagNames(await client.listTags(ref.repository, { signal, ...(options.pageSize ? { pageSize: options.pageSize } : {}) }));
     if (tags.length === 0) {
       if (options.json) out.json([]);
-      else process.stderr.write(`no tags in ${formatReference({ registry: ref.registry, repository: ref.repository })}\n`);
+      else out.note(`no tags in ${formatReference({ registry: ref.registry, repository: ref.repository })}`);
       return;
     }
     if (!options.long && sort === 'name') {

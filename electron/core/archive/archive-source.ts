@@ -7,7 +7,7 @@ import { dirname, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StevedoreError } from '../errors.js';
-import { openRegularFile } from '../regular-file.js';
+import { fileProblem, openRegularFile } from '../regular-file.js';
 import { METADATA_LIMIT, digestFromBlobPath } from './blob-digest.js';
 import { hashAlgorithm, hashAs, type HashAlgorithm } from './blob-digest.js';
 import { detectCompression } from './compression.js';
@@ -100,7 +100,7 @@ export async function indexArchive(path: string, signal?: AbortSignal): Promise<
   } catch (error) {
     if (error instanceof StevedoreError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StevedoreError('NOT_FOUND', `archive ${path} does not exist`);
-    throw new StevedoreError('ARCHIVE_INVALID', `cannot open archive ${path}: ${(error as Error).message}`);
+    throw new StevedoreError('ARCHIVE_INVALID', `archive ${path} ${fileProblem(error)}`);
   }
   if (!gzipped) return { path, gzipped, entries: await indexTarFile(path, signal), small: [] };
   const { entries, small } = await scanSequentially(path, signal);

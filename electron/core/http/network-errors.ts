@@ -28,6 +28,10 @@ export function toNetworkError(error: unknown, method: string, url: string): Err
   const reason = (error as Error | null)?.message ?? String(error);
   const host = safeHost(url);
   const details = { method, url };
+  // A server that speaks plain HTTP: no CA certificate would help (OpenSSL's "wrong version number" said nothing of it).
+  if (TLS_CODE.test(code) && isPlainHttpServerError(error)) {
+    return new StevedoreError('TLS', `${host} answers in plain HTTP, not HTTPS (${code}): use an http:// address, and opt in to insecure access if you trust this network`, { ...details, choice: 'plain-http' }, { cause: error });
+  }
   if (TLS_CODE.test(code)) {
     return new StevedoreError(
       'TLS',

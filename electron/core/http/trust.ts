@@ -5,7 +5,8 @@
 import { Buffer } from 'node:buffer';
 import type { SecureContext } from 'node:tls';
 import { deferredExtraCaFile } from '../deferred-extra-ca.js';
-import { readRegularFileSync } from '../regular-file.js';
+import { StevedoreError } from '../errors.js';
+import { fileProblem, readRegularFileSync } from '../regular-file.js';
 
 export interface TrustSettings {
   readonly ca: readonly string[];
@@ -77,10 +78,16 @@ function certsOf(path: string, warn: boolean): readonly string[] {
     if (blocks.some((m) => !isDer(m[1] as string))) throw new Error('bad base64 decode');
     certs = blocks.map((m) => m[0]);
   } catch (error) {
-    if (warn) process.stderr.write(`Warning: Ignoring extra certs from \`${path}\`, load failed: ${(error as Error).message}\n`);
+    if (warn) process.stderr.write(`Warning: Ignoring extra certs from \`${path}\`, load failed: ${loadFailure(error)}\n`);
   }
   extraFiles.set(path, certs);
   return certs;
+}
+
+/** Node's warning says why; a failed open said plainly ("the file does not exist", not "ENOENT: ..., open '...'"). */
+function loadFailure(error: unknown): string {
+  if (error instanceof StevedoreError || typeof (error as { code?: unknown } | null)?.code !== 'string') return error instanceof Error ? error.message : String(error);
+  return `the file ${fileProblem(error)}`;
 }
 
 function isDer(base64: string): boolean {

@@ -10,7 +10,12 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 interface RegistryErrorBody {
   readonly code?: string;
   readonly message?: string;
+  /** The plain-text answer of a TLS server asked in plain HTTP. */
+  readonly httpsOnly?: string;
 }
+
+// What Go's TLS servers (the distribution registry, Harbor, Zot) and nginx answer to a plain HTTP request, with 400.
+const HTTPS_ONLY = /client sent an HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i;
 
 async function readRegistryError(response: HttpResponse): Promise<RegistryErrorBody> {
   const disarm = armReadDeadline(response, { url: response.url });
@@ -23,7 +28,10 @@ async function readRegistryError(response: HttpResponse): Promise<RegistryErrorB
       chunks.push(chunk as Buffer);
     }
     response.body.destroy();
-    if (!(header(response, 'content-type') ?? '').includes('json')) return {};
+    if (!(header(response, 'content-type') ?? '').includes('json')) {
+      const said = HTTPS_ONLY.exec(Buffer.concat(chunks).subarray(0, 4096).toString('latin1'))?.[0];
+      return said === undefined ? {} : { httpsOnly: said };
+    }
     const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: unknown };
     const first = Array.isArray(parsed.errors) ? (parsed.errors[0] as Record<string, unknown> | undefined) : undefined;
     return {
@@ -62,6 +70,11 @@ function codeFor(status: number, registryCode: string | undefined): ErrorCode {
 /** `what` names the operation for the user, e.g. "manifest localhost:5000/app:1.0". */
 export async function responseError(response: HttpResponse, method: string, what: string): Promise<StevedoreError> {
   const body = await readRegistryError(response);
+  if (body.httpsOnly !== undefined && response.status === 400) {
+    // An http:// address (or the plain-HTTP opt-in) for a registry that speaks only TLS: "HTTP 400" said nothing of it.
+    const host = URL.canParse(response.url) ? new URL(response.url).host : response.url;
+    return new StevedoreError('CONFIG', `${host} speaks HTTPS, not plain HTTP: use an https:// address (it answered "${body.httpsOnly}")`, { status: response.status, method, url: response.url });
+  }
   const code = codeFor(response.status, body.code);
   const said = body.message ?? body.code?.toLowerCase().replace(/_/g, ' ');
   const reason = said ?? `HTTP ${response.status}`;
