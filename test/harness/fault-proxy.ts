@@ -1,7 +1,8 @@
 // Proxies in front of a test registry that misbehave on purpose: a TCP proxy that cuts connections in the middle
 // of an upload, and an HTTP proxy that answers chosen requests itself (429, 500) instead of passing them on.
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { startTcpProxyServer } from './tcp-proxy-pairs.js';
 
 export interface TcpCutProxy {
   readonly host: string;
@@ -16,13 +17,10 @@ export interface TcpCutProxy {
 
 /** `direction`: count the bytes of uploads (client to registry) or of downloads (registry to client). */
 export async function startTcpCutProxy(targetPort: number, direction: 'upload' | 'download' = 'upload'): Promise<TcpCutProxy> {
-  const sockets = new Set<Socket>();
   let budget = Number.POSITIVE_INFINITY;
   let every = Number.POSITIVE_INFINITY;
   let cuts = 0;
-  const server: Server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    sockets.add(client).add(upstream);
+  const proxy = await startTcpProxyServer(targetPort, (client, upstream) => {
     const forward = (from: Socket, to: Socket, counted: boolean): void => {
       from.on('data', (chunk: Buffer) => {
         if (counted) budget -= chunk.length;
@@ -40,18 +38,9 @@ export async function startTcpCutProxy(targetPort: number, direction: 'upload' |
     };
     forward(client, upstream, direction === 'upload');
     forward(upstream, client, direction === 'download');
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    host: proxy.host,
     cutAfter(bytes, again = false) {
       budget = bytes;
       every = again ? bytes : Number.POSITIVE_INFINITY;
@@ -59,10 +48,7 @@ export async function startTcpCutProxy(targetPort: number, direction: 'upload' |
     get cuts() {
       return cuts;
     },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    close: () => proxy.close(),
   };
 }
 

@@ -1,6 +1,6 @@
 // A TCP proxy in front of a test registry that reads uploads slowly: it stops reading from the client for a moment
 // after every so many bytes, so the client's socket buffers fill and its writes wait inside Node, as on a slow link.
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { startTcpProxyServer } from './tcp-proxy-pairs.js';
 
 export interface StallProxy {
   readonly host: string;
@@ -11,12 +11,9 @@ export interface StallProxy {
 
 /** Stops reading each client for `pauseMs` after every `every` bytes it sent (downloads pass through as they come). */
 export async function startTcpStallProxy(targetPort: number, every: number, pauseMs: number): Promise<StallProxy> {
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let stalls = 0;
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    sockets.add(client).add(upstream);
+  const proxy = await startTcpProxyServer(targetPort, (client, upstream) => {
     let since = 0;
     let stalled = false;
     let full = false;
@@ -47,26 +44,16 @@ export async function startTcpStallProxy(targetPort: number, every: number, paus
     });
     client.on('end', () => upstream.end());
     upstream.pipe(client);
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    host: proxy.host,
     get stalls() {
       return stalls;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      await proxy.close();
     },
   };
 }
