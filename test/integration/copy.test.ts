@@ -221,7 +221,7 @@ describe('copy between registries', () => {
     assert.equal(error.details.digest, seeded.digest);
   });
 
-  it("a cancel while the registry holds the tag's PUT unstored ends the copy at once: the registry, asked, holds no tag", async () => {
+  it("a cancel while the registry holds the tag's PUT unstored ends the copy at once, saying the tag's state is unknown, not that it was not written: the registry stores it afterwards", async () => {
     await seedImage(plain, 'big/held', '1', { layers: [randomLayer(64 * 1024)] });
     await cancelAtTagPut(plain, 'prod/held', '1', 'before-storing', (via, signal) => copyWithEngine({ reg: plain }, 'big/held:1', { reg: plain, via }, 'prod/held:1', { signal }));
   });
