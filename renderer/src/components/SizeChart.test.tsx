@@ -123,6 +123,20 @@ describe('size over time', () => {
     expect(screen.getByTestId('chart-count').textContent).toBe('3 tags shown');
   });
 
+  it("names a registry's platform as it was sent: a bidi override or a line break in it is shown escaped, in the picker and the legend", () => {
+    // Displayed raw, 'linux/\u202e46mra' reads as 'linux/arm64' beside the real one.
+    const details = new Map<string, TagDetails>([
+      ['1.0', ready(900, '2026-01-01T00:00:00Z', [{ arch: 'arm64', size: 500 }, { arch: '\u202e46mra', size: 400 }])],
+      ['1.1', ready(900, '2026-02-01T00:00:00Z', [{ arch: 'arm64', size: 500 }, { arch: 'amd64\nlinux/arm64', size: 400 }])],
+    ]);
+    const points = chartPoints(['1.0', '1.1'], details);
+    const { container } = render(<SizeChart points={points} preferredPlatform="linux/arm64" onOpen={() => undefined} onCompare={() => undefined} />);
+    const picker = screen.getByLabelText<HTMLSelectElement>('Platform');
+    expect([...picker.options].map((o) => o.textContent)).toEqual(['linux/arm64', 'linux/\\u202e46mra', 'linux/amd64\\x0alinux/arm64', 'All platforms']);
+    fireEvent.change(picker, { target: { value: 'all' } });
+    expect([...container.querySelectorAll('.legend')].map((l) => l.textContent?.trim())).toEqual(['linux/arm64', 'linux/\\u202e46mra', 'linux/amd64\\x0alinux/arm64']);
+  });
+
   it('draws no chart for a single multi-arch tag: its platforms are not a history', () => {
     const details = new Map<string, TagDetails>([['only', ready(900, '2026-01-01T00:00:00Z', [{ arch: 'amd64', size: 500 }, { arch: 'arm64', size: 480 }])]]);
     render(<SizeChart points={chartPoints(['only'], details)} onOpen={() => undefined} onCompare={() => undefined} />);

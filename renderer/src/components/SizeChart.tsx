@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { formatBytes, plural } from '../../../shared/format.js';
 import type { TagDetails } from '../stores/repository.js';
+import { visibleText } from '../../../shared/visible-text.js';
 
 export interface ChartPoint {
   readonly tag: string;
@@ -28,7 +29,8 @@ const PAD = { left: 56, right: 12, top: 10, bottom: 22 } as const;
 const COLORS = ['var(--accent)', 'var(--unique)', 'var(--good)', 'var(--bad)', '#9b59b6', '#16a0a0'];
 const HIT_RADIUS = 12;
 
-const platformOf = (p: { readonly os: string; readonly architecture: string; readonly variant?: string }): string => [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+/** A platform as the chart names it: the registry's words, its controls made visible (visible-text.ts), on one line. */
+const platformOf = (p: { readonly os: string; readonly architecture: string; readonly variant?: string }): string => visibleText([p.os, p.architecture, p.variant].filter(Boolean).join('/'), true);
 
 /** Points of every tag with a summary and a created date: one per platform for multi-arch images. */
 export function chartPoints(tags: readonly string[], details: ReadonlyMap<string, TagDetails>): ChartPoint[] {
