@@ -99,6 +99,11 @@ describe('size over time', () => {
     // arm64 is the more common platform here, but the host's comes first.
     expect(chartPlatforms(points, 'linux/amd64')).toEqual(['linux/amd64', 'linux/arm64']);
     expect(chartPlatforms(points, 'linux/s390x')).toEqual(['linux/arm64', 'linux/amd64']);
+    // An arm64 host (hostPlatform names no variant) pulls the arm64/v8 image most indexes list: that comes first.
+    const point = (tag: string, series: string): ChartPoint => ({ tag, series, time: 0, size: 1 });
+    const v8 = [point('a', 'linux/amd64'), point('b', 'linux/amd64'), point('c', 'linux/amd64'), point('a', 'linux/arm64/v8'), point('b', 'linux/arm64/v8'), point('a', 'linux/arm64/v7')];
+    expect(chartPlatforms(v8, 'linux/arm64')).toEqual(['linux/arm64/v8', 'linux/amd64', 'linux/arm64/v7']);
+    expect(chartPlatforms(v8, 'linux/arm')).toEqual(['linux/amd64', 'linux/arm64/v8', 'linux/arm64/v7']);
 
     const { container } = render(<SizeChart points={points} preferredPlatform="linux/amd64" onOpen={() => undefined} onCompare={() => undefined} />);
     const picker = screen.getByLabelText<HTMLSelectElement>('Platform');
