@@ -110,6 +110,15 @@ describe('docker config credentials', () => {
     await assert.rejects(readDockerConfig(path), (e: unknown) => isStevedoreError(e, 'CONFIG') && e.message.startsWith(`docker config ${path} is not valid JSON`) && !e.message.includes(b64('ann:hunter2').slice(0, 8)));
   });
 
+  it('treats an empty config file, one of whitespace, or null as an empty config, as docker does', async () => {
+    const path = join(dir, 'config.json');
+    for (const text of ['', ' \n\t\r\n', 'null']) {
+      await writeFile(path, text);
+      assert.deepEqual(await readDockerConfig(path), { path, auths: {}, credHelpers: {} }, JSON.stringify(text));
+      assert.equal(await dockerConfigCredentials({ env }).get('x.example'), undefined);
+    }
+  });
+
   it('treats a missing config as empty', async () => {
     const config = await readDockerConfig(join(dir, 'nope', 'config.json'));
     assert.deepEqual(config.auths, {});

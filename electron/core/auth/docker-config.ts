@@ -47,7 +47,8 @@ const AUTH_FIELDS = ['auth', 'username', 'password', 'identitytoken', 'registryt
 export async function readDockerConfig(path: string = dockerConfigPath()): Promise<DockerConfig> {
   try {
     // Only a regular file of a config's size: a FIFO put in its place would hold the command forever.
-    return { path, ...(await readJsonFile(path, 'docker config', { ...CONFIG_BOUNDS, check: configShape, remedy: '; fix or remove it' })) };
+    // An empty file (or `null`) is an empty config, as docker's decoder reads it (io.EOF is no error there).
+    return { path, ...(await readJsonFile(path, 'docker config', { ...CONFIG_BOUNDS, check: configShape, remedy: '; fix or remove it', empty: { auths: {}, credHelpers: {} } })) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, auths: {}, credHelpers: {} };
     throw error;
@@ -66,6 +67,7 @@ function goField(record: Record<string, unknown>, name: string): unknown {
 
 /** The parts of a config read here, with the types docker gives them (where docker would refuse the file, so does this). */
 function configShape(raw: unknown): Omit<DockerConfig, 'path'> {
+  if (raw === null) return { auths: {}, credHelpers: {} };
   if (!isRecord(raw)) throw new Error('it does not hold a JSON object');
   const given = goField(raw, 'auths') ?? {};
   if (!isRecord(given)) throw new Error('"auths" is not an object');
