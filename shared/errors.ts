@@ -58,5 +58,9 @@ export interface ErrorDetails {
   readonly digest?: string;
 }
 
-/** The tag after a cancel at the commit point: written (it names the job's image), not written, or unknown (no answer). */
-export type TagState = 'written' | 'not-written' | 'unknown';
+/**
+ * The tag after a cancel at the commit point: written (the registry, asked, named the job's image), or unknown (no
+ * answer, or it named something else: the PUT it received may still be stored). Never "not written": once the PUT
+ * has left, only the registry's answer to it could say so, and a cancel abandons that answer.
+ */
+export type TagState = 'written' | 'unknown';

@@ -25,6 +25,8 @@ export interface JsonFileOptions<T> extends JsonBounds {
   readonly check: (value: unknown) => T;
   /** Said after what is wrong with the file's contents, for a file the user can mend ("; fix or remove it"). */
   readonly remedy?: string;
+  /** What an empty file (or one of whitespace only) holds, for a file its owner reads so (docker's config); else it is not JSON. */
+  readonly empty?: T;
 }
 
 const QUOTE = 0x22;
@@ -63,6 +65,11 @@ export function jsonBoundsProblem(bytes: Uint8Array, bounds: Omit<JsonBounds, 'm
   return undefined;
 }
 
+/** JSON's whitespace only (or nothing). */
+function isBlank(bytes: Uint8Array): boolean {
+  return bytes.every((byte) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d);
+}
+
 function oddBackslashesBefore(bytes: Uint8Array, quote: number): boolean {
   let at = quote - 1;
   while (at >= 0 && bytes[at] === BACKSLASH) at--;
@@ -74,6 +81,7 @@ function oddBackslashesBefore(bytes: Uint8Array, quote: number): boolean {
  * /home/ann/…/registries.json") when it passes a bound, is not JSON or has another shape, followed by the remedy.
  */
 export function parseBoundedJson<T>(bytes: Buffer, source: string, options: Omit<JsonFileOptions<T>, 'maxBytes' | 'noFollow'>): T {
+  if (options.empty !== undefined && isBlank(bytes)) return options.empty;
   const remedy = options.remedy ?? '';
   const problem = jsonBoundsProblem(bytes, options);
   if (problem !== undefined) throw new StevedoreError('CONFIG', `${source} holds ${problem}, far more than a real one${remedy}`);

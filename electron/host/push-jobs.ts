@@ -13,6 +13,13 @@ import type { RegistryClient } from '../core/registry/client.js';
 import type { GzipEngine } from '../core/workers/gzip-engine.js';
 
 const HISTORY = 50;
+/**
+ * Blob states the history keeps, over all its jobs. A job lists up to 10,000 layers (a hostile archive's bound) and a
+ * copy far more (16 MB of manifests from a registry), so 50 jobs' every blob would be millions of records kept and
+ * sent to each page that asks for the list. Past this, older jobs are kept without them: a reloaded page then says
+ * only how each ended, as it does for a job that named no blob.
+ */
+export const HISTORY_BLOBS = 20_000;
 
 interface Running {
   view: PushJobView;
@@ -114,7 +121,7 @@ export class PushJobs {
     if (!job) return;
     this.#running.delete(jobId);
     const view: PushJobView = { ...viewOf(job), ...outcome, ...compressedBy(job.blobs, this.gzip) };
-    this.#history = [view, ...this.#history].slice(0, HISTORY);
+    this.#history = withinBlobBudget([view, ...this.#history].slice(0, HISTORY));
     this.events.finished(view);
   }
 }
@@ -126,6 +133,20 @@ export class PushJobs {
 function compressedBy(blobs: ReadonlyMap<string, BlobProgress>, gzip: GzipEngine): Pick<PushJobView, 'compressor'> {
   const compressed = [...blobs.values()].some((blob) => blob.action === 'compress' && blob.state === 'done');
   return compressed ? { compressor: compressorLabel(gzip.name) } : {};
+}
+
+/** `history`, newest first: each job keeps its blobs if they fit in what HISTORY_BLOBS leaves after the newer ones'. */
+function withinBlobBudget(history: readonly PushJobView[]): PushJobView[] {
+  let kept = 0;
+  return history.map((view) => {
+    const blobs = view.last?.type === 'plan' || view.last?.type === 'progress' ? view.last.blobs.length : 0;
+    if (kept + blobs <= HISTORY_BLOBS) {
+      kept += blobs;
+      return view;
+    }
+    const { last: _dropped, ...rest } = view;
+    return rest;
+  });
 }
 
 /** The job as the host lists it: its last event with every blob's state, so a reloaded renderer draws the whole job. */

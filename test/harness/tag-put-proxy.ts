@@ -4,7 +4,8 @@
 //
 // Held requests stay held until a generous safety timeout lets them go on, as a registry that was only slow would;
 // `gaveUp` records that it did: a job still waiting for them then had not ended on its own. Whether a job ends before
-// the registry lets the PUT go is thus a matter of order, not of a stopwatch.
+// the registry lets the PUT go is thus a matter of order, not of a stopwatch. Once the job has ended, `release` lets
+// them go on at once: a registry that received the whole PUT may still store it after the client left.
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +16,8 @@ export interface TagPutProxy {
   readonly host: string;
   /** Whether the safety timeout let the held requests go: the job was still waiting for them. */
   readonly gaveUp: boolean;
+  /** Lets what is held go on to the registry now (a `before-storing` PUT is then stored), once each is done. */
+  release(): Promise<void>;
   /** Drops what is still held (as a registry drops a request whose client left) and stops. */
   close(): Promise<void>;
 }
@@ -30,16 +33,17 @@ interface Answer {
  * proxy's hands (for `after-storing`, once the registry has stored it): the test cancels the job there.
  */
 export async function startTagPutProxy(targetPort: number, path: string, hang: TagPutHang, atPut: () => void, safetyMs = 15_000): Promise<TagPutProxy> {
-  const held: (() => void)[] = [];
+  const held: (() => Promise<void> | void)[] = [];
   let gaveUp = false;
+  let released = false;
   let putSeen = false;
   let timer: NodeJS.Timeout | undefined;
-  const hold = (go: () => void): void => {
-    if (gaveUp) return go();
+  const hold = (go: () => Promise<void> | void): void => {
+    if (gaveUp || released) return void go();
     held.push(go);
     timer ??= setTimeout(() => {
       gaveUp = true;
-      for (const next of held.splice(0)) next();
+      for (const next of held.splice(0)) void next();
     }, safetyMs);
   };
   const exchange = (req: IncomingMessage, body: Buffer): Promise<Answer | undefined> =>
@@ -82,7 +86,7 @@ export async function startTagPutProxy(targetPort: number, path: string, hang: T
         });
         return;
       }
-      hold(() => void exchange(req, body).then((reply) => answer(res, reply)));
+      hold(() => exchange(req, body).then((reply) => answer(res, reply)));
       if (req.method === 'PUT') atPut();
     });
   });
@@ -91,6 +95,11 @@ export async function startTagPutProxy(targetPort: number, path: string, hang: T
     host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     get gaveUp() {
       return gaveUp;
+    },
+    async release() {
+      released = true;
+      clearTimeout(timer);
+      await Promise.all(held.splice(0).map((go) => go()));
     },
     async close() {
       clearTimeout(timer);

@@ -16,6 +16,7 @@ import { clientFor } from '../harness/clients.js';
 import { copyWithEngine, startCountingProxy } from '../harness/copy.js';
 import { startTcpCutProxy } from '../harness/fault-proxy.js';
 import { cancelAtTagPut, cliJob } from '../harness/late-cancel.js';
+import { startTagPutProxy } from '../harness/tag-put-proxy.js';
 import { runCli } from '../harness/cli.js';
 import { ADMIN, startRegistry, type TestRegistry } from '../harness/registry.js';
 import { blobOf, closeSeeders, pushBlob, pushManifest, randomLayer, seedImage, seedIndex, sha256, type SeededImage } from '../harness/seed.js';
@@ -129,6 +130,42 @@ describe('copy between registries', () => {
     }
   });
 
+  it('a cancel while the referrers are written, after the tag, says the tag was written and names its digest (the job then opens it)', async () => {
+    const subject = await seedImage(plain, 'team/signed-late', '1');
+    const empty = blobOf(Buffer.from('{}'));
+    const signature = blobOf(randomBytes(300));
+    await pushBlob(plain, 'team/signed-late', empty);
+    await pushBlob(plain, 'team/signed-late', signature);
+    const referrer = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        artifactType: 'application/vnd.example.signature',
+        config: { mediaType: MediaType.ociEmpty, digest: empty.digest, size: empty.size },
+        layers: [{ mediaType: 'application/vnd.example.signature.v1', digest: signature.digest, size: signature.size }],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.manifest.length },
+      }),
+    );
+    const referrerDigest = await pushManifest(plain, 'team/signed-late', sha256(referrer), referrer, MediaType.ociManifest);
+    const tagIndex = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: referrerDigest, size: referrer.length, artifactType: 'application/vnd.example.signature' }] }));
+    await pushManifest(plain, 'team/signed-late', subject.digest.replace(':', '-'), tagIndex, MediaType.ociIndex);
+    const controller = new AbortController();
+    // The referrer's PUT is held: the copy is cancelled there, its tag already written.
+    const proxy = await startTagPutProxy(Number(plain.host.split(':')[1]), `/v2/prod/signed-late/manifests/${referrerDigest}`, 'before-storing', () => controller.abort(new Error('user cancelled')));
+    try {
+      const error = await copyWithEngine({ reg: plain }, 'team/signed-late:1', { reg: plain, via: proxy.host }, 'prod/signed-late:1', { referrers: true, signal: controller.signal }).then(
+        () => assert.fail('the copy ended as if not cancelled'),
+        (e: unknown) => e,
+      );
+      assert.ok(isStevedoreError(error, 'CANCELLED'), String(error));
+      assert.match(error.message, /^copy cancelled once \S+prod\/signed-late:1 was written: its referrers may be incomplete$/);
+      assert.equal(error.details.tagState, 'written');
+      assert.equal(error.details.digest, subject.digest);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('mounts within one registry: no blob is uploaded', async () => {
     const proxy = await startCountingProxy(plain);
     try {
@@ -221,7 +258,7 @@ describe('copy between registries', () => {
     assert.equal(error.details.digest, seeded.digest);
   });
 
-  it("a cancel while the registry holds the tag's PUT unstored ends the copy at once: the registry, asked, holds no tag", async () => {
+  it("a cancel while the registry holds the tag's PUT unstored ends the copy at once, saying the tag's state is unknown, not that it was not written: the registry stores it afterwards", async () => {
     await seedImage(plain, 'big/held', '1', { layers: [randomLayer(64 * 1024)] });
     await cancelAtTagPut(plain, 'prod/held', '1', 'before-storing', (via, signal) => copyWithEngine({ reg: plain }, 'big/held:1', { reg: plain, via }, 'prod/held:1', { signal }));
   });

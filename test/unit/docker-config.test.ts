@@ -93,10 +93,30 @@ describe('docker config credentials', () => {
     assert.deepEqual(Object.keys((await readDockerConfig(path)).auths).sort(), ['__proto__', 'ok.example']);
   });
 
+  it('reads a config as docker does: field names in any case (the last one winning), a null entry as an empty one', async () => {
+    const path = join(dir, 'config.json');
+    // Go's decoder matches "Auth" to `json:"auth"`; a config written with the Go field names logs docker in.
+    await writeFile(path, `{"Auths":{"pascal.example":{"Username":"ann","Password":"s3cret"},"both.example":{"auth":"${b64('old:x')}","AUTH":"${b64('new:y')}"},"empty.example":null},"CredHelpers":{"helped.example:5000":"testhelper"}}`);
+    const provider = dockerConfigCredentials({ env });
+    assert.deepEqual(await provider.get('pascal.example'), { kind: 'basic', username: 'ann', password: 's3cret' });
+    assert.deepEqual(await provider.get('both.example'), { kind: 'basic', username: 'new', password: 'y' });
+    assert.equal(await provider.get('empty.example'), undefined);
+    assert.deepEqual(await provider.get('helped.example:5000'), { kind: 'basic', username: 'helper-user', password: 'helper-secret' });
+  });
+
   it('says where a config is not JSON without quoting it', async () => {
     const path = join(dir, 'config.json');
     await writeFile(path, `{"auths":{"x.example":{"auth":${b64('ann:hunter2')}}}}`);
     await assert.rejects(readDockerConfig(path), (e: unknown) => isStevedoreError(e, 'CONFIG') && e.message.startsWith(`docker config ${path} is not valid JSON`) && !e.message.includes(b64('ann:hunter2').slice(0, 8)));
+  });
+
+  it('treats an empty config file, one of whitespace, or null as an empty config, as docker does', async () => {
+    const path = join(dir, 'config.json');
+    for (const text of ['', ' \n\t\r\n', 'null']) {
+      await writeFile(path, text);
+      assert.deepEqual(await readDockerConfig(path), { path, auths: {}, credHelpers: {} }, JSON.stringify(text));
+      assert.equal(await dockerConfigCredentials({ env }).get('x.example'), undefined);
+    }
   });
 
   it('treats a missing config as empty', async () => {

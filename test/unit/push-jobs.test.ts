@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PushJobView } from '../../shared/contract.js';
 import type { BlobProgress, PushEvent } from '../../shared/push.js';
-import { PushJobs } from '../../electron/host/push-jobs.js';
+import { HISTORY_BLOBS, PushJobs } from '../../electron/host/push-jobs.js';
 import type { LayerCache } from '../../electron/core/push/layer-cache.js';
 import type { GzipEngine } from '../../electron/core/workers/gzip-engine.js';
 
@@ -69,5 +69,24 @@ describe('push jobs as the host lists them', () => {
     }
     await host.settled();
     assert.deepEqual(plans.map((p) => (p.type === 'plan' ? [p.target, p.compressor] : [])), [['compress', 'libdeflate 1.22'], ['upload', undefined]]);
+  });
+});
+
+describe('push jobs history', () => {
+  it('keeps the blobs of recent jobs only while they fit a budget: jobs of thousands of layers each are not all kept, with every blob, fifty times', async () => {
+    const { jobs: host } = jobs();
+    const size = Math.floor(HISTORY_BLOBS / 2) + 1;
+    for (const name of ['old', 'middle', 'new']) {
+      host.run({ target: name, archive: '/a.tar' }, async ({ jobId, emit }) => {
+        emit({ type: 'plan', jobId, target: name, blobs: Array.from({ length: size }, (_, i) => blob(`${name}${i}`, 'upload', 'waiting')) });
+        return 'sha256:d';
+      });
+      await host.settled();
+    }
+    const listed = host.list();
+    assert.deepEqual(listed.map((view) => view.target), ['new', 'middle', 'old']);
+    const counts = listed.map((view) => (view.last?.type === 'plan' ? view.last.blobs.length : 0));
+    assert.deepEqual(counts, [size, 0, 0], 'the newest keeps its blobs; older ones past the budget are listed without them');
+    assert.ok(listed.every((view) => view.state === 'pushed' && view.digest === 'sha256:d'), 'every job still says how it ended');
   });
 });

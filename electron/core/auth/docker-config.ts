@@ -47,35 +47,50 @@ const AUTH_FIELDS = ['auth', 'username', 'password', 'identitytoken', 'registryt
 export async function readDockerConfig(path: string = dockerConfigPath()): Promise<DockerConfig> {
   try {
     // Only a regular file of a config's size: a FIFO put in its place would hold the command forever.
-    return { path, ...(await readJsonFile(path, 'docker config', { ...CONFIG_BOUNDS, check: configShape, remedy: '; fix or remove it' })) };
+    // An empty file (or `null`) is an empty config, as docker's decoder reads it (io.EOF is no error there).
+    return { path, ...(await readJsonFile(path, 'docker config', { ...CONFIG_BOUNDS, check: configShape, remedy: '; fix or remove it', empty: { auths: {}, credHelpers: {} } })) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, auths: {}, credHelpers: {} };
     throw error;
   }
 }
 
+/**
+ * A field as docker's JSON decoder (Go's encoding/json) finds it: its name in any case ("Auth", "Username" are read
+ * as "auth", "username"), the last such key in the object winning, as the decoder assigns each key in turn.
+ */
+function goField(record: Record<string, unknown>, name: string): unknown {
+  let value: unknown;
+  for (const [key, given] of Object.entries(record)) if (key.toLowerCase() === name) value = given;
+  return value;
+}
+
 /** The parts of a config read here, with the types docker gives them (where docker would refuse the file, so does this). */
 function configShape(raw: unknown): Omit<DockerConfig, 'path'> {
+  if (raw === null) return { auths: {}, credHelpers: {} };
   if (!isRecord(raw)) throw new Error('it does not hold a JSON object');
-  const given = raw.auths ?? {};
+  const given = goField(raw, 'auths') ?? {};
   if (!isRecord(given)) throw new Error('"auths" is not an object');
   // No prototype: a registry keyed "__proto__" is an entry like any other.
   const auths = Object.create(null) as Record<string, DockerAuthEntry>;
   for (const [key, entry] of Object.entries(given)) {
     const named = `"auths" entry ${JSON.stringify(key.slice(0, 200))}`;
-    if (!isRecord(entry)) throw new Error(`${named} is not an object`);
+    // null is an empty entry, as docker reads it.
+    if (entry !== null && !isRecord(entry)) throw new Error(`${named} is not an object`);
     const kept: Record<string, string> = {};
     for (const field of AUTH_FIELDS) {
-      const value = entry[field];
+      const value = entry === null ? undefined : goField(entry, field);
       if (typeof value === 'string') kept[field] = value;
       else if (value !== undefined && value !== null) throw new Error(`"${field}" of ${named} is not a string`);
     }
     auths[key] = kept;
   }
+  const credsStore = goField(raw, 'credsstore');
+  const credHelpers = goField(raw, 'credhelpers');
   return {
     auths,
-    ...(typeof raw.credsStore === 'string' && raw.credsStore !== '' ? { credsStore: raw.credsStore } : {}),
-    credHelpers: isRecord(raw.credHelpers) ? stringValues(raw.credHelpers) : {},
+    ...(typeof credsStore === 'string' && credsStore !== '' ? { credsStore } : {}),
+    credHelpers: isRecord(credHelpers) ? stringValues(credHelpers) : {},
   };
 }
 

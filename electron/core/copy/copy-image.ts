@@ -65,7 +65,8 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
   const reporter = new ProgressReporter(request.jobId, targetName, request.emit);
   const route: BlobRoute = { source: endpoints.source, sourceRepository: request.source.repository, target: endpoints.target, targetRepository: request.target.repository };
   const sessions = new UploadSessions(endpoints.target, request.target.repository);
-  let tagWritten = false;
+  /** The digest the tag names once its PUT was answered (referrers are written after it). */
+  let written: string | undefined;
   try {
     // The destination's scheme, and what it holds under the tag, are asked while the source answers, not after.
     if (endpoints.target !== endpoints.source) endpoints.target.baseUrl(signal).catch(() => undefined);
@@ -98,7 +99,7 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     if ((await (heldTag ?? held(top))) !== graph.top.digest) {
       await commitTag({ verb: 'copy', target: targetName, sessions, reference: top, digest: graph.top.digest, signal }, (cancel) => storeManifest(sessions, top, graph.top, cancel));
     }
-    tagWritten = true;
+    written = graph.top.digest;
     if (referrers) {
       // After their subject: a referrer names it, and some registries refuse a subject they do not hold yet.
       for (const graph of referrers.graphs) for (const manifest of graph.manifests) await put(manifest.digest, manifest);
@@ -117,8 +118,10 @@ export async function copyImage(request: CopyRequest, endpoints: CopyEndpoints, 
     reporter.stop();
     // Stops what is still in flight (HEADs of the plan, the other transfers).
     job.abort(error);
-    // A cancel at the tag's PUT says what became of the tag; one before it left, that none was written.
-    const cancelled = (): StevedoreError => tagCancelOutcome(error) ?? new StevedoreError('CANCELLED', tagWritten ? `copy cancelled once ${targetName} was written: its referrers may be incomplete` : 'copy cancelled; no tag was written');
+    // A cancel at the tag's PUT says what became of the tag; one before it left, that none was written; one after it
+    // (while referrers were written), that it was, with its digest, as a cancel the registry answered first says it.
+    const afterTag = (digest: string): StevedoreError => new StevedoreError('CANCELLED', `copy cancelled once ${targetName} was written: its referrers may be incomplete`, { tagState: 'written', digest });
+    const cancelled = (): StevedoreError => tagCancelOutcome(error) ?? (written ? afterTag(written) : new StevedoreError('CANCELLED', 'copy cancelled; no tag was written'));
     const reason = request.signal?.aborted ? cancelled() : error;
     request.emit({ type: 'failed', jobId: request.jobId, target: targetName, error: toErrorInfo(reason) });
     throw reason;

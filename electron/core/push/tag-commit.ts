@@ -2,7 +2,10 @@
 // tag names the new image. A cancel while that PUT is in flight ends the job at once: the PUT is aborted, not waited
 // for (a registry that hangs there would hold Cancel for the transport's timeout). The request may have reached the
 // registry whole and been stored all the same, so the job then asks the registry, within a short deadline, what the
-// tag names, and says which of three things is true: the tag written (naming its digest), not written, or unknown.
+// tag names, and says which of two things is true: the tag written (naming its digest), or unknown. An answer that the
+// tag names something else (or nothing) does not mean it was not written: the registry may still be storing the PUT
+// it received (checking the manifest's blobs, on slow storage, takes a while), and the question, on a connection of
+// its own, can overtake it. Only the registry's own answer to the PUT could say "not written", and it was abandoned.
 import type { TagState } from '../../../shared/errors.js';
 import { StevedoreError, isStevedoreError } from '../errors.js';
 import type { UploadSessions } from '../registry/upload-session.js';
@@ -46,7 +49,8 @@ async function cancelledAtTag(commit: TagCommit): Promise<StevedoreError> {
   // The job's signal is aborted: the question gets a deadline of its own.
   const answer = await commit.sessions.tagAnswer(commit.reference, AbortSignal.timeout(TAG_CHECK_MS));
   const told = (tagState: TagState, message: string): StevedoreError => new StevedoreError('CANCELLED', message, { tagState, ...(tagState === 'written' ? { digest } : {}) });
-  if (answer === undefined) return told('unknown', `${verb} cancelled while the registry was writing the tag: whether ${target} was written is unknown (the registry did not answer)`);
+  const unknown = (why: string): StevedoreError => told('unknown', `${verb} cancelled while the registry was writing the tag: whether ${target} was written is unknown (${why})`);
+  if (answer === undefined) return unknown('the registry did not answer');
   if (answer.digest === digest) return told('written', `${verb} cancelled after the registry wrote the tag: ${target} is ${digest}`);
-  return told('not-written', `${verb} cancelled; the registry says ${target} was not written`);
+  return unknown('the registry did not name it yet when asked, and may still write it');
 }

@@ -99,6 +99,11 @@ describe('size over time', () => {
     // arm64 is the more common platform here, but the host's comes first.
     expect(chartPlatforms(points, 'linux/amd64')).toEqual(['linux/amd64', 'linux/arm64']);
     expect(chartPlatforms(points, 'linux/s390x')).toEqual(['linux/arm64', 'linux/amd64']);
+    // An arm64 host (hostPlatform names no variant) pulls the arm64/v8 image most indexes list: that comes first.
+    const point = (tag: string, series: string): ChartPoint => ({ tag, series, time: 0, size: 1 });
+    const v8 = [point('a', 'linux/amd64'), point('b', 'linux/amd64'), point('c', 'linux/amd64'), point('a', 'linux/arm64/v8'), point('b', 'linux/arm64/v8'), point('a', 'linux/arm64/v7')];
+    expect(chartPlatforms(v8, 'linux/arm64')).toEqual(['linux/arm64/v8', 'linux/amd64', 'linux/arm64/v7']);
+    expect(chartPlatforms(v8, 'linux/arm')).toEqual(['linux/amd64', 'linux/arm64/v8', 'linux/arm64/v7']);
 
     const { container } = render(<SizeChart points={points} preferredPlatform="linux/amd64" onOpen={() => undefined} onCompare={() => undefined} />);
     const picker = screen.getByLabelText<HTMLSelectElement>('Platform');
@@ -121,6 +126,20 @@ describe('size over time', () => {
 
     fireEvent.change(picker, { target: { value: 'linux/arm64' } });
     expect(screen.getByTestId('chart-count').textContent).toBe('3 tags shown');
+  });
+
+  it("names a registry's platform as it was sent: a bidi override or a line break in it is shown escaped, in the picker and the legend", () => {
+    // Displayed raw, 'linux/\u202e46mra' reads as 'linux/arm64' beside the real one.
+    const details = new Map<string, TagDetails>([
+      ['1.0', ready(900, '2026-01-01T00:00:00Z', [{ arch: 'arm64', size: 500 }, { arch: '\u202e46mra', size: 400 }])],
+      ['1.1', ready(900, '2026-02-01T00:00:00Z', [{ arch: 'arm64', size: 500 }, { arch: 'amd64\nlinux/arm64', size: 400 }])],
+    ]);
+    const points = chartPoints(['1.0', '1.1'], details);
+    const { container } = render(<SizeChart points={points} preferredPlatform="linux/arm64" onOpen={() => undefined} onCompare={() => undefined} />);
+    const picker = screen.getByLabelText<HTMLSelectElement>('Platform');
+    expect([...picker.options].map((o) => o.textContent)).toEqual(['linux/arm64', 'linux/\\u202e46mra', 'linux/amd64\\x0alinux/arm64', 'All platforms']);
+    fireEvent.change(picker, { target: { value: 'all' } });
+    expect([...container.querySelectorAll('.legend')].map((l) => l.textContent?.trim())).toEqual(['linux/arm64', 'linux/\\u202e46mra', 'linux/amd64\\x0alinux/arm64']);
   });
 
   it('draws no chart for a single multi-arch tag: its platforms are not a history', () => {

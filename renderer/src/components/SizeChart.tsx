@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { formatBytes, plural } from '../../../shared/format.js';
 import type { TagDetails } from '../stores/repository.js';
+import { visibleText } from '../../../shared/visible-text.js';
 
 export interface ChartPoint {
   readonly tag: string;
@@ -28,7 +29,8 @@ const PAD = { left: 56, right: 12, top: 10, bottom: 22 } as const;
 const COLORS = ['var(--accent)', 'var(--unique)', 'var(--good)', 'var(--bad)', '#9b59b6', '#16a0a0'];
 const HIT_RADIUS = 12;
 
-const platformOf = (p: { readonly os: string; readonly architecture: string; readonly variant?: string }): string => [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+/** A platform as the chart names it: the registry's words, its controls made visible (visible-text.ts), on one line. */
+const platformOf = (p: { readonly os: string; readonly architecture: string; readonly variant?: string }): string => visibleText([p.os, p.architecture, p.variant].filter(Boolean).join('/'), true);
 
 /** Points of every tag with a summary and a created date: one per platform for multi-arch images. */
 export function chartPoints(tags: readonly string[], details: ReadonlyMap<string, TagDetails>): ChartPoint[] {
@@ -51,11 +53,18 @@ export function chartPoints(tags: readonly string[], details: ReadonlyMap<string
   return points.sort((a, b) => a.time - b.time);
 }
 
-/** The platforms of the points, the preferred one first, then by how many tags have each (then by name). */
+/**
+ * The platforms of the points, the preferred one first, then by how many tags have each (then by name). A preferred
+ * platform without a variant is any variant of it, as a pull picks it (the host's `linux/arm64` pulls the
+ * `linux/arm64/v8` most indexes list): the exact one first, else its most common variant.
+ */
 export function chartPlatforms(points: readonly ChartPoint[], preferred: string): string[] {
   const counts = new Map<string, number>();
   for (const p of points) counts.set(p.series, (counts.get(p.series) ?? 0) + 1);
-  return [...counts.keys()].sort((a, b) => Number(b === preferred) - Number(a === preferred) || (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || (a < b ? -1 : 1));
+  const byCount = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || (a < b ? -1 : 1));
+  const variant = preferred.split('/').length === 2 ? byCount.find((name) => name.startsWith(`${preferred}/`) && name.split('/').length === 3) : undefined;
+  const first = counts.has(preferred) ? preferred : variant;
+  return first === undefined ? byCount : [first, ...byCount.filter((name) => name !== first)];
 }
 
 const tagCount = (points: readonly ChartPoint[]): number => new Set(points.map((p) => p.tag)).size;

@@ -111,7 +111,7 @@ describe('TransfersPanel', () => {
     expect(useNav.getState().route).toEqual({ view: 'image', registryId: 'prod', repository: 'team/web', reference: '1' });
   });
 
-  it('a job cancelled once the registry had written its tag shows the engine\'s words, the digest and Open image; one whose tag was not written or is unknown opens nothing', () => {
+  it('a job cancelled once the registry had written its tag shows the engine\'s words, the digest and Open image; one whose tag\'s state is unknown opens nothing', () => {
     const at = '2026-01-01T00:00:00Z';
     const digest = `sha256:${'a'.repeat(64)}`;
     const opens = { registryId: 'prod', repository: 'team/web', reference: '1' };
@@ -120,7 +120,7 @@ describe('TransfersPanel', () => {
     });
     const jobs = {
       w: { view: cancelled('w', `copy cancelled after the registry wrote the tag: 127.0.0.1:5000/team/web:1 is ${digest}`, { tagState: 'written', digest }, digest), blobs: {} },
-      n: { view: cancelled('n', 'copy cancelled; the registry says 127.0.0.1:5000/team/web:1 was not written', { tagState: 'not-written' }), blobs: {} },
+      n: { view: cancelled('n', 'copy cancelled while the registry was writing the tag: whether 127.0.0.1:5000/team/web:1 was written is unknown (the registry did not name it yet when asked, and may still write it)', { tagState: 'unknown' }), blobs: {} },
       u: { view: cancelled('u', 'copy cancelled while the registry was writing the tag: whether 127.0.0.1:5000/team/web:1 was written is unknown (the registry did not answer)', { tagState: 'unknown' }), blobs: {} },
     };
     useTransfers.setState({ open: true, order: ['w', 'n', 'u'], jobs });
@@ -130,7 +130,7 @@ describe('TransfersPanel', () => {
     expect(cards.map((card) => card.getAttribute('data-state'))).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(cards[0]?.textContent).toContain(`is ${digest}`);
     expect(cards[0]?.querySelector(`code[title="${digest}"]`)).toBeTruthy();
-    expect(cards[1]?.textContent).toContain('was not written');
+    expect(cards[1]?.textContent).toContain('is unknown (the registry did not name it yet when asked, and may still write it)');
     expect(cards[2]?.textContent).toContain('is unknown (the registry did not answer)');
     const open = screen.getAllByRole('button', { name: 'Open image' });
     expect(open).toHaveLength(1);

@@ -73,28 +73,40 @@ function tokenHeaders(): Record<string, string> {
 
 const errorCode = (code: unknown): ErrorCode => (ERROR_CODES as readonly unknown[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';
 
-/** Sends a browser-dropped file to the web host, which answers with a path the contract can use. */
 /** Bytes of an upload sent so far, of its total. */
 export type UploadProgress = (sent: number, total: number) => void;
 
 /**
  * POSTs the file with XMLHttpRequest, whose upload events (fetch has none) tell how much of a tarball of gigabytes
- * the host has: the drawer shows it rather than `Loading the file…` for minutes.
+ * the host has: the drawer shows it rather than `Loading the file…` for minutes. `signal` stops the upload while
+ * bytes are still to send; once the last has gone the host stores the whole file, so the answer is waited for: it
+ * names the file, which the caller can then let go (an abort then would leave the file on the host, unnamed).
  */
 function post(url: string, file: File, headers: Record<string, string>, onProgress?: UploadProgress, signal?: AbortSignal): Promise<{ readonly status: number; readonly text: string }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('the upload was stopped'));
     const request = new XMLHttpRequest();
-    signal?.addEventListener('abort', () => request.abort(), { once: true });
+    const stop = (): void => request.abort();
+    const settle = (): void => signal?.removeEventListener('abort', stop);
+    signal?.addEventListener('abort', stop, { once: true });
     request.open('POST', url);
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     if (onProgress) request.upload.onprogress = (event) => onProgress(event.loaded, file.size);
-    request.onload = () => resolve({ status: request.status, text: request.responseText });
-    request.onerror = () => reject(new Error('the connection to the host was lost'));
+    request.upload.onload = settle;
+    request.onload = () => {
+      settle();
+      resolve({ status: request.status, text: request.responseText });
+    };
+    request.onerror = () => {
+      settle();
+      reject(new Error('the connection to the host was lost'));
+    };
     request.onabort = () => reject(new Error('the upload was stopped'));
     request.send(file);
   });
 }
+
+/** Sends a browser-dropped file to the web host, which answers with a path the contract can use. */
 
 /** `signal`: stops the upload (the drop was dismissed): the host drops what it received. */
 export async function uploadFile(file: File, onProgress?: UploadProgress, signal?: AbortSignal): Promise<string> {
