@@ -32,6 +32,17 @@ describe('credential helper bounds', () => {
     assert.deepEqual(await runCredentialHelper('fine', 'r.example', { env }), { kind: 'basic', username: 'ann', password: 's3cret' });
   });
 
+  it('a failing helper is quoted when it says what went wrong, never when its line may be a credential', async () => {
+    await helper('locked', 'echo "the keychain is locked"; exit 1');
+    await assert.rejects(runCredentialHelper('locked', 'r.example', { env }), { message: 'docker-credential-locked get failed for r.example: the keychain is locked' });
+    await helper('oops', `printf '{"ServerURL":"%s","Username":"ann","Secret":"hunter2"}' "$server"; exit 1`);
+    await assert.rejects(runCredentialHelper('oops', 'r.example', { env }), { message: 'docker-credential-oops get failed for r.example: exit code 1' });
+    await helper('plain', 'echo "password=hunter2"; exit 3');
+    await assert.rejects(runCredentialHelper('plain', 'r.example', { env }), { message: 'docker-credential-plain get failed for r.example: exit code 3' });
+    await helper('missing', 'echo "credentials not found in native keychain"; exit 1');
+    assert.equal(await runCredentialHelper('missing', 'r.example', { env }), undefined);
+  });
+
   it('stops a helper that answers without end, past the bound, with CONFIG', async () => {
     await helper('endless', 'exec yes \'{"Username":"x","Secret":"y"}\'');
     await assert.rejects(within(20_000, runCredentialHelper('endless', 'r.example', { env })), (e: unknown) => {

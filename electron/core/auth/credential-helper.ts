@@ -33,7 +33,9 @@ export async function runCredentialHelper(name: string, serverUrl: string, optio
   if (code !== 0) {
     const said = (stdout.toString('utf8').trim() || stderr.toString('utf8').trim()).split('\n')[0] ?? '';
     if (NOT_FOUND.test(said)) return undefined;
-    throw new StevedoreError('CONFIG', `${program} get failed for ${serverUrl}: ${said || `exit code ${code}`}`);
+    // Helpers write their errors to stdout, where a credential also goes: a line that may be one is not quoted.
+    const quotable = said !== '' && !/^\s*[{["]/.test(said) && !/secret|password|token/i.test(said);
+    throw new StevedoreError('CONFIG', `${program} get failed for ${serverUrl}: ${quotable ? said.slice(0, 300) : `exit code ${code}`}`);
   }
   // The message never quotes the answer: it holds the secret.
   const parsed = parseBoundedJson(stdout, `${program} get's answer`, { ...ANSWER_BOUNDS, check: (value) => value });
