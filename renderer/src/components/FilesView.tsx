@@ -2,7 +2,7 @@
 // added, changed and removed; a filter; a size map; the wasted-space panel; and a text file opened read-only.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerChange, WasteReport } from '../../../shared/xray.js';
-import { formatBytes, formatCount, plural, shortDigest } from '../../../shared/format.js';
+import { formatBytes, formatCount, formatPercent, plural, shortDigest } from '../../../shared/format.js';
 import { visibleFileText, visibleText } from '../../../shared/visible-text.js';
 import { useFiles, type FilesTarget } from '../stores/files.js';
 import { Bytes, ErrorState, Loading } from './common.js';
@@ -64,7 +64,7 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
       </p>
       <div className="toolbar files-toolbar">
         <label>
-          Show{' '}
+          <span>Show</span>
           <select value={mode === 'merged' ? 'merged' : String(mode)} onChange={(e) => void showLayer(e.target.value === 'merged' ? 'merged' : Number(e.target.value))}>
             <option value="merged">Merged filesystem</option>
             {view.layers.map((l, i) => (
@@ -169,7 +169,7 @@ function WastePanel({ waste }: { readonly waste: WasteReport }) {
           </strong>{' '}
           <span className="muted">
             every copy of the {paths} found in more than one layer, as dive counts it ·{' '}
-            <span data-testid="wasted-share">{waste.wastedPercent.toFixed(1)} % of the file bytes in all layers</span>
+            <span data-testid="wasted-share">{formatPercent(waste.wastedPercent)} of the file bytes in all layers</span>
           </span>
         </dd>
         <dt>Reclaimable by squashing</dt>
@@ -181,7 +181,7 @@ function WastePanel({ waste }: { readonly waste: WasteReport }) {
         </dd>
         <dt>Image efficiency score</dt>
         <dd data-testid="wasted-efficiency">
-          <strong>{(waste.efficiency * 100).toFixed(1)} %</strong> <span className="muted">each path's smallest copy over all copies (dive's score)</span>
+          <strong>{formatPercent(waste.efficiency * 100)}</strong> <span className="muted">each path's smallest copy over all copies (dive's score)</span>
         </dd>
       </dl>
       {offenders.length === 0 ? (

@@ -69,6 +69,20 @@ describe('FilesView with nothing cached', () => {
   });
 });
 
+describe('FilesView shares near the ends', () => {
+  it('never rounds a share that is not every byte to 100 %, nor one that is not none to 0 %', async () => {
+    // An image whose files were all overwritten but 6 bytes: 351,000 of 351,006 bytes wasted read "100.0 %".
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
+    const waste: WasteReport = { efficiency: 0.0004, wastedBytes: 351_000, reclaimableBytes: 191_000, wastedPaths: 3, layerBytes: 351_006, wastedPercent: (351_000 / 351_006) * 100, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'data/big.bin', count: 2, totalBytes: 310_000, reclaimableBytes: 150_000 }] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'near' }} />);
+    await waitFor(() => expect(screen.getByTestId('wasted-share')).toBeTruthy());
+    expect(screen.getByTestId('wasted-share').textContent).toBe('> 99.9 % of the file bytes in all layers');
+    expect(screen.getByTestId('wasted-efficiency').textContent).toMatch(/^< 0\.1 % /);
+  });
+});
+
 describe('FilesChanged', () => {
   it('puts the one-line answer on top and the largest directory change first', async () => {
     const items = [
