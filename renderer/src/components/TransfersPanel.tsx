@@ -1,4 +1,4 @@
-// Every push, copy and export: where it goes (an export's file and folder), per-layer bars (compressing, uploading, skipped, mounted), bytes, rate, ETA, cancel and retry.
+// Every push, copy and export: where it goes (an export's file and folder), per-layer bars (compressing, uploading, exists, mounted), bytes, rate, ETA, cancel and retry.
 import { useEffect } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
@@ -29,14 +29,27 @@ function rowState(blob: BlobProgress, job: Job['view']['state']): BlobProgress['
   return moving && job !== 'running' ? 'stopped' : blob.state;
 }
 
+type RowState = ReturnType<typeof rowState>;
+
+/**
+ * A row's state in the words docker push uses ('Layer already exists', 'Mounted from …'), with what it means on hover
+ * and for a screen reader: 'skipped' (the engine's word) read as if the blob had been left out of the image.
+ */
+const ROW_WORDS: Partial<Record<RowState, { readonly word: string; readonly meaning: string }>> = {
+  skipped: { word: 'exists', meaning: 'already in the registry: nothing sent' },
+  mounted: { word: 'mounted', meaning: 'mounted from another repository of the registry: nothing sent' },
+  stopped: { word: 'stopped', meaning: 'stopped when the job ended' },
+};
+
 function BlobRow({ blob, job }: { readonly blob: BlobProgress; readonly job: Job['view']['state'] }) {
   const fraction = blob.bytesTotal > 0 ? blob.bytesDone / blob.bytesTotal : 1;
   const state = rowState(blob, job);
+  const words = ROW_WORDS[state];
   return (
     <div className="blob-row" data-state={state}>
       <span className="blob-name" title={`${blob.label ? `${blob.label}\n` : ''}${blob.digest ?? blob.diffId ?? blob.id}`}>{blobName(blob)}</span>
-      <span className={`state-tag ${state}`}>{state}</span>
-      <Bar fraction={fraction} label={`${blob.kind} ${state}`} tone={state === 'failed' ? 'bad' : state === 'skipped' || state === 'mounted' || state === 'stopped' ? 'quiet' : 'accent'} />
+      <span className={`state-tag ${state}`} title={words?.meaning}>{words?.word ?? state}</span>
+      <Bar fraction={fraction} label={`${blob.kind} ${words ? `${words.word}, ${words.meaning}` : state}`} tone={state === 'failed' ? 'bad' : state === 'skipped' || state === 'mounted' || state === 'stopped' ? 'quiet' : 'accent'} />
       <span className="muted">{blobBytes(blob)}</span>
     </div>
   );
