@@ -56,7 +56,7 @@ describe('layer X-ray in the browser', () => {
     await page.getByRole('button', { name: '1.2.1', exact: true }).click();
     await page.getByRole('button', { name: 'Files', exact: true }).click();
     const files = page.getByRole('region', { name: 'Files' });
-    await files.getByText(/paths, .* in 5 layers/).waitFor();
+    await files.getByText(/paths, .* in the merged filesystem of 5 layers/).waitFor();
     await page.getByRole('region', { name: 'Wasted space' }).getByText('/usr/lib/big.bin').waitFor();
     await page.getByRole('figure', { name: 'Size map' }).waitFor();
     // The wasted share is of every layer's file bytes, so it cannot pass 100 %, and says so.
@@ -184,7 +184,7 @@ describe('layer X-ray in the browser', () => {
       await screenshot(page, `xray-04-raw-${size}`);
 
       await page.getByRole('button', { name: 'Files', exact: true }).click();
-      await page.getByRole('region', { name: 'Files' }).getByText(/paths, .* in 5 layers/).waitFor();
+      await page.getByRole('region', { name: 'Files' }).getByText(/paths, .* in the merged filesystem of 5 layers/).waitFor();
       await page.getByLabel('Filter paths').fill('os-rel');
       await page.getByRole('listbox', { name: 'Merged filesystem' }).getByText('os-release').click();
       await page.getByLabel('File content').waitFor();

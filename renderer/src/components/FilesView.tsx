@@ -59,7 +59,8 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
   return (
     <section className="files-view" aria-label="Files">
       <p>
-        {plural(view.files.length, 'path')}, <Bytes value={view.totalBytes} /> in {plural(view.layers.length, 'layer')}
+        {/* What the image shows, not what its layers hold: beside a wasted space larger than it, '160 kB in 3 layers' read as all the layers held. */}
+        {plural(view.files.length, 'path')}, <Bytes value={view.totalBytes} /> in the merged filesystem of {plural(view.layers.length, 'layer')}
         {view.cached > 0 && <span className="muted"> ({view.cached} from cache)</span>}
       </p>
       <div className="toolbar files-toolbar">

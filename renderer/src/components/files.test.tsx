@@ -34,6 +34,8 @@ describe('FilesView', () => {
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '1' }} />);
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
     expect(screen.getByText(/6 paths/).textContent).toContain('(1 from cache)');
+    // The files the image shows, merged: not what the layers hold (their copies are what the wasted space counts).
+    expect(screen.getByText(/6 paths/).textContent).toBe('6 paths, 315 B in the merged filesystem of 1 layer (1 from cache)');
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
     // A share of every layer's file bytes (never above 100 %), not dive's "% of the layers above the first" (200 % here).
     expect(screen.getByTestId('wasted-share').textContent).toBe('50.0 % of the file bytes in all layers');
