@@ -192,9 +192,10 @@ function WastePanel({ waste }: { readonly waste: WasteReport }) {
           <caption className="muted small">{offenders.length < waste.wastedPaths ? `The largest ${offenders.length} of ${paths}` : `All ${paths}`}</caption>
           <thead>
             <tr>
-              <th>Copies</th>
+              {/* '2 copies' of a deleted file whose total is its one size: the second is the layer that deleted it. */}
+              <th title="the layers that hold the path, a layer that deletes it (a whiteout, 0 bytes) among them">Copies</th>
               <th title="every copy of the path, in every layer: adds up to the potential wasted space">Total</th>
-              <th title="every copy but the one the image shows: adds up to what squashing would save (the CLI's RECLAIMABLE)">Reclaimable</th>
+              <th title="every copy but the one the image shows (all of them for a path the image deletes): adds up to what squashing would save (the CLI's RECLAIMABLE)">Reclaimable</th>
               <th className="wide">Path</th>
             </tr>
           </thead>

@@ -43,6 +43,9 @@ describe('FilesView', () => {
     // As the CLI's RECLAIMABLE column (every copy but the one the image shows), beside dive's total of every copy.
     const offender = screen.getByRole('row', { name: /big\.bin/ });
     expect([...offender.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['2', '600 B', '300 B', '/usr/lib/big.bin']);
+    // A deleted file's '2 copies' with one size: the column says that the deleting layer is one of them.
+    expect(screen.getByRole('columnheader', { name: 'Copies' }).getAttribute('title')).toBe('the layers that hold the path, a layer that deletes it (a whiteout, 0 bytes) among them');
+    expect(screen.getByRole('columnheader', { name: 'Reclaimable' }).getAttribute('title')).toMatch(/^every copy but the one the image shows \(all of them for a path the image deletes\)/);
     // "L1" says what it is on hover.
     expect(screen.getAllByText('L1')[0]?.getAttribute('title')).toBe('last written by layer 1');
     expect(screen.getAllByText('300 B').length).toBeGreaterThanOrEqual(3);
