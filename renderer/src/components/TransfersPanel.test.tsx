@@ -130,6 +130,8 @@ describe('TransfersPanel', () => {
     expect(cards.map((card) => card.getAttribute('data-state'))).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(cards[0]?.textContent).toContain(`is ${digest}`);
     expect(cards[0]?.querySelector(`code[title="${digest}"]`)).toBeTruthy();
+    // The digest, cut to the panel's width, can be copied whole, as everywhere else a digest shows.
+    expect(cards[0]?.querySelector(`button[aria-label="Copy ${digest}"]`)).toBeTruthy();
     expect(cards[1]?.textContent).toContain('was not written');
     expect(cards[2]?.textContent).toContain('is unknown (the registry did not answer)');
     const open = screen.getAllByRole('button', { name: 'Open image' });

@@ -5,7 +5,7 @@ import type { BlobProgress } from '../../../shared/push.js';
 import { gzipWith, transferSummary } from '../../../shared/transfer-summary.js';
 import { useNav } from '../stores/nav.js';
 import { jobImage, useTransfers, wroteImage, type Job } from '../stores/transfers.js';
-import { Bar } from './common.js';
+import { Bar, Digest } from './common.js';
 
 /** A blob as people tell it apart: where the image uses it (`config linux/arm64`), else its short digest. */
 function blobName(blob: BlobProgress): string {
@@ -120,7 +120,8 @@ function JobCard({ job }: { readonly job: Job }) {
       )}
       {view.state === 'running' && job.compressor && blobs.some((b) => b.action === 'compress') && <div className="muted" data-testid="job-compressor">Gzipping layers {gzipWith(job.compressor)}</div>}
       {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor ?? job.compressor)}</div>}
-      {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
+      {/* Cut to the panel's width: the whole digest on hover, and a copy button (as everywhere else a digest shows). */}
+      {view.digest && <div className="muted job-digest"><Digest value={view.digest} full /></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
       {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} job={view.state} />)}
     </div>
