@@ -11,6 +11,18 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
+/**
+ * A percentage (0 to 100) with `digits` decimals that never rounds a share to a figure it is not: 99.998 reads
+ * "> 99.9 %" (not "100.0 %", which says every byte), 0.004 reads "< 0.1 %" (not "0.0 %", which says none).
+ */
+export function formatPercent(percent: number, digits = 1): string {
+  const step = 10 ** -digits;
+  const shown = percent.toFixed(digits);
+  if (percent < 100 && Number(shown) >= 100) return `> ${(100 - step).toFixed(digits)} %`;
+  if (percent > 0 && Number(shown) <= 0) return `< ${step.toFixed(digits)} %`;
+  return `${shown} %`;
+}
+
 export function formatRelative(iso: string | undefined, now: number = Date.now()): string {
   if (!iso) return '-';
   const time = Date.parse(iso);

@@ -7,7 +7,9 @@ export function signedBytes(delta: number): string {
   return `${delta < 0 ? '-' : '+'}${formatBytes(Math.abs(delta))}`;
 }
 
-export function diffSummary(diff: Pick<FileDiff, 'delta' | 'oldBytes' | 'newBytes' | 'top'>): string {
+export function diffSummary(diff: Pick<FileDiff, 'delta' | 'oldBytes' | 'newBytes' | 'top'> & { readonly items?: FileDiff['items'] }): string {
+  // Two images of the same files (one image under two tags): not 'the same size', which reads as if files differed.
+  if (diff.items?.length === 0) return 'no file differs';
   const direction = diff.delta === 0 ? 'the same size' : `${signedBytes(diff.delta)} (${formatBytes(diff.oldBytes)} → ${formatBytes(diff.newBytes)})`;
   // A path is a layer's file name: on one line, its controls escaped, whether the CLI prints it or the UI shows it.
   const top = diff.top.map((t) => `/${visibleText(t.path, true)} ${signedBytes(t.delta)}`).join(', ');

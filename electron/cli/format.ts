@@ -1,7 +1,7 @@
 // Human output for the terminal: aligned tables (sizes and dates are shared with the UI).
 import { visibleText } from '../../shared/visible-text.js';
 
-export { formatBytes, formatCount, formatRelative, plural, shortDigest } from '../../shared/format.js';
+export { formatBytes, formatCount, formatPercent, formatRelative, plural, shortDigest } from '../../shared/format.js';
 
 export function table(header: readonly string[], cellsOf: readonly (readonly string[])[]): string {
   // One row is one line: a cell from outside (a file name in a layer, a history command) that holds a line break or

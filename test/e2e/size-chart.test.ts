@@ -166,4 +166,19 @@ describe('size over time of multi-arch tags', () => {
     await screenshot(page, 'chart-02-all-platforms-1400x900');
     await page.setViewportSize({ width: 900, height: 600 });
   });
+  it("an X-ray of a layer that is no tar (these layers are random bytes) names the layer, and the error with its Retry fits a 900x600 window", async () => {
+    await page.mouse.move(0, 0);
+    await page.locator('[data-tag="1.0"]').getByRole('button', { name: '1.0', exact: true }).click();
+    await page.getByRole('button', { name: 'Files', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText(/not a tar archive/).waitFor();
+    assert.match((await alert.textContent()) ?? '', /^\S+\/multi\/app@sha256:[0-9a-f]{64} layer [12] \([0-9a-f]{12}\): not a tar archive/); // both are random bytes: whichever is read first
+    await screenshot(page, 'chart-03-xray-error-900x600');
+    // The message (an image named by its digest: one long word) ran past the window, the Retry button with it.
+    const [box, retry] = await Promise.all([alert.boundingBox(), alert.getByRole('button', { name: 'Retry' }).boundingBox()]);
+    assert.ok(box && retry);
+    assert.ok(box.x + box.width <= 900 && retry.x + retry.width <= box.x + box.width, `the error ends at ${box.x + box.width}, its Retry at ${retry.x + retry.width}`);
+    const overflows = await page.evaluate<boolean>(`(() => { const el = document.querySelector('[role=alert]'); return el.scrollWidth > el.clientWidth; })()`);
+    assert.equal(overflows, false, 'nothing of the message is cut');
+  });
 });

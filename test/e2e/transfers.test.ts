@@ -179,4 +179,29 @@ describe('copy and export in the browser', () => {
     await drawer.waitFor({ state: 'detached' });
     assert.equal(await focused(), 'Push tarball…');
   });
+  it('at 900x600 a tarball dropped while the floating Transfers panel is open opens the push drawer on top of it', async () => {
+    const archive = join(work, 'over-panel.tar');
+    await writeTar(archive, legacyDockerArchive([{ image: testImage([await layerTar('over-panel', 2000, 'text')]), tags: ['team/over:1'] }]));
+    await page.setViewportSize({ width: 900, height: 600 });
+    try {
+      const panel = page.getByRole('complementary', { name: 'Transfers' });
+      if (!(await panel.isVisible())) await page.getByRole('button', { name: /^Transfers/ }).click();
+      await panel.waitFor();
+      const drawer = page.getByRole('complementary', { name: 'Push tarballs' });
+      await page.getByTestId('drop-input').setInputFiles(archive);
+      const push = drawer.getByRole('button', { name: 'Push', exact: true });
+      await push.waitFor();
+      await screenshot(page, '25-drawer-over-transfers-900x600');
+      // The floating panel stood over the drawer (the drawer had the focus, and Esc, but could not be seen or clicked).
+      const box = await push.boundingBox();
+      assert.ok(box);
+      const hit = await page.evaluate<string | null>(`document.elementFromPoint(${box.x + box.width / 2}, ${box.y + box.height / 2})?.closest('aside')?.className ?? null`);
+      assert.equal(hit, 'push-dialog', 'what is under the pointer at the Push button');
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'detached' });
+      await panel.waitFor();
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
 });

@@ -181,7 +181,7 @@ describe('the UI in a browser', () => {
     const cutStates = await page.evaluate<string[]>(`(() => {
       const tag = document.querySelector('.transfers .blob-row .state-tag');
       const was = tag.textContent;
-      const cut = ['waiting', 'compressing', 'uploading', 'skipped', 'mounted', 'done', 'failed', 'stopped'].filter((state) => {
+      const cut = ['waiting', 'compressing', 'uploading', 'skipped', 'exists', 'mounted', 'done', 'failed', 'stopped'].filter((state) => {
         tag.textContent = state;
         return tag.scrollWidth > tag.clientWidth;
       });

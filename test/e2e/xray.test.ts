@@ -56,7 +56,7 @@ describe('layer X-ray in the browser', () => {
     await page.getByRole('button', { name: '1.2.1', exact: true }).click();
     await page.getByRole('button', { name: 'Files', exact: true }).click();
     const files = page.getByRole('region', { name: 'Files' });
-    await files.getByText(/paths, .* in 5 layers/).waitFor();
+    await files.getByText(/paths, .* in the merged filesystem of 5 layers/).waitFor();
     await page.getByRole('region', { name: 'Wasted space' }).getByText('/usr/lib/big.bin').waitFor();
     await page.getByRole('figure', { name: 'Size map' }).waitFor();
     // The wasted share is of every layer's file bytes, so it cannot pass 100 %, and says so.
@@ -117,6 +117,28 @@ describe('layer X-ray in the browser', () => {
     await page.getByRole('listbox', { name: 'Merged filesystem' }).waitFor();
   });
 
+  it('at 900x600 the layer picker (its long options) and the filter both fit the Files pane, side by side', async () => {
+    await page.setViewportSize({ width: 900, height: 600 });
+    try {
+      const files = page.getByRole('region', { name: 'Files' });
+      const picker = files.getByRole('combobox');
+      const filter = page.getByLabel('Filter paths');
+      await filter.scrollIntoViewIfNeeded();
+      const [pane, pickerBox, filterBox] = await Promise.all([files.boundingBox(), picker.boundingBox(), filter.boundingBox()]);
+      assert.ok(pane && pickerBox && filterBox);
+      await screenshot(page, 'xray-10-toolbar-900x600');
+      // The picker's widest option ('Layer 2: +N added, ~N changed, −N removed (sha256:…)') pushed the filter past the
+      // window's right edge, and 'Show' onto a line of its own.
+      assert.ok(filterBox.x + filterBox.width <= pane.x + pane.width + 1, `the filter ends at ${filterBox.x + filterBox.width}, the pane at ${pane.x + pane.width}`);
+      assert.ok(filterBox.width >= 120, `the filter is ${filterBox.width} px wide`);
+      assert.ok(Math.abs(filterBox.y - pickerBox.y) < pickerBox.height, 'the picker and the filter share a line');
+      const label = await files.getByText('Show', { exact: true }).boundingBox();
+      assert.ok(label && Math.abs(label.y + label.height / 2 - (pickerBox.y + pickerBox.height / 2)) < pickerBox.height / 2, "'Show' stands beside the picker, not above it");
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   it('the size map fills the Files pane, and follows the window as it resizes', async () => {
     const files = page.getByRole('region', { name: 'Files' });
     const map = page.getByRole('figure', { name: 'Size map' }).locator('svg');
@@ -162,7 +184,7 @@ describe('layer X-ray in the browser', () => {
       await screenshot(page, `xray-04-raw-${size}`);
 
       await page.getByRole('button', { name: 'Files', exact: true }).click();
-      await page.getByRole('region', { name: 'Files' }).getByText(/paths, .* in 5 layers/).waitFor();
+      await page.getByRole('region', { name: 'Files' }).getByText(/paths, .* in the merged filesystem of 5 layers/).waitFor();
       await page.getByLabel('Filter paths').fill('os-rel');
       await page.getByRole('listbox', { name: 'Merged filesystem' }).getByText('os-release').click();
       await page.getByLabel('File content').waitFor();

@@ -294,7 +294,7 @@ describe('layer X-ray (umoci, skopeo, GNU tar)', () => {
     };
     const cold = await files(ref);
     // As the Files tab words it: nothing said of a cache that gave nothing.
-    assert.match(cold.slice(0, cold.indexOf('\n')), /: [\d,]+ paths, \S+ \S+ in \d+ layers$/);
+    assert.match(cold.slice(0, cold.indexOf('\n')), /: [\d,]+ paths, \S+ \S+ in the merged filesystem of \d+ layers$/);
     assert.equal((await merged()).length, 1, 'the cold run stored the merged view');
     const hitTree = await files(ref);
     const hitJson = await files(ref, '--json');

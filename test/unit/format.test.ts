@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, formatCount, formatRelative, plural, shortDigest, table } from '../../electron/cli/format.js';
+import { formatBytes, formatCount, formatPercent, formatRelative, plural, shortDigest, table } from '../../electron/cli/format.js';
 
 describe('CLI formatting', () => {
   it('shows sizes in decimal units as Docker does', () => {
@@ -8,6 +8,16 @@ describe('CLI formatting', () => {
     assert.equal(formatBytes(1500), '1.5 kB');
     assert.equal(formatBytes(123_456_789), '123 MB');
     assert.equal(formatBytes(2_000_000_000), '2.0 GB');
+  });
+  it('shows a percentage that never rounds to every byte or to none when it is neither', () => {
+    assert.equal(formatPercent(50), '50.0 %');
+    assert.equal(formatPercent(100), '100.0 %');
+    assert.equal(formatPercent(0), '0.0 %');
+    assert.equal(formatPercent(99.998), '> 99.9 %');
+    assert.equal(formatPercent(99.998, 2), '> 99.99 %');
+    assert.equal(formatPercent(0.004), '< 0.1 %');
+    assert.equal(formatPercent(0.004, 2), '< 0.01 %');
+    assert.equal(formatPercent(99.94), '99.9 %');
   });
   it('shows dates relative to now', () => {
     const now = Date.parse('2026-01-10T00:00:00Z');

@@ -10,6 +10,8 @@ import type { LayerEntry } from '../../shared/xray.js';
 import { isStevedoreError } from '../../electron/core/errors.js';
 import { indexLayerInWorker } from '../../electron/core/xray/index-in-worker.js';
 import { indexLayerStream } from '../../electron/core/xray/index-layer.js';
+import { indexImage } from '../../electron/core/xray/index-image.js';
+import type { XrayImageSource } from '../../electron/core/xray/image-source.js';
 import { MergedFs } from '../../electron/core/xray/merged-fs.js';
 import { layerChanges } from '../../electron/core/xray/views.js';
 import { wasteReport } from '../../electron/core/xray/waste.js';
@@ -130,6 +132,32 @@ describe('layer index: tar framing as Go reads it', () => {
     const whole = await index(tar);
     assert.deepEqual(await results[0], whole);
     assert.deepEqual(await results[1], whole);
+  });
+
+  it('a layer that is no tar says so and which layer of which image, never quoting its bytes as an entry name', async () => {
+    // A blob of random bytes: its first block is no header. The message quoted that block as the name of an entry
+    // ("invalid tar header checksum after \"<garbage>\""), under 'layer:' alone.
+    const tar = await tarOf(items);
+    const garbage = gzipSync(Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 251)));
+    const blobs = [tar, garbage];
+    const source: XrayImageSource = {
+      name: 'reg.example/app:1',
+      platform: { os: 'linux', architecture: 'amd64' },
+      layers: blobs.map((b, i) => ({ key: `sha256:${String(i).repeat(64)}`, size: b.length })),
+      readLayers: async (indices, onLayer) => {
+        for (const i of indices) await onLayer(i, Readable.from([blobs[i] as Buffer]));
+      },
+    };
+    await assert.rejects(indexImage(source, { inWorker: false }), (e: unknown) => {
+      assert.ok(invalid(e));
+      assert.equal((e as Error).message, "reg.example/app:1 layer 2 (111111111111): not a tar archive (its first header's checksum does not match)");
+      return true;
+    });
+    // A bad header after a good entry names that entry, not the bad block's bytes.
+    const broken = Buffer.from(tar);
+    const second = 512; // etc/ has no data: etc/a's header is the second block
+    broken.fill(0x41, second, second + 100);
+    await assert.rejects(index(broken), (e: unknown) => invalid(e) && (e as Error).message === 'layer: invalid tar header checksum after "etc/"');
   });
 
   it('refuses a truncated gzip stream', async () => {

@@ -10,5 +10,7 @@ describe('diff summary', () => {
     assert.equal(line, '+400 kB (1.0 kB → 401 kB): /srv/model.bin +400 kB');
     assert.ok(!line.includes('->'));
     assert.equal(diffSummary({ delta: 0, oldBytes: 5, newBytes: 5, top: [] }), 'the same size');
+    // Nothing differs at all (an image diffed with itself): said so, not 'the same size'.
+    assert.equal(diffSummary({ delta: 0, oldBytes: 5, newBytes: 5, top: [], items: [] }), 'no file differs');
   });
 });

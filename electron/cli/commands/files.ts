@@ -22,7 +22,7 @@ export async function filesCommand(args: readonly string[], options: XrayOptions
       out.json({ image: image.name, platform: image.source.platform, layers, totalBytes: totals.get('') ?? 0, files: files.map((f) => (f.kind === 'dir' ? { ...f, bytes: totals.get(f.path) ?? 0 } : f)) });
       return;
     }
-    out.line(`${oneLine(image.name)} (${oneLine(platformName(image.source.platform))}): ${files.length.toLocaleString('en-US')} paths, ${formatBytes(totals.get('') ?? 0)} in ${image.layers.length} ${image.layers.length === 1 ? 'layer' : 'layers'}${image.cached > 0 ? ` (${image.cached} from cache)` : ''}`);
+    out.line(`${oneLine(image.name)} (${oneLine(platformName(image.source.platform))}): ${files.length.toLocaleString('en-US')} paths, ${formatBytes(totals.get('') ?? 0)} in the merged filesystem of ${image.layers.length} ${image.layers.length === 1 ? 'layer' : 'layers'}${image.cached > 0 ? ` (${image.cached} from cache)` : ''}`);
     out.line(treeTable(files, totals));
   } finally {
     await close();

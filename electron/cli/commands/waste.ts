@@ -1,7 +1,7 @@
 // `stevedore waste REF|ARCHIVE`: dive's efficiency score, wasted bytes and top offenders; exit code 3 when above the
 // thresholds given, so a CI pipeline can gate on it.
 import { wasteReport } from '../../core/xray/waste.js';
-import { formatBytes, table } from '../format.js';
+import { formatBytes, formatPercent, table } from '../format.js';
 import type { Output } from '../output.js';
 import { oneLine } from '../terminal-text.js';
 import { loadImage, type XrayOptions } from '../xray-target.js';
@@ -23,7 +23,7 @@ export async function wasteCommand(args: readonly string[], options: XrayOptions
     if (options.minEfficiency !== undefined && report.efficiency < options.minEfficiency) failures.push(`efficiency ${report.efficiency.toFixed(4)}, below the ${options.minEfficiency} required`);
     if (options.json) out.json({ image: image.name, ...report, passed: failures.length === 0, failures });
     else {
-      out.line(`${oneLine(image.name)}: efficiency ${(report.efficiency * 100).toFixed(2)} %, wasted ${formatBytes(report.wastedBytes)} (${report.wastedBytes} bytes, ${report.wastedPercent.toFixed(2)} % of the file bytes in all layers)`);
+      out.line(`${oneLine(image.name)}: efficiency ${formatPercent(report.efficiency * 100, 2)}, wasted ${formatBytes(report.wastedBytes)} (${report.wastedBytes} bytes, ${formatPercent(report.wastedPercent, 2)} of the file bytes in all layers)`);
       if (report.offenders.length > 0) out.line(table(['COUNT', 'TOTAL', 'RECLAIMABLE', 'PATH'], report.offenders.map((o) => [String(o.count), formatBytes(o.totalBytes), formatBytes(o.reclaimableBytes), `/${o.path}`])));
       for (const failure of failures) out.line(`FAIL: ${failure}`);
     }

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { LayerIndex } from '../../../shared/xray.js';
-import { StevedoreError } from '../errors.js';
+import { isStevedoreError, StevedoreError } from '../errors.js';
 import type { LayerIndexCache } from './index-cache.js';
 import type { XrayImageSource } from './image-source.js';
 import type { FramerLimits } from './tar-framer.js';
@@ -95,7 +95,11 @@ export async function indexImage(source: XrayImageSource, options: IndexImageOpt
       const counter = new ByteCounter((bytes) => options.onProgress?.({ layer: i, bytes, total: layer.size, done: false, cached: false }));
       blob.on('error', (error: Error) => counter.destroy(error));
       const indexOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(options.limits ? { limits: options.limits } : {}) };
-      const indexed = await indexLayer(blob.pipe(counter), indexOptions);
+      const indexed = await indexLayer(blob.pipe(counter), indexOptions).catch((error: unknown) => {
+        // The indexer knows a layer only as 'layer': which one, of which image, is said here.
+        if (isStevedoreError(error, 'ARCHIVE_INVALID') && error.message.startsWith('layer: ')) throw new StevedoreError('ARCHIVE_INVALID', `${source.name} layer ${i + 1} (${layer.key.replace(/^sha256:/, '').slice(0, 12)}): ${error.message.slice('layer: '.length)}`, error.details, { cause: error });
+        throw error;
+      });
       if (layer.diffId && indexed.diffId !== layer.diffId) {
         throw new StevedoreError('DIGEST_MISMATCH', `${source.name} layer ${i + 1}: uncompressed content hashes to ${indexed.diffId}, not the DiffID ${layer.diffId} its config gives`);
       }

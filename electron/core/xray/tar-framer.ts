@@ -143,8 +143,10 @@ export class TarFramer extends Transform {
       this.#state = 'zero';
       return null;
     }
+    // Checked before the name is taken from it: a block that is no header has no name (its bytes read as garbage), so
+    // the message names the entry before it, or says that the layer does not start as a tar does.
+    if (!checksumMatches(block)) throw layerInvalid(this.#name === '' ? 'not a tar archive (its first header\'s checksum does not match)' : `invalid tar header checksum after "${this.#name}"`);
     this.#name = cString(block, 0, 100);
-    if (!checksumMatches(block)) throw layerInvalid(`invalid tar header checksum after "${this.#name}"`);
     const type = block[156] as number;
     let size = parseNumeric(block, 124, 12, 'size', this.#name);
     let out: Buffer | undefined;

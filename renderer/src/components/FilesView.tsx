@@ -2,7 +2,7 @@
 // added, changed and removed; a filter; a size map; the wasted-space panel; and a text file opened read-only.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerChange, WasteReport } from '../../../shared/xray.js';
-import { formatBytes, formatCount, plural, shortDigest } from '../../../shared/format.js';
+import { formatBytes, formatCount, formatPercent, plural, shortDigest } from '../../../shared/format.js';
 import { visibleFileText, visibleText } from '../../../shared/visible-text.js';
 import { useFiles, type FilesTarget } from '../stores/files.js';
 import { Bytes, ErrorState, Loading } from './common.js';
@@ -59,12 +59,13 @@ export function FilesView({ target }: { readonly target: FilesTarget }) {
   return (
     <section className="files-view" aria-label="Files">
       <p>
-        {plural(view.files.length, 'path')}, <Bytes value={view.totalBytes} /> in {plural(view.layers.length, 'layer')}
+        {/* What the image shows, not what its layers hold: beside a wasted space larger than it, '160 kB in 3 layers' read as all the layers held. */}
+        {plural(view.files.length, 'path')}, <Bytes value={view.totalBytes} /> in the merged filesystem of {plural(view.layers.length, 'layer')}
         {view.cached > 0 && <span className="muted"> ({view.cached} from cache)</span>}
       </p>
       <div className="toolbar files-toolbar">
         <label>
-          Show{' '}
+          <span>Show</span>
           <select value={mode === 'merged' ? 'merged' : String(mode)} onChange={(e) => void showLayer(e.target.value === 'merged' ? 'merged' : Number(e.target.value))}>
             <option value="merged">Merged filesystem</option>
             {view.layers.map((l, i) => (
@@ -169,7 +170,7 @@ function WastePanel({ waste }: { readonly waste: WasteReport }) {
           </strong>{' '}
           <span className="muted">
             every copy of the {paths} found in more than one layer, as dive counts it ·{' '}
-            <span data-testid="wasted-share">{waste.wastedPercent.toFixed(1)} % of the file bytes in all layers</span>
+            <span data-testid="wasted-share">{formatPercent(waste.wastedPercent)} of the file bytes in all layers</span>
           </span>
         </dd>
         <dt>Reclaimable by squashing</dt>
@@ -181,7 +182,7 @@ function WastePanel({ waste }: { readonly waste: WasteReport }) {
         </dd>
         <dt>Image efficiency score</dt>
         <dd data-testid="wasted-efficiency">
-          <strong>{(waste.efficiency * 100).toFixed(1)} %</strong> <span className="muted">each path's smallest copy over all copies (dive's score)</span>
+          <strong>{formatPercent(waste.efficiency * 100)}</strong> <span className="muted">each path's smallest copy over all copies (dive's score)</span>
         </dd>
       </dl>
       {offenders.length === 0 ? (
@@ -191,9 +192,10 @@ function WastePanel({ waste }: { readonly waste: WasteReport }) {
           <caption className="muted small">{offenders.length < waste.wastedPaths ? `The largest ${offenders.length} of ${paths}` : `All ${paths}`}</caption>
           <thead>
             <tr>
-              <th>Copies</th>
+              {/* '2 copies' of a deleted file whose total is its one size: the second is the layer that deleted it. */}
+              <th title="the layers that hold the path, a layer that deletes it (a whiteout, 0 bytes) among them">Copies</th>
               <th title="every copy of the path, in every layer: adds up to the potential wasted space">Total</th>
-              <th title="every copy but the one the image shows: adds up to what squashing would save (the CLI's RECLAIMABLE)">Reclaimable</th>
+              <th title="every copy but the one the image shows (all of them for a path the image deletes): adds up to what squashing would save (the CLI's RECLAIMABLE)">Reclaimable</th>
               <th className="wide">Path</th>
             </tr>
           </thead>

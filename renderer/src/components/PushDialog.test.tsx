@@ -125,12 +125,12 @@ describe('PushDialog while a browser uploads the tarball', () => {
     render(<PushDialog />);
     expect(screen.getByText('Loading the file…')).toBeTruthy();
     act(() => report?.(45_100_000, 167_000_000));
-    expect(screen.getByText('Uploading to the web host: 45.1 MB of 167 MB')).toBeTruthy();
-    expect(screen.getByRole('progressbar', { name: 'uploaded to the web host' }).getAttribute('aria-valuenow')).toBe('27');
+    expect(screen.getByText('Sending the file to the web host (not pushed yet): 45.1 MB of 167 MB')).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'sent to the web host' }).getAttribute('aria-valuenow')).toBe('27');
     setApi(buildApi({ invoke: () => new Promise<Result<unknown>>(() => undefined), subscribe: () => () => undefined }));
     finish('/uploads/big.tar');
     await act(async () => undefined);
-    expect(screen.queryByText(/Uploading to the web host/)).toBeNull();
+    expect(screen.queryByText(/Sending the file to the web host/)).toBeNull();
     void added;
   });
 

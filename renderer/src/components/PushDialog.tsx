@@ -86,8 +86,9 @@ function ImageTarget({ drop, image }: { readonly drop: Drop; readonly image: Arc
 function UploadState({ uploaded }: { readonly uploaded: NonNullable<Drop['uploaded']> }) {
   return (
     <div className="state upload-state" role="status">
-      <span>Uploading to the web host: {formatBytes(uploaded.sent)} of {formatBytes(uploaded.total)}</span>
-      <Bar fraction={uploaded.total > 0 ? uploaded.sent / uploaded.total : 1} label="uploaded to the web host" />
+      {/* 'Uploading' alone, in a push drawer, read as the push to the registry under way. */}
+      <span>Sending the file to the web host (not pushed yet): {formatBytes(uploaded.sent)} of {formatBytes(uploaded.total)}</span>
+      <Bar fraction={uploaded.total > 0 ? uploaded.sent / uploaded.total : 1} label="sent to the web host" />
     </div>
   );
 }

@@ -83,6 +83,30 @@ describe('size over time', () => {
     expect(onOpen).toHaveBeenCalledWith('b');
   });
 
+  it('names every tag a dot stands for when tags share a size and a date (an index and its platform\'s own tag)', () => {
+    // 1.1 and platform-amd64 name one image: one dot, where the tip named only the last, and 1.1 (counted in
+    // '3 tags shown') could be neither seen nor opened from the chart.
+    const onOpen = vi.fn();
+    const points: ChartPoint[] = [
+      { tag: '1.0', series: 'linux/amd64', time: 0, size: 100 },
+      { tag: '1.1', series: 'linux/amd64', time: 1000, size: 200, ofPlatforms: 2, tagSize: 300 },
+      { tag: 'platform-amd64', series: 'linux/amd64', time: 1000, size: 200 },
+      { tag: 'platform-arm64', series: 'linux/arm64', time: 1000, size: 200 },
+    ];
+    const { unmount } = render(<SizeChart points={points} onOpen={onOpen} onCompare={() => undefined} />);
+    const chart = screen.getByRole('img');
+    fireEvent.mouseMove(chart, { clientX: 188, clientY: 10 });
+    expect(screen.getByTestId('chart-tip').textContent).toBe('platform-amd64 and 1.1 · linux/amd64 200 B each · 1970-01-01');
+    fireEvent.click(chart, { clientX: 188, clientY: 10 });
+    expect(onOpen).toHaveBeenCalledWith('platform-amd64');
+    unmount();
+    // Many on one spot: the first few, then how many more.
+    const crowd: ChartPoint[] = [{ tag: 'old', series: 's', time: 0, size: 1 }, ...Array.from({ length: 6 }, (_, i) => ({ tag: `t${i}`, series: 's', time: 1000, size: 200 }))];
+    render(<SizeChart points={crowd} onOpen={() => undefined} onCompare={() => undefined} />);
+    fireEvent.mouseMove(screen.getByRole('img'), { clientX: 188, clientY: 10 });
+    expect(screen.getByTestId('chart-tip').textContent).toBe('t5, t0, t1 and 3 more tags · s 200 B each · 1970-01-01');
+  });
+
   it('shows a multi-arch tag as one point of the host platform, names the platform, and shows every platform only when asked', () => {
     // Three tags: two multi-arch (amd64 + arm64), one arm64 only. What a user should read, counted by hand:
     // linux/amd64 (the default): 2 tags, 2 points, 1 tag without amd64; all platforms: 3 tags as 5 points.

@@ -69,6 +69,26 @@ export function chartPlatforms(points: readonly ChartPoint[], preferred: string)
 
 const tagCount = (points: readonly ChartPoint[]): number => new Set(points.map((p) => p.tag)).size;
 
+/** Tags named in a tip of one dot before 'and N more tags'. */
+const MAX_NAMED = 3;
+
+/** The other tags drawn on the very spot of `p` (same platform, date and size), found from the date order. */
+function sameSpot(points: readonly ChartPoint[], p: ChartPoint): ChartPoint[] {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid] as ChartPoint).time < p.time) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: ChartPoint[] = [];
+  for (let i = lo; i < points.length && (points[i] as ChartPoint).time === p.time; i++) {
+    const q = points[i] as ChartPoint;
+    if (q !== p && q.series === p.series && q.size === p.size && q.tag !== p.tag) out.push(q);
+  }
+  return out;
+}
+
 export function SizeChart({
   points: allPoints,
   preferredPlatform = DEFAULT_PLATFORM,
@@ -168,6 +188,15 @@ export function SizeChart({
       : `${plural(shownTags, 'tag')} as ${plural(points.length, 'point')}, one per tag and platform`
     : `${plural(shownTags, 'tag')} shown${missing > 0 ? ` (${plural(missing, 'other tag')} without ${platform})` : ''}`;
   const tip = (p: ChartPoint): string => {
+    // Tags of one size and date are one dot (an index and its platform's own tag, a tag pushed twice): the tip names
+    // them all, the one a click opens first, or a dot stood for a tag the chart counted and never showed.
+    const others = sameSpot(points, p);
+    if (others.length > 0) {
+      const names = [p.tag, ...others.slice(0, MAX_NAMED - 1).map((o) => o.tag)];
+      const more = others.length - (MAX_NAMED - 1);
+      const list = more > 0 ? `${names.join(', ')} and ${plural(more, 'more tag')}` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`;
+      return `${list} · ${p.series} ${formatBytes(p.size)} each · ${day(p.time)}`;
+    }
     const of = p.ofPlatforms !== undefined && p.tagSize !== undefined ? ` (1 of ${p.ofPlatforms} platforms; the tag: ${formatBytes(p.tagSize)})` : '';
     return `${p.tag} · ${p.series} ${formatBytes(p.size)}${of} · ${day(p.time)}`;
   };

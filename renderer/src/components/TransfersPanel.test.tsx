@@ -130,6 +130,8 @@ describe('TransfersPanel', () => {
     expect(cards.map((card) => card.getAttribute('data-state'))).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(cards[0]?.textContent).toContain(`is ${digest}`);
     expect(cards[0]?.querySelector(`code[title="${digest}"]`)).toBeTruthy();
+    // The digest, cut to the panel's width, can be copied whole, as everywhere else a digest shows.
+    expect(cards[0]?.querySelector(`button[aria-label="Copy ${digest}"]`)).toBeTruthy();
     expect(cards[1]?.textContent).toContain('is unknown (the registry did not name it yet when asked, and may still write it)');
     expect(cards[2]?.textContent).toContain('is unknown (the registry did not answer)');
     const open = screen.getAllByRole('button', { name: 'Open image' });
@@ -156,6 +158,11 @@ describe('TransfersPanel: what a finished push did', () => {
     show({}, [done('cfg', 'skip', 'skipped', 595, 0, 'config'), done('l1', 'skip', 'skipped', 22_400_000, 0, 'layer 1/2'), done('l2', 'skip', 'skipped', 2_100_000, 0, 'layer 2/2')]);
     expect(screen.getByTestId('job-summary').textContent).toBe('Nothing to upload: the registry had all 3 blobs already');
     expect([...document.querySelectorAll('.blob-row .muted')].map((n) => n.textContent)).toEqual(['595 B', '22.4 MB', '2.1 MB']);
+    // In docker push's word ('Layer already exists'), as the CLI's '3 blobs already there': 'skipped' read as left out.
+    const tags = [...document.querySelectorAll('.blob-row .state-tag')];
+    expect(tags.map((n) => n.textContent)).toEqual(['exists', 'exists', 'exists']);
+    expect(tags[0]?.getAttribute('title')).toBe('already in the registry: nothing sent');
+    expect(screen.getAllByRole('progressbar').map((bar) => bar.getAttribute('aria-label'))).toContain('layer exists, already in the registry: nothing sent');
   });
 
   it('a first push says what it sent, how much it gzipped and with what, and what the registry had already', () => {

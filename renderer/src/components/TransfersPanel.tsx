@@ -1,11 +1,11 @@
-// Every push, copy and export: where it goes (an export's file and folder), per-layer bars (compressing, uploading, skipped, mounted), bytes, rate, ETA, cancel and retry.
+// Every push, copy and export: where it goes (an export's file and folder), per-layer bars (compressing, uploading, exists, mounted), bytes, rate, ETA, cancel and retry.
 import { useEffect } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { BlobProgress } from '../../../shared/push.js';
 import { gzipWith, transferSummary } from '../../../shared/transfer-summary.js';
 import { useNav } from '../stores/nav.js';
 import { jobImage, useTransfers, wroteImage, type Job } from '../stores/transfers.js';
-import { Bar } from './common.js';
+import { Bar, Digest } from './common.js';
 
 /** A blob as people tell it apart: where the image uses it (`config linux/arm64`), else its short digest. */
 function blobName(blob: BlobProgress): string {
@@ -29,14 +29,27 @@ function rowState(blob: BlobProgress, job: Job['view']['state']): BlobProgress['
   return moving && job !== 'running' ? 'stopped' : blob.state;
 }
 
+type RowState = ReturnType<typeof rowState>;
+
+/**
+ * A row's state in the words docker push uses ('Layer already exists', 'Mounted from …'), with what it means on hover
+ * and for a screen reader: 'skipped' (the engine's word) read as if the blob had been left out of the image.
+ */
+const ROW_WORDS: Partial<Record<RowState, { readonly word: string; readonly meaning: string }>> = {
+  skipped: { word: 'exists', meaning: 'already in the registry: nothing sent' },
+  mounted: { word: 'mounted', meaning: 'mounted from another repository of the registry: nothing sent' },
+  stopped: { word: 'stopped', meaning: 'stopped when the job ended' },
+};
+
 function BlobRow({ blob, job }: { readonly blob: BlobProgress; readonly job: Job['view']['state'] }) {
   const fraction = blob.bytesTotal > 0 ? blob.bytesDone / blob.bytesTotal : 1;
   const state = rowState(blob, job);
+  const words = ROW_WORDS[state];
   return (
     <div className="blob-row" data-state={state}>
       <span className="blob-name" title={`${blob.label ? `${blob.label}\n` : ''}${blob.digest ?? blob.diffId ?? blob.id}`}>{blobName(blob)}</span>
-      <span className={`state-tag ${state}`}>{state}</span>
-      <Bar fraction={fraction} label={`${blob.kind} ${state}`} tone={state === 'failed' ? 'bad' : state === 'skipped' || state === 'mounted' || state === 'stopped' ? 'quiet' : 'accent'} />
+      <span className={`state-tag ${state}`} title={words?.meaning}>{words?.word ?? state}</span>
+      <Bar fraction={fraction} label={`${blob.kind} ${words ? `${words.word}, ${words.meaning}` : state}`} tone={state === 'failed' ? 'bad' : state === 'skipped' || state === 'mounted' || state === 'stopped' ? 'quiet' : 'accent'} />
       <span className="muted">{blobBytes(blob)}</span>
     </div>
   );
@@ -107,7 +120,8 @@ function JobCard({ job }: { readonly job: Job }) {
       )}
       {view.state === 'running' && job.compressor && blobs.some((b) => b.action === 'compress') && <div className="muted" data-testid="job-compressor">Gzipping layers {gzipWith(job.compressor)}</div>}
       {view.state === 'pushed' && view.kind !== 'export' && blobs.length > 0 && <div className="job-summary" data-testid="job-summary">{transferSummary(view.kind ?? 'push', blobs, view.compressor ?? job.compressor)}</div>}
-      {view.digest && <div className="muted"><code title={view.digest}>{view.digest}</code></div>}
+      {/* Cut to the panel's width: the whole digest on hover, and a copy button (as everywhere else a digest shows). */}
+      {view.digest && <div className="muted job-digest"><Digest value={view.digest} full /></div>}
       {view.error && <div className="error-text">{view.error.message} <code className="code">{view.error.code}</code></div>}
       {blobs.map((blob) => <BlobRow key={blob.id} blob={blob} job={view.state} />)}
     </div>

@@ -34,6 +34,8 @@ describe('FilesView', () => {
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '1' }} />);
     await waitFor(() => expect(screen.getByText(/6 paths/)).toBeTruthy());
     expect(screen.getByText(/6 paths/).textContent).toContain('(1 from cache)');
+    // The files the image shows, merged: not what the layers hold (their copies are what the wasted space counts).
+    expect(screen.getByText(/6 paths/).textContent).toBe('6 paths, 315 B in the merged filesystem of 1 layer (1 from cache)');
     expect(screen.getByRole('region', { name: 'Wasted space' }).textContent).toContain('/usr/lib/big.bin');
     // A share of every layer's file bytes (never above 100 %), not dive's "% of the layers above the first" (200 % here).
     expect(screen.getByTestId('wasted-share').textContent).toBe('50.0 % of the file bytes in all layers');
@@ -41,6 +43,9 @@ describe('FilesView', () => {
     // As the CLI's RECLAIMABLE column (every copy but the one the image shows), beside dive's total of every copy.
     const offender = screen.getByRole('row', { name: /big\.bin/ });
     expect([...offender.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['2', '600 B', '300 B', '/usr/lib/big.bin']);
+    // A deleted file's '2 copies' with one size: the column says that the deleting layer is one of them.
+    expect(screen.getByRole('columnheader', { name: 'Copies' }).getAttribute('title')).toBe('the layers that hold the path, a layer that deletes it (a whiteout, 0 bytes) among them');
+    expect(screen.getByRole('columnheader', { name: 'Reclaimable' }).getAttribute('title')).toMatch(/^every copy but the one the image shows \(all of them for a path the image deletes\)/);
     // "L1" says what it is on hover.
     expect(screen.getAllByText('L1')[0]?.getAttribute('title')).toBe('last written by layer 1');
     expect(screen.getAllByText('300 B').length).toBeGreaterThanOrEqual(3);
@@ -66,6 +71,20 @@ describe('FilesView with nothing cached', () => {
     render(<FilesView target={{ registryId: 'r', repository: 'app', reference: '0' }} />);
     await waitFor(() => expect(screen.getAllByText(/6 paths/).length).toBeGreaterThan(0));
     expect(screen.getAllByText(/6 paths/).map((e) => e.textContent).join()).not.toMatch(/from cache/);
+  });
+});
+
+describe('FilesView shares near the ends', () => {
+  it('never rounds a share that is not every byte to 100 %, nor one that is not none to 0 %', async () => {
+    // An image whose files were all overwritten but 6 bytes: 351,000 of 351,006 bytes wasted read "100.0 %".
+    const view: XrayFilesView = { name: 'app:1', platform: 'linux/amd64', layers: [{ digest: `sha256:${'a'.repeat(64)}`, diffId: `sha256:${'b'.repeat(64)}`, size: 100, tarSize: 2048, entries: 6 }], files, totalBytes: 315, cached: 0 };
+    const waste: WasteReport = { efficiency: 0.0004, wastedBytes: 351_000, reclaimableBytes: 191_000, wastedPaths: 3, layerBytes: 351_006, wastedPercent: (351_000 / 351_006) * 100, userBytes: 0, userWastedPercent: 0, offenders: [{ path: 'data/big.bin', count: 2, totalBytes: 310_000, reclaimableBytes: 150_000 }] };
+    const handlers: Partial<Record<RequestChannel, (args: unknown) => Result<unknown>>> = { 'xray:files': () => ({ ok: true, value: view }), 'xray:waste': () => ({ ok: true, value: waste }) };
+    setApi(buildApi({ invoke: async (channel, args) => handlers[channel]?.(args) ?? { ok: false, error: { code: 'INTERNAL', message: channel } }, subscribe: () => () => undefined }));
+    render(<FilesView target={{ registryId: 'r', repository: 'app', reference: 'near' }} />);
+    await waitFor(() => expect(screen.getByTestId('wasted-share')).toBeTruthy());
+    expect(screen.getByTestId('wasted-share').textContent).toBe('> 99.9 % of the file bytes in all layers');
+    expect(screen.getByTestId('wasted-efficiency').textContent).toMatch(/^< 0\.1 % /);
   });
 });
 
