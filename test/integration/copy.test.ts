@@ -24,6 +24,29 @@ import { skopeoRaw, verifyCopied } from '../harness/verify-copy.js';
 
 const MiB = 1024 * 1024;
 
+/** An image tagged `1` in `repository` with one signature referrer, listed under the referrers tag schema. */
+async function seedSigned(reg: TestRegistry, repository: string): Promise<{ subject: SeededImage; referrer: Buffer; referrerDigest: string; tagIndex: Buffer }> {
+  const subject = await seedImage(reg, repository, '1');
+  const empty = blobOf(Buffer.from('{}'));
+  const signature = blobOf(randomBytes(300));
+  await pushBlob(reg, repository, empty);
+  await pushBlob(reg, repository, signature);
+  const referrer = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      artifactType: 'application/vnd.example.signature',
+      config: { mediaType: MediaType.ociEmpty, digest: empty.digest, size: empty.size },
+      layers: [{ mediaType: 'application/vnd.example.signature.v1', digest: signature.digest, size: signature.size }],
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.manifest.length },
+    }),
+  );
+  const referrerDigest = await pushManifest(reg, repository, sha256(referrer), referrer, MediaType.ociManifest);
+  const tagIndex = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: referrerDigest, size: referrer.length, artifactType: 'application/vnd.example.signature' }] }));
+  await pushManifest(reg, repository, subject.digest.replace(':', '-'), tagIndex, MediaType.ociIndex);
+  return { subject, referrer, referrerDigest, tagIndex };
+}
+
 describe('copy between registries', () => {
   let token: TestRegistry;
   let basic: TestRegistry;
@@ -96,24 +119,7 @@ describe('copy between registries', () => {
   });
 
   it('copies referrers after their subject, findable at the destination through the tag schema', async () => {
-    const subject = await seedImage(token, 'team/signed', '1');
-    const empty = blobOf(Buffer.from('{}'));
-    const signature = blobOf(randomBytes(300));
-    await pushBlob(token, 'team/signed', empty);
-    await pushBlob(token, 'team/signed', signature);
-    const referrer = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MediaType.ociManifest,
-        artifactType: 'application/vnd.example.signature',
-        config: { mediaType: MediaType.ociEmpty, digest: empty.digest, size: empty.size },
-        layers: [{ mediaType: 'application/vnd.example.signature.v1', digest: signature.digest, size: signature.size }],
-        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.manifest.length },
-      }),
-    );
-    const referrerDigest = await pushManifest(token, 'team/signed', sha256(referrer), referrer, MediaType.ociManifest);
-    const tagIndex = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: referrerDigest, size: referrer.length, artifactType: 'application/vnd.example.signature' }] }));
-    await pushManifest(token, 'team/signed', subject.digest.replace(':', '-'), tagIndex, MediaType.ociIndex);
+    const { subject, referrer, referrerDigest, tagIndex } = await seedSigned(token, 'team/signed');
 
     const run = await copyWithEngine({ reg: token }, 'team/signed:1', { reg: basic }, 'prod/signed:1', { referrers: true });
     assert.equal(run.referrers, 1);
@@ -131,24 +137,7 @@ describe('copy between registries', () => {
   });
 
   it('a cancel while the referrers are written, after the tag, says the tag was written and names its digest (the job then opens it)', async () => {
-    const subject = await seedImage(plain, 'team/signed-late', '1');
-    const empty = blobOf(Buffer.from('{}'));
-    const signature = blobOf(randomBytes(300));
-    await pushBlob(plain, 'team/signed-late', empty);
-    await pushBlob(plain, 'team/signed-late', signature);
-    const referrer = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MediaType.ociManifest,
-        artifactType: 'application/vnd.example.signature',
-        config: { mediaType: MediaType.ociEmpty, digest: empty.digest, size: empty.size },
-        layers: [{ mediaType: 'application/vnd.example.signature.v1', digest: signature.digest, size: signature.size }],
-        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.manifest.length },
-      }),
-    );
-    const referrerDigest = await pushManifest(plain, 'team/signed-late', sha256(referrer), referrer, MediaType.ociManifest);
-    const tagIndex = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: referrerDigest, size: referrer.length, artifactType: 'application/vnd.example.signature' }] }));
-    await pushManifest(plain, 'team/signed-late', subject.digest.replace(':', '-'), tagIndex, MediaType.ociIndex);
+    const { subject, referrerDigest } = await seedSigned(plain, 'team/signed-late');
     const controller = new AbortController();
     // The referrer's PUT is held: the copy is cancelled there, its tag already written.
     const proxy = await startTagPutProxy(Number(plain.host.split(':')[1]), `/v2/prod/signed-late/manifests/${referrerDigest}`, 'before-storing', () => controller.abort(new Error('user cancelled')));
